@@ -1,0 +1,40 @@
+# Hashmark — set-up, build, test, run. See README.md.
+# `make run` and `make test` install missing Debian packages first (as root, idempotent, quiet).
+
+SHELL := /bin/bash
+DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev libwebp-dev \
+                   libgif-dev libsqlite3-dev
+# SIMD kernels want popcnt/AVX2: build for the machine that runs Hashmark. Override with
+# `make TARGET_CPU=x86-64` for a portable binary (slower Hamming scans).
+TARGET_CPU ?= native
+SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
+BIN := .build/release/hashmark
+
+.PHONY: deps build test run clean
+
+## deps: install the Debian packages Hashmark links against, only those missing.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## build: release build of the `hashmark` binary.
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+## test: unit and integration tests (release mode: the SIMD kernels are what is tested).
+test: deps
+	swift build $(SWIFT_FLAGS) --build-tests
+	HASHMARK_BIN=$(CURDIR)/$(BIN) swift test $(SWIFT_FLAGS) --skip-build
+
+## run: build and fingerprint the bundled sample corpus.
+run: build
+	$(BIN) hash Corpus/images/*
+
+clean:
+	rm -rf .build

@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Hashmark: detects AI-generated copies of protected works.
+///
+/// Targets by concern (see README "Layout"): pure fingerprint maths apart from I/O,
+/// one system-library target per C library, a thin `hashmark` executable.
+let package = Package(
+    name: "Hashmark",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hashmark", targets: ["hashmark"]),
+        .library(name: "HashmarkFingerprint", targets: ["HashmarkFingerprint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages (see Makefile DEBIAN_PACKAGES).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        /// Pure maths: buffers in, values out. No files, clock, network or database.
+        .target(name: "HashmarkFingerprint"),
+        /// Decoding of real files: format sniffing, limits, image and text decoders.
+        .target(name: "HashmarkMedia",
+                dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF"]),
+        /// In-memory indexes (multi-index hashing, inverted shingle index) and their oracles.
+        .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
+        /// The corpus store: SQLite through GRDB.
+        .target(name: "HashmarkStore",
+                dependencies: ["HashmarkFingerprint", .product(name: "GRDB", package: "GRDB.swift")]),
+        /// Signed verdict reports: canonical JSON, Ed25519 through OpenSSL, the ledger.
+        .target(name: "HashmarkReport", dependencies: ["COpenSSL"]),
+        /// The one matching call shared by `check`, the daemon and the evaluator.
+        .target(name: "HashmarkEngine",
+                dependencies: ["HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
+                               "HashmarkStore", "HashmarkReport"]),
+        /// The thin command-line executable: argument parsing and wiring only.
+        .executableTarget(name: "hashmark",
+                          dependencies: ["HashmarkEngine",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
+        .testTarget(name: "HashmarkIndexTests", dependencies: ["HashmarkIndex", "HashmarkStore"]),
+        .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
+        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine"]),
+    ]
+)

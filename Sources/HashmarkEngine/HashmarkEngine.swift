@@ -1,0 +1,1 @@
+// HashmarkEngine: filled in by its issue; see README "Layout".

@@ -1,0 +1,1 @@
+// HashmarkIndex: filled in by its issue; see README "Layout".

@@ -1,0 +1,2 @@
+// HashmarkMedia: filled in by its issue; see README "Layout".
+import HashmarkFingerprint

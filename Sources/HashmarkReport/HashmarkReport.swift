@@ -1,0 +1,1 @@
+// HashmarkReport: filled in by its issue; see README "Layout".

@@ -1,0 +1,1 @@
+// HashmarkStore: filled in by its issue; see README "Layout".

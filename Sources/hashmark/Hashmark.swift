@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `hashmark`: the command-line front end. Wiring only; the work lives in the library targets.
+@main
+struct Hashmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hashmark",
+        abstract: "Detect AI-generated copies of protected works.",
+        subcommands: []
+    )
+}
