@@ -15,6 +15,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries from Debian packages (see Makefile DEBIAN_PACKAGES).
@@ -41,15 +45,23 @@ let package = Package(
         .target(name: "HashmarkEngine",
                 dependencies: ["HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
                                "HashmarkStore", "HashmarkReport"]),
+        /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
+        .target(name: "HashmarkDaemon",
+                dependencies: ["HashmarkEngine",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "TOMLKit", package: "TOMLKit")]),
         /// The thin command-line executable: argument parsing and wiring only.
         .executableTarget(name: "hashmark",
-                          dependencies: ["HashmarkEngine",
+                          dependencies: ["HashmarkEngine", "HashmarkDaemon",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
         .testTarget(name: "HashmarkIndexTests", dependencies: ["HashmarkIndex", "HashmarkStore"]),
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
+        .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
         .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine"]),
     ]
 )

@@ -1,0 +1,1 @@
+// HashmarkDaemon: filled in by its issue; see README "Layout".
