@@ -11,6 +11,11 @@ let package = Package(
     products: [
         .executable(name: "hashmark", targets: ["hashmark"]),
         .library(name: "HashmarkFingerprint", targets: ["HashmarkFingerprint"]),
+        .library(name: "HashmarkMedia", targets: ["HashmarkMedia"]),
+        .library(name: "HashmarkIndex", targets: ["HashmarkIndex"]),
+        .library(name: "HashmarkStore", targets: ["HashmarkStore"]),
+        .library(name: "HashmarkReport", targets: ["HashmarkReport"]),
+        .library(name: "HashmarkEngine", targets: ["HashmarkEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
