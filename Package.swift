@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HashmarkStore", targets: ["HashmarkStore"]),
         .library(name: "HashmarkReport", targets: ["HashmarkReport"]),
         .library(name: "HashmarkEngine", targets: ["HashmarkEngine"]),
+        .library(name: "HashmarkTransforms", targets: ["HashmarkTransforms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,8 @@ let package = Package(
 
         /// Pure maths: buffers in, values out. No files, clock, network or database.
         .target(name: "HashmarkFingerprint"),
+        /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
+        .target(name: "HashmarkTransforms", dependencies: ["HashmarkFingerprint"]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
         .target(name: "HashmarkMedia",
                 dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF"]),
@@ -57,12 +60,16 @@ let package = Package(
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "TOMLKit", package: "TOMLKit")]),
+        /// `hashmark eval`: the accuracy suite and the decision-model fitter.
+        .target(name: "HashmarkEval", dependencies: ["HashmarkEngine", "HashmarkTransforms"]),
         /// The thin command-line executable: argument parsing and wiring only.
         .executableTarget(name: "hashmark",
-                          dependencies: ["HashmarkEngine", "HashmarkDaemon",
+                          dependencies: ["HashmarkEngine", "HashmarkDaemon", "HashmarkEval",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkTransformsTests",
+                    dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
         .testTarget(name: "HashmarkIndexTests", dependencies: ["HashmarkIndex", "HashmarkStore"]),
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),

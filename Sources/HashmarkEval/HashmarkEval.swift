@@ -1,0 +1,1 @@
+// HashmarkEval: filled in by its issue; see README "Layout".

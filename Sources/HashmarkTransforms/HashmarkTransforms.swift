@@ -1,0 +1,1 @@
+// HashmarkTransforms: filled in by its issue; see README "Layout".
