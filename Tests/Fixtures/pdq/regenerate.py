@@ -30,7 +30,7 @@ def ensure_reference_python():
         return
     except ImportError:
         pass
-    if os.path.exists(REFVENV_PY) and os.path.realpath(sys.executable) != os.path.realpath(REFVENV_PY):
+    if os.path.exists(REFVENV_PY) and os.path.abspath(sys.prefix) != os.path.dirname(os.path.dirname(REFVENV_PY)):
         os.execv(REFVENV_PY, [REFVENV_PY] + sys.argv)
     venv = tempfile.mkdtemp(prefix="pdq-golden-venv-")
     subprocess.check_call([sys.executable, "-m", "venv", venv])
