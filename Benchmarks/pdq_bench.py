@@ -116,6 +116,9 @@ def main():
         print("%-44s %5.2f %12.2f %19.2f %9.2f %8.2f %7.1fx %6.1fx %10s %6d" % (
             r["name"][:44], r["mp"], r["refHashMs"], r["refEndToEndMs"], s["exactMs"], s["fastMs"],
             rx, rf, "yes" if same else "NO", s["fastDistance"]))
+    print("\nexact-path stages (ms): luma, Jarosz filter SIMD, Jarosz filter scalar twin")
+    for r, s in zip(rows, swift):
+        print("%-44s %8.2f %8.2f %8.2f" % (r["name"][:44], s["lumaMs"], s["filterMs"], s["filterScalarMs"]))
     print("median hash-only speed-up: exact %.1fx, fast %.1fx" % (
         statistics.median(ratios_exact), statistics.median(ratios_fast)))
 

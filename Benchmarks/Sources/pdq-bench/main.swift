@@ -59,7 +59,23 @@ for path in args {
         let exactMs = medianMilliseconds(reps: reps) { exact = PDQ.hash(image) }
         let dihedralMs = medianMilliseconds(reps: reps) { exactDihedral = PDQ.hashWithDihedral(image).dihedral }
         let fastMs = medianMilliseconds(reps: reps) { fast = PDQ.fastHash(image).hash }
+        // Stages of the exact path, and the SIMD filter against its scalar twin.
+        let luma = PDQ.luma(image)
+        let lumaMs = medianMilliseconds(reps: reps) { _ = PDQ.luma(image) }
+        let windows = (PDQKernels.jaroszWindowSize(old: image.width, new: 64),
+                       PDQKernels.jaroszWindowSize(old: image.height, new: 64))
+        let filterMs = medianMilliseconds(reps: reps) {
+            var b = luma
+            PDQKernels.jaroszFilter(&b, rows: image.height, cols: image.width,
+                                    windowAlongRows: windows.0, windowAlongCols: windows.1, passes: 2)
+        }
+        let filterScalarMs = medianMilliseconds(reps: reps) {
+            var b = luma
+            PDQKernels.jaroszFilterScalar(&b, rows: image.height, cols: image.width,
+                                          windowAlongRows: windows.0, windowAlongCols: windows.1, passes: 2)
+        }
         let object: [String: Any] = [
+            "lumaMs": lumaMs, "filterMs": filterMs, "filterScalarMs": filterScalarMs,
             "file": path, "width": image.width, "height": image.height,
             "exactMs": exactMs, "exactDihedralMs": dihedralMs, "fastMs": fastMs,
             "exact": exact.hash.hex, "quality": exact.quality, "fast": fast.hash.hex,

@@ -88,13 +88,30 @@ public enum PDQ {
         return (PDQHash(hash: hashes[0], quality: PDQKernels.quality(grid)), hashes)
     }
 
-    /// Two-pass Jarosz tent filter then decimation to 64×64.
+    /// Two-pass Jarosz tent filter then decimation to 64×64. Only 64 columns survive decimation,
+    /// so the last column pass runs on those alone: the same operations per kept value as the
+    /// reference, a quarter less work.
     static func downsample64(_ luma: [Float], width: Int, height: Int) -> [Float] {
+        let wr = PDQKernels.jaroszWindowSize(old: width, new: 64)
+        let wc = PDQKernels.jaroszWindowSize(old: height, new: 64)
         var buffer = luma
         PDQKernels.jaroszFilter(&buffer, rows: height, cols: width,
-                                windowAlongRows: PDQKernels.jaroszWindowSize(old: width, new: 64),
-                                windowAlongCols: PDQKernels.jaroszWindowSize(old: height, new: 64),
-                                passes: 2)
+                                windowAlongRows: wr, windowAlongCols: wc, passes: 1)
+        var scratch = [Float](repeating: 0, count: buffer.count)
+        buffer.withUnsafeMutableBufferPointer { b1 in
+            scratch.withUnsafeMutableBufferPointer { b2 in
+                guard let p1 = b1.baseAddress, let p2 = b2.baseAddress else { return }
+                PDQKernels.boxAlongRowsSIMD(p1, p2, rows: height, cols: width,
+                                            window: Swift.min(Swift.max(wr, 1), width))
+                var done = Set<Int>()
+                for oj in 0..<64 {
+                    let j = Int((Double(oj) + 0.5) * Double(width) / 64.0)
+                    guard done.insert(j).inserted else { continue }
+                    PDQKernels.box1DScalar(p2 + j, p1 + j, length: height, stride: width,
+                                           window: Swift.min(Swift.max(wc, 1), height))
+                }
+            }
+        }
         return buffer.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return [Float](repeating: 0, count: 4096) }
             return PDQKernels.decimate64(base, rows: height, cols: width)
