@@ -1,0 +1,19 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Benchmarks live apart from the main package so its build and CI do not pay for them.
+/// Run from the repository root: `python3 Benchmarks/pdq_bench.py` (see README.md).
+let package = Package(
+    name: "HashmarkBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Hashmark", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "pdq-bench",
+            dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark")],
+            path: "Sources/pdq-bench"
+        ),
+    ]
+)
