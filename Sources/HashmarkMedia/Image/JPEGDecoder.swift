@@ -63,8 +63,10 @@ enum JPEGDecoder {
     /// Maps TurboJPEG's last error to `truncated` or `corrupt-image`.
     private static func error(_ handle: tjhandle, bytes: [UInt8], stage: String) -> MediaError {
         let message = String(cString: tjGetErrorStr2(handle))
-        let endsEarly = message.contains("Premature end of JPEG file")
-            || (stage == "header" && !bytes.contains(0xDA) && message.contains("JPEG datastream contains no image"))
+        // A header that fails for want of a scan, in a file lacking both SOS and EOI, was cut off.
+        let cutBeforeScan = stage == "header" && !bytes.suffix(2).elementsEqual([0xFF, 0xD9])
+            && !zip(bytes, bytes.dropFirst()).contains { $0 == (0xFF, 0xDA) }
+        let endsEarly = message.contains("Premature end of JPEG file") || cutBeforeScan
         if endsEarly {
             return MediaError(code: MediaError.Code.truncated, message: "The JPEG data ends before the image does.",
                               underlying: message)
