@@ -88,6 +88,20 @@ for d in (2, 4, 8):
     expect("_", im.convert("RGB"), "jpeg", 3)
     expected["chelsea.jpg"].setdefault("scaled", {})[str(d)] = expected.pop("_")
 
+# --- Other JPEG flavours: progressive, greyscale, Adobe CMYK (stored inverted, as Photoshop does).
+b = io.BytesIO(); small.save(b, "JPEG", quality=90, progressive=True); write("progressive.jpg", b.getvalue())
+expect("progressive.jpg", Image.open(io.BytesIO(b.getvalue())), "jpeg", 3)
+b = io.BytesIO(); small.convert("L").save(b, "JPEG", quality=90); write("grey.jpg", b.getvalue())
+expect("grey.jpg", Image.open(io.BytesIO(b.getvalue())), "jpeg", 3)
+b = io.BytesIO(); small.convert("CMYK").save(b, "JPEG", quality=95); write("cmyk.jpg", b.getvalue())
+cmyk = Image.open(io.BytesIO(b.getvalue()))  # Pillow un-inverts Adobe CMYK on read
+cmyk_rgb = bytearray()
+raw = cmyk.tobytes()
+for i in range(0, len(raw), 4):
+    c, m, y, k = raw[i:i + 4]  # the decoder's documented conversion: R = (255-C)(255-K)/255, rounded
+    cmyk_rgb += bytes(((255 - v) * (255 - k) + 127) // 255 for v in (c, m, y))
+expect("cmyk.jpg", Image.frombytes("RGB", cmyk.size, bytes(cmyk_rgb)), "jpeg", 1)
+
 # --- EXIF orientation 1..8: 24x16 image of six solid 8x8 blocks, q100 4:4:4 so blocks stay flat.
 colors = [(230, 30, 30), (30, 200, 40), (40, 60, 220), (240, 240, 40), (200, 40, 220), (20, 20, 20)]
 blocks = Image.new("RGB", (24, 16))
@@ -187,13 +201,14 @@ for name, data, code in malformed:
 write("corrupt-scan-undetectable.jpg", bytes(corrupt_scan))
 
 # --- Sniffing samples (non-image), written for Hashmark: (name, bytes, media type).
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # fixed entry times keep regeneration byte-identical
 docx = io.BytesIO()
 with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("[Content_Types].xml", "<Types/>")
-    z.writestr("word/document.xml", "<w:document/>")
+    z.writestr(zipfile.ZipInfo("[Content_Types].xml", FIXED_TIME), "<Types/>")
+    z.writestr(zipfile.ZipInfo("word/document.xml", FIXED_TIME), "<w:document/>")
 other_zip = io.BytesIO()
 with zipfile.ZipFile(other_zip, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("notes.txt", "hello")
+    z.writestr(zipfile.ZipInfo("notes.txt", FIXED_TIME), "hello")
 sniff = [
     ("plain.txt", "It is a truth universally acknowledged.\nCafé, naïve.\n".encode(), "text"),
     ("latin1.txt", "Caf\xe9 na\xefve \xe0 la cr\xe8me.\n".encode("latin-1"), "text"),
