@@ -1,2 +1,0 @@
-// HashmarkMedia: filled in by its issue; see README "Layout".
-import HashmarkFingerprint

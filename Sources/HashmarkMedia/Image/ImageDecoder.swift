@@ -1,0 +1,114 @@
+import HashmarkFingerprint
+
+/// Resource limits for hostile input, checked before any pixel memory is allocated.
+public struct ImageLimits: Sendable, Equatable {
+    /// Largest accepted width × height, as announced by the file's header.
+    public var maxPixels: Int
+    /// Largest accepted file, checked before anything else.
+    public var maxFileBytes: Int
+
+    public init(maxPixels: Int = 64_000_000, maxFileBytes: Int = 100 * 1024 * 1024) {
+        self.maxPixels = maxPixels
+        self.maxFileBytes = maxFileBytes
+    }
+}
+
+/// A decoded image and how it was obtained.
+public struct DecodedImage: Sendable, Equatable {
+    /// Upright 8-bit RGB (EXIF orientation applied, alpha composited over white).
+    public var image: RGBImage
+    /// The format the bytes were decoded as.
+    public var format: MediaType
+    /// Full-resolution width, upright (after EXIF orientation), before any DCT scaling.
+    public var originalWidth: Int
+    /// Full-resolution height, upright (after EXIF orientation), before any DCT scaling.
+    public var originalHeight: Int
+    /// 1, or 2, 4, 8 when a JPEG was decoded at 1/`scaleDenominator` scale.
+    public var scaleDenominator: Int
+    /// The EXIF orientation (1–8) that was applied; 1 when none was present.
+    public var exifOrientation: Int
+
+    public init(image: RGBImage, format: MediaType, originalWidth: Int, originalHeight: Int,
+                scaleDenominator: Int = 1, exifOrientation: Int = 1) {
+        self.image = image
+        self.format = format
+        self.originalWidth = originalWidth
+        self.originalHeight = originalHeight
+        self.scaleDenominator = scaleDenominator
+        self.exifOrientation = exifOrientation
+    }
+}
+
+/// Decodes JPEG, PNG, WebP and the first frame of GIF into upright RGB.
+///
+/// The format comes from the magic bytes, never the file name. Transparent pixels are composited
+/// over white in sRGB space (what a viewer on a white page shows, and what a screenshot of the
+/// work would capture). Every failure is a `MediaError` with a stable code; no input can crash or
+/// hang the decoder.
+public enum ImageDecoder {
+    /// Decodes an image held in memory.
+    ///
+    /// - Parameter minimumSide: JPEG only: decode at the smallest DCT scale (1/2, 1/4 or 1/8) whose
+    ///   *shorter* side is still ≥ `minimumSide`, so both axes keep at least that resolution
+    ///   (PDQ's fast path passes 512). `nil` decodes at full size. Other formats ignore it.
+    public static func decode(_ bytes: [UInt8], limits: ImageLimits = .init(),
+                              minimumSide: Int? = nil) throws(MediaError) -> DecodedImage {
+        if bytes.isEmpty { throw MediaError(code: MediaError.Code.emptyFile, message: "The file is empty.") }
+        guard bytes.count <= limits.maxFileBytes else {
+            throw MediaError(code: MediaError.Code.fileTooLarge,
+                             message: "The file has \(bytes.count) bytes; the limit is \(limits.maxFileBytes).")
+        }
+        let type = MediaType.sniff(bytes, fileName: nil)
+        switch type {
+        case .jpeg: return try JPEGDecoder.decode(bytes, limits: limits, minimumSide: minimumSide)
+        case .png: return try PNGDecoder.decode(bytes, limits: limits)
+        case .webp: return try WebPDecoder.decode(bytes, limits: limits)
+        case .gif: return try GIFDecoder.decode(bytes, limits: limits)
+        case .unknown:
+            throw MediaError(code: MediaError.Code.unknownFormat,
+                             message: "The bytes match no known image format.")
+        default:
+            throw MediaError(code: MediaError.Code.unsupportedMedia,
+                             message: "The file is \(type.mimeType), not a decodable image (JPEG, PNG, WebP, GIF).")
+        }
+    }
+
+    /// Reads and decodes a file; its size is checked with `fstat` before a byte is read.
+    public static func decode(contentsOfFile path: String, limits: ImageLimits = .init(),
+                              minimumSide: Int? = nil) throws(MediaError) -> DecodedImage {
+        let bytes = try MediaFile.read(path, maxBytes: limits.maxFileBytes)
+        return try decode(bytes, limits: limits, minimumSide: minimumSide)
+    }
+
+    /// Throws `too-many-pixels` (or `corrupt-image` for non-positive sizes) from header dimensions.
+    static func checkDimensions(width: Int, height: Int, limits: ImageLimits,
+                                format: MediaType) throws(MediaError) {
+        guard width > 0, height > 0 else {
+            throw MediaError(code: MediaError.Code.corruptImage,
+                             message: "The \(format.rawValue.uppercased()) header gives an empty size \(width)×\(height).")
+        }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= limits.maxPixels else {
+            throw MediaError(code: MediaError.Code.tooManyPixels,
+                             message: "The image is \(width)×\(height) pixels; the limit is \(limits.maxPixels) pixels.")
+        }
+    }
+
+    /// Composites interleaved RGBA over white (sRGB space, rounded) into RGB.
+    static func compositeOverWhite(rgba: [UInt8], width: Int, height: Int) -> [UInt8] {
+        let count = width * height
+        var rgb = [UInt8](repeating: 0, count: count * 3)
+        rgba.withUnsafeBufferPointer { src in
+            rgb.withUnsafeMutableBufferPointer { dst in
+                for p in 0..<count {
+                    let a = UInt32(src[p * 4 + 3])
+                    for c in 0..<3 {
+                        let v = UInt32(src[p * 4 + c])
+                        dst[p * 3 + c] = UInt8((v * a + 255 * (255 - a) + 127) / 255)
+                    }
+                }
+            }
+        }
+        return rgb
+    }
+}
