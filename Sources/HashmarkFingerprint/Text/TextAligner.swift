@@ -23,12 +23,13 @@ public struct TextPassageMatch: Sendable, Hashable, Codable {
     /// Word index range in the work.
     public var workWordStart: Int
     public var workWordCount: Int
-    /// Words matched by the word-level verification (counted on the query side).
-    public var alignedWords: Int
-    /// Words of the source passage spanned (`workWordCount`).
-    public var sourceWords: Int { workWordCount }
-    /// `alignedWords / sourceWords`.
-    public var coverage: Double { workWordCount > 0 ? Double(alignedWords) / Double(workWordCount) : 0 }
+    /// Identical words matched by the word-level verification.
+    public var matchedWords: Int
+    /// Words of the source passage the alignment spans (`workWordCount`): substituted words
+    /// inside the passage count, so a lightly edited 60-word copy still aligns 60 words.
+    public var alignedWords: Int { workWordCount }
+    /// Coverage of the source passage: `matchedWords / alignedWords`.
+    public var coverage: Double { workWordCount > 0 ? Double(matchedWords) / Double(workWordCount) : 0 }
     /// Longest run of consecutive identical words.
     public var longestRun: Int
     /// Seeds in the cluster that led here.
@@ -66,10 +67,10 @@ public enum TextAligner {
             let qr = max(0, q0 - e)..<min(query.wordCount, q1 + e)
             let wr = max(0, w0 - e)..<min(work.wordCount, w1 + e)
             guard let p = verify(query: query, qr, work: work, wr, minRun: model.minRunWords, seeds: cluster.count),
-                  p.alignedWords >= model.minPassageWords else { continue }
+                  p.matchedWords >= model.minPassageWords else { continue }
             passages.append(p)
         }
-        return removeOverlaps(passages.sorted { $0.alignedWords > $1.alignedWords })
+        return removeOverlaps(passages.sorted { $0.matchedWords > $1.matchedWords })
             .sorted { $0.queryWordStart < $1.queryWordStart }
     }
 

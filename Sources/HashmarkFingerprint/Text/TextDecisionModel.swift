@@ -10,13 +10,14 @@ public struct TextDecisionModel: Sendable, Hashable, Codable {
     public var minRunWords: Int
     /// A seed cluster needs this many seeds to be verified at all.
     public var minSeeds: Int
-    /// A verified passage needs this many aligned words to count.
+    /// A verified passage needs this many matched (identical) words to count.
     public var minPassageWords: Int
-    /// Per work: aligned words summed over passages; 50 is the memorisation literature's
-    /// standard for a regurgitated passage.
+    /// Per work: words of the source spanned by the aligned passages, summed; 50 is the
+    /// memorisation literature's standard for a regurgitated passage.
     public var minAlignedWords: Int
-    /// Per work: aligned words / words of the source passages (1 for a verbatim copy; about
-    /// 0.6–0.7 at 30 % substitution).
+    /// Per work: identical words matched, summed over passages.
+    public var minMatchedWords: Int
+    /// Per work: matched / aligned words (1 for a verbatim copy; about 0.7 at 30 % substitution).
     public var minCoverage: Double
     /// Per work: the longest common run must reach this (the shingle length is implied anyway).
     public var minLongestRun: Int
@@ -27,11 +28,11 @@ public struct TextDecisionModel: Sendable, Hashable, Codable {
 
     public static let `default` = TextDecisionModel(
         maxGapWords: 30, extensionWords: 12, minRunWords: 2, minSeeds: 2, minPassageWords: 10,
-        minAlignedWords: 50, minCoverage: 0.4, minLongestRun: 4, maxPostingsPerHash: 5000,
+        minAlignedWords: 50, minMatchedWords: 30, minCoverage: 0.4, minLongestRun: 4, maxPostingsPerHash: 5000,
         maxCandidates: 50)
 
     public init(maxGapWords: Int, extensionWords: Int, minRunWords: Int, minSeeds: Int,
-                minPassageWords: Int, minAlignedWords: Int, minCoverage: Double, minLongestRun: Int,
+                minPassageWords: Int, minAlignedWords: Int, minMatchedWords: Int, minCoverage: Double, minLongestRun: Int,
                 maxPostingsPerHash: Int, maxCandidates: Int) {
         self.maxGapWords = maxGapWords
         self.extensionWords = extensionWords
@@ -39,6 +40,7 @@ public struct TextDecisionModel: Sendable, Hashable, Codable {
         self.minSeeds = minSeeds
         self.minPassageWords = minPassageWords
         self.minAlignedWords = minAlignedWords
+        self.minMatchedWords = minMatchedWords
         self.minCoverage = minCoverage
         self.minLongestRun = minLongestRun
         self.maxPostingsPerHash = maxPostingsPerHash
@@ -47,29 +49,31 @@ public struct TextDecisionModel: Sendable, Hashable, Codable {
 
     /// Scores one (submission, work) pair from its verified passages.
     public func score(_ passages: [TextPassageMatch]) -> TextWorkScore {
+        let matched = passages.reduce(0) { $0 + $1.matchedWords }
         let aligned = passages.reduce(0) { $0 + $1.alignedWords }
-        let source = passages.reduce(0) { $0 + $1.sourceWords }
         let longest = passages.map(\.longestRun).max() ?? 0
-        let coverage = source > 0 ? Double(aligned) / Double(source) : 0
-        let isMatch = aligned >= minAlignedWords && coverage >= minCoverage && longest >= minLongestRun
+        let coverage = aligned > 0 ? Double(matched) / Double(aligned) : 0
+        let isMatch = aligned >= minAlignedWords && matched >= minMatchedWords && coverage >= minCoverage
+            && longest >= minLongestRun
         // Aligned words weighted by identity, scaled so 1.0 sits exactly at the word threshold.
         let score = Double(aligned) * coverage / Double(max(1, minAlignedWords))
-        return TextWorkScore(alignedWords: aligned, sourceWords: source, coverage: coverage,
+        return TextWorkScore(alignedWords: aligned, matchedWords: matched, coverage: coverage,
                              longestRun: longest, score: score, isMatch: isMatch)
     }
 }
 
 /// The features and decision for one (submission, work) pair.
 public struct TextWorkScore: Sendable, Hashable, Codable {
-    /// Aligned words over all passages.
+    /// Words of the source spanned by the aligned passages.
     public var alignedWords: Int
-    /// Words of the source passages the alignment spans.
-    public var sourceWords: Int
-    /// `alignedWords / sourceWords`.
+    /// Identical words matched inside them.
+    public var matchedWords: Int
+    /// `matchedWords / alignedWords`: coverage of the source passages.
     public var coverage: Double
     /// Longest run of consecutive identical words.
     public var longestRun: Int
-    /// `alignedWords × coverage / minAlignedWords`: ≥ 1 roughly where a copy starts.
+    /// `alignedWords × coverage / minAlignedWords` (matched words over the threshold): ≥ 1
+    /// roughly where a copy starts; for ranking works.
     public var score: Double
     /// All thresholds of the model met.
     public var isMatch: Bool

@@ -49,7 +49,7 @@ extension TextAligner {
                                 workOffset: wb.lowerBound, workLength: wb.count,
                                 queryWordStart: qLo, queryWordCount: qHi - qLo,
                                 workWordStart: wLo, workWordCount: wHi - wLo,
-                                alignedWords: aligned, longestRun: longest, seeds: seeds)
+                                matchedWords: aligned, longestRun: longest, seeds: seeds)
     }
 
     /// Keeps the strongest of passages that overlap in the query or in the work, so words are
