@@ -20,7 +20,7 @@ public struct TextShingleIndex: Sendable {
     private let keys: [UInt64]
     /// `entries[starts[i]..<starts[i+1]]` belong to `keys[i]`.
     private let starts: [UInt32]
-    /// (work, position) packed as `UInt64(UInt32(bitPattern: work)) << 32 | position`, sorted.
+    /// (work, position) packed by `pack` so that numeric order of works is kept, sorted.
     private let entries: [UInt64]
 
     /// Number of postings.
@@ -58,14 +58,19 @@ public struct TextShingleIndex: Sendable {
         })
     }
 
+    /// The sign bit is flipped so that negative work ids sort before positive ones.
     static func pack(_ work: Int32, _ position: UInt32) -> UInt64 {
-        UInt64(UInt32(bitPattern: work)) << 32 | UInt64(position)
+        UInt64(UInt32(bitPattern: work) ^ 0x8000_0000) << 32 | UInt64(position)
+    }
+
+    static func work(_ packed: UInt64) -> Int32 {
+        Int32(bitPattern: UInt32(truncatingIfNeeded: packed >> 32) ^ 0x8000_0000)
     }
 
     /// All (work, position) postings of one hash, ordered by work then position.
     public func postings(for hash: UInt64) -> [(work: Int32, position: UInt32)] {
         guard let r = range(of: hash) else { return [] }
-        return entries[r].map { (Int32(bitPattern: UInt32(truncatingIfNeeded: $0 >> 32)), UInt32(truncatingIfNeeded: $0)) }
+        return entries[r].map { (Self.work($0), UInt32(truncatingIfNeeded: $0)) }
     }
 
     /// Number of postings of one hash.
@@ -91,7 +96,7 @@ public struct TextShingleIndex: Sendable {
         for (i, h) in TextShingler.shingleHashes(query.wordHashes, k: parameters.k).enumerated() {
             guard let r = range(of: h), r.count <= model.maxPostingsPerHash else { continue }
             for e in entries[r] {
-                let work = Int32(bitPattern: UInt32(truncatingIfNeeded: e >> 32))
+                let work = Self.work(e)
                 byWork[work, default: []].append(TextSeed(queryPosition: UInt32(i),
                                                           workPosition: UInt32(truncatingIfNeeded: e)))
             }
