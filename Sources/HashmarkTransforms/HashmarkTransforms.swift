@@ -1,1 +1,0 @@
-// HashmarkTransforms: filled in by its issue; see README "Layout".
