@@ -14,7 +14,8 @@ public enum MediaFile {
     /// Reads a regular file whole, refusing (`file-too-large`) one over `maxBytes` from its `fstat`
     /// size, and never reading more than `maxBytes + 1` bytes even if the file grows meanwhile.
     public static func read(_ path: String, maxBytes: Int) throws(MediaError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore the flag).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw MediaError(code: MediaError.Code.ioError, message: "Cannot open \(path).",
                              underlying: String(cString: strerror(errno)))

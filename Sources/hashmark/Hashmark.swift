@@ -6,6 +6,6 @@ struct Hashmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hashmark",
         abstract: "Detect AI-generated copies of protected works.",
-        subcommands: []
+        subcommands: [HashCommand.self]
     )
 }

@@ -1,0 +1,42 @@
+import HashmarkFingerprint
+import HashmarkMedia
+
+/// Why a file got an `error` verdict: a stable `code` (a public contract, used in reports and
+/// `--json` output) and a human message.
+public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    /// Where it was raised (`file:line`), for logs; not part of any contract.
+    public var location: String
+
+    public init(code: String, message: String, fileID: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.message = message
+        self.location = "\(fileID):\(line)"
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    /// Codes raised by the engine itself (decoders add theirs: see `MediaError.Code`).
+    public enum Code {
+        /// A text longer than the configured limit.
+        public static let textTooLong = "text-too-long"
+        /// Processing took longer than the configured limit.
+        public static let timeout = "timeout"
+        /// The corpus or model could not be used.
+        public static let corpusUnavailable = "corpus-unavailable"
+    }
+
+    init(_ error: MediaError) {
+        self.init(code: error.code, message: error.message)
+        location = error.location
+    }
+
+    init(_ error: TextDecodingError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
+
+    init(_ error: TextFingerprintError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
+}

@@ -1,0 +1,109 @@
+import HashmarkFingerprint
+import HashmarkMedia
+
+/// Limits applied to every submitted file, each with its own error code.
+public struct EngineLimits: Sendable, Equatable {
+    /// File size and pixel count (`file-too-large`, `too-many-pixels`).
+    public var image: ImageLimits
+    /// Longest extracted text, in UTF-8 bytes (`text-too-long`).
+    public var maxTextBytes: Int
+
+    public init(image: ImageLimits = .init(), maxTextBytes: Int = 16 * 1024 * 1024) {
+        self.image = image
+        self.maxTextBytes = maxTextBytes
+    }
+}
+
+/// The fingerprints of an image: PDQ and its 8 dihedral variants.
+public struct ImageFingerprint: Sendable, Equatable {
+    public var mediaType: MediaType
+    /// Size of the decoded (upright) image.
+    public var width: Int
+    public var height: Int
+    public var pdq: PDQHash
+    /// The 8 dihedral hashes in `pdqhash.compute_dihedral` order (index 0 is `pdq.hash`).
+    public var dihedral: [Hash256]
+}
+
+/// A text file: its extracted plain text, normalised words and fingerprint summary.
+public struct TextContent: Sendable, Equatable {
+    public var mediaType: MediaType
+    /// Plain text after decoding and markup stripping; evidence spans are UTF-8 offsets into it.
+    public var text: String
+    public var normalized: NormalizedText
+    public var summary: TextFingerprintSummary
+}
+
+/// What a submitted file turned out to be.
+public enum FileContent: Sendable, Equatable {
+    case image(ImageFingerprint)
+    case text(TextContent)
+
+    public var mediaType: MediaType {
+        switch self {
+        case .image(let image): image.mediaType
+        case .text(let text): text.mediaType
+        }
+    }
+}
+
+/// Bytes → fingerprints: format from the content, the right decoder, the right fingerprint.
+public enum Fingerprinter {
+    /// Analyses a file's bytes. `fileName` only tells Markdown from plain text (both are text).
+    ///
+    /// - Parameter exact: hash the image with PDQ's bit-exact path (the reference's numbers)
+    ///   instead of the fast path (within distance 10 of it, see `PDQ.fastHash`).
+    public static func analyse(_ bytes: [UInt8], fileName: String?, limits: EngineLimits = .init(),
+                               exact: Bool = false) throws(EngineError) -> FileContent {
+        if bytes.isEmpty {
+            throw EngineError(code: MediaError.Code.emptyFile, message: "The file is empty.")
+        }
+        guard bytes.count <= limits.image.maxFileBytes else {
+            throw EngineError(code: MediaError.Code.fileTooLarge,
+                              message: "The file has \(bytes.count) bytes; the limit is \(limits.image.maxFileBytes).")
+        }
+        let type = MediaType.sniff(bytes, fileName: fileName)
+        if type.isDecodableImage { return .image(try image(bytes, limits: limits, exact: exact)) }
+        if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
+        if type == .unknown {
+            throw EngineError(code: MediaError.Code.unknownFormat,
+                              message: "The content is neither a supported image nor text.")
+        }
+        throw EngineError(code: MediaError.Code.unsupportedMedia,
+                          message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML).")
+    }
+
+    static func image(_ bytes: [UInt8], limits: EngineLimits, exact: Bool) throws(EngineError) -> ImageFingerprint {
+        let decoded: DecodedImage
+        do {
+            decoded = try ImageDecoder.decode(bytes, limits: limits.image)
+        } catch {
+            throw EngineError(error)
+        }
+        let result = exact ? PDQ.hashWithDihedral(decoded.image) : PDQ.fastHash(decoded.image)
+        return ImageFingerprint(mediaType: decoded.format, width: decoded.image.width,
+                                height: decoded.image.height, pdq: result.hash, dihedral: result.dihedral)
+    }
+
+    static func text(_ bytes: [UInt8], type: MediaType, limits: EngineLimits) throws(EngineError) -> TextContent {
+        let format: TextFormat = switch type {
+        case .html: .html
+        case .markdown: .markdown
+        default: .plain
+        }
+        let decoded: DecodedText
+        do {
+            decoded = try TextDecoder.decode(bytes, format: format)
+        } catch {
+            throw EngineError(error)
+        }
+        let utf8 = Array(decoded.text.utf8)
+        guard utf8.count <= limits.maxTextBytes else {
+            throw EngineError(code: EngineError.Code.textTooLong,
+                              message: "The text has \(utf8.count) bytes; the limit is \(limits.maxTextBytes).")
+        }
+        let normalized = TextNormalizer.normalize(utf8: utf8)
+        let summary = TextFingerprintSummary.make(normalized)
+        return TextContent(mediaType: type, text: decoded.text, normalized: normalized, summary: summary)
+    }
+}

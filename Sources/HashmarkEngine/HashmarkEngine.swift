@@ -1,1 +1,0 @@
-// HashmarkEngine: filled in by its issue; see README "Layout".
