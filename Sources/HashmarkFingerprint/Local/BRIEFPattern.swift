@@ -77,6 +77,16 @@ enum LocalMath {
 }
 
 extension BRIEFPattern {
+    /// The descriptor of an intensity ramp rising along the steering direction: bit i is set when
+    /// x1 < x2. Smooth gradients all look like this once steered, whatever the image.
+    public var rampDescriptor: Hash256 {
+        var words = SIMD4<UInt64>.zero
+        for (i, pr) in pairs.enumerated() where pr.x < pr.z {
+            words[i >> 6] |= UInt64(1) << UInt64(63 - (i & 63))
+        }
+        return Hash256(words: words)
+    }
+
     /// The 256-bit descriptor of the patch centred at (cx, cy) of a smoothed level, steered by
     /// `angle`. With `mirror`, the pattern's y is negated: the descriptor the horizontally flipped
     /// image has at the mirrored keypoint (whose centroid angle is π − angle), since

@@ -40,11 +40,14 @@ public struct LocalFeatureParameters: Sendable, Hashable {
     public var maxSide: Int
     /// FAST intensity threshold (0…255): a circle pixel differs when |p - centre| > threshold.
     public var fastThreshold: Int
+    /// When a level yields fewer corners than its quota, the threshold is halved down to this
+    /// (smooth paintings and flat illustrations have few corners at 20).
+    public var minFastThreshold: Int
 
     public init(maxKeypoints: Int = 512, levels: Int = 8, scaleFactor: Float = 1.2,
-                maxSide: Int = 1024, fastThreshold: Int = 20) {
+                maxSide: Int = 1024, fastThreshold: Int = 20, minFastThreshold: Int = 5) {
         self.maxKeypoints = maxKeypoints; self.levels = levels; self.scaleFactor = scaleFactor
-        self.maxSide = maxSide; self.fastThreshold = fastThreshold
+        self.maxSide = maxSide; self.fastThreshold = fastThreshold; self.minFastThreshold = minFastThreshold
     }
 
     public static let `default` = LocalFeatureParameters()

@@ -4,7 +4,8 @@
 /// `levels` levels, each `scaleFactor` smaller (bilinear from the previous level); FAST-9 with
 /// 3 × 3 non-maximum suppression; per-level quotas (geometric in 1/scaleFactor, unused budget
 /// carried to the next level) filled by the Harris measure (k = 0.04, 7 × 7 window); intensity-
-/// centroid orientation over a radius-15 disc; steered BRIEF on the level smoothed by `LocalBlur`.
+/// centroid orientation over a radius-15 disc (FAST threshold halved, down to `minFastThreshold`,
+/// on levels short of corners); steered BRIEF on the level smoothed by `LocalBlur`.
 public struct LocalFeatureExtractor: Sendable {
     public var parameters: LocalFeatureParameters
     public var pattern: BRIEFPattern
@@ -16,6 +17,8 @@ public struct LocalFeatureExtractor: Sendable {
 
     /// Keypoints must lie this far from a level's border (orientation disc radius 15, + 1).
     static let edge = 16
+    /// Descriptors with fewer set (or clear) bits than this are dropped as flat.
+    static let minDescriptorBits = 32
 
     /// Features of `image`; with `includeMirrored`, also the mirrored descriptors a query needs to
     /// match a horizontally flipped copy. An image too small for one patch yields an empty set.
@@ -65,9 +68,16 @@ public struct LocalFeatureExtractor: Sendable {
             let quota = l == nLevels - 1 ? total - keypoints.count
                 : min(total - keypoints.count, Int((first * LocalMath.ipow(f, l)).rounded()) + carry)
             guard quota > 0 else { continue }
-            let scores = useSIMD ? LocalFAST.simd(level, threshold: p.fastThreshold)
-                                 : LocalFAST.scalar(level, threshold: p.fastThreshold)
-            var cands = Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
+            var threshold = p.fastThreshold
+            var cands: [(x: Int, y: Int)] = []
+            while true {
+                let scores = useSIMD ? LocalFAST.simd(level, threshold: threshold)
+                                     : LocalFAST.scalar(level, threshold: threshold)
+                cands = Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
+                let lower = max(p.minFastThreshold, threshold / 2)
+                guard cands.count < quota, lower < threshold else { break }
+                threshold = lower
+            }
             var ranked = cands.map { (c: $0, r: Self.harris(level, $0.x, $0.y)) }
             ranked.sort { a, b in
                 a.r != b.r ? a.r > b.r : (a.c.y != b.c.y ? a.c.y < b.c.y : a.c.x < b.c.x)
@@ -80,9 +90,15 @@ public struct LocalFeatureExtractor: Sendable {
             for (c, r) in ranked {
                 let angle = Self.centroidAngle(level, c.x, c.y)
                 let cs = LocalMath.cosf(angle), sn = LocalMath.sinf(angle)
+                let d = pattern.describe(smooth, cx: c.x, cy: c.y, cos: cs, sin: sn, mirror: false)
+                // A near-constant descriptor comes from a flat patch (ties read as 0): it would match
+                // flat patches of every work, so it is dropped.
+                let ones = d.words[0].nonzeroBitCount + d.words[1].nonzeroBitCount
+                    + d.words[2].nonzeroBitCount + d.words[3].nonzeroBitCount
+                guard ones >= Self.minDescriptorBits, ones <= 256 - Self.minDescriptorBits else { continue }
                 keypoints.append(LocalKeypoint(x: (Float(c.x) + 0.5) * sx - 0.5, y: (Float(c.y) + 0.5) * sy - 0.5,
                                                level: l, scale: (sx + sy) / 2, angle: angle, response: r))
-                descriptors.append(pattern.describe(smooth, cx: c.x, cy: c.y, cos: cs, sin: sn, mirror: false))
+                descriptors.append(d)
                 if includeMirrored {
                     mirrored.append(pattern.describe(smooth, cx: c.x, cy: c.y, cos: cs, sin: sn, mirror: true))
                 }
