@@ -1,0 +1,106 @@
+// Local binary features: an ORB-style pipeline of our own.
+//
+// Method: E. Rublee, V. Rabaud, K. Konolige, G. Bradski, "ORB: an efficient alternative to SIFT or
+// SURF", ICCV 2011 — FAST-9 corners (Rosten & Drummond 2006) on a scale pyramid, ranked by the Harris
+// measure, oriented by the intensity centroid (Rosin 1999), described by steered BRIEF
+// (Calonder et al. 2010) with 256 binary tests. The test pattern here is generated from a documented
+// seed (see `BRIEFPattern`), not taken from OpenCV, so descriptors are NOT interchangeable with
+// OpenCV's ORB.
+
+/// One oriented keypoint, in the pixel coordinates of the ORIGINAL image (before any reduction).
+public struct LocalKeypoint: Sendable, Hashable {
+    /// Centre, in original-image pixels (x to the right, y down).
+    public var x: Float
+    public var y: Float
+    /// Pyramid level the keypoint was found on (0 = finest).
+    public var level: Int
+    /// Original-image pixels per level pixel: the patch diameter is `31 * scale`.
+    public var scale: Float
+    /// Intensity-centroid orientation in radians, (-π, π], y down.
+    public var angle: Float
+    /// Harris response on its level: ranks keypoints; larger is more corner-like.
+    public var response: Float
+
+    public init(x: Float, y: Float, level: Int, scale: Float, angle: Float, response: Float) {
+        self.x = x; self.y = y; self.level = level; self.scale = scale
+        self.angle = angle; self.response = response
+    }
+}
+
+/// Knobs of the extractor. Part of the feature set's identity: sets extracted with different
+/// parameters are still comparable (same descriptor pattern), but the version is not.
+public struct LocalFeatureParameters: Sendable, Hashable {
+    /// Keep at most this many keypoints per image (the storage bound).
+    public var maxKeypoints: Int
+    /// Pyramid levels (ORB: 8).
+    public var levels: Int
+    /// Scale step between levels (ORB: 1.2).
+    public var scaleFactor: Float
+    /// The image is first reduced so that its longest side is at most this.
+    public var maxSide: Int
+    /// FAST intensity threshold (0…255): a circle pixel differs when |p - centre| > threshold.
+    public var fastThreshold: Int
+    /// When a level yields fewer corners than its quota, the threshold is halved down to this
+    /// (smooth paintings and flat illustrations have few corners at 20).
+    public var minFastThreshold: Int
+
+    public init(maxKeypoints: Int = 512, levels: Int = 8, scaleFactor: Float = 1.2,
+                maxSide: Int = 1024, fastThreshold: Int = 20, minFastThreshold: Int = 5) {
+        self.maxKeypoints = maxKeypoints; self.levels = levels; self.scaleFactor = scaleFactor
+        self.maxSide = maxSide; self.fastThreshold = fastThreshold; self.minFastThreshold = minFastThreshold
+    }
+
+    public static let `default` = LocalFeatureParameters()
+}
+
+/// The bounded local-feature fingerprint of one image.
+///
+/// `descriptors[i]` describes `keypoints[i]`. `mirroredDescriptors[i]`, when present, is what the
+/// same keypoint's descriptor would be in the horizontally flipped image (the y-mirrored test
+/// pattern steered by the same angle): a query carries both so a flipped copy matches; a corpus
+/// entry need only store `descriptors`.
+public struct LocalFeatures: Sendable, Hashable {
+    /// Algorithm id and version: comparing sets with different ids is an error.
+    public static let algorithm = "hashmark-orb-v1"
+
+    public var algorithm: String
+    /// Size of the original image the coordinates refer to.
+    public var width: Int
+    public var height: Int
+    public var keypoints: [LocalKeypoint]
+    public var descriptors: [Hash256]
+    public var mirroredDescriptors: [Hash256]?
+
+    public init(algorithm: String = LocalFeatures.algorithm, width: Int, height: Int,
+                keypoints: [LocalKeypoint], descriptors: [Hash256], mirroredDescriptors: [Hash256]? = nil) {
+        self.algorithm = algorithm; self.width = width; self.height = height
+        self.keypoints = keypoints; self.descriptors = descriptors
+        self.mirroredDescriptors = mirroredDescriptors
+    }
+
+    /// The corpus form: the mirrored descriptors dropped (they are only needed on the query side).
+    public var withoutMirror: LocalFeatures {
+        var copy = self
+        copy.mirroredDescriptors = nil
+        return copy
+    }
+}
+
+/// Errors of local-feature matching, with a stable `code`.
+public struct LocalFeatureError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) { self.code = code; self.message = message }
+
+    public var description: String { "\(code): \(message)" }
+
+    static func algorithmMismatch(_ a: String, _ b: String) -> LocalFeatureError {
+        LocalFeatureError(code: "local.algorithm_mismatch",
+                          message: "cannot compare local features '\(a)' with '\(b)'")
+    }
+
+    static func malformed(_ what: String) -> LocalFeatureError {
+        LocalFeatureError(code: "local.malformed", message: what)
+    }
+}

@@ -1,0 +1,119 @@
+import HashmarkFingerprint
+import Testing
+
+/// SIMD kernels against their scalar twins (bit for bit), the descriptor pattern, and API guards.
+@Suite("LocalFeatureKernels")
+struct LocalFeatureKernelTests {
+    static func randomGrey(_ w: Int, _ h: Int, seed: UInt64) -> GreyImage {
+        var rng = SplitMix64(state: seed)
+        return GreyImage(width: w, height: h, pixels: (0..<(w * h)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })!
+    }
+
+    /// Smooth random blobs: random noise blurred, so FAST finds corners at moderate thresholds.
+    static func blobs(_ w: Int, _ h: Int, seed: UInt64) -> GreyImage {
+        LocalBlur.scalar(LocalBlur.scalar(randomGrey(w, h, seed: seed)))
+    }
+
+    static let sizes = [0, 1, 7, 15, 16, 17, 22, 23, 24, 63, 64, 65, 100]
+
+    @Test func blurSIMDMatchesScalar() throws {
+        for w in Self.sizes {
+            for h in [0, 1, 4, 9, 10, 33] {
+                let img = Self.randomGrey(w, h, seed: UInt64(w * 1000 + h))
+                #expect(LocalBlur.simd(img) == LocalBlur.scalar(img), "\(w)x\(h)")
+            }
+        }
+        for name in ["astronaut", "damselfly"] {
+            let g = GreyImage(rgb: try LocalFixtures.load(name))
+            #expect(LocalBlur.simd(g) == LocalBlur.scalar(g), "\(name)")
+        }
+        // Extremes: a constant image stays constant; a 255/0 step keeps its ends.
+        let white = GreyImage(width: 40, height: 3, pixels: .init(repeating: 255, count: 120))!
+        #expect(LocalBlur.simd(white).pixels.allSatisfy { $0 == 255 })
+    }
+
+    @Test func fastSIMDMatchesScalar() throws {
+        for w in Self.sizes {
+            for h in [0, 6, 7, 8, 30] {
+                for t in [0, 5, 20, 255] {
+                    let img = Self.blobs(w, h, seed: UInt64(w * 7 + h))
+                    #expect(LocalFAST.simd(img, threshold: t) == LocalFAST.scalar(img, threshold: t), "\(w)x\(h) t\(t)")
+                    let noise = Self.randomGrey(w, h, seed: UInt64(w * 13 + h))
+                    #expect(LocalFAST.simd(noise, threshold: t) == LocalFAST.scalar(noise, threshold: t), "noise \(w)x\(h) t\(t)")
+                }
+            }
+        }
+        var nonZero = 0
+        for name in LocalFixtures.all {
+            let g = GreyImage(rgb: try LocalFixtures.load(name))
+            let s = LocalFAST.scalar(g, threshold: 20)
+            #expect(LocalFAST.simd(g, threshold: 20) == s, "\(name)")
+            nonZero += s.filter { $0 > 0 }.count
+        }
+        #expect(nonZero > 1000)  // the comparison is not between two empty maps
+    }
+
+    @Test func fastFindsASyntheticCorner() {
+        // A bright square on black: its four corners are FAST corners, its flat interior is not.
+        var px = [UInt8](repeating: 0, count: 40 * 40)
+        for y in 10..<30 { for x in 10..<30 { px[y * 40 + x] = 200 } }
+        let s = LocalFAST.simd(GreyImage(width: 40, height: 40, pixels: px)!, threshold: 20)
+        #expect(s[10 * 40 + 10] > 0)
+        #expect(s[29 * 40 + 29] > 0)
+        #expect(s[20 * 40 + 20] == 0)
+        #expect(s[5 * 40 + 5] == 0)
+    }
+
+    @Test func extractionSIMDMatchesScalar() throws {
+        let ex = LocalFeatureExtractor()
+        for name in ["coffee", "gateau", "painting_colors"] {
+            let img = try LocalFixtures.load(name)
+            let a = ex.extract(img, includeMirrored: true, useSIMD: true)
+            let b = ex.extract(img, includeMirrored: true, useSIMD: false)
+            #expect(a == b, "\(name)")
+            #expect(a.keypoints.count > 150 && a.keypoints.count <= 512, "\(name): \(a.keypoints.count) keypoints")
+            #expect(a.keypoints.allSatisfy { $0.x >= 0 && $0.y >= 0 && $0.x < Float(img.width) && $0.y < Float(img.height) })
+            // Descriptors are informative: bits near balanced over the set.
+            let ones = a.descriptors.reduce(0) { $0 + $1.words[0].nonzeroBitCount + $1.words[1].nonzeroBitCount
+                + $1.words[2].nonzeroBitCount + $1.words[3].nonzeroBitCount }
+            let frac = Double(ones) / Double(256 * a.descriptors.count)
+            #expect(frac > 0.3 && frac < 0.7, "\(name) bit fraction \(frac)")
+        }
+    }
+
+    @Test func nearestNeighbourSIMDMatchesScalar() throws {
+        let ex = LocalFeatureExtractor(parameters: .init(maxKeypoints: 200))
+        let a = ex.extract(try LocalFixtures.load("china")).descriptors
+        let b = ex.extract(try LocalFixtures.load("chelsea")).descriptors
+        var rng = SplitMix64(state: 9)
+        let random = (0..<65).map { _ in Hash256(words: SIMD4(rng.next(), rng.next(), rng.next(), rng.next())) }
+        for (q, c) in [(a, b), (b, a), (random, a), (Array(random.prefix(1)), Array(random.suffix(1))),
+                       ([], a), (a, []), (Array(random.prefix(63)), Array(random.prefix(64)))] {
+            #expect(LocalMatcher.nearestTwo(q, c) == LocalMatcher.nearestTwoScalar(q, c))
+        }
+    }
+
+    @Test func patternIsDeterministicAndInsideThePatch() {
+        let p = BRIEFPattern(seed: BRIEFPattern.seed)
+        #expect(p == BRIEFPattern.standard)
+        #expect(p.pairs.count == 256)
+        #expect(p != BRIEFPattern(seed: BRIEFPattern.seed &+ 1))
+        for pr in p.pairs {
+            #expect(pr.x * pr.x + pr.y * pr.y <= 169 && pr.z * pr.z + pr.w * pr.w <= 169)
+            #expect(pr.x != pr.z || pr.y != pr.w)
+        }
+        #expect(Set(p.pairs).count > 250)
+    }
+
+    @Test func tinyImagesGiveEmptySetsAndMismatchedAlgorithmsThrow() throws {
+        let tiny = RGBImage(width: 20, height: 20, pixels: .init(repeating: 9, count: 1200))!
+        let f = LocalFeatureExtractor().extract(tiny, includeMirrored: true)
+        #expect(f.keypoints.isEmpty && f.descriptors.isEmpty && f.mirroredDescriptors == [])
+        let real = LocalFeatureExtractor().extract(try LocalFixtures.load("coffee"))
+        var other = real
+        other.algorithm = "some-other-v9"
+        #expect(throws: LocalFeatureError.self) { try LocalMatcher().match(query: real, candidate: other) }
+        let e = try LocalMatcher().match(query: f, candidate: real)
+        #expect(e.inliers == 0 && !e.isMatch)
+    }
+}
