@@ -38,6 +38,8 @@ struct TextDecoderTests {
         #expect(code([0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]) == .invalidTextEncoding) // lone surrogate
         #expect(code([0xEF, 0xBB, 0xBF, 0xC3]) == .invalidTextEncoding)        // BOM + bad UTF-8
         #expect(code([]) == nil)
+        // Damaged UTF-8: "né" valid, then a lone continuation byte and a truncated sequence.
+        #expect(code([0x6E, 0xC3, 0xA9, 0x20, 0x80, 0x20, 0xE2, 0x82]) == .invalidUTF8)
         #expect(throws: TextDecodingError.self) { try TextFormat.forExtension("PDF") }
         #expect(throws: TextDecodingError.self) { try TextFormat.forExtension("docx") }
         #expect(try TextFormat.forExtension("HTM") == .html)

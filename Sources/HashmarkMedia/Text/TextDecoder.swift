@@ -27,6 +27,8 @@ public struct TextDecodingError: Error, Sendable, Equatable, CustomStringConvert
         /// Bytes that no supported encoding explains (NUL bytes without a UTF-16 BOM, a
         /// malformed UTF-16 or BOM-marked UTF-8 body).
         case invalidTextEncoding = "invalid-text-encoding"
+        /// A UTF-8 text with invalid byte sequences (valid multi-byte characters beside broken ones).
+        case invalidUTF8 = "invalid-utf8"
         /// A document format (PDF, DOCX, …) that is not decoded.
         case unsupportedMedia = "unsupported-media"
     }
@@ -65,9 +67,10 @@ public enum TextDecoder {
     /// Decodes bytes and strips markup.
     ///
     /// Encoding rule: a BOM decides (UTF-8, UTF-16 LE/BE; a malformed body is an error).
-    /// Without a BOM, valid UTF-8 is UTF-8; otherwise bytes without NUL are ISO-8859-1 (every
-    /// byte is a character, so legacy Western files read correctly and nothing is dropped);
-    /// bytes with NUL (binary, or UTF-16 without BOM) are `invalid-text-encoding`.
+    /// Without a BOM, valid UTF-8 is UTF-8; bytes with NUL (binary, or UTF-16 without BOM) are
+    /// `invalid-text-encoding`; UTF-8 text with broken sequences (valid multi-byte characters
+    /// beside invalid bytes) is `invalid-utf8`; otherwise — no valid multi-byte sequence at all —
+    /// the bytes are ISO-8859-1 (every byte a character, so legacy Western files read correctly).
     public static func decode(_ bytes: [UInt8], format: TextFormat = .plain) throws(TextDecodingError) -> DecodedText {
         let (raw, encoding) = try decodeEncoding(bytes)
         let text: String
@@ -92,9 +95,31 @@ public enum TextDecoder {
         guard !b.contains(0) else {
             throw TextDecodingError(.invalidTextEncoding, "NUL bytes without a UTF-16 byte order mark: not text")
         }
+        // Valid multi-byte UTF-8 sequences beside invalid bytes: a UTF-8 text that was damaged (or
+        // crafted). Reading it as Latin-1 would silently garble the valid part, so refuse it.
+        if let damaged = utf8Damage(b) {
+            throw TextDecodingError(.invalidUTF8, "\(damaged) bytes are not valid UTF-8 in an otherwise UTF-8 text")
+        }
         var scalars = String.UnicodeScalarView()
         for byte in b { scalars.append(Unicode.Scalar(byte)) }
         return (String(scalars), .latin1)
+    }
+
+    /// The number of bytes that are not valid UTF-8, when the text also holds at least one valid
+    /// multi-byte sequence; `nil` for pure single-byte (legacy ISO-8859-1) text.
+    static func utf8Damage(_ b: [UInt8]) -> Int? {
+        var validMultiByte = 0
+        var invalid = 0
+        var decoder = UTF8()
+        var iterator = b.makeIterator()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar.value >= 0x80 { validMultiByte += 1 }
+            case .error: invalid += 1
+            case .emptyInput: break loop
+            }
+        }
+        return validMultiByte > 0 && invalid > 0 ? invalid : nil
     }
 
     static func utf16(_ body: ArraySlice<UInt8>, littleEndian: Bool) throws(TextDecodingError) -> String {
