@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import HashmarkFingerprint
+import Synchronization
+
+/// The corpus: rights-holder works, their fingerprints, text postings and texts in one SQLite
+/// file (WAL mode, so readers never wait for the writer).
+///
+/// Safe to share between tasks: GRDB's pool serialises writes and runs reads concurrently.
+public final class CorpusStore: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    /// Digest cache keyed by snapshot version: the digest reads the whole corpus.
+    let digestCache = Mutex<(version: Int64, digest: String)?>(nil)
+
+    /// Opens the store at `path`, creating the file and running pending migrations as needed.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(code: "db.open", message: "cannot open corpus database at \(path)", underlying: error)
+        }
+        do {
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(code: "db.migrate", message: "cannot migrate corpus database at \(path)", underlying: error)
+        }
+    }
+
+    /// Runs `body` in a read transaction, mapping database errors to `StoreError`.
+    func read<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError(code: "db.io", message: "cannot read \(what)", underlying: error)
+        }
+    }
+
+    /// Runs `body` in a write transaction, mapping database errors to `StoreError`.
+    func write<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError(code: "db.io", message: "cannot write \(what)", underlying: error)
+        }
+    }
+
+    /// The outcome of `add`: the stored work and whether this call inserted it.
+    public struct AddResult: Sendable, Hashable {
+        public var work: Work
+        /// `false` when the same file (same SHA-256) or the same hash-only work was already there.
+        public var inserted: Bool
+    }
+
+    /// Registers a work with its fingerprints, text postings and (for text works) its plain text.
+    ///
+    /// Idempotent: a file whose `sha256` is already stored returns the existing work unchanged, as
+    /// does a hash-only work (`sha256 == nil`) whose id and fingerprints are already stored. A
+    /// different work under an existing id is `work.duplicate-id`.
+    public func add(work: Work, fingerprints: [StoredFingerprint], postings: [TextPosting] = [],
+                    text: String? = nil) throws(StoreError) -> AddResult {
+        guard !work.id.isEmpty else { throw StoreError(code: "work.invalid", message: "a work needs a non-empty id") }
+        let now = Date().timeIntervalSince1970
+        return try write("work \(work.id)") { db in
+            if let sha = work.sha256, let existing = try Self.fetchWork(db, sql: "WHERE sha256 = ?", [sha]) {
+                return AddResult(work: existing, inserted: false)
+            }
+            if let existing = try Self.fetchWork(db, sql: "WHERE id = ?", [work.id]) {
+                if work.sha256 == nil, existing.sha256 == nil,
+                   try Set(Self.fetchFingerprints(db, workID: work.id)) == Set(fingerprints) {
+                    return AddResult(work: existing, inserted: false)
+                }
+                throw StoreError(code: "work.duplicate-id",
+                                 message: "work id '\(work.id)' is already registered for different content")
+            }
+            var stored = work
+            stored.addedAt = now
+            try Self.insert(db, work: stored, fingerprints: fingerprints, postings: postings, text: text)
+            try Self.bumpVersion(db)
+            return AddResult(work: stored, inserted: true)
+        }
+    }
+
+    /// Removes a work and (by cascade) its fingerprints, postings and text. `false` if absent.
+    @discardableResult
+    public func remove(id: String) throws(StoreError) -> Bool {
+        try write("removal of \(id)") { db in
+            try db.execute(sql: "DELETE FROM works WHERE id = ?", arguments: [id])
+            guard db.changesCount > 0 else { return false }
+            try Self.bumpVersion(db)
+            return true
+        }
+    }
+
+    /// All works, ordered by id.
+    public func list() throws(StoreError) -> [Work] {
+        try read("works") { db in try Self.fetchWorks(db, sql: "ORDER BY id", []) }
+    }
+
+    /// One work by id.
+    public func work(id: String) throws(StoreError) -> Work? {
+        try read("work \(id)") { db in try Self.fetchWork(db, sql: "WHERE id = ?", [id]) }
+    }
+
+    /// One work by the SHA-256 of its file: lets a caller skip fingerprinting a known file.
+    public func work(sha256: String) throws(StoreError) -> Work? {
+        try read("work \(sha256)") { db in try Self.fetchWork(db, sql: "WHERE sha256 = ?", [sha256]) }
+    }
+
+    /// A work's fingerprints, ordered by algorithm, version, variant.
+    public func fingerprints(of id: String) throws(StoreError) -> [StoredFingerprint] {
+        try read("fingerprints of \(id)") { db in try Self.fetchFingerprints(db, workID: id) }
+    }
+
+    /// The plain text stored for a text work (the alignment step quotes spans from it).
+    public func text(of id: String) throws(StoreError) -> String? {
+        try read("text of \(id)") { db in
+            try String.fetchOne(db, sql: "SELECT text FROM work_texts WHERE work_id = ?", arguments: [id])
+        }
+    }
+
+    /// The text postings of one work, by position.
+    public func postings(of id: String) throws(StoreError) -> [TextPosting] {
+        try read("postings of \(id)") { db in
+            try Row.fetchAll(db, sql: "SELECT hash, position FROM text_postings WHERE work_id = ? ORDER BY position, hash",
+                             arguments: [id]).map {
+                TextPosting(hash: UInt64(bitPattern: $0[0] as Int64), position: $0[1])
+            }
+        }
+    }
+
+    /// Counts per media type and algorithm, postings, snapshot version and file size.
+    public func stats() throws(StoreError) -> StoreStats {
+        let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        return try read("stats") { db in
+            var byType: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT media_type, COUNT(*) FROM works GROUP BY media_type") {
+                byType[row[0]] = row[1]
+            }
+            var byAlgorithm: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT algorithm, COUNT(*) FROM fingerprints GROUP BY algorithm") {
+                byAlgorithm[row[0]] = row[1]
+            }
+            return StoreStats(works: byType.values.reduce(0, +), worksByMediaType: byType,
+                              fingerprintsByAlgorithm: byAlgorithm,
+                              textPostings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM text_postings") ?? 0,
+                              snapshotVersion: try Self.version(db), fileBytes: fileBytes)
+        }
+    }
+
+    /// SQLite's journal mode for this file (`wal` for every store).
+    public func journalMode() throws(StoreError) -> String {
+        try read("journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Identifiers of the schema migrations applied to this file, in order.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try read("migrations") { db in try Schema.migrator.appliedMigrations(db) }
+    }
+}

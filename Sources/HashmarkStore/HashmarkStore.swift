@@ -1,1 +1,0 @@
-// HashmarkStore: filled in by its issue; see README "Layout".

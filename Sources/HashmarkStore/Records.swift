@@ -1,0 +1,168 @@
+import HashmarkFingerprint
+
+/// A registered work: what a verdict names when it matches.
+public struct Work: Sendable, Hashable, Codable {
+    /// Stable id chosen at registration (default: file name without extension).
+    public var id: String
+    public var title: String
+    /// The rights holder.
+    public var owner: String
+    /// SPDX id or free text, as registered.
+    public var license: String
+    /// Where the work came from (path, URL, hash bank name).
+    public var source: String
+    /// `image`, `text`, … as decided by the media layer.
+    public var mediaType: String
+    /// Lower-case hex SHA-256 of the registered file; `nil` for hash-only works imported from a
+    /// hash bank, which have no file (those are identified by `id` instead).
+    public var sha256: String?
+    /// Seconds since 1970, set by the store when the work is first added.
+    public var addedAt: Double
+
+    public init(id: String, title: String = "", owner: String = "", license: String = "",
+                source: String = "", mediaType: String, sha256: String?, addedAt: Double = 0) {
+        self.id = id
+        self.title = title
+        self.owner = owner
+        self.license = license
+        self.source = source
+        self.mediaType = mediaType
+        self.sha256 = sha256
+        self.addedAt = addedAt
+    }
+}
+
+/// One stored fingerprint of a work. The store keeps the bytes opaque; `algorithm` + `version`
+/// say how to read them, so fingerprints of different algorithms are never compared.
+public struct StoredFingerprint: Sendable, Hashable {
+    /// E.g. `pdq`, `minhash`.
+    public var algorithm: String
+    public var version: Int
+    /// Which variant of the work this is (PDQ: dihedral transform 0…7; 0 when not applicable).
+    public var variant: Int
+    public var data: [UInt8]
+    /// Algorithm-specific quality (PDQ: 0…100); `nil` when the algorithm has none.
+    public var quality: Int?
+
+    public init(algorithm: String, version: Int, variant: Int = 0, data: [UInt8], quality: Int? = nil) {
+        self.algorithm = algorithm
+        self.version = version
+        self.variant = variant
+        self.data = data
+        self.quality = quality
+    }
+
+    /// The PDQ algorithm id used by `allPDQ()`.
+    public static let pdqAlgorithm = "pdq"
+
+    /// A PDQ fingerprint: 32 bytes, the hash's hex order (`words[0]` big-endian first).
+    public static func pdq(_ hash: Hash256, quality: Int, variant: Int = 0, version: Int = 1) -> StoredFingerprint {
+        StoredFingerprint(algorithm: pdqAlgorithm, version: version, variant: variant,
+                          data: hash.bigEndianBytes, quality: quality)
+    }
+
+    /// The hash of a PDQ fingerprint; `nil` for other algorithms or malformed data.
+    public var pdqHash: Hash256? {
+        algorithm == Self.pdqAlgorithm ? Hash256(bigEndianBytes: data) : nil
+    }
+}
+
+/// One text shingle posting: shingle `hash` occurs at word `position` of the work's text.
+public struct TextPosting: Sendable, Hashable {
+    public var hash: UInt64
+    public var position: Int32
+    public init(hash: UInt64, position: Int32) {
+        self.hash = hash
+        self.position = position
+    }
+}
+
+/// All PDQ rows in one bulk read, laid out for building an in-memory index.
+///
+/// Parallel arrays (not an array of structs) so an index can take `hashes` as is; row `i`
+/// belongs to work `workIDs[Int(workIndex[i])]`.
+public struct PDQTable: Sendable {
+    /// Distinct work ids; `workIndex` points into this.
+    public var workIDs: [String]
+    public var workIndex: [UInt32]
+    public var hashes: [Hash256]
+    /// PDQ quality, 0…100 (−1 when missing).
+    public var quality: [Int8]
+    /// Dihedral variant 0…7.
+    public var variant: [UInt8]
+
+    public init(workIDs: [String] = [], workIndex: [UInt32] = [], hashes: [Hash256] = [],
+                quality: [Int8] = [], variant: [UInt8] = []) {
+        self.workIDs = workIDs
+        self.workIndex = workIndex
+        self.hashes = hashes
+        self.quality = quality
+        self.variant = variant
+    }
+
+    public var count: Int { hashes.count }
+}
+
+/// All text postings in one bulk read, for building the inverted shingle index.
+public struct PostingsTable: Sendable {
+    public var workIDs: [String]
+    public var workIndex: [UInt32]
+    public var hashes: [UInt64]
+    public var positions: [Int32]
+
+    public init(workIDs: [String] = [], workIndex: [UInt32] = [], hashes: [UInt64] = [], positions: [Int32] = []) {
+        self.workIDs = workIDs
+        self.workIndex = workIndex
+        self.hashes = hashes
+        self.positions = positions
+    }
+
+    public var count: Int { hashes.count }
+}
+
+/// Counts for `hashmark corpus stats`.
+public struct StoreStats: Sendable, Hashable, Codable {
+    public var works: Int
+    /// Works per media type.
+    public var worksByMediaType: [String: Int]
+    /// Fingerprint rows per algorithm.
+    public var fingerprintsByAlgorithm: [String: Int]
+    public var textPostings: Int
+    public var snapshotVersion: Int64
+    /// Size of the database file in bytes (main file only, WAL excluded).
+    public var fileBytes: Int64
+}
+
+/// A citable corpus state: every verdict names the corpus it was matched against.
+///
+/// `version` increases by one in the same transaction as every change; `digest` is SHA-256 over
+/// the sorted works and their fingerprints and texts, so two stores with equal contents have
+/// equal digests whatever their history.
+public struct CorpusSnapshot: Sendable, Hashable, Codable {
+    public var version: Int64
+    /// 64 lower-case hex digits.
+    public var digest: String
+    /// `v<version>-<first 16 hex digits of digest>`: short enough for a log line.
+    public var id: String { "v\(version)-\(digest.prefix(16))" }
+}
+
+extension Hash256 {
+    /// 32 bytes in hex order: `words[0]` big-endian first.
+    var bigEndianBytes: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for k in 0..<4 {
+            let w = words[k]
+            for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: w >> UInt64(s))) }
+        }
+        return out
+    }
+
+    /// Inverse of `bigEndianBytes`; `nil` unless exactly 32 bytes.
+    init?(bigEndianBytes b: some Collection<UInt8>) {
+        guard b.count == 32 else { return nil }
+        var w = SIMD4<UInt64>.zero
+        for (i, byte) in b.enumerated() { w[i >> 3] = (w[i >> 3] << 8) | UInt64(byte) }
+        self.init(words: w)
+    }
+}

@@ -1,0 +1,49 @@
+import GRDB
+
+/// The schema, as GRDB migrations: each runs once per database file, in order.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE works (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL DEFAULT '',
+                    owner TEXT NOT NULL DEFAULT '',
+                    license TEXT NOT NULL DEFAULT '',
+                    source TEXT NOT NULL DEFAULT '',
+                    media_type TEXT NOT NULL,
+                    sha256 TEXT UNIQUE,
+                    added_at DOUBLE NOT NULL
+                );
+                CREATE TABLE fingerprints (
+                    work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                    algorithm TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    variant INTEGER NOT NULL DEFAULT 0,
+                    data BLOB NOT NULL,
+                    quality INTEGER
+                );
+                CREATE INDEX fingerprints_work ON fingerprints(work_id);
+                CREATE INDEX fingerprints_algorithm ON fingerprints(algorithm);
+                CREATE TABLE text_postings (
+                    work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                    hash INTEGER NOT NULL,
+                    position INTEGER NOT NULL
+                );
+                CREATE INDEX text_postings_hash ON text_postings(hash);
+                CREATE INDEX text_postings_work ON text_postings(work_id);
+                CREATE TABLE work_texts (
+                    work_id TEXT PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                    text TEXT NOT NULL
+                );
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value
+                );
+                INSERT INTO meta(key, value) VALUES ('snapshot_version', 0);
+                """)
+        }
+        return m
+    }
+}
