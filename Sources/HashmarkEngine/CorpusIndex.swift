@@ -43,8 +43,6 @@ public final class CorpusIndex: Sendable {
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
-        } catch let error as StoreError {
-            throw EngineError(code: EngineError.Code.corpusUnavailable, message: error.description)
         } catch {
             throw EngineError(code: EngineError.Code.corpusUnavailable, message: "\(error)")
         }

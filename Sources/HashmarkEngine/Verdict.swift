@@ -25,7 +25,7 @@ public struct Region: Sendable, Hashable, Codable {
 }
 
 /// Evidence of a PDQ match.
-public struct PDQEvidence: Sendable, Hashable {
+public struct PDQEvidence: Sendable, Hashable, Codable {
     /// Hamming distance between the submission (after undoing `transform`) and the work.
     public var distance: Int
     /// PDQ quality of the submission and of the work (0–100).
@@ -39,7 +39,7 @@ public struct PDQEvidence: Sendable, Hashable {
 }
 
 /// Evidence of a local-feature (keypoint) match.
-public struct LocalEvidence: Sendable, Hashable {
+public struct LocalEvidence: Sendable, Hashable, Codable {
     /// Keypoint matches consistent with one affine transform (RANSAC inliers).
     public var inliers: Int
     /// Matches that passed the ratio test, before RANSAC.
@@ -55,7 +55,7 @@ public struct LocalEvidence: Sendable, Hashable {
 }
 
 /// One aligned passage: UTF-8 byte spans into the submission's extracted text and the work's text.
-public struct TextSpanEvidence: Sendable, Hashable {
+public struct TextSpanEvidence: Sendable, Hashable, Codable {
     public var submittedOffset: Int
     public var submittedLength: Int
     public var sourceOffset: Int
@@ -69,7 +69,7 @@ public struct TextSpanEvidence: Sendable, Hashable {
 }
 
 /// Evidence of an aligned-text match.
-public struct TextEvidence: Sendable, Hashable {
+public struct TextEvidence: Sendable, Hashable, Codable {
     public var spans: [TextSpanEvidence]
     /// Words of the work spanned by the aligned passages, summed.
     public var alignedWords: Int
@@ -116,7 +116,7 @@ public struct WorkMatch: Sendable, Hashable {
 }
 
 /// What was submitted.
-public struct Subject: Sendable, Hashable {
+public struct Subject: Sendable, Hashable, Codable {
     public var fileName: String
     public var size: Int
     /// SHA-256 of the exact bytes, hex.

@@ -55,7 +55,9 @@ public enum HashBankCSV {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func splitFields(_ line: Substring) -> [String] {
+    /// Splits one CSV line into fields (RFC 4180 quoting, no embedded newlines); shared by every
+    /// CSV Hashmark reads (hash banks, corpus manifests, evaluation cases).
+    public static func splitFields(_ line: Substring) -> [String] {
         var fields: [String] = []
         var cur = ""
         var inQuotes = false

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import HashmarkEngine
+import HashmarkStore
+
+/// `--db PATH`, shared by every command that touches the corpus.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Corpus database (default: $HASHMARK_DB, else var/hashmark.sqlite).")
+    var db: String?
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["HASHMARK_DB"] ?? "var/hashmark.sqlite"
+    }
+
+    /// Opens (creating when missing, with its folder) the corpus store.
+    func open() throws -> CorpusStore {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            return try CorpusStore(path: path)
+        } catch {
+            throw CLIError("cannot open the corpus database \(path): \(error)")
+        }
+    }
+}
+
+/// A usage or set-up problem: message on stderr, exit code 2.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+enum Terminal {
+    static let isInteractive = isatty(2) == 1
+
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    /// A one-line progress bar on stderr, only on a terminal.
+    static func progress(_ done: Int, of total: Int, _ label: String) {
+        guard isInteractive, total > 0 else { return }
+        let width = 30
+        let filled = done * width / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(label.prefix(40))\u{1B}[K".utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
