@@ -33,13 +33,15 @@ enum JPEGDecoder {
         let sw = (w + denominator - 1) / denominator, sh = (h + denominator - 1) / denominator
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let channels = cmyk ? 4 : 3
-        var pixels = [UInt8](repeating: 0, count: sw * sh * channels)
-        let status = bytes.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
+        var status: Int32 = 0
+        // TurboJPEG writes every byte (grey where data is missing), so no zero-fill is needed.
+        var pixels = [UInt8](unsafeUninitializedCapacity: sw * sh * channels) { dst, initialized in
+            status = bytes.withUnsafeBufferPointer { src in
                 tjDecompress2(handle, src.baseAddress, UInt(src.count), dst.baseAddress, Int32(sw),
                               Int32(sw * channels), Int32(sh),
                               Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), 0)
             }
+            initialized = dst.count
         }
         if status != 0 {
             let message = String(cString: tjGetErrorStr2(handle))
