@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "HashmarkIndexTests", dependencies: ["HashmarkIndex", "HashmarkStore"]),
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
-        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine"]),
+        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkTransforms"]),
     ]
 )

@@ -42,7 +42,7 @@ struct LocalShortlistTests {
         for (i, img) in imgs.enumerated() { works.append((Int64(100 + i), ex.extract(img).descriptors)) }
         // Distractor works: random descriptors, and near copies of a real work's descriptors with
         // 14–50 bits flipped (straddling every tested distance and chunk radius).
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         for k in 0..<6 {
             works.append((Int64(900 + k), (0..<300).map { _ in Hash256(words: SIMD4(rng.next(), rng.next(), rng.next(), rng.next())) }))
         }

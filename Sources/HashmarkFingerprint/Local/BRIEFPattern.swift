@@ -40,10 +40,12 @@ public struct BRIEFPattern: Sendable, Hashable {
     }
 }
 
-/// Deterministic 64-bit generator (Steele, Lea, Flood 2014): the pattern and RANSAC sampler.
-public struct SplitMix64: Sendable {
+/// Deterministic 64-bit generator (Steele, Lea, Flood 2014): the BRIEF pattern, the RANSAC
+/// sampler, and the tests' reproducible random inputs.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
     public init(state: UInt64) { self.state = state }
+    public init(seed: UInt64) { self.state = seed }
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
