@@ -25,7 +25,6 @@ enum Schema {
                     quality INTEGER
                 );
                 CREATE INDEX fingerprints_work ON fingerprints(work_id);
-                CREATE INDEX fingerprints_algorithm ON fingerprints(algorithm);
                 CREATE TABLE text_postings (
                     work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
                     hash INTEGER NOT NULL,

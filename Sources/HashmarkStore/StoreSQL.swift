@@ -15,14 +15,15 @@ extension CorpusStore {
     }
 
     static func fetchWork(_ db: Database, sql: String, _ args: StatementArguments) throws -> Work? {
-        try Row.fetchOne(db, sql: "SELECT \(workColumns) FROM works \(sql)", arguments: args).map(work(from:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(workColumns) FROM works \(sql)"), arguments: args)
+            .map(work(from:))
     }
 
     static func fetchFingerprints(_ db: Database, workID: String) throws -> [StoredFingerprint] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT algorithm, version, variant, data, quality FROM fingerprints
             WHERE work_id = ? ORDER BY algorithm, version, variant, data
-            """, arguments: [workID]).map {
+            """), arguments: [workID]).map {
             StoredFingerprint(algorithm: $0[0], version: $0[1], variant: $0[2],
                               data: [UInt8]($0[3] as Data), quality: $0[4])
         }
@@ -30,8 +31,8 @@ extension CorpusStore {
 
     static func insert(_ db: Database, work: Work, fingerprints: [StoredFingerprint],
                        postings: [TextPosting], text: String?) throws {
-        try db.execute(sql: "INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [work.id, work.title, work.owner, work.license, work.source,
+        try db.cachedStatement(sql: "INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [work.id, work.title, work.owner, work.license, work.source,
                                    work.mediaType, work.sha256, work.addedAt])
         if !fingerprints.isEmpty {
             let st = try db.cachedStatement(sql: """
