@@ -16,6 +16,8 @@ final class SpoolRunner: Sendable {
     private let rescanContinuation: AsyncStream<Void>.Continuation
     private let attempts = Locked([SpoolName: (Attempt, ReportPermit)]())
     let counts = Locked(DaemonCounts())
+    /// Young files a scan found: one settle task each.
+    private let settling = Locked(Set<SpoolName>())
 
     init(spool: Spool, config: DaemonConfig, processor: any SpoolProcessor, metrics: DaemonMetrics,
          logger: Logger, onEvent: @escaping @Sendable (DaemonEvent) -> Void) {
@@ -81,8 +83,16 @@ final class SpoolRunner: Sendable {
                 var now = timespec()
                 clock_gettime(CLOCK_REALTIME, &now)
                 let age = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - info.modifiedNanoseconds
-                if age < Int64(max(config.settleMilliseconds, 1000)) * 1_000_000 {
-                    return .busy  // possibly still being written: inotify or the next scan takes it
+                if age < Int64(config.settleMilliseconds) * 1_000_000 {
+                    // Possibly still being written: claim it once it holds still.
+                    let isNew = settling.withLock { $0.insert(name).inserted }
+                    if isNew {
+                        Task {
+                            await self.settleAndClaim(name)
+                            _ = self.settling.withLock { $0.remove(name) }
+                        }
+                    }
+                    return .busy
                 }
             }
             return try await queue.offer(name)
