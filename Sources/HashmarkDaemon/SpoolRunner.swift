@@ -46,57 +46,56 @@ final class SpoolRunner: Sendable {
         for name in names { await queue.adopt(name) }
     }
 
-    /// Claims what waits in inbox/, in chunks, until the queue is full or the inbox is drained.
+    /// Claims what waits in inbox/ until the queue is full or the inbox is drained. Reads only
+    /// as many directory entries as can be claimed now; young regular files (possibly still being
+    /// written) get a settle task and are claimed once they hold still.
     func scanInbox() async {
-        let chunk = config.queueCapacity + config.workers
-        var rounds = 0
-        while rounds < 1000 {
-            rounds += 1
-            var names: [SpoolName] = []
+        let room = config.queueCapacity + config.workers
+        for _ in 0..<100_000 {
+            var ready: [SpoolName] = []
             do {
                 try spool.forEachEntry(in: .inbox) { name in
-                    if !name.isHidden { names.append(name) }
-                    return names.count < chunk
+                    guard !name.isHidden, let info = try? spool.info(name, in: .inbox) else { return true }
+                    if info.kind == .regular && isYoung(info) {
+                        startSettling(name)
+                    } else {
+                        ready.append(name)
+                    }
+                    return ready.count < room
                 }
             } catch {
                 logger.error("cannot list inbox/", metadata: ["error": "\(error)"])
                 return
             }
             var claimed = 0
-            for name in names {
-                switch await consider(name, fromScan: true) {
+            for name in ready {
+                switch await claim(name) {
                 case .claimed: claimed += 1
                 case .full, .closed: return
                 case .busy, .vanished: break
                 }
             }
-            if names.count < chunk || claimed == 0 { return }
+            if ready.count < room || claimed == 0 { return }
         }
     }
 
-    /// Decides about one inbox entry: non-regular entries are claimed at once (to be rejected);
-    /// regular files found by a scan are claimed if they have not changed for the settle time.
-    private func consider(_ name: SpoolName, fromScan: Bool) async -> WorkQueue.Offer {
-        do {
-            guard let info = try spool.info(name, in: .inbox) else { return .vanished }
-            if info.kind == .regular && fromScan {
-                var now = timespec()
-                clock_gettime(CLOCK_REALTIME, &now)
-                let age = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - info.modifiedNanoseconds
-                if age < Int64(config.settleMilliseconds) * 1_000_000 {
-                    // Possibly still being written: claim it once it holds still.
-                    let isNew = settling.withLock { $0.insert(name).inserted }
-                    if isNew {
-                        Task {
-                            await self.settleAndClaim(name)
-                            _ = self.settling.withLock { $0.remove(name) }
-                        }
-                    }
-                    return .busy
-                }
-            }
-            return try await queue.offer(name)
-        } catch {
+    private func isYoung(_ info: SpoolEntryInfo) -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let age = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - info.modifiedNanoseconds
+        return age < Int64(config.settleMilliseconds) * 1_000_000
+    }
+
+    private func startSettling(_ name: SpoolName) {
+        guard settling.withLock({ $0.insert(name).inserted }) else { return }
+        Task {
+            await self.settleAndClaim(name)
+            _ = self.settling.withLock { $0.remove(name) }
+        }
+    }
+
+    private func claim(_ name: SpoolName) async -> WorkQueue.Offer {
+        do { return try await queue.offer(name) } catch {
             logger.error("cannot claim", metadata: ["name": "\(name.display)", "error": "\(error)"])
             return .vanished
         }
@@ -108,7 +107,7 @@ final class SpoolRunner: Sendable {
         for _ in 0..<600 {
             guard let info = try? spool.info(name, in: .inbox) else { return }
             if info.kind != .regular || info == previous {
-                _ = await consider(name, fromScan: false)
+                _ = await claim(name)
                 return
             }
             previous = info
@@ -122,13 +121,13 @@ final class SpoolRunner: Sendable {
             for await event in events {
                 switch event {
                 case .movedIn(let name):
-                    _ = await consider(name, fromScan: false)
+                    _ = await claim(name)
                 case .closedAfterWrite(let name):
                     group.addTask { await self.settleAndClaim(name) }
                 case .created(let name):
                     // Regular files announce themselves with CLOSE_WRITE; others never will.
                     if let info = try? spool.info(name, in: .inbox), info.kind != .regular {
-                        _ = await consider(name, fromScan: false)
+                        _ = await claim(name)
                     }
                 case .overflow:
                     logger.warning("inotify queue overflow: rescanning inbox/")

@@ -82,6 +82,13 @@ final class DaemonHarness: @unchecked Sendable {
         }
     }
 
+    /// Waits until an event matching `predicate` has been seen.
+    func waitFor(_ predicate: (DaemonEvent) -> Bool) async throws {
+        while !log.all.contains(where: predicate) {
+            guard await iterator.next() != nil else { throw HarnessError("event stream ended") }
+        }
+    }
+
     /// Graceful shutdown (what SIGTERM does) and wait for the daemon to return.
     func stop() async throws {
         await group.triggerGracefulShutdown()

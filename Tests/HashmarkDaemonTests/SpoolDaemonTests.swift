@@ -90,13 +90,14 @@ struct SpoolDaemonTests {
         let root = DaemonHarness.makeTempDir()
         for sub in ["inbox", "inbox/.tmp", "active"] { try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
         for i in 0..<3 { try "left \(i)".write(toFile: "\(root)/active/crashed\(i)", atomically: false, encoding: .utf8) }
-        for i in 0..<4 { try "waiting \(i)".write(toFile: "\(root)/inbox/queued\(i)", atomically: false, encoding: .utf8) }
+        for i in 0..<40 { try "waiting \(i)".write(toFile: "\(root)/inbox/queued\(i)", atomically: false, encoding: .utf8) }
         let h = DaemonHarness(root: root)
         try await h.start()
-        try await h.waitProcessed(7)
+        try await h.waitProcessed(43)
         try await h.stop()
         #expect(h.processed.filter { $0.name.display.hasPrefix("crashed") }.count == 3)
-        #expect(h.visible("done").count == 7)
+        #expect(Set(h.processed.map(\.name)).count == 43)
+        #expect(h.visible("done").count == 43)
         #expect(h.visible("active").isEmpty && h.visible("inbox").isEmpty)
         let recovered = try h.reports().map { try String(contentsOfFile: h.path("reports", $0), encoding: .utf8) }
             .filter { $0.contains("\"recovered\":true") }
@@ -142,6 +143,18 @@ struct SpoolDaemonTests {
         #expect(reports.count == 1)
         let body = try String(contentsOfFile: h.path("reports", reports[0]), encoding: .utf8)
         #expect(body.contains("error(timeout)"))
+    }
+
+    @Test("reload() swaps the index through the processor while the daemon keeps running")
+    func reload() async throws {
+        let h = DaemonHarness()
+        try await h.start()
+        h.daemon.reload()
+        try await h.waitFor { if case .reloaded(let index) = $0 { index.snapshot == "test-2" } else { false } }
+        try h.dropRenamed("after-reload", "x")
+        try await h.waitProcessed(1)
+        try await h.stop()
+        #expect(h.visible("done") == ["after-reload"])
     }
 
     @Test("a second daemon on the same spool is refused")
