@@ -1,1 +1,0 @@
-// HashmarkDaemon: filled in by its issue; see README "Layout".

@@ -1,0 +1,230 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Logging
+import ServiceLifecycle
+
+/// Milestones of a daemon run, for the CLI (printing where to drop files) and for tests (which
+/// wait on these instead of sleeping).
+public enum DaemonEvent: Sendable {
+    /// The index is loaded, crash leftovers are queued, READY=1 was sent.
+    case ready(index: IndexStatus, metricsPort: UInt16?)
+    /// An item's report is durable and its original moved (`movedTo` is its name in done/ or
+    /// failed/; nil when left in active/ for retry or when the move failed).
+    case processed(name: SpoolName, outcome: ProcessOutcome, movedTo: SpoolName?)
+    case reloaded(IndexStatus)
+    /// Graceful shutdown began (STOPPING=1 sent).
+    case stopping
+}
+
+/// `hashmark watch` as a swift-service-lifecycle `Service`.
+///
+/// Start: open/create the spool (and take its lock), `processor.prepare()`, start inotify, queue
+/// everything left in active/ (crash recovery), send READY=1, then claim from inbox/.
+/// Graceful shutdown (SIGTERM/SIGINT via ServiceGroup, or task cancellation): STOPPING=1, stop
+/// claiming, put unstarted claims back into inbox/, let in-flight items finish for
+/// `shutdownGraceSeconds`; items still running after that stay in active/ (their report permit
+/// is revoked, so no report can appear later) and are processed again at the next start.
+public final class SpoolDaemon: Service, Sendable {
+    public let config: DaemonConfig
+    public let metrics: DaemonMetrics
+    private let processor: any SpoolProcessor
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let reloadOnSIGHUP: Bool
+    private let onEvent: @Sendable (DaemonEvent) -> Void
+    private let reloads: AsyncStream<Void>
+    private let reloadContinuation: AsyncStream<Void>.Continuation
+
+    /// - Parameters:
+    ///   - environment: where `NOTIFY_SOCKET`/`WATCHDOG_USEC`/`WATCHDOG_PID` are read
+    ///     (`DaemonEnvironment.current()` in production).
+    ///   - reloadOnSIGHUP: install a SIGHUP handler that calls `processor.reload()` (the CLI
+    ///     does; tests call `reload()` instead of signalling the test process).
+    public init(config: DaemonConfig, processor: any SpoolProcessor, logger: Logger,
+                environment: [String: String], reloadOnSIGHUP: Bool = false,
+                metrics: DaemonMetrics = DaemonMetrics(),
+                onEvent: @escaping @Sendable (DaemonEvent) -> Void = { _ in }) {
+        self.config = config
+        self.processor = processor
+        self.logger = logger
+        self.notifier = SystemdNotifier(environment: environment)
+        self.reloadOnSIGHUP = reloadOnSIGHUP
+        self.metrics = metrics
+        self.onEvent = onEvent
+        (reloads, reloadContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks the running daemon to swap its corpus index (what SIGHUP does).
+    public func reload() { reloadContinuation.yield() }
+
+    public func run() async throws {
+        let spool = try Spool(root: config.spoolRoot)
+        let index = try await processor.prepare()
+        metrics.setIndexEntries(index.entries)
+        let server = try config.metricsListen.map { listen throws(DaemonError) in
+            try MetricsServer(address: MetricsAddress(parsing: listen)) { [metrics] in metrics.render() }
+        }
+        defer { server?.stop() }
+        let watcher = try InboxWatcher(directory: spool.path(.inbox))
+        defer { watcher.stop() }
+        let runner = SpoolRunner(spool: spool, config: config, processor: processor, metrics: metrics,
+                                 logger: logger, onEvent: onEvent)
+        await runner.adoptActive()
+        notifier.notify("READY=1\nSTATUS=index \(index.snapshot) (\(index.entries) entries); watching \(spool.path(.inbox))")
+        logger.info("ready", metadata: ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
+                                        "entries": "\(index.entries)", "workers": "\(config.workers)",
+                                        "metrics": "\(server.map { "\($0.port)" } ?? "off")"])
+        onEvent(.ready(index: index, metricsPort: server?.port))
+
+        let stop = Latch()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await serve(runner, watcher: watcher, stop: stop)
+        } onCancelOrGracefulShutdown: {
+            stop.fire()
+        }
+    }
+
+    private func serve(_ runner: SpoolRunner, watcher: InboxWatcher, stop: Latch) async {
+        let workersDone = Latch()
+        await withTaskGroup(of: Void.self) { background in
+            background.addTask {
+                await withTaskGroup(of: Void.self) { workers in
+                    for _ in 0..<self.config.workers { workers.addTask { await runner.worker() } }
+                }
+                workersDone.fire()
+            }
+            background.addTask { await runner.feed(watcher.events) }
+            background.addTask { await self.scanLoop(runner) }
+            background.addTask { await self.tickLoop(runner) }
+            background.addTask { await self.reloadLoop() }
+            if reloadOnSIGHUP { background.addTask { await self.sighupLoop() } }
+
+            await stop.wait()
+            notifier.notify("STOPPING=1\nSTATUS=stopping")
+            logger.info("stopping: no new claims")
+            onEvent(.stopping)
+            watcher.stop()
+            await runner.returnToInbox(await runner.queue.close())
+            if await !workersDone.wait(timeout: .seconds(config.shutdownGraceSeconds)) {
+                logger.warning("grace period over: in-flight items stay in active/ for the next start")
+                runner.abandonInFlight()
+                await workersDone.wait()
+            }
+            background.cancelAll()
+        }
+        let counts = runner.counts.withLock { $0 }
+        logger.info("stopped", metadata: ["done": "\(counts.done)", "failed": "\(counts.failed)"])
+    }
+
+    /// Initial inbox scan, then one per interval and whenever asked (overflow, room freed).
+    private func scanLoop(_ runner: SpoolRunner) async {
+        await runner.scanInbox()
+        let interval = config.scanIntervalSeconds
+        await withTaskGroup(of: Void.self) { group in
+            if interval > 0 {
+                group.addTask {
+                    while true {
+                        do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                        await runner.adoptActive()  // retries left in active/
+                        runner.requestRescan()
+                    }
+                }
+            }
+            group.addTask {
+                for await _ in runner.rescans { await runner.scanInbox() }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// WATCHDOG=1 at half of WATCHDOG_USEC, after a round trip through the queue actor (so a
+    /// wedged scheduler stops the pings), plus STATUS= with counts; metrics gauges too.
+    private func tickLoop(_ runner: SpoolRunner) async {
+        let interval = notifier.watchdogInterval.map { min($0, .seconds(2)) } ?? .seconds(2)
+        while true {
+            let depth = await runner.queue.depth
+            let inFlight = await runner.queue.inFlight
+            metrics.setQueue(depth: depth, inFlight: inFlight)
+            let counts = runner.counts.withLock { $0 }
+            let status = "STATUS=done \(counts.done), failed \(counts.failed), queued \(depth), in flight \(inFlight)"
+            notifier.notify(notifier.watchdogInterval == nil ? status : "WATCHDOG=1\n" + status)
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    private func reloadLoop() async {
+        for await _ in reloads {
+            notifier.notify("RELOADING=1")
+            do {
+                let index = try await processor.reload()
+                metrics.setIndexEntries(index.entries)
+                logger.info("index reloaded", metadata: ["snapshot": "\(index.snapshot)", "entries": "\(index.entries)"])
+                onEvent(.reloaded(index))
+            } catch {
+                logger.error("index reload failed; keeping the old index", metadata: ["error": "\(error)"])
+            }
+            notifier.notify("READY=1")
+        }
+    }
+
+    private func sighupLoop() async {
+        signal(SIGHUP, SIG_IGN)
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "hashmark.sighup"))
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        let box = SignalSourceBox(source)
+        await withTaskCancellationHandler {
+            for await _ in stream { reload() }
+        } onCancel: {
+            box.source.cancel()
+            continuation.finish()
+        }
+    }
+
+    private final class SignalSourceBox: @unchecked Sendable {
+        let source: any DispatchSourceSignal
+        init(_ source: any DispatchSourceSignal) { self.source = source }
+    }
+}
+
+/// Process environment and the production entry point for the CLI.
+public enum DaemonEnvironment {
+    /// The process environment as a dictionary (read once; the daemon never mutates it).
+    public static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let pair = String(cString: entry)
+            if let eq = pair.firstIndex(of: "=") {
+                result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    /// Runs `hashmark watch` until SIGTERM/SIGINT: journald-friendly logging to stderr,
+    /// sd_notify, SIGHUP reload, graceful shutdown. The CLI calls this after `resolve`.
+    public static func runWatch(config: DaemonConfig, processor: any SpoolProcessor) async throws {
+        let environment = current()
+        let logger = makeLogger(level: config.logLevel, environment: environment)
+        let daemon = SpoolDaemon(config: config, processor: processor, logger: logger, environment: environment,
+                                 reloadOnSIGHUP: true)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: daemon)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    /// A logger writing `JournalLogHandler` lines to stderr.
+    public static func makeLogger(level: Logger.Level, environment: [String: String]) -> Logger {
+        Logger(label: "hashmark") { label in
+            JournalLogHandler(label: label, level: level, environment: environment)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// What the daemon asks of the engine. The coordinator implements it with the real matcher; the
+/// daemon owns claiming, validation, timeouts, moving originals and signalling systemd.
+public protocol SpoolProcessor: Sendable {
+    /// Loads the corpus index. The daemon reports READY=1 only after this returns; a throw stops
+    /// the daemon before it claims anything.
+    func prepare() async throws -> IndexStatus
+    /// Swaps in a fresh corpus index (SIGHUP). Processing continues meanwhile; on a throw the
+    /// daemon logs the error and keeps the old index.
+    func reload() async throws -> IndexStatus
+    /// Processes a claimed, validated regular file and durably writes its signed report (temp,
+    /// fsync, rename, directory fsync) BEFORE returning. Bad content is an error verdict, not a
+    /// throw. Before writing the report it must call `item.permit.begin()` and must not write
+    /// when that returns false (the daemon gave up on the item: timeout or shutdown).
+    func process(_ item: ClaimedFile) async -> ProcessOutcome
+    /// Writes an error report for an item that must not be read (`item.file` is nil for
+    /// symlinks, FIFOs, sockets, devices, directories) or that timed out (`code == "timeout"`).
+    func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome
+}
+
+/// The corpus index the processor loaded: reported in logs, STATUS= and the index-size gauge.
+public struct IndexStatus: Sendable, Equatable {
+    /// Number of fingerprints in the index.
+    public var entries: Int
+    /// The snapshot id reports cite.
+    public var snapshot: String
+    public init(entries: Int, snapshot: String) {
+        self.entries = entries
+        self.snapshot = snapshot
+    }
+}
+
+/// A file the daemon has claimed (renamed from inbox/ into active/).
+public struct ClaimedFile: Sendable {
+    /// The exact name the producer gave the file in inbox/ (part of the report id).
+    public let name: SpoolName
+    /// Absolute-or-root-relative path in active/, for logs. Read through `file`, not this path.
+    public let activePath: String
+    /// What `lstat` saw: only `.regular` items come with a `file`.
+    public let kind: SpoolEntryKind
+    /// Size from `lstat` in bytes.
+    public let size: Int64
+    /// The opened, validated regular file; nil when the entry must not be opened.
+    public let file: ValidatedFile?
+    /// True when this claim was found in active/ at start (re-run after a crash).
+    public let recovered: Bool
+    /// Gate for the one durable write of the report; see `ReportPermit`.
+    public let permit: ReportPermit
+
+    public init(name: SpoolName, activePath: String, kind: SpoolEntryKind, size: Int64,
+                file: ValidatedFile?, recovered: Bool, permit: ReportPermit = ReportPermit()) {
+        self.name = name
+        self.activePath = activePath
+        self.kind = kind
+        self.size = size
+        self.file = file
+        self.recovered = recovered
+        self.permit = permit
+    }
+}
+
+/// Decides, race-free, between "the processor writes its report" and "the daemon gives up on
+/// the item" (timeout, shutdown). Swift cannot preempt CPU-bound work, so a timed-out
+/// computation keeps running until it next checks `Task.isCancelled`; this gate guarantees that
+/// such abandoned work can no longer write a report that would contradict the `timeout` report.
+public final class ReportPermit: Sendable {
+    private enum State { case open, writing, revoked }
+    private let state = Locked(State.open)
+
+    public init() {}
+
+    /// Call once, right before writing the report. True: write it (the daemon will wait for
+    /// `process` to return). False: the daemon gave up; return without writing anything.
+    public func begin() -> Bool {
+        state.withLock { state in
+            guard state == .open else { return false }
+            state = .writing
+            return true
+        }
+    }
+
+    /// Daemon side: true if the item was taken away before the processor began writing.
+    func revoke() -> Bool {
+        state.withLock { state in
+            guard state == .open else { return state == .revoked }
+            state = .revoked
+            return true
+        }
+    }
+}
+
+/// The verdict kind of one report.
+public enum VerdictKind: Sendable, Equatable, CustomStringConvertible {
+    case infringing
+    case clear
+    /// An error verdict with its stable code (`timeout`, `symlink`, `decode_failed`, ...).
+    case error(code: String)
+
+    public var label: String {
+        switch self {
+        case .infringing: return "infringing"
+        case .clear: return "clear"
+        case .error: return "error"
+        }
+    }
+
+    public var description: String {
+        if case .error(let code) = self { return "error(\(code))" }
+        return label
+    }
+}
+
+/// Where the original goes once its report is durable.
+public enum OriginalDisposition: String, Sendable {
+    /// The report is durable and the verdict is infringing or clear.
+    case done
+    /// The report is durable and it is an error report.
+    case failed
+    /// No report could be written (e.g. disk full): the original stays in active/ and is
+    /// retried at the next periodic scan.
+    case retry
+}
+
+/// The result of processing one claimed file.
+public struct ProcessOutcome: Sendable, Equatable {
+    public var verdict: VerdictKind
+    /// The report id (file `reports/<id>.json`); nil only with `.retry`.
+    public var reportID: String?
+    public var disposition: OriginalDisposition
+
+    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition) {
+        self.verdict = verdict
+        self.reportID = reportID
+        self.disposition = disposition
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HashmarkDaemon
+
+/// TEST DOUBLE of the engine (the real matcher is wired in by the coordinator): reads the
+/// claimed file, computes an FNV-1a checksum and writes `reports/<id>.json` durably (temp file,
+/// fsync, rename, directory fsync) — the same contract the real processor has.
+///
+/// Content conventions: empty → error `empty`; contains "INFRINGE" → infringing; starts with
+/// "SLOW" → 150 ms cooperative wait first; starts with "SPIN" → CPU loop until cancelled.
+final class ChecksumTestProcessor: SpoolProcessor, @unchecked Sendable {
+    let reportsDir: String
+    private let lock = NSLock()
+    private var _opened: [[UInt8]] = []
+    private var _snapshot = 1
+    /// Fired when an abandoned SPIN computation has returned.
+    let spinEnded = AsyncStream<Void>.makeStream()
+
+    init(spoolRoot: String) { reportsDir = spoolRoot + "/reports" }
+
+    /// Names of the items whose content this processor read.
+    var opened: [[UInt8]] { lock.withLock { _opened } }
+
+    func prepare() async throws -> IndexStatus { IndexStatus(entries: 3, snapshot: "test-1") }
+
+    func reload() async throws -> IndexStatus {
+        let n = lock.withLock { _snapshot += 1; return _snapshot }
+        return IndexStatus(entries: 3 + n, snapshot: "test-\(n)")
+    }
+
+    func process(_ item: ClaimedFile) async -> ProcessOutcome {
+        guard let file = item.file else { return await reject(item, code: "no_file", message: "no file") }
+        lock.withLock { _opened.append(item.name.bytes) }
+        let bytes: [UInt8]
+        do { bytes = try file.readAll(limit: 1 << 20) } catch {
+            return await reject(item, code: error.code, message: error.message)
+        }
+        let text = String(decoding: bytes.prefix(16), as: UTF8.self)
+        if text.hasPrefix("SLOW") { try? await Task.sleep(for: .milliseconds(150)) }
+        if text.hasPrefix("SPIN") {
+            var x: UInt64 = 1
+            while !Task.isCancelled { for i in 0..<10_000 { x = x &* 6364136223846793005 &+ UInt64(i) } }
+            defer { spinEnded.continuation.yield() }
+            guard item.permit.begin() else { return ProcessOutcome(verdict: .error(code: "abandoned"), reportID: nil, disposition: .retry) }
+            return write(item, verdict: .clear, extra: "\(x)")
+        }
+        let verdict: VerdictKind
+        if bytes.isEmpty { verdict = .error(code: "empty") } else if bytes.firstRange(of: Array("INFRINGE".utf8)) != nil {
+            verdict = .infringing
+        } else { verdict = .clear }
+        guard item.permit.begin() else {
+            return ProcessOutcome(verdict: .error(code: "abandoned"), reportID: nil, disposition: .retry)
+        }
+        return write(item, verdict: verdict, extra: String(Self.fnv(bytes), radix: 16))
+    }
+
+    func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
+        write(item, verdict: .error(code: code), extra: message)
+    }
+
+    /// Report id = FNV-1a of (inbox name, 0, verdict): same name → same report on a re-run.
+    private func write(_ item: ClaimedFile, verdict: VerdictKind, extra: String) -> ProcessOutcome {
+        let id = String(format: "%016llx", Self.fnv(item.name.bytes + [0] + Array(verdict.description.utf8)))
+        let json = "{\"name\":\"\(item.name.display.replacingOccurrences(of: "\"", with: "\\\""))\","
+            + "\"verdict\":\"\(verdict)\",\"detail\":\"\(extra)\",\"recovered\":\(item.recovered)}\n"
+        let tmp = reportsDir + "/.\(id).tmp", final = reportsDir + "/\(id).json"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return ProcessOutcome(verdict: verdict, reportID: nil, disposition: .retry) }
+        let data = Array(json.utf8)
+        let ok = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == data.count && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, final) == 0 else { return ProcessOutcome(verdict: verdict, reportID: nil, disposition: .retry) }
+        let dir = open(reportsDir, O_RDONLY | O_DIRECTORY)
+        fsync(dir)
+        close(dir)
+        let failed: Bool = if case .error = verdict { true } else { false }
+        return ProcessOutcome(verdict: verdict, reportID: id, disposition: failed ? .failed : .done)
+    }
+
+    static func fnv(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+}

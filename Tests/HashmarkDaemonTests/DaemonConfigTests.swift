@@ -1,0 +1,84 @@
+import Foundation
+import HashmarkDaemon
+import Logging
+import Testing
+
+@Suite("DaemonConfig")
+struct DaemonConfigTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("systemd/hashmark.toml").path
+
+    @Test("the shipped example parses and every value in it is taken")
+    func example() throws {
+        let config = try DaemonConfig(tomlFile: Self.example)
+        #expect(config.spoolRoot == "/var/lib/hashmark/spool")
+        #expect(config.corpusDB == "/var/lib/hashmark/corpus.sqlite")
+        #expect(config.signingKey == "/etc/hashmark/signing-key.pem")
+        #expect(config.limits.maxFileBytes == 64 << 20)
+        #expect(config.limits.maxPixels == 50_000_000)
+        #expect(config.limits.maxTextBytes == 16 << 20)
+        #expect(config.limits.maxSeconds == 30)
+        #expect(config.workers == 2 && config.queueCapacity == 8)
+        #expect(config.scanIntervalSeconds == 30 && config.settleMilliseconds == 100)
+        #expect(config.shutdownGraceSeconds == 10)
+        #expect(config.metricsListen == "127.0.0.1:9464")
+        #expect(config.logLevel == .info)
+    }
+
+    @Test("absent options keep their documented defaults; metrics are off unless configured")
+    func defaults() throws {
+        let config = try DaemonConfig(toml: "[spool]\nroot = \"/srv/spool\"\n[limits]\nmax_seconds = 2.5\n")
+        var expected = DaemonConfig()
+        expected.spoolRoot = "/srv/spool"
+        expected.limits.maxSeconds = 2.5
+        #expect(config == expected)
+        #expect(config.metricsListen == nil)
+        #expect(config.workers >= 1 && config.queueCapacity == 4 * config.workers)
+    }
+
+    @Test("typos, wrong types and bad values are errors with their own codes")
+    func errors() {
+        func code(_ toml: String) -> String? {
+            do { _ = try DaemonConfig(toml: toml); return nil } catch { return error.code }
+        }
+        #expect(code("[spool]\nroots = \"/x\"\n") == "config_unknown_key")
+        #expect(code("[spoool]\nroot = \"/x\"\n") == "config_unknown_key")
+        #expect(code("[workers]\ncount = \"two\"\n") == "config_type")
+        #expect(code("[workers]\ncount = 0\n") == "config_value")
+        #expect(code("[metrics]\nlisten = \"nowhere\"\n") == "config_value")
+        #expect(code("[log]\nlevel = \"loud\"\n") == "config_value")
+        #expect(code("[spool\nroot=") == "config_parse")
+        #expect(code("spool = 3\n") == "config_type")
+    }
+
+    @Test("flags override the file; nil flags keep the file's values")
+    func overrides() throws {
+        let config = try DaemonConfig.resolve(configFile: Self.example,
+                                              overrides: DaemonOverrides(spoolRoot: "/tmp/s", signingKey: "/k.pem"))
+        #expect(config.spoolRoot == "/tmp/s")
+        #expect(config.signingKey == "/k.pem")
+        #expect(config.corpusDB == "/var/lib/hashmark/corpus.sqlite")
+        #expect(try DaemonConfig.resolve(configFile: nil, overrides: DaemonOverrides(corpusDB: "/db")).corpusDB == "/db")
+        #expect(throws: DaemonError.self) { try DaemonConfig.resolve(configFile: "/nonexistent/x.toml", overrides: .init()) }
+    }
+
+    @Test("log lines: syslog priority prefix and no timestamp under journald; newlines escaped")
+    func logFormat() {
+        let journald = JournalLogHandler.format(level: .warning, message: "bad\nname",
+                                                metadata: ["name": "a b", "n": "3"], journald: true)
+        #expect(journald == "<4>bad\\nname n=3 name=\"a b\"")
+        let terminal = JournalLogHandler.format(level: .info, message: "ready", metadata: [:], journald: false)
+        #expect(terminal.hasSuffix("Z info ready"))
+        #expect(terminal.first?.isNumber == true)
+    }
+
+    @Test("spool names keep raw bytes and display safely on one line")
+    func names() throws {
+        let name = try #require(SpoolName(bytes: Array("a\nb".utf8) + [0xFF]))
+        #expect(name.display == "a\\nb\\xff")
+        #expect(name.utf8String == nil)
+        #expect(SpoolName(bytes: Array("x/y".utf8)) == nil)
+        #expect(SpoolName("..") == nil)
+        #expect(SpoolName(".tmp")?.isHidden == true)
+    }
+}
