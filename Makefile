@@ -32,9 +32,33 @@ test: deps
 	swift build $(SWIFT_FLAGS) --build-tests
 	HASHMARK_BIN=$(CURDIR)/$(BIN) swift test $(SWIFT_FLAGS) --skip-build
 
-## run: build and fingerprint the bundled sample corpus.
-run: build
-	$(BIN) hash Corpus/images/*
+VAR := var
+DB := $(VAR)/hashmark.sqlite
+SPOOL := $(VAR)/spool
+KEYS := $(VAR)/keys
+CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/*)
+
+## run: build, index the bundled Corpus (when missing or stale), make a local signing key
+## (when missing), and run the daemon in the foreground on a local spool under ./var.
+run: build $(VAR)/corpus.stamp $(KEYS)/hashmark.key.pem
+	@echo
+	@echo "Hashmark is watching $(CURDIR)/$(SPOOL)/inbox"
+	@echo "  drop files:   cp Corpus/images/scipy__ascent.jpg $(SPOOL)/inbox/"
+	@echo "  reports:      $(SPOOL)/reports/<report-id>.json (+ .json.sig, ledger.jsonl)"
+	@echo "  verify:       openssl pkeyutl -verify -pubin -inkey $(KEYS)/hashmark.pub.pem -rawin -in R.json -sigfile R.json.sig"
+	@echo "  stop:         Ctrl-C"
+	@echo
+	$(BIN) watch --spool $(SPOOL) --db $(DB) --key $(KEYS)/hashmark.key.pem
+
+# The corpus database is rebuilt from scratch whenever a Corpus file is newer than it.
+$(VAR)/corpus.stamp: $(CORPUS_FILES)
+	@mkdir -p $(VAR)
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN) corpus add --db $(DB) --manifest Corpus/manifest.csv
+	@touch $@
+
+$(KEYS)/hashmark.key.pem:
+	$(BIN) keygen --out $(KEYS)
 
 clean:
 	rm -rf .build

@@ -42,6 +42,9 @@ public struct Ingest: Sendable {
     }
 
     public func add(bytes: [UInt8], fileName: String, metadata: Metadata) throws(EngineError) -> CorpusStore.AddResult {
+        let sha256 = SHA256.hex(bytes)
+        // Already registered: skip the fingerprinting (the store would return the same answer).
+        if let existing = try? store.work(sha256: sha256) { return .init(work: existing, inserted: false) }
         let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits, exact: true)
         var fingerprints: [StoredFingerprint] = []
         var postings: [HashmarkStore.TextPosting] = []
@@ -61,7 +64,7 @@ public struct Ingest: Sendable {
             text = t.text
         }
         let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
-                        source: metadata.source, mediaType: content.mediaType.mimeType, sha256: SHA256.hex(bytes))
+                        source: metadata.source, mediaType: content.mediaType.mimeType, sha256: sha256)
         do {
             return try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
         } catch {

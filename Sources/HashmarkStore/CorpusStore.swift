@@ -61,6 +61,11 @@ public final class CorpusStore: Sendable {
         public var work: Work
         /// `false` when the same file (same SHA-256) or the same hash-only work was already there.
         public var inserted: Bool
+
+        public init(work: Work, inserted: Bool) {
+            self.work = work
+            self.inserted = inserted
+        }
     }
 
     /// Registers a work with its fingerprints, text postings and (for text works) its plain text.
