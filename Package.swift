@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
         .testTarget(name: "HashmarkIndexTests", dependencies: ["HashmarkIndex", "HashmarkStore"]),
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
+        .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
         .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkTransforms"]),
     ]
