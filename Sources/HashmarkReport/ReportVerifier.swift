@@ -37,6 +37,10 @@ public struct LedgerSummary: Sendable, Equatable {
     public let superseded: Int
     /// SHA-256 of the last line's report, or 64 zeros for an empty ledger.
     public let head: String
+
+    public init(entries: Int, reports: Int, superseded: Int, head: String) {
+        self.entries = entries; self.reports = reports; self.superseded = superseded; self.head = head
+    }
 }
 
 public enum LedgerVerificationResult: Sendable {
