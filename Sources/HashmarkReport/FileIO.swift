@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX helpers: reports and keys must survive power loss, so every write is
+/// temp file → write → fsync → rename (or link) → fsync of the directory.
+enum FileIO {
+    /// Upper bound for files read whole (reports, signatures, keys, the ledger): a report is a few KB.
+    static let maxWholeFile = 256 << 20
+
+    static func readAll(_ path: String, limit: Int = maxWholeFile) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReportError.io("open \(path)", errno: errno) }
+        defer { close(fd) }
+        return try readAll(fd: fd, path: path, limit: limit)
+    }
+
+    static func readAll(fd: Int32, path: String, limit: Int = maxWholeFile) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReportError.io("read \(path)", errno: errno)
+            }
+            if count == 0 { return out }
+            out.append(contentsOf: chunk[0..<count])
+            if out.count > limit { throw ReportError(.io, "\(path) is larger than \(limit) bytes") }
+        }
+    }
+
+    static func writeAll(fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in
+                write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReportError.io("write \(path)", errno: errno)
+            }
+            offset += count
+        }
+    }
+
+    static func fsyncOrThrow(_ fd: Int32, path: String) throws {
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw ReportError.io("fsync \(path)", errno: errno)
+        }
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    static func fsyncDirectory(_ dir: String) throws {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReportError.io("open directory \(dir)", errno: errno) }
+        defer { close(fd) }
+        try fsyncOrThrow(fd, path: dir)
+    }
+
+    /// Writes `bytes` to `path` atomically. The temporary file is created with `mode` from the
+    /// start (never chmod-ed later), in the same directory so the rename cannot cross devices.
+    /// With `replace == false` the final step is `link`, which fails if `path` exists.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t,
+                                replace: Bool = true) throws {
+        let dir = directory(of: path)
+        var suffix: UInt64 = 0
+        var tempPath = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            suffix = UInt64.random(in: 0...UInt64.max)
+            tempPath = "\(dir)/.tmp-\(getpid())-\(String(suffix, radix: 16))"
+            fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw ReportError.io("create temporary file in \(dir)", errno: errno) }
+        var committed = false
+        defer { if !committed { unlink(tempPath) } }
+        do {
+            defer { close(fd) }
+            try writeAll(fd: fd, bytes, path: tempPath)
+            try fsyncOrThrow(fd, path: tempPath)
+        }
+        if replace {
+            guard rename(tempPath, path) == 0 else { throw ReportError.io("rename to \(path)", errno: errno) }
+            committed = true
+        } else {
+            guard link(tempPath, path) == 0 else {
+                let code = errno
+                if code == EEXIST { throw ReportError(.keyExists, "\(path) already exists; not overwriting") }
+                throw ReportError.io("link to \(path)", errno: code)
+            }
+            unlink(tempPath)
+            committed = true
+        }
+        try fsyncDirectory(dir)
+    }
+}

@@ -1,1 +1,0 @@
-// HashmarkReport: filled in by its issue; see README "Layout".

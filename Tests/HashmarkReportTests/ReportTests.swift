@@ -1,0 +1,119 @@
+import Foundation
+import HashmarkReport
+import Testing
+
+@Suite("Verdict report")
+struct ReportTests {
+    /// The test-only key committed in Tests/Fixtures/report (never used outside tests).
+    static func fixtureKey() throws -> (SigningKey, String) {
+        let dir = try makeTempDirectory()
+        let path = dir + "/key.pem"
+        try writeBytes(try readBytes(fixturesDirectory + "/test-signing-key.pem"), path)
+        #expect(chmod(path, 0o600) == 0)  // git does not keep 0600
+        return (try SigningKey.load(pemPath: path), dir)
+    }
+
+    @Test func reportRoundTripsThroughCanonicalBytes() throws {
+        let report = sampleReport()
+        let bytes = try report.canonicalBytes()
+        #expect(try VerdictReport(bytes: bytes) == report)
+        #expect(try VerdictReport(bytes: bytes).canonicalBytes() == bytes)
+        #expect(try sampleReport().canonicalBytes() == bytes)
+    }
+
+    /// Golden bytes: the public contract must not drift silently. Re-record with
+    /// HASHMARK_RECORD_GOLDENS=1 (the run then fails, so re-recording is a deliberate act).
+    @Test func goldenReportBytesAndSignature() throws {
+        let (key, keyDir) = try Self.fixtureKey()
+        defer { removeDirectory(keyDir) }
+        var report = sampleReport()
+        report.signer = .init(keyId: key.publicKey.keyId)
+        let bytes = try report.canonicalBytes()
+        let signature = try key.sign(bytes)
+        let jsonPath = fixturesDirectory + "/sample-report.json"
+        if ProcessInfo.processInfo.environment["HASHMARK_RECORD_GOLDENS"] == "1" {
+            try writeBytes(bytes, jsonPath)
+            try writeBytes(signature, jsonPath + ".sig")
+            Issue.record("re-recorded \(jsonPath); unset HASHMARK_RECORD_GOLDENS and re-run")
+            return
+        }
+        #expect(try readBytes(jsonPath) == bytes)
+        #expect(try readBytes(jsonPath + ".sig") == signature)
+        let result = ReportVerifier.verify(reportPath: jsonPath, publicKeyPath: fixturesDirectory + "/test-signing-key.pub.pem")
+        #expect(result.exitCode == 0)
+        #expect(try opensslVerifies(publicKeyPath: fixturesDirectory + "/test-signing-key.pub.pem",
+                                    messagePath: jsonPath, signaturePath: jsonPath + ".sig"))
+    }
+
+    @Test func errorVerdictShape() throws {
+        var report = sampleReport()
+        report.verdict = .error
+        report.error = .init(code: "unsupported-media", message: "PDF is not supported")
+        report.score = nil
+        report.matches = []
+        let bytes = try report.canonicalBytes()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#""error":{"code":"unsupported-media","message":"PDF is not supported"}"#))
+        #expect(!text.contains("\"score\""))
+        #expect(!text.contains("null"))
+        #expect(try VerdictReport(bytes: bytes) == report)
+    }
+
+    @Test func inconsistentReportsAreNotSerialised() {
+        var scoreOnError = sampleReport()
+        scoreOnError.verdict = .error
+        scoreOnError.error = .init(code: "decode-failed", message: "x")
+        #expect(throws: ReportError.self) { try scoreOnError.canonicalBytes() }
+        var infringingWithoutMatches = sampleReport()
+        infringingWithoutMatches.matches = []
+        #expect(throws: ReportError.self) { try infringingWithoutMatches.canonicalBytes() }
+        var badId = sampleReport(id: "../escape")
+        #expect(throws: ReportError.self) { try badId.canonicalBytes() }
+        badId = sampleReport(createdAt: "2026-01-31 12:00:00")
+        #expect(throws: ReportError.self) { try badId.canonicalBytes() }
+        var badScore = sampleReport()
+        badScore.score = 1.5
+        #expect(throws: ReportError.self) { try badScore.canonicalBytes() }
+    }
+
+    /// Schema violations in otherwise well-formed JSON: each edit must be rejected with a `schema` error.
+    @Test(arguments: [
+        ("schema", JSONValue.string("hashmark.verdict/2")),
+        ("verdict", .string("maybe")),
+        ("verdict", .int(1)),
+        ("reportId", .string("")),
+        ("previousReportSha256", .string(String(repeating: "A", count: 64))),
+        ("createdAt", .string("2026-13-01T00:00:00Z")),
+        ("unexpected", .bool(true)),
+        ("subject", .object(["fileName": .string("a"), "size": .int(-1), "mediaType": .string("image/png"),
+                             "sha256": .string(String(repeating: "0", count: 64))])),
+        ("signer", .object(["algorithm": .string("rsa"), "keyId": .string(String(repeating: "0", count: 64))])),
+        ("matches", .array([.object(["work": .object([:])])])),
+    ])
+    func schemaViolationsAreRejected(key: String, value: JSONValue) throws {
+        guard case .object(var members) = sampleReport().jsonValue() else { Issue.record("not an object"); return }
+        members[key] = value
+        let error = #expect(throws: ReportError.self) { try VerdictReport(json: .object(members)) }
+        #expect(error?.code == .schema)
+    }
+
+    @Test func missingRequiredFieldsAreRejected() throws {
+        guard case .object(let members) = sampleReport().jsonValue() else { Issue.record("not an object"); return }
+        for key in members.keys where key != "score" {
+            var copy = members
+            copy[key] = nil
+            #expect(throws: ReportError.self, "without \(key)") { try VerdictReport(json: .object(copy)) }
+        }
+    }
+
+    @Test func rfc3339Formatting() {
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 1_769_860_799.9)) == "2026-01-31T11:59:59Z")
+        #expect(RFC3339.isValid("2026-01-31T12:00:00.123Z"))
+        #expect(!RFC3339.isValid("2026-01-31T12:00:00+01:00"))
+        let id = ReportID.generate(at: Date(timeIntervalSince1970: 0))
+        #expect(id.hasPrefix("19700101T000000Z-") && ReportID.isValid(id))
+        #expect(!ReportID.isValid(".hidden") && !ReportID.isValid("a/b") && !ReportID.isValid(String(repeating: "a", count: 129)))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import HashmarkReport
+import Testing
+
+/// A fresh temporary directory per test, removed by the caller's `defer`.
+func makeTempDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "hashmark-report-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func removeDirectory(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+func readBytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+func writeBytes(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/report").path
+
+/// A report exercising every field: an image match with a region and a text match with two spans.
+func sampleReport(id: String = "20260131T120000Z-00112233aabbccdd", createdAt: String = "2026-01-31T12:00:00Z",
+                  fileName: String = "suspect café/upload #1.png") -> VerdictReport {
+    let image = VerdictReport.Match(
+        work: .init(id: "img-0007", title: "Harbour at Dusk", owner: "Example Rights Ltd", license: "CC BY-SA 4.0"),
+        matcher: "pdq", score: 0.97,
+        evidence: .image(ImageEvidence(pdqDistance: 12, quality: 88, threshold: 31, transform: .rot90, inverted: false,
+                                       region: .init(submitted: .init(x: 0, y: 10, width: 640, height: 460),
+                                                     source: .init(x: 5, y: 0, width: 1024, height: 736)))))
+    let text = VerdictReport.Match(
+        work: .init(id: "txt-0003", title: "A \"Quoted\" Title\twith tab", owner: "Anne Author", license: "All rights reserved"),
+        matcher: "text-align", score: 0.8125,
+        evidence: .text(TextEvidence(
+            spans: [
+                .init(submitted: .init(offset: 120, length: 410), source: .init(offset: 9_812, length: 402), alignedWords: 61,
+                      submittedExcerpt: "It was the best of times, it was the worst…",
+                      sourceExcerpt: "It was the best of times, it was the worst of times"),
+                .init(submitted: .init(offset: 900, length: 75), source: .init(offset: 20_001, length: 80), alignedWords: 12,
+                      submittedExcerpt: "path/to ü \\ back\nslash", sourceExcerpt: "ПРИВЕТ 日本 😀"),
+            ],
+            alignedWords: 73, coverage: 0.0125, longestRun: 40)))
+    return VerdictReport(
+        reportId: id,
+        subject: .init(fileName: fileName, size: 123_456,
+                       sha256: "3f0a5e6c1b2d4e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef", mediaType: "image/png"),
+        verdict: .infringing, score: 0.97, error: nil, matches: [image, text],
+        decision: .init(rule: "infringing if any image match has pdqDistance <= pdqMaxDistance "
+                            + "or any text match has alignedWords >= textMinAlignedWords",
+                        thresholds: ["pdqMaxDistance": 31, "textMinAlignedWords": 50, "scoreCut": 0.5],
+                        modelId: "thresholds-v1",
+                        modelSha256: "aa0a5e6c1b2d4e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef"),
+        engine: .init(name: "hashmark", version: "0.1.0"), corpus: .init(snapshot: "corpus-2026-01-30-0001"),
+        createdAt: createdAt, signer: .init(keyId: String(repeating: "0", count: 64)))
+}
+
+/// Path of the system `openssl` binary, or nil when it is not installed.
+let opensslPath: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
+    .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// Runs `openssl` with `arguments`; returns its exit status and combined output.
+@discardableResult
+func runOpenSSL(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    guard let opensslPath else { throw OpenSSLMissing() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: opensslPath)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+struct OpenSSLMissing: Error {}
+
+/// `openssl pkeyutl -verify -pubin -inkey PUB -rawin -in MSG -sigfile SIG`: true when openssl accepts.
+func opensslVerifies(publicKeyPath: String, messagePath: String, signaturePath: String) throws -> Bool {
+    let result = try runOpenSSL(["pkeyutl", "-verify", "-pubin", "-inkey", publicKeyPath, "-rawin",
+                                 "-in", messagePath, "-sigfile", signaturePath])
+    return result.status == 0 && result.output.contains("Signature Verified Successfully")
+}
