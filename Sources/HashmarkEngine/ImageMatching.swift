@@ -4,10 +4,11 @@ import HashmarkMedia
 
 extension Engine {
     /// Dihedral variant `v` of the submission's hash matched the work: the submission is the work
-    /// with the inverse of variant `v` applied (pdqhash order: original, rot90 ccw, rot180,
-    /// rot90 cw, mirror top-bottom, mirror left-right, transpose, anti-transpose).
-    static let transformNames = ["identity", "rotate90cw", "rotate180", "rotate90ccw",
-                                 "flipVertical", "flipHorizontal", "transpose", "antiTranspose"]
+    /// with the inverse of variant `v` applied (pdqhash order: original, rotated 90° counter-
+    /// clockwise, 180°, 90° clockwise, mirrored top–bottom, left–right, transposed, transversed).
+    /// Named as the edit that turns the work into the submission, in the report's vocabulary
+    /// (`rot90` = 90° clockwise).
+    static let transformNames = ["identity", "rot90", "rot180", "rot270", "flipV", "flipH", "transpose", "transverse"]
 
     func imageMatches(_ image: ImageFingerprint, bytes: [UInt8]) -> [WorkMatch] {
         let rule = model.model.image
@@ -54,8 +55,9 @@ extension Engine {
         var out: [WorkMatch] = []
         for candidate in candidates.prefix(rule.localMaxCandidates) {
             let i = Int(candidate.work)
+            // Near misses under half the threshold are noise (unrelated pairs reach ~6): not evidence.
             guard let e = try? matcher.match(query: query, candidate: index.localFeatures[i]),
-                  e.inliers > 0 else { continue }
+                  2 * e.inliers >= rule.localMinInliers else { continue }
             let n = Double(e.inliers)
             out.append(WorkMatch(work: index.ref(index.localWorkIDs[i]), evidence: .localFeatures(LocalEvidence(
                 inliers: e.inliers, tentativeMatches: e.tentativeMatches, scale: e.copyScale.map(Double.init),

@@ -31,8 +31,8 @@ public struct PDQEvidence: Sendable, Hashable, Codable {
     /// PDQ quality of the submission and of the work (0–100).
     public var quality: Int
     public var workQuality: Int
-    /// The edit that turns the work into the submission: `identity`, `rotate90cw`, `rotate180`,
-    /// `rotate90ccw`, `flipVertical`, `flipHorizontal`, `transpose`, `antiTranspose`.
+    /// The edit that turns the work into the submission: `identity`, `rot90`, `rot180`, `rot270`
+    /// (clockwise), `flipH` (left–right), `flipV` (top–bottom), `transpose`, `transverse`.
     public var transform: String
     /// The submission is a negative (inverted) copy.
     public var inverted: Bool

@@ -124,8 +124,19 @@ extension VerdictReport.Match {
                 members["region"] = .object(["submitted": region.submitted.jsonValue(), "source": region.source.jsonValue()])
             }
             evidenceValue = .object(members)
+        case .localFeatures(let e):
+            var members: [String: JSONValue] = [
+                "inliers": .int(Int64(e.inliers)), "tentativeMatches": .int(Int64(e.tentativeMatches)),
+                "threshold": .int(Int64(e.threshold)), "mirrored": .bool(e.mirrored),
+            ]
+            if let scale = e.scale { members["scale"] = .double(scale) }
+            if let rotation = e.rotationDegrees { members["rotationDegrees"] = .double(rotation) }
+            if let region = e.region {
+                members["region"] = .object(["submitted": region.submitted.jsonValue(), "source": region.source.jsonValue()])
+            }
+            evidenceValue = .object(members)
         case .text(let e):
-            evidenceValue = .object([
+            var members: [String: JSONValue] = [
                 "spans": .array(e.spans.map { span in
                     .object([
                         "submitted": span.submitted.jsonValue(), "source": span.source.jsonValue(),
@@ -135,7 +146,9 @@ extension VerdictReport.Match {
                 }),
                 "alignedWords": .int(Int64(e.alignedWords)), "coverage": .double(e.coverage),
                 "longestRun": .int(Int64(e.longestRun)),
-            ])
+            ]
+            if let matched = e.matchedWords { members["matchedWords"] = .int(Int64(matched)) }
+            evidenceValue = .object(members)
         }
         return .object([
             "work": .object(["id": .string(work.id), "title": .string(work.title), "owner": .string(work.owner),
@@ -157,6 +170,21 @@ extension VerdictReport.Match {
         score = try m.number("score", 0...1)
         let ev = try m.object("evidence")
         switch try m.string("modality") {
+        case "image" where matcher == "local-features":
+            try ev.keys(required: ["inliers", "tentativeMatches", "threshold", "mirrored"],
+                        optional: ["scale", "rotationDegrees", "region"])
+            var region: ImageEvidence.RegionPair?
+            if ev.has("region") {
+                let r = try ev.object("region")
+                try r.keys(required: ["submitted", "source"])
+                region = .init(submitted: try .init(r.object("submitted")), source: try .init(r.object("source")))
+            }
+            evidence = .localFeatures(LocalFeatureEvidence(
+                inliers: try ev.int("inliers", 0...Int.max), tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
+                threshold: try ev.int("threshold", 0...Int.max),
+                scale: ev.has("scale") ? try ev.number("scale", 0...1e6) : nil,
+                rotationDegrees: ev.has("rotationDegrees") ? try ev.number("rotationDegrees", -360...360) : nil,
+                mirrored: try ev.bool("mirrored"), region: region))
         case "image":
             try ev.keys(required: ["pdqDistance", "quality", "threshold", "transform"], optional: ["region"])
             let t = try ev.object("transform")
@@ -175,7 +203,7 @@ extension VerdictReport.Match {
                 threshold: try ev.int("threshold", 0...256), transform: name, inverted: try t.bool("inverted"),
                 region: region))
         case "text":
-            try ev.keys(required: ["spans", "alignedWords", "coverage", "longestRun"])
+            try ev.keys(required: ["spans", "alignedWords", "coverage", "longestRun"], optional: ["matchedWords"])
             let spans = try ev.array("spans").enumerated().map { index, item -> TextEvidence.Span in
                 let s = try Obj(item, "\(ev.path).spans[\(index)]")
                 try s.keys(required: ["submitted", "source", "alignedWords", "submittedExcerpt", "sourceExcerpt"])
@@ -185,6 +213,7 @@ extension VerdictReport.Match {
             }
             guard !spans.isEmpty else { throw ev.fail("spans", "must not be empty") }
             evidence = .text(TextEvidence(spans: spans, alignedWords: try ev.int("alignedWords", 0...Int.max),
+                                          matchedWords: ev.has("matchedWords") ? try ev.int("matchedWords", 0...Int.max) : nil,
                                           coverage: try ev.number("coverage", 0...1),
                                           longestRun: try ev.int("longestRun", 0...Int.max)))
         default:

@@ -92,10 +92,11 @@ public struct VerdictReport: Sendable, Equatable {
 
     public enum Evidence: Sendable, Equatable {
         case image(ImageEvidence)
+        case localFeatures(LocalFeatureEvidence)
         case text(TextEvidence)
         public var modality: Modality {
             switch self {
-            case .image: .image
+            case .image, .localFeatures: .image
             case .text: .text
             }
         }
@@ -139,7 +140,9 @@ public struct VerdictReport: Sendable, Equatable {
 
 /// PDQ image evidence (and, with `region`, local-feature evidence).
 public struct ImageEvidence: Sendable, Equatable {
-    /// The eight symmetries of the square, named as in the PDQ dihedral hashes.
+    /// The eight symmetries of the square: the edit that turns the work into the submission.
+    /// `rot90`/`rot180`/`rot270` rotate clockwise; `flipH` mirrors left–right, `flipV` top–bottom;
+    /// `transpose` mirrors along the main diagonal, `transverse` along the anti-diagonal.
     public enum Dihedral: String, Sendable, CaseIterable {
         case identity, rot90, rot180, rot270, flipH, flipV, transpose, transverse
     }
@@ -176,6 +179,29 @@ public struct ImageEvidence: Sendable, Equatable {
     }
 }
 
+/// Keypoint (local-feature) evidence: RANSAC-verified correspondences and the recovered geometry.
+public struct LocalFeatureEvidence: Sendable, Equatable {
+    /// Correspondences consistent with one affine transform.
+    public var inliers: Int
+    /// Ratio-tested correspondences offered to RANSAC.
+    public var tentativeMatches: Int
+    /// The fewest inliers that count as a match.
+    public var threshold: Int
+    /// Scale and clockwise rotation of the copy relative to the work, when a model was found.
+    public var scale: Double?
+    public var rotationDegrees: Double?
+    /// The copy is mirrored (matched through mirrored descriptors).
+    public var mirrored: Bool
+    /// The matched rectangle in both images, in pixels of each image.
+    public var region: ImageEvidence.RegionPair?
+
+    public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,
+                mirrored: Bool, region: ImageEvidence.RegionPair?) {
+        self.inliers = inliers; self.tentativeMatches = tentativeMatches; self.threshold = threshold
+        self.scale = scale; self.rotationDegrees = rotationDegrees; self.mirrored = mirrored; self.region = region
+    }
+}
+
 /// Aligned-passage text evidence. Offsets and lengths are in bytes of each document's original
 /// text (as the text pipeline maps normalised words back to the input).
 public struct TextEvidence: Sendable, Equatable {
@@ -201,12 +227,16 @@ public struct TextEvidence: Sendable, Equatable {
     public var spans: [Span]
     /// Total aligned words over all spans.
     public var alignedWords: Int
-    /// Fraction (0–1) of the source work's words covered by the spans.
+    /// Identical words inside the aligned spans, when the matcher reports them.
+    public var matchedWords: Int?
+    /// `matchedWords / alignedWords` (0–1): how much of the aligned source passage survived
+    /// verbatim (1 for a verbatim copy, about 0.7 at 30 % word substitution).
     public var coverage: Double
     /// Longest run of consecutive identical words.
     public var longestRun: Int
 
-    public init(spans: [Span], alignedWords: Int, coverage: Double, longestRun: Int) {
-        self.spans = spans; self.alignedWords = alignedWords; self.coverage = coverage; self.longestRun = longestRun
+    public init(spans: [Span], alignedWords: Int, matchedWords: Int? = nil, coverage: Double, longestRun: Int) {
+        self.spans = spans; self.alignedWords = alignedWords; self.matchedWords = matchedWords
+        self.coverage = coverage; self.longestRun = longestRun
     }
 }

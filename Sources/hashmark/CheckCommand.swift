@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HashmarkEngine
+import HashmarkReport
 
 /// `hashmark check FILE...`: the verdict for each file against the corpus.
 struct CheckCommand: ParsableCommand {
@@ -16,10 +17,21 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Decision model JSON (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in).")
     var model: String?
     @Flag(help: "One JSON object per line.") var json = false
+    @Option(help: "Write a signed report per file into this folder (with ledger.jsonl); needs --key.")
+    var reportDir: String?
+    @Option(help: "Ed25519 private key PEM (mode 0600) that signs the reports.") var key: String?
     @Argument(help: "Files to check.") var files: [String]
+
+    func validate() throws {
+        if (reportDir == nil) != (key == nil) { throw ValidationError("--report-dir and --key go together.") }
+    }
 
     func run() throws {
         let engine = try EngineSetup.engine(database: database, model: model)
+        var writer: ReportWriter? = nil
+        if let reportDir, let key {
+            writer = try ReportWriter(directory: reportDir, signingKey: try SigningKey.load(pemPath: key))
+        }
         var anyInfringing = false, anyError = false
         for file in files {
             let verdict = engine.check(path: file)
@@ -32,6 +44,12 @@ struct CheckCommand: ParsableCommand {
                 JSONLine.print(CheckLine(file: file, verdict: verdict))
             } else {
                 print(VerdictText.render(file: file, verdict))
+            }
+            if let writer {
+                let report = ReportBuilder.report(verdict, model: engine.model.model, reportID: ReportID.generate(),
+                                                  createdAt: RFC3339.string(from: Date()))
+                let written = try writer.write(report)
+                if !json { print("  report: \(written.reportPath)") }
             }
         }
         if anyError { throw ExitCode(2) }

@@ -65,7 +65,7 @@ func decodeCorpusImage(_ id: String) throws -> RGBImage {
         try #require(lines.count == 3)
         let expected = [(recompressed, "scikit-image__chelsea", "identity"),
                         (resized, "scikit-image__astronaut", "identity"),
-                        (flipped, "scikit-image__chelsea", "flipHorizontal")]
+                        (flipped, "scikit-image__chelsea", "flipH")]
         for (line, (file, work, transform)) in zip(lines, expected) {
             #expect(line["file"] as? String == file, "file is the path exactly as given")
             #expect(line["verdict"] as? String == "infringing")

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import HashmarkReport
+
+/// `hashmark show R.json`: a signed report, readable.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print a report's verdict, evidence and signature status.")
+
+    @Option(help: "Public key PEM to check the signature with (default: beside the report, else var/keys).")
+    var pubkey: String?
+    @Argument(help: "Report JSON file.") var report: String
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: report) else {
+            throw CLIError("cannot read \(report)")
+        }
+        let r = try VerdictReport(bytes: [UInt8](data))
+        print(ReportText.render(r, signature: signatureStatus()))
+    }
+
+    private func signatureStatus() -> String {
+        let beside = URL(fileURLWithPath: report).deletingLastPathComponent()
+            .appendingPathComponent(KeyPair.publicKeyFileName).path
+        let key = pubkey ?? [beside, "var/keys/\(KeyPair.publicKeyFileName)"].first {
+            FileManager.default.fileExists(atPath: $0)
+        }
+        guard let key else { return "not checked (no public key; give --pubkey)" }
+        switch ReportVerifier.verify(reportPath: report, publicKeyPath: key) {
+        case .valid(let r): return "VALID (key \(r.signer.keyId))"
+        case .invalid(let f): return "INVALID — \(f.code): \(f.message)"
+        case .unusable(let f): return "not checked — \(f.code): \(f.message)"
+        }
+    }
+}
+
+/// Terminal rendering of a signed report.
+enum ReportText {
+    static func render(_ r: VerdictReport, signature: String) -> String {
+        var out: [String] = []
+        let banner = r.verdict.rawValue.uppercased()
+        out.append("\(banner)\(r.score.map { String(format: " (score %.3f)", $0) } ?? "")  —  report \(r.reportId)")
+        out.append("subject:   \(r.subject.fileName) (\(r.subject.mediaType), \(r.subject.size) bytes)")
+        out.append("sha256:    \(r.subject.sha256)")
+        if let e = r.error { out.append("error:     \(e.code): \(e.message)") }
+        for (i, m) in r.matches.enumerated() {
+            out.append("match \(i + 1):   \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)] via \(m.matcher), score \(String(format: "%.3f", m.score))")
+            switch m.evidence {
+            case .image(let e):
+                out.append("           PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)")
+            case .localFeatures(let e):
+                out.append("           \(e.inliers) inliers (threshold \(e.threshold)) of \(e.tentativeMatches) matches\(e.mirrored ? ", mirrored" : "")")
+                if let g = e.region {
+                    out.append("           work region x=\(g.source.x) y=\(g.source.y) \(g.source.width)×\(g.source.height) ↔ submitted x=\(g.submitted.x) y=\(g.submitted.y) \(g.submitted.width)×\(g.submitted.height)")
+                }
+            case .text(let e):
+                out.append("           \(e.alignedWords) aligned words, coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun)")
+                for s in e.spans.prefix(5) {
+                    out.append("           submitted \(s.submitted.offset)+\(s.submitted.length) ↔ work \(s.source.offset)+\(s.source.length): \"\(s.sourceExcerpt.prefix(100))\"")
+                }
+            }
+        }
+        out.append("decision:  \(r.decision.rule)")
+        out.append("           thresholds \(r.decision.thresholds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        out.append("model:     \(r.decision.modelId) (sha256 \(r.decision.modelSha256.prefix(16))…)")
+        out.append("corpus:    \(r.corpus.snapshot); engine \(r.engine.name) \(r.engine.version); created \(r.createdAt)")
+        out.append("signature: \(signature)")
+        return out.joined(separator: "\n")
+    }
+}
