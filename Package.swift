@@ -55,7 +55,7 @@ let package = Package(
                                "HashmarkStore", "HashmarkReport"]),
         /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
         .target(name: "HashmarkDaemon",
-                dependencies: ["HashmarkEngine",
+                dependencies: ["HashmarkEngine", "HashmarkReport",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus"),

@@ -81,11 +81,11 @@ public final class ValidatedFile: Sendable {
             let n = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DaemonError.posix("read_failed", "cannot read the claimed file")
+                throw DaemonError.posix("read-failed", "cannot read the claimed file")
             }
             if n == 0 { return result }
             if result.count + n > limit {
-                throw DaemonError(code: "file_too_large", message: "file holds more than \(limit) bytes")
+                throw DaemonError(code: "file-too-large", message: "file holds more than \(limit) bytes")
             }
             result.append(contentsOf: chunk[0..<n])
             offset += off_t(n)

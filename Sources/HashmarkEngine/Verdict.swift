@@ -123,6 +123,13 @@ public struct Subject: Sendable, Hashable, Codable {
     public var sha256: String
     /// Detected from the content (MIME type), never from the name.
     public var mediaType: String
+
+    public init(fileName: String, size: Int, sha256: String, mediaType: String) {
+        self.fileName = fileName
+        self.size = size
+        self.sha256 = sha256
+        self.mediaType = mediaType
+    }
 }
 
 /// The full result of checking one file: the verdict and everything needed to explain it.

@@ -1,0 +1,109 @@
+import Foundation
+import HashmarkEngine
+import HashmarkReport
+import HashmarkStore
+
+/// The real `SpoolProcessor`: the shared engine call, a signed report, the ledger.
+///
+/// Report ids are derived from (inbox name, content SHA-256, corpus snapshot, model id), so a
+/// re-run after a crash rewrites the same report — and keeps its `createdAt`, making the rewrite
+/// byte-identical and the ledger free of duplicates — while the same bytes under two names get
+/// two reports.
+public final class EngineProcessor: SpoolProcessor {
+    private let config: DaemonConfig
+    private let writer: ReportWriter
+    private let engine = Locked<Engine?>(nil)
+    private let limits: EngineLimits
+
+    /// Loads the signing key (refusing one readable by others) and opens the reports folder.
+    public init(config: DaemonConfig) throws {
+        self.config = config
+        let key = try SigningKey.load(pemPath: config.signingKey)
+        let reports = config.spoolRoot + "/" + SpoolFolder.reports.rawValue
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        writer = try ReportWriter(directory: reports, signingKey: key)
+        limits = EngineLimits(image: .init(maxPixels: config.limits.maxPixels, maxFileBytes: config.limits.maxFileBytes),
+                              maxTextBytes: config.limits.maxTextBytes)
+    }
+
+    public func prepare() async throws -> IndexStatus { try load() }
+    public func reload() async throws -> IndexStatus { try load() }
+
+    private func load() throws -> IndexStatus {
+        guard FileManager.default.fileExists(atPath: config.corpusDB) else {
+            throw DaemonError(code: "corpus-missing", message: "no corpus database at \(config.corpusDB)")
+        }
+        let store = try CorpusStore(path: config.corpusDB)
+        let fresh = Engine(index: try CorpusIndex(store: store), model: try LoadedModel.locate(explicit: nil),
+                           limits: limits)
+        engine.withLock { $0 = fresh }
+        let counts = fresh.index.counts
+        return IndexStatus(entries: counts.pdqHashes + counts.textPostings + counts.localFeatureSets,
+                           snapshot: fresh.index.snapshot.id)
+    }
+
+    private func current() -> Engine? { engine.withLock { $0 } }
+
+    public func process(_ item: ClaimedFile) async -> ProcessOutcome {
+        guard let engine = current() else { return ProcessOutcome(verdict: .error(code: "not-ready"), reportID: nil, disposition: .retry) }
+        guard let file = item.file else {
+            return await reject(item, code: "not-regular-file", message: "the entry could not be opened")
+        }
+        let verdict: Verdict
+        do {
+            let bytes = try file.readAll(limit: limits.image.maxFileBytes)
+            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "timeout"), reportID: nil, disposition: .retry) }
+            verdict = engine.check(bytes: bytes, fileName: item.name.display)
+        } catch {
+            verdict = engine.errorVerdict(EngineError(code: error.code, message: error.message),
+                                          subject: subject(item, sha256: ""))
+        }
+        return write(verdict, item: item, engine: engine)
+    }
+
+    public func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
+        guard let engine = current() else { return ProcessOutcome(verdict: .error(code: code), reportID: nil, disposition: .retry) }
+        let verdict = engine.errorVerdict(EngineError(code: code, message: message), subject: subject(item, sha256: ""))
+        return write(verdict, item: item, engine: engine)
+    }
+
+    private func subject(_ item: ClaimedFile, sha256: String) -> Subject {
+        Subject(fileName: item.name.display, size: Int(item.size), sha256: sha256,
+                mediaType: "application/octet-stream")
+    }
+
+    private func write(_ verdict: Verdict, item: ClaimedFile, engine: Engine) -> ProcessOutcome {
+        let id = Self.reportID(name: item.name.bytes, sha256: verdict.subject.sha256,
+                               snapshot: verdict.corpusSnapshot, model: verdict.model.id)
+        let createdAt = existingCreatedAt(id) ?? RFC3339.string(from: Date())
+        let report = ReportBuilder.report(verdict, model: engine.model.model, reportID: id, createdAt: createdAt)
+        let kind: VerdictKind = switch verdict.kind {
+        case .infringing: .infringing
+        case .clear: .clear
+        case .error: .error(code: verdict.error?.code ?? "error")
+        }
+        // The daemon may have given up on this item (timeout, shutdown): then write nothing.
+        guard item.permit.begin() else { return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry) }
+        do {
+            _ = try writer.write(report)
+        } catch {
+            return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry)
+        }
+        return ProcessOutcome(verdict: kind, reportID: id, disposition: verdict.kind == .error ? .failed : .done)
+    }
+
+    /// The `createdAt` of a report already written under this id (a crash re-run), if readable.
+    private func existingCreatedAt(_ id: String) -> String? {
+        let path = writer.directory + "/" + id + ".json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let report = try? VerdictReport(bytes: [UInt8](data)) else { return nil }
+        return report.createdAt
+    }
+
+    /// 32 hex digits of SHA-256 over the inbox name, the content hash, the snapshot and the model.
+    static func reportID(name: [UInt8], sha256: String, snapshot: String, model: String) -> String {
+        var input = name
+        for part in [sha256, snapshot, model] { input += [0] + Array(part.utf8) }
+        return String(HashmarkStore.SHA256.hex(input).prefix(32))
+    }
+}
