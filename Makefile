@@ -10,7 +10,7 @@ TARGET_CPU ?= native
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
 BIN := .build/release/hashmark
 
-.PHONY: deps build test run clean
+.PHONY: deps build test run install clean
 
 ## deps: install the Debian packages Hashmark links against, only those missing.
 deps:
@@ -59,6 +59,26 @@ $(VAR)/corpus.stamp: $(CORPUS_FILES)
 
 $(KEYS)/hashmark.key.pem:
 	$(BIN) keygen --out $(KEYS)
+
+## install: binary, unit, sysusers/tmpfiles, config and a signing key (as root, on a systemd host).
+PREFIX ?= /usr/local
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hashmark
+	install -D -m 0644 systemd/hashmark.service $(DESTDIR)/etc/systemd/system/hashmark.service
+	install -D -m 0644 systemd/hashmark.sysusers $(DESTDIR)/usr/lib/sysusers.d/hashmark.conf
+	install -D -m 0644 systemd/hashmark.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/hashmark.conf
+	install -D -m 0644 Models/hashmark-model.json $(DESTDIR)$(PREFIX)/share/hashmark/hashmark-model.json 2>/dev/null || true
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/hashmark/README.md
+	test -e $(DESTDIR)/etc/hashmark/hashmark.toml || install -D -m 0640 systemd/hashmark.toml $(DESTDIR)/etc/hashmark/hashmark.toml
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers && systemd-tmpfiles --create && \
+	  if [ ! -e /etc/hashmark/signing-key.pem ]; then \
+	    $(PREFIX)/bin/hashmark keygen --out /etc/hashmark/keys && \
+	    mv /etc/hashmark/keys/hashmark.key.pem /etc/hashmark/signing-key.pem && \
+	    mv /etc/hashmark/keys/hashmark.pub.pem /etc/hashmark/signing-key.pub.pem && rmdir /etc/hashmark/keys && \
+	    chown hashmark:hashmark /etc/hashmark/signing-key.pem; fi; \
+	  systemctl daemon-reload 2>/dev/null || true; \
+	  echo "installed: systemctl enable --now hashmark"; fi
 
 clean:
 	rm -rf .build
