@@ -14,6 +14,10 @@ public final class EngineProcessor: SpoolProcessor {
     private let writer: ReportWriter
     private let engine = Locked<Engine?>(nil)
     private let limits: EngineLimits
+    /// When the store's snapshot version was last compared with the loaded index's.
+    private let lastSnapshotCheck = Locked(Date.distantPast)
+    /// How often a worker looks for a changed corpus (a `corpus add` while the daemon runs).
+    static let snapshotCheckInterval: TimeInterval = 5
 
     /// Loads the signing key (refusing one readable by others) and opens the reports folder.
     public init(config: DaemonConfig) throws {
@@ -42,7 +46,22 @@ public final class EngineProcessor: SpoolProcessor {
                            snapshot: fresh.index.snapshot.id)
     }
 
-    private func current() -> Engine? { engine.withLock { $0 } }
+    /// The engine to match with; at most every few seconds, first swaps in a fresh index if the
+    /// corpus changed on disk since it was loaded (the same swap as SIGHUP).
+    private func current() -> Engine? {
+        let now = Date()
+        let due = lastSnapshotCheck.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= Self.snapshotCheckInterval else { return false }
+            last = now
+            return true
+        }
+        if due, let loaded = engine.withLock({ $0 }),
+           let onDisk = try? CorpusStore(path: config.corpusDB).snapshot(),
+           onDisk.version != loaded.index.snapshot.version {
+            _ = try? load()
+        }
+        return engine.withLock { $0 }
+    }
 
     public func process(_ item: ClaimedFile) async -> ProcessOutcome {
         guard let engine = current() else { return ProcessOutcome(verdict: .error(code: "not-ready"), reportID: nil, disposition: .retry) }

@@ -1,15 +1,26 @@
 import ArgumentParser
 import Foundation
+import HashmarkDaemon
 import HashmarkEngine
 import HashmarkStore
 
 /// `--db PATH`, shared by every command that touches the corpus.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "Corpus database (default: $HASHMARK_DB, else var/hashmark.sqlite).")
+    @Option(name: .long, help: """
+        Corpus database (default: $HASHMARK_DB, else [corpus] db of $HASHMARK_CONFIG or \
+        /etc/hashmark/hashmark.toml, else var/hashmark.sqlite).
+        """)
     var db: String?
 
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["HASHMARK_DB"] ?? "var/hashmark.sqlite"
+        if let db { return db }
+        let env = ProcessInfo.processInfo.environment
+        if let fromEnv = env["HASHMARK_DB"] { return fromEnv }
+        for config in [env["HASHMARK_CONFIG"], "/etc/hashmark/hashmark.toml"].compactMap({ $0 })
+        where FileManager.default.fileExists(atPath: config) {
+            if let resolved = try? DaemonConfig(tomlFile: config) { return resolved.corpusDB }
+        }
+        return "var/hashmark.sqlite"
     }
 
     /// Opens (creating when missing, with its folder) the corpus store.

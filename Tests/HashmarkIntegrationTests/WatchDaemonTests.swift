@@ -159,6 +159,27 @@ func readJSON(_ path: String) -> [String: Any]? {
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
+    @Test func aCorpusChangedOnDiskIsPickedUpWithoutARestart() throws {
+        let dir = try TempDir()
+        let db = dir.path("live.sqlite")
+        #expect(try CLI.run(["corpus", "add", "--db", db, Corpus.image("scikit-image__chelsea")]).status == 0)
+        let daemon = try RunningDaemon(corpus: RegisteredCorpus(dir: dir.url.path, db: db), keyDir: dir)
+        let coffee = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.image("scikit-image__coffee"))))
+        try daemon.drop("before.jpg", coffee)
+        try waitFor("the first copy") { daemon.count("done") == 1 }
+        #expect(try CLI.run(["corpus", "add", "--db", db, Corpus.image("scikit-image__coffee")]).status == 0)
+        Thread.sleep(forTimeInterval: 5.5)   // EngineProcessor.snapshotCheckInterval
+        try daemon.drop("after.jpg", coffee)
+        try waitFor("the second copy") { daemon.count("done") == 2 }
+        var verdicts: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: daemon.spool + "/reports") where file.hasSuffix(".json") {
+            let report = try #require(readJSON(daemon.spool + "/reports/" + file))
+            let name = (report["subject"] as? [String: Any])?["fileName"] as? String ?? "?"
+            verdicts[name] = report["verdict"] as? String
+        }
+        #expect(verdicts == ["before.jpg": "clear", "after.jpg": "infringing"])
+    }
+
     @Test func crashSoakLosesNothingOverTwentyKillRounds() throws {
         let corpus = try RegisteredCorpus.get()
         let dir = try TempDir()
