@@ -30,7 +30,19 @@ public final class EngineProcessor: SpoolProcessor {
                               maxTextBytes: config.limits.maxTextBytes)
     }
 
-    public func prepare() async throws -> IndexStatus { try load() }
+    public func prepare() async throws -> IndexStatus {
+        removeStaleTempFiles()
+        return try load()
+    }
+
+    /// A crash (SIGKILL) between creating a report's temp file and renaming it leaves
+    /// `reports/.tmp-<pid>-<n>` behind. The daemon holds the spool lock, so no live writer owns one.
+    private func removeStaleTempFiles() {
+        let dir = writer.directory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
+            try? FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+    }
     public func reload() async throws -> IndexStatus { try load() }
 
     private func load() throws -> IndexStatus {
