@@ -49,6 +49,7 @@ public struct Ingest: Sendable {
         var fingerprints: [StoredFingerprint] = []
         var postings: [HashmarkStore.TextPosting] = []
         var text: String? = nil
+        var thumbnail: WorkThumbnail? = nil
         switch content {
         case .image(let image):
             fingerprints.append(.pdq(image.pdq.hash, quality: image.pdq.quality))
@@ -56,6 +57,8 @@ public struct Ingest: Sendable {
                 let features = LocalFeatureExtractor().extract(decoded.image).withoutMirror
                 fingerprints.append(StoredFingerprint(algorithm: LocalFeatures.algorithm, version: 1,
                                                       data: LocalFeatureCodec.encode(features)))
+                thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
+                                                originalHeight: decoded.originalHeight)
             }
         case .text(let t):
             postings = TextShingler.corpusShingles(t.normalized, parameters: .default).map {
@@ -66,7 +69,10 @@ public struct Ingest: Sendable {
         let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
                         source: metadata.source, mediaType: content.mediaType.mimeType, sha256: sha256)
         do {
-            return try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
+            let added = try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
+            // A preview for the HTML evidence view; a work without one is still fully usable.
+            if added.inserted, let thumbnail { try? store.setThumbnail(thumbnail, of: added.work.id) }
+            return added
         } catch {
             throw EngineError(code: "store-error", message: error.description)
         }
