@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkEngine
 import HashmarkMedia
 import HashmarkReport
 import HashmarkStore
@@ -172,6 +173,56 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
             #expect(png8.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
             #expect(png8.count > 50_000, "a 1200×1600 screenshot of a page with images is not blank (\(png8.count) bytes)")
         }
+    }
+
+    @Test func errorReportRendersTheErrorCode() throws {
+        let rendered = try RenderedReports.get()
+        let corpus = try RegisteredCorpus.get()
+        let empty = rendered.dir + "/empty.jpg"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let reports = rendered.dir + "/error-reports"
+        let check = try CLI.run(["check", "--db", corpus.db, "--report-dir", reports,
+                                 "--key", rendered.dir + "/keys/hashmark.key.pem", empty])
+        #expect(check.status == 2)
+        let report = try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { $0.hasSuffix(".json") })
+        let out = rendered.dir + "/error.html"
+        let r = try CLI.run(["show", reports + "/" + report, "--html", out, "--pubkey", rendered.pubkey])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("verdict-error"))
+        #expect(html.contains("<code>empty-file</code>"))
+        #expect(html.contains("No corpus work matched."))
+        #expect(html.contains("sig-valid"))
+    }
+
+    /// Every string of a report is attacker-controlled (a forged or altered report is still shown,
+    /// with an INVALID signature): none of them may become markup.
+    @Test func hostileReportStringsAreEscapedEverywhere() {
+        let x = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
+        let work = VerdictReport.Work(id: x, title: x, owner: x, license: x)
+        let region = ImageEvidence.RegionPair(submitted: .init(x: -5, y: 0, width: 10, height: 10),
+                                              source: .init(x: 0, y: 0, width: 10, height: 10))
+        let report = VerdictReport(
+            reportId: "r1", subject: .init(fileName: x, size: 1, sha256: x, mediaType: x), verdict: .infringing,
+            score: 0.9, error: .init(code: x, message: x),
+            matches: [
+                .init(work: work, matcher: x, score: 1, evidence: .image(ImageEvidence(
+                    pdqDistance: 0, quality: 100, threshold: 31, transform: .rot90, inverted: true, region: region))),
+                .init(work: work, matcher: x, score: 1, evidence: .text(HashmarkReport.TextEvidence(
+                    spans: [.init(submitted: .init(offset: 0, length: 99), source: .init(offset: -3, length: 1 << 40),
+                                  alignedWords: 3, submittedExcerpt: x + " shared words", sourceExcerpt: x + " shared")],
+                    alignedWords: 3, coverage: 1, longestRun: 3))),
+            ],
+            decision: .init(rule: x, thresholds: [x: 1], modelId: x, modelSha256: x), engine: .init(name: x, version: x),
+            corpus: .init(snapshot: x), createdAt: x, previousReportSha256: x, signer: .init(keyId: x, algorithm: x))
+        let context = HTMLReport.Context(submittedText: x, workTexts: [x: x], notes: [x])
+        let html = HTMLReport.render(report, signature: .invalid(reason: x), context: context)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img src=x"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;"))
+        #expect(html.contains("<mark>shared</mark>"), "words on both sides are marked, even in excerpts")
+        #expect(html.contains("sig-invalid"))
+        expectSelfContained(html)
     }
 
     private func expectSelfContained(_ html: String) {
