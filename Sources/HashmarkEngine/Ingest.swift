@@ -44,7 +44,14 @@ public struct Ingest: Sendable {
     public func add(bytes: [UInt8], fileName: String, metadata: Metadata) throws(EngineError) -> CorpusStore.AddResult {
         let sha256 = SHA256.hex(bytes)
         // Already registered: skip the fingerprinting (the store would return the same answer).
-        if let existing = try? store.work(sha256: sha256) { return .init(work: existing, inserted: false) }
+        if let existing = try? store.work(sha256: sha256) {
+            // Works registered before thumbnails existed get one when their file is added again.
+            if existing.mediaType.hasPrefix("image/"), (try? store.thumbnail(of: existing.id)) == .some(nil),
+               let thumbnail = try? Thumbnail.make(imageBytes: bytes, limits: limits.image) {
+                try? store.setThumbnail(thumbnail, of: existing.id)
+            }
+            return .init(work: existing, inserted: false)
+        }
         let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits, exact: true)
         var fingerprints: [StoredFingerprint] = []
         var postings: [HashmarkStore.TextPosting] = []
