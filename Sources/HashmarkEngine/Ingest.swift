@@ -44,11 +44,19 @@ public struct Ingest: Sendable {
     public func add(bytes: [UInt8], fileName: String, metadata: Metadata) throws(EngineError) -> CorpusStore.AddResult {
         let sha256 = SHA256.hex(bytes)
         // Already registered: skip the fingerprinting (the store would return the same answer).
-        if let existing = try? store.work(sha256: sha256) { return .init(work: existing, inserted: false) }
+        if let existing = try? store.work(sha256: sha256) {
+            // Works registered before thumbnails existed get one when their file is added again.
+            if existing.mediaType.hasPrefix("image/"), (try? store.thumbnail(of: existing.id)) == .some(nil),
+               let thumbnail = try? Thumbnail.make(imageBytes: bytes, limits: limits.image) {
+                try? store.setThumbnail(thumbnail, of: existing.id)
+            }
+            return .init(work: existing, inserted: false)
+        }
         let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits, exact: true)
         var fingerprints: [StoredFingerprint] = []
         var postings: [HashmarkStore.TextPosting] = []
         var text: String? = nil
+        var thumbnail: WorkThumbnail? = nil
         switch content {
         case .image(let image):
             fingerprints.append(.pdq(image.pdq.hash, quality: image.pdq.quality))
@@ -56,6 +64,8 @@ public struct Ingest: Sendable {
                 let features = LocalFeatureExtractor().extract(decoded.image).withoutMirror
                 fingerprints.append(StoredFingerprint(algorithm: LocalFeatures.algorithm, version: 1,
                                                       data: LocalFeatureCodec.encode(features)))
+                thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
+                                                originalHeight: decoded.originalHeight)
             }
         case .text(let t):
             postings = TextShingler.corpusShingles(t.normalized, parameters: .default).map {
@@ -66,7 +76,10 @@ public struct Ingest: Sendable {
         let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
                         source: metadata.source, mediaType: content.mediaType.mimeType, sha256: sha256)
         do {
-            return try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
+            let added = try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
+            // A preview for the HTML evidence view; a work without one is still fully usable.
+            if added.inserted, let thumbnail { try? store.setThumbnail(thumbnail, of: added.work.id) }
+            return added
         } catch {
             throw EngineError(code: "store-error", message: error.description)
         }

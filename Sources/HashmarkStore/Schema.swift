@@ -43,6 +43,20 @@ enum Schema {
                 INSERT INTO meta(key, value) VALUES ('snapshot_version', 0);
                 """)
         }
+        // Small JPEG previews of image works for the HTML evidence view (not part of matching,
+        // so not part of the snapshot digest).
+        m.registerMigration("v2-thumbnails") { db in
+            try db.execute(sql: """
+                CREATE TABLE work_thumbnails (
+                    work_id TEXT PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    original_width INTEGER NOT NULL,
+                    original_height INTEGER NOT NULL,
+                    jpeg BLOB NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

@@ -1,35 +1,75 @@
 import ArgumentParser
 import Foundation
+import HashmarkEngine
 import HashmarkReport
+import HashmarkStore
 
-/// `hashmark show R.json`: a signed report, readable.
+/// `hashmark show R.json`: a signed report, readable (terminal, or a self-contained HTML page).
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Print a report's verdict, evidence and signature status.")
+        commandName: "show", abstract: "Print a report's verdict, evidence and signature status.",
+        discussion: """
+            --html OUT.html writes a self-contained page (no external assets). With --db, it shows
+            the corpus works' thumbnails and full texts; with --file (the checked file, matched by
+            SHA-256), the submission itself.
+            """)
 
     @Option(help: "Public key PEM to check the signature with (default: beside the report, else var/keys).")
     var pubkey: String?
+    @Option(help: "Write a self-contained HTML page here instead of printing.") var html: String?
+    @Option(help: "Corpus database with the works' thumbnails and texts (HTML only; never created).")
+    var db: String?
+    @Option(help: "The file the report is about (HTML only; used if its SHA-256 is the subject's).")
+    var file: String?
     @Argument(help: "Report JSON file.") var report: String
+
+    func validate() throws {
+        if html == nil, db != nil || file != nil { throw ValidationError("--db and --file go with --html.") }
+    }
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: report) else {
             throw CLIError("cannot read \(report)")
         }
         let r = try VerdictReport(bytes: [UInt8](data))
-        print(ReportText.render(r, signature: signatureStatus()))
+        let signature = signatureStatus()
+        guard let html else {
+            print(ReportText.render(r, signature: signature.text))
+            return
+        }
+        var store: CorpusStore? = nil
+        if let db {
+            guard FileManager.default.fileExists(atPath: db) else { throw CLIError("no corpus database at \(db)") }
+            do {
+                store = try CorpusStore(path: db)
+            } catch {
+                throw CLIError("cannot open the corpus database \(db): \(error)")
+            }
+        }
+        let context = HTMLReport.Context.load(for: r, store: store, submittedFile: file)
+        let page = HTMLReport.render(r, signature: signature.html, context: context)
+        do {
+            try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+        } catch {
+            throw CLIError("cannot write \(html): \(error.localizedDescription)")
+        }
+        for note in context.notes { Terminal.err("note: \(note)") }
+        print(html)
     }
 
-    private func signatureStatus() -> String {
+    private func signatureStatus() -> (text: String, html: HTMLReport.Signature) {
         let beside = URL(fileURLWithPath: report).deletingLastPathComponent()
             .appendingPathComponent(KeyPair.publicKeyFileName).path
         let key = pubkey ?? [beside, "var/keys/\(KeyPair.publicKeyFileName)"].first {
             FileManager.default.fileExists(atPath: $0)
         }
-        guard let key else { return "not checked (no public key; give --pubkey)" }
+        guard let key else {
+            return ("not checked (no public key; give --pubkey)", .notChecked(reason: "no public key given (--pubkey)"))
+        }
         switch ReportVerifier.verify(reportPath: report, publicKeyPath: key) {
-        case .valid(let r): return "VALID (key \(r.signer.keyId))"
-        case .invalid(let f): return "INVALID — \(f.code): \(f.message)"
-        case .unusable(let f): return "not checked — \(f.code): \(f.message)"
+        case .valid(let r): return ("VALID (key \(r.signer.keyId))", .valid(keyId: r.signer.keyId))
+        case .invalid(let f): return ("INVALID — \(f.code): \(f.message)", .invalid(reason: "\(f.code): \(f.message)"))
+        case .unusable(let f): return ("not checked — \(f.code): \(f.message)", .notChecked(reason: "\(f.code): \(f.message)"))
         }
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import HashmarkReport
+import HashmarkStore
+
+/// The evidence blocks of the HTML view: images side by side with the matched region outlined,
+/// text passages side by side with the shared words marked.
+enum HTMLEvidence {
+    static func image(_ e: ImageEvidence, work: String, context: Context) -> String {
+        var transform = e.transform == .identity ? "none" : e.transform.rawValue
+        if e.inverted { transform += ", colours inverted" }
+        let facts = HTMLReport.table([
+            ("PDQ distance", "\(e.pdqDistance) of 256 (match if ≤ \(e.threshold))"),
+            ("PDQ quality", "\(e.quality)"),
+            ("Edit from work to submission", HTMLText.escape(transform)),
+        ])
+        return facts + images(region: e.region, work: work, context: context)
+    }
+
+    static func localFeatures(_ e: LocalFeatureEvidence, work: String, context: Context) -> String {
+        var rows = [("Inliers", "\(e.inliers) (match if ≥ \(e.threshold)) of \(e.tentativeMatches) tentative matches")]
+        if let s = e.scale { rows.append(("Scale of the copy", String(format: "%.3f", s))) }
+        if let r = e.rotationDegrees { rows.append(("Rotation (clockwise)", String(format: "%.1f°", abs(r) < 0.05 ? 0 : r))) }
+        if e.mirrored { rows.append(("Mirrored", "yes")) }
+        if let g = e.region {
+            rows.append(("Region in the work", rect(g.source)))
+            rows.append(("Region in the submission", rect(g.submitted)))
+        }
+        return HTMLReport.table(rows) + images(region: e.region, work: work, context: context)
+    }
+
+    typealias Context = HTMLReport.Context
+
+    static func rect(_ r: ImageEvidence.Rect) -> String {
+        "x \(r.x), y \(r.y), \(r.width) × \(r.height) px"
+    }
+
+    /// The submission and the work side by side; the region (in original pixels) is drawn by an
+    /// SVG whose viewBox is the original size, so it scales with the thumbnail exactly.
+    static func images(region: ImageEvidence.RegionPair?, work: String, context: Context) -> String {
+        let left = context.submittedImage.map { figure($0, region: region?.submitted, caption: "Submitted file") }
+            ?? missing("Submitted file not shown (give the original with --file).")
+        let right = context.workThumbnails[work].map { figure($0, region: region?.source, caption: "Corpus work \(work)") }
+            ?? missing("Corpus work not shown (give the corpus database with --db).")
+        let legend = region == nil ? "" : "<p class=\"hint\">The outlined rectangle is the matched region in each image.</p>\n"
+        return "<div class=\"pair\">\n\(left)\(right)</div>\n\(legend)"
+    }
+
+    static func figure(_ t: WorkThumbnail, region: ImageEvidence.Rect?, caption: String) -> String {
+        let src = "data:image/jpeg;base64," + Data(t.jpeg).base64EncodedString()
+        var overlay = ""
+        if let r = region, r.width > 0, r.height > 0 {
+            overlay = """
+                <svg class="overlay" width="\(t.width)" height="\(t.height)" viewBox="0 0 \(t.originalWidth) \(t.originalHeight)" preserveAspectRatio="none" aria-hidden="true">\
+                <rect class="region" x="\(r.x)" y="\(r.y)" width="\(r.width)" height="\(r.height)" vector-effect="non-scaling-stroke"/></svg>
+                """
+        }
+        return """
+            <figure>
+            <div class="frame" style="width:\(t.width)px;height:\(t.height)px">\
+            <img src="\(src)" width="\(t.width)" height="\(t.height)" alt="\(HTMLText.escape(caption))">\(overlay)</div>
+            <figcaption>\(HTMLText.escape(caption)) <span class="dim">(\(t.originalWidth) × \(t.originalHeight) px)</span></figcaption>
+            </figure>
+
+            """
+    }
+
+    static func missing(_ note: String) -> String {
+        "<figure class=\"missing\"><p>\(HTMLText.escape(note))</p></figure>\n"
+    }
+
+    static func text(_ e: HashmarkReport.TextEvidence, work: String, context: Context) -> String {
+        var rows = [("Aligned words", "\(e.alignedWords)"),
+                    ("Coverage", String(format: "%.2f", e.coverage)),
+                    ("Longest common run", "\(e.longestRun) words")]
+        if let m = e.matchedWords { rows.insert(("Identical words", "\(m)"), at: 1) }
+        var s = HTMLReport.table(rows)
+        for (i, span) in e.spans.enumerated() {
+            let sub = side(full: context.submittedText, range: span.submitted, excerpt: span.submittedExcerpt)
+            let src = side(full: context.workTexts[work], range: span.source, excerpt: span.sourceExcerpt)
+            let common = HTMLText.wordSet(sub.passage.span).intersection(HTMLText.wordSet(src.passage.span))
+            s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(span.alignedWords) aligned words</span></h3>\n"
+            s += "<div class=\"pair\">\n"
+            s += column("Submitted · bytes \(span.submitted.offset)–\(span.submitted.offset + span.submitted.length)", sub, common)
+            s += column("Work \(work) · bytes \(span.source.offset)–\(span.source.offset + span.source.length)", src, common)
+            s += "</div>\n"
+        }
+        if !e.spans.isEmpty {
+            s += "<p class=\"hint\">Highlighted: words found on both sides of the passage (after case, accent and look-alike folding).</p>\n"
+        }
+        return s
+    }
+
+    /// The passage from the full text when it holds the span and agrees with the report's
+    /// excerpt; otherwise the excerpt alone (the report stands on its own) and why.
+    static func side(full: String?, range: HashmarkReport.TextEvidence.Range, excerpt: String) -> (passage: HTMLText.Passage, note: String?) {
+        let fromReport = HTMLText.Passage(before: "", span: excerpt, after: "", omittedBytes: 0)
+        guard let full else { return (fromReport, "Excerpt from the report (full text not available).") }
+        let stem = excerpt.hasSuffix("…") ? String(excerpt.dropLast()) : excerpt
+        guard let p = HTMLText.passage(in: full, range: range.offset..<(range.offset + range.length)),
+              p.span.hasPrefix(stem) || stem.hasPrefix(p.span) else {
+            return (fromReport, "Excerpt from the report: the full text available here does not hold this span.")
+        }
+        return (p, nil)
+    }
+
+    static func column(_ title: String, _ side: (passage: HTMLText.Passage, note: String?), _ common: Set<UInt64>) -> String {
+        let p = side.passage
+        var s = "<div class=\"passage\">\n<h4>\(HTMLText.escape(title))</h4>\n<p class=\"text\">"
+        if !p.before.isEmpty { s += "<span class=\"context\">\(HTMLText.escape(p.before))</span>" }
+        s += "<span class=\"span\">\(HTMLText.highlighted(p.span, common: common))</span>"
+        if p.omittedBytes > 0 { s += "<span class=\"dim\"> … (\(p.omittedBytes) more bytes)</span>" }
+        if !p.after.isEmpty { s += "<span class=\"context\">\(HTMLText.escape(p.after))</span>" }
+        s += "</p>\n"
+        if let note = side.note { s += "<p class=\"hint\">\(HTMLText.escape(note))</p>\n" }
+        return s + "</div>\n"
+    }
+}

@@ -1,0 +1,91 @@
+import HashmarkMedia
+import HashmarkReport
+import HashmarkStore
+
+extension HTMLReport {
+    /// What the page can show beyond the report itself: the submitted file and the corpus works.
+    /// Everything is optional; what is missing is said on the page (`notes`), never guessed.
+    public struct Context: Sendable {
+        /// Preview of the submitted image (regions in the report are in its original pixels).
+        public var submittedImage: WorkThumbnail?
+        /// The submitted text as the engine read it (report offsets are UTF-8 offsets into it).
+        public var submittedText: String?
+        /// Corpus thumbnails by work id.
+        public var workThumbnails: [String: WorkThumbnail]
+        /// Full corpus texts by work id.
+        public var workTexts: [String: String]
+        /// Why something is not shown (no database, file does not match the subject, …).
+        public var notes: [String]
+
+        public init(submittedImage: WorkThumbnail? = nil, submittedText: String? = nil,
+                    workThumbnails: [String: WorkThumbnail] = [:], workTexts: [String: String] = [:],
+                    notes: [String] = []) {
+            self.submittedImage = submittedImage
+            self.submittedText = submittedText
+            self.workThumbnails = workThumbnails
+            self.workTexts = workTexts
+            self.notes = notes
+        }
+
+        /// Gathers what `report` refers to from the corpus `store` and the `submittedFile`.
+        /// The file is used only if its SHA-256 is the report subject's; a work whose stored
+        /// file differs from the report's snapshot still shows (the page says which snapshot).
+        public static func load(for report: VerdictReport, store: CorpusStore?, submittedFile: String?,
+                                limits: EngineLimits = .init()) -> Context {
+            var c = Context()
+            let needsImage = report.matches.contains { $0.modality == .image }
+            let needsText = report.matches.contains { $0.modality == .text }
+            if let submittedFile { c.loadSubmitted(submittedFile, report: report, image: needsImage, text: needsText, limits: limits) }
+            if let store {
+                for m in report.matches {
+                    let id = m.work.id
+                    do {
+                        switch m.modality {
+                        case .image:
+                            guard c.workThumbnails[id] == nil else { continue }
+                            if let t = try store.thumbnail(of: id) { c.workThumbnails[id] = t }
+                            else { c.notes.append("The corpus database has no thumbnail of work \(id).") }
+                        case .text:
+                            guard c.workTexts[id] == nil else { continue }
+                            if let t = try store.text(of: id) { c.workTexts[id] = t }
+                            else { c.notes.append("The corpus database has no text of work \(id).") }
+                        }
+                    } catch {
+                        c.notes.append("Cannot read work \(id) from the corpus database: \(error.description)")
+                    }
+                }
+            } else if !report.matches.isEmpty {
+                c.notes.append("No corpus database given (--db): corpus works are shown by their report excerpts only.")
+            }
+            if submittedFile == nil, !report.matches.isEmpty {
+                c.notes.append("No submitted file given (--file): the submission is shown by its report excerpts only.")
+            }
+            return c
+        }
+
+        private mutating func loadSubmitted(_ path: String, report: VerdictReport, image: Bool, text: Bool,
+                                            limits: EngineLimits) {
+            let bytes: [UInt8]
+            do {
+                bytes = try MediaFile.read(path, maxBytes: limits.image.maxFileBytes)
+            } catch {
+                notes.append("Cannot read the submitted file: \(error.code): \(error.message)")
+                return
+            }
+            let sha = SHA256.hex(bytes)
+            guard sha == report.subject.sha256 else {
+                notes.append("The file given with --file is not the report's subject (its SHA-256 is \(sha)); it is not shown.")
+                return
+            }
+            do throws(EngineError) {
+                if image {
+                    submittedImage = try Thumbnail.make(imageBytes: bytes, limits: limits.image)
+                } else if text, case .text(let t) = try Fingerprinter.analyse(bytes, fileName: path, limits: limits) {
+                    submittedText = t.text
+                }
+            } catch {
+                notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")
+            }
+        }
+    }
+}
