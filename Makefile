@@ -4,17 +4,25 @@
 SHELL := /bin/bash
 DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev libwebp-dev \
                    libgif-dev libsqlite3-dev
+# What only the tests need: a real headless browser renders the HTML evidence view.
+TEST_PACKAGES := chromium
 # SIMD kernels want popcnt/AVX2: build for the machine that runs Hashmark. Override with
 # `make TARGET_CPU=x86-64` for a portable binary (slower Hamming scans).
 TARGET_CPU ?= native
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
 BIN := .build/release/hashmark
 
-.PHONY: deps build test run install clean
+.PHONY: deps test-deps install-packages build test run install clean
 
 ## deps: install the Debian packages Hashmark links against, only those missing.
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEBIAN_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -28,7 +36,7 @@ build: deps
 	swift build $(SWIFT_FLAGS)
 
 ## test: unit and integration tests (release mode: the SIMD kernels are what is tested).
-test: deps
+test: test-deps
 	swift build $(SWIFT_FLAGS) --build-tests
 	HASHMARK_BIN=$(CURDIR)/$(BIN) swift test $(SWIFT_FLAGS) --skip-build
 
