@@ -4,8 +4,9 @@
 SHELL := /bin/bash
 DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev libwebp-dev \
                    libgif-dev libsqlite3-dev
-# What only the tests need: a real headless browser renders the HTML evidence view.
-TEST_PACKAGES := chromium
+# What only the tests need: a headless browser renders the HTML evidence view; jq reads reports
+# in the crash soak.
+TEST_PACKAGES := chromium jq
 # SIMD kernels want popcnt/AVX2: build for the machine that runs Hashmark. Override with
 # `make TARGET_CPU=x86-64` for a portable binary (slower Hamming scans).
 TARGET_CPU ?= native

@@ -15,8 +15,8 @@
 # Checks (exit 1 on any failure): 0 files lost (every dropped file ends in done/ or failed/
 # exactly once, byte-identical, nothing left in inbox/ or active/), 0 reports missing and 0
 # duplicates (one reports/<id>.json per dropped file, each with its .json.sig), 0 conflicting
-# verdicts (ledger.jsonl, when present, never gives one report id two verdicts), 0 partial
-# files (nothing else in reports/, every report non-empty valid JSON).
+# verdicts (one report per dropped name; `hashmark verify --ledger` accepts the chain), 0 partial
+# files (nothing else in reports/, every report non-empty valid JSON; needs jq).
 set -euo pipefail
 
 ROUNDS=${1:-20}
@@ -135,18 +135,16 @@ while IFS= read -r f; do
     *) problem "partial or stray file in reports/: $f" ;;
   esac
 done < <(find "$SPOOL/reports" -mindepth 1 -maxdepth 1 -printf '%f\n')
-if command -v jq >/dev/null; then
-  for f in "$SPOOL"/reports/*.json; do jq -e . "$f" >/dev/null 2>&1 || problem "invalid JSON: ${f##*/}"; done
-  # 0 conflicting verdicts: a report id never appears in the ledger with two verdicts.
-  if [[ -f $SPOOL/reports/ledger.jsonl ]]; then
-    conflicts=$(jq -r '[(.report_id // .id // .reportID // ""),
-                   (if (.verdict | type) == "object" then (.verdict.kind // .verdict | tostring)
-                    else (.verdict // "" | tostring) end)] | @tsv' \
-                  "$SPOOL/reports/ledger.jsonl" | sort -u | cut -f1 | uniq -d | wc -l)
-    (( conflicts == 0 )) || problem "$conflicts report ids with conflicting verdicts in ledger.jsonl"
-  fi
+# Every report is valid JSON, and each dropped name has exactly one report (one verdict).
+for f in "$SPOOL"/reports/*.json; do jq -e . "$f" >/dev/null 2>&1 || problem "invalid JSON: ${f##*/}"; done
+dupes=$(jq -r '.subject.fileName' "$SPOOL"/reports/*.json | sort | uniq -d | wc -l)
+(( dupes == 0 )) || problem "$dupes file names with more than one report (conflicting verdicts)"
+# The ledger chain is intact and every report matches its ledger line (and its signature).
+PUB=${SOAK_KEY%.key.pem}.pub.pem
+if [[ -n ${SOAK_KEY:-} && -f $PUB ]]; then
+  "$BIN" verify --ledger "$SPOOL/reports" --pubkey "$PUB" >/dev/null || problem "hashmark verify --ledger failed"
 else
-  echo "soak: jq not installed: JSON validity and ledger verdict checks skipped" >&2
+  "$BIN" verify --ledger "$SPOOL/reports" >/dev/null || problem "hashmark verify --ledger failed"
 fi
 
 if (( fail )); then echo "soak: FAILED ($ROUNDS rounds, $dropped files); log: $LOG" >&2; SOAK_KEEP=1; exit 1; fi
