@@ -6,6 +6,6 @@ struct Hashmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hashmark",
         abstract: "Detect AI-generated copies of protected works.",
-        subcommands: [HashCommand.self, CorpusCommand.self, CheckCommand.self]
+        subcommands: [HashCommand.self, CorpusCommand.self, CheckCommand.self, EvalCommand.self]
     )
 }
