@@ -30,6 +30,9 @@ public enum Wilson {
         let centre = p + z2 / (2 * n)
         let spread = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
         let denominator = 1 + z2 / n
-        return (max(0, (centre - spread) / denominator), min(1, (centre + spread) / denominator))
+        // Exact ends at 0 and n (the closed form misses them by rounding).
+        let low = successes <= 0 ? 0 : max(0, (centre - spread) / denominator)
+        let high = successes >= trials ? 1 : min(1, (centre + spread) / denominator)
+        return (low, high)
     }
 }
