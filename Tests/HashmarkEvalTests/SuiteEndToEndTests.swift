@@ -10,6 +10,12 @@ struct SuiteEndToEndTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// Families at or above 90 % on this subset with the committed model (measured before this
+    /// test was written). Families below the bar are listed in Models/README.md, not asserted.
+    static let guarded: [(Modality, String)] = [
+        (.image, "geometric"), (.text, "verbatim"), (.text, "rewrite"), (.text, "obfuscation"), (.text, "combined"),
+    ]
+
     @Test func quickSuiteKeepsTheFamiliesThatMeetTheBar() async throws {
         let model = try LoadedModel.load(path: Self.repo.appendingPathComponent("Models/hashmark-model.json").path)
         let options = SuiteOptions(manifest: Self.repo.appendingPathComponent("Corpus/manifest.csv").path,
