@@ -25,6 +25,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "A larger pool: a folder with manifest.csv (overrides --corpus).") var pool: String?
     @Option(help: "Seed for the split, the transforms and their randomness.") var seed: UInt64 = 1
     @Flag(help: "A small fast subset (10 works per modality).") var quick = false
+    @Option(help: "Use only this many works per modality of the pool (seeded choice).") var works: Int?
     @Flag(help: "Fit the model on the train split and write it (Models/hashmark-model.json).") var fit = false
     @Option(name: .customLong("write-model"), help: "Fit and write the model to this path.") var writeModel: String?
     @Option(help: "Model to evaluate when not fitting (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in).")
@@ -76,7 +77,7 @@ struct EvalCommand: AsyncParsableCommand {
                 throw CLIError("\(error.code): \(error.message)")
             }
             let options = SuiteOptions(
-                manifest: manifest, seed: seed, worksPerModality: quick ? 10 : nil, fit: fitting,
+                manifest: manifest, seed: seed, worksPerModality: works ?? (quick ? 10 : nil), fit: fitting,
                 targetFPR: targetFPR, model: base,
                 modelOutput: fitting ? (writeModel ?? "Models/hashmark-model.json") : nil, jobs: jobs, command: command)
             let result = try await EvalSuite.run(options, progress: progress)
