@@ -1,0 +1,109 @@
+import HashmarkTransforms
+
+public enum CaseLabel: String, Sendable, Codable {
+    case positive, negative
+}
+
+public enum Split: String, Sendable, Codable {
+    case train, test
+}
+
+/// The edit a generated case applies to its source work.
+public enum CaseOperation: Sendable, Hashable, Codable {
+    /// The file as it is (unrelated originals among the negatives).
+    case original
+    case image(ImageTransform)
+    case text(TextTransform)
+}
+
+/// One evaluation case, described but not yet materialised (bytes are produced on demand, so a
+/// run over thousands of cases keeps only a few images in memory).
+public struct CasePlan: Sendable, Hashable, Codable {
+    /// `<source work id>/<transform name>`, unique within a run.
+    public var id: String
+    public var modality: Modality
+    public var label: CaseLabel
+    public var split: Split
+    public var source: PoolWork
+    /// The registered work a positive copies; nil for negatives.
+    public var expectedWork: String?
+    /// Unrelated held-out text that surrounds a text passage (texts only).
+    public var filler: PoolWork?
+    /// Images: photometric / geometric / regenerative; texts: verbatim / rewrite / obfuscation /
+    /// combined; `original` for untransformed distractors.
+    public var family: String
+    public var kind: String
+    public var transform: String
+    public var strength: Double
+    public var seed: UInt64
+    public var operation: CaseOperation
+}
+
+public enum CaseGenerator {
+    /// The text family a transform kind reports under.
+    public static func textFamily(kind: String) -> String {
+        switch kind {
+        case "excerpt", "interleave": "verbatim"
+        case "substitute", "shuffle": "rewrite"
+        case "case", "homoglyph", "zerowidth", "punctuation": "obfuscation"
+        default: "combined"
+        }
+    }
+
+    /// Every case of a run: each registered work through every transform of its modality
+    /// (positives), each distractor through the same transforms plus as it is (negatives).
+    /// Deterministic for a given split and seed.
+    public static func plans(_ split: WorkSplit, seed: UInt64,
+                             imageSuite: TransformSuite? = nil,
+                             textSuite: TextTransformSuite? = nil) -> [CasePlan] {
+        let images = imageSuite ?? .standard(seed: seed)
+        let texts = textSuite ?? .standard(seed: seed)
+        var out: [CasePlan] = []
+        let groups: [([PoolWork], CaseLabel, Split, [PoolWork])] = [
+            (split.registeredTrain, .positive, .train, split.distractorTrain),
+            (split.registeredTest, .positive, .test, split.distractorTest),
+            (split.distractorTrain, .negative, .train, split.distractorTrain),
+            (split.distractorTest, .negative, .test, split.distractorTest),
+        ]
+        for (works, label, part, fillers) in groups {
+            let fillerTexts = fillers.filter { $0.modality == .text }
+            for work in works {
+                let workSeed = SeededGenerator.derive(seed, stableHash(work.id))
+                let expected = label == .positive ? work.id : nil
+                func add(_ family: String, _ kind: String, _ name: String, _ strength: Double, _ caseSeed: UInt64,
+                         _ op: CaseOperation, filler: PoolWork?) {
+                    out.append(CasePlan(id: "\(work.id)/\(name)", modality: work.modality, label: label, split: part,
+                                        source: work, expectedWork: expected, filler: filler, family: family,
+                                        kind: kind, transform: name, strength: strength,
+                                        seed: SeededGenerator.derive(caseSeed, stableHash(work.id)), operation: op))
+                }
+                if label == .negative { add("original", "original", "original", 0, workSeed, .original, filler: nil) }
+                switch work.modality {
+                case .image:
+                    for c in images.cases {
+                        add(c.family.rawValue, c.kind, c.name, c.strength, c.seed, .image(c.transform), filler: nil)
+                    }
+                case .text:
+                    // Filler from a held-out text of the same split, never the work itself.
+                    let others = fillerTexts.filter { $0.id != work.id }
+                    let filler = others.isEmpty ? nil : others[Int(workSeed % UInt64(others.count))]
+                    for c in texts.cases {
+                        add(textFamily(kind: c.kind), c.kind, c.name, c.strength, c.seed, .text(c.transform),
+                            filler: filler)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// FNV-1a of the UTF-8 bytes: a seed stream per work id, stable across runs and platforms.
+    public static func stableHash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+}

@@ -1,0 +1,111 @@
+import HashmarkEngine
+import HashmarkFingerprint
+
+/// Fits decision thresholds on training features at a target false-positive rate.
+///
+/// A positive counts as detected only when the work it copies is matched; a negative is a false
+/// positive when any work is matched. The engine's image rule is a cascade (PDQ first; local
+/// features only when no PDQ match), and `detects` simulates it exactly.
+public enum Fitter {
+    /// The loosest threshold whose false-positive rate on `negatives` stays ≤ `targetFPR`.
+    /// A score passes a threshold `t` when `passes(score, t)`; `candidates` are ordered from
+    /// strictest to loosest. `nil` when even the strictest candidate exceeds the target.
+    public static func loosest<T>(negatives: [T?], candidates: [Int], targetFPR: Double,
+                                  passes: (T, Int) -> Bool) -> Int? {
+        var chosen: Int? = nil
+        for t in candidates {
+            let fp = negatives.reduce(0) { $0 + (($1.map { passes($0, t) } ?? false) ? 1 : 0) }
+            if rate(fp, negatives.count) <= targetFPR { chosen = t } else { break }
+        }
+        return chosen
+    }
+
+    static func rate(_ k: Int, _ n: Int) -> Double { n > 0 ? Double(k) / Double(n) : 0 }
+
+    /// The image rule of `model` applied to recorded features: does it match `work`?
+    static func pdqFires(_ f: WorkFeatures, _ rule: DecisionModel.ImageRule) -> Bool {
+        guard let d = f.pdqDistance, let q = f.pdqQuality else { return false }
+        return q >= rule.pdqMinQuality && d <= rule.pdqMaxDistance
+    }
+
+    /// Whether the engine, with `rule`, would detect this case (right work for positives, any
+    /// work for negatives).
+    public static func imageDetects(_ c: FeatureCase, _ rule: DecisionModel.ImageRule) -> Bool {
+        let pdqHits = c.works.filter { pdqFires($0, rule) }
+        let hits = pdqHits.isEmpty ? c.works.filter { ($0.inliers ?? 0) >= rule.localMinInliers } : pdqHits
+        return c.positive ? hits.contains { $0.work == c.expectedWork } : !hits.isEmpty
+    }
+
+    public static func textDetects(_ c: FeatureCase, _ model: TextDecisionModel) -> Bool {
+        let hits = c.works.filter { w in
+            guard let t = w.text else { return false }
+            return t.alignedWords >= model.minAlignedWords && t.matchedWords >= model.minMatchedWords
+                && t.coverage >= model.minCoverage && t.longestRun >= model.minLongestRun
+        }
+        return c.positive ? hits.contains { $0.work == c.expectedWork } : !hits.isEmpty
+    }
+
+    /// What a fit chose and how it did on the training split.
+    public struct Fit<Rule: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
+        public var rule: Rule
+        public var trainTPR: RateEstimate
+        public var trainFPR: RateEstimate
+        /// False when no candidate met the target (the strictest one was kept).
+        public var metTarget: Bool
+    }
+
+    /// Grid search over PDQ distance and local inliers: the highest training TPR with FPR ≤
+    /// target; ties go to the loosest PDQ distance, then the fewest inliers.
+    public static func fitImage(_ cases: [FeatureCase], base: DecisionModel.ImageRule, targetFPR: Double,
+                                pdqDistances: ClosedRange<Int> = 0...64,
+                                inliers: ClosedRange<Int> = 6...120) -> Fit<DecisionModel.ImageRule> {
+        grid(cases, targetFPR: targetFPR, candidates: pdqDistances.reversed().flatMap { d in
+            inliers.map { n in
+                var r = base
+                r.pdqMaxDistance = d
+                r.pdqCandidateRadius = max(base.pdqCandidateRadius, d)
+                r.localMinInliers = n
+                return r
+            }
+        }, strictest: { var r = base; r.pdqMaxDistance = pdqDistances.lowerBound
+                        r.localMinInliers = inliers.upperBound; return r }(),
+        detects: imageDetects)
+    }
+
+    /// Grid search over aligned words and coverage (other text thresholds kept from `base`);
+    /// ties go to the fewest aligned words, then the lowest coverage.
+    public static func fitText(_ cases: [FeatureCase], base: TextDecisionModel, targetFPR: Double,
+                               alignedWords: [Int] = Array(stride(from: 20, through: 400, by: 5)),
+                               coverages: [Double] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) -> Fit<TextDecisionModel> {
+        grid(cases, targetFPR: targetFPR, candidates: alignedWords.flatMap { a in
+            coverages.map { c in
+                var m = base
+                m.minAlignedWords = a
+                m.minMatchedWords = min(base.minMatchedWords, a)
+                m.minCoverage = c
+                return m
+            }
+        }, strictest: { var m = base; m.minAlignedWords = alignedWords.last ?? base.minAlignedWords
+                        m.minCoverage = coverages.last ?? base.minCoverage; return m }(),
+        detects: textDetects)
+    }
+
+    /// `candidates` in tie-break order (preferred first).
+    static func grid<R: Sendable & Codable & Equatable>(_ cases: [FeatureCase], targetFPR: Double, candidates: [R], strictest: R,
+                        detects: (FeatureCase, R) -> Bool) -> Fit<R> {
+        let positives = cases.filter(\.positive), negatives = cases.filter { !$0.positive }
+        func measure(_ r: R) -> (tp: Int, fp: Int) {
+            (positives.reduce(0) { $0 + (detects($1, r) ? 1 : 0) },
+             negatives.reduce(0) { $0 + (detects($1, r) ? 1 : 0) })
+        }
+        var best: (rule: R, tp: Int, fp: Int)? = nil
+        for r in candidates {
+            let m = measure(r)
+            guard rate(m.fp, negatives.count) <= targetFPR else { continue }
+            if best.map({ m.tp > $0.tp }) ?? true { best = (r, m.tp, m.fp) }
+        }
+        let chosen = best ?? { let m = measure(strictest); return (strictest, m.tp, m.fp) }()
+        return Fit(rule: chosen.rule, trainTPR: RateEstimate(successes: chosen.tp, trials: positives.count),
+                   trainFPR: RateEstimate(successes: chosen.fp, trials: negatives.count), metTarget: best != nil)
+    }
+}

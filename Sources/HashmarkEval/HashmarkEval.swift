@@ -1,1 +1,0 @@
-// HashmarkEval: filled in by its issue; see README "Layout".

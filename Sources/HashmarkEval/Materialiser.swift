@@ -1,0 +1,72 @@
+import HashmarkFingerprint
+import HashmarkMedia
+import HashmarkTransforms
+
+/// Turns case plans into the bytes a submitter would upload, with Hashmark's own code only.
+///
+/// Images are delivered as JPEG q95 (how edited images are published; JPEG-quality cases are
+/// re-encoded once more on top of their own quality). Texts: a passage of the work, edited, then
+/// embedded between passages of unrelated held-out text; `excerpt` cases embed themselves.
+public enum Materialiser {
+    public static let deliveryQuality = 95
+    /// Words of the work taken for edits that rewrite a passage.
+    public static let passageWords = 300
+    /// Words of filler around an edited passage, on each side.
+    public static let fillerWords = 60
+
+    /// The JPEG round trip the transforms use for `.jpeg` steps.
+    public static func recompress(_ image: RGBImage, _ quality: Int) throws -> RGBImage {
+        try ImageDecoder.decode(try JPEGEncoder.encode(image, quality: quality)).image
+    }
+
+    /// A transformed image's bytes; `.original` returns `originalBytes`.
+    public static func image(_ plan: CasePlan, source: RGBImage, originalBytes: [UInt8]) throws -> [UInt8] {
+        switch plan.operation {
+        case .original: return originalBytes
+        case .image(let t):
+            var rng = SeededGenerator(seed: plan.seed)
+            let out = try t.apply(to: source, rng: &rng, recompress: recompress).image
+            return try JPEGEncoder.encode(out, quality: deliveryQuality)
+        case .text: throw EvalError(code: "cases-invalid", message: "\(plan.id): a text edit on an image")
+        }
+    }
+
+    /// A transformed text's bytes (UTF-8); `.original` returns the source text.
+    public static func text(_ plan: CasePlan, source: String, filler: String) throws -> [UInt8] {
+        switch plan.operation {
+        case .original: return Array(source.utf8)
+        case .text(let t):
+            var rng = SeededGenerator(seed: plan.seed)
+            if containsExcerpt(t) {
+                return Array(try t.apply(source: source, filler: filler, rng: &rng).text.utf8)
+            }
+            let words = source.split(whereSeparator: \.isWhitespace)
+            let start = words.count > passageWords ? rng.nextInt(below: words.count - passageWords) : 0
+            let passage = words[start..<min(words.count, start + passageWords)].joined(separator: " ")
+            let edited = try t.apply(source: passage, filler: filler, rng: &rng).text
+            let fill = filler.split(whereSeparator: \.isWhitespace)
+            let before = fill.prefix(fillerWords).joined(separator: " ")
+            let after = fill.dropFirst(fillerWords).prefix(fillerWords).joined(separator: " ")
+            return Array([before, edited, after].filter { !$0.isEmpty }.joined(separator: "\n\n").utf8)
+        case .image: throw EvalError(code: "cases-invalid", message: "\(plan.id): an image edit on a text")
+        }
+    }
+
+    static func containsExcerpt(_ t: TextTransform) -> Bool {
+        switch t {
+        case .excerpt: true
+        case .pipeline(let steps): steps.contains(where: containsExcerpt)
+        default: false
+        }
+    }
+
+    /// The file name a case is checked under (its extension tells nothing to the engine, which
+    /// sniffs content, but keeps reports readable).
+    public static func fileName(_ plan: CasePlan) -> String {
+        let safe = plan.id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        if case .original = plan.operation {
+            return String(safe) + "." + (plan.source.path.split(separator: ".").last.map(String.init) ?? "bin")
+        }
+        return String(safe) + (plan.modality == .image ? ".jpg" : ".txt")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import HashmarkEngine
+
+/// Records evidence features on the training split with permissive models, then fits.
+///
+/// The engine keeps one match per work (the highest-scoring), and local features run only when
+/// PDQ has not matched, so one call cannot show both matchers' numbers for a work. Images are
+/// therefore checked twice, each time with a model that isolates one matcher:
+/// PDQ (any distance ≤ 64, any quality, no local verification) and local features (PDQ never
+/// matches, every inlier count kept). Texts are checked once: the engine reports every work with
+/// an aligned passage whatever the thresholds.
+enum Recording {
+    static let pdqRadius = 64
+
+    static func pdqModel(_ base: DecisionModel) -> DecisionModel {
+        var m = base
+        m.id = "eval-record-pdq"
+        m.description = "hashmark eval: records PDQ distances on the train split (not for matching)."
+        m.image.pdqMaxDistance = pdqRadius
+        m.image.pdqCandidateRadius = pdqRadius
+        m.image.pdqMinQuality = 0
+        m.image.localMaxCandidates = 0
+        return m
+    }
+
+    static func localModel(_ base: DecisionModel) -> DecisionModel {
+        var m = base
+        m.id = "eval-record-local"
+        m.description = "hashmark eval: records local-feature inliers on the train split (not for matching)."
+        m.image.pdqMaxDistance = -1
+        m.image.pdqCandidateRadius = 0
+        m.image.localMinInliers = 1
+        return m
+    }
+
+    static func record(_ plans: [CasePlan], index: CorpusIndex, base: DecisionModel, folder: URL, jobs: Int,
+                       progress: EvalProgress?) async -> [FeatureCase?] {
+        guard let pdq = try? EvalSuite.writeModel(pdqModel(base), to: folder.appendingPathComponent("pdq.json").path),
+              let local = try? EvalSuite.writeModel(localModel(base), to: folder.appendingPathComponent("local.json").path)
+        else { return [] }
+        let pdqEngine = Engine(index: index, model: pdq)
+        let localEngine = Engine(index: index, model: local)
+        return await Runner.run(plans, jobs: jobs, progress: { progress?("train", $0, plans.count) }) { plan, bytes in
+            guard case .success(let b) = bytes else { return nil }
+            var table: [String: WorkFeatures] = [:]
+            let name = Materialiser.fileName(plan)
+            WorkFeatures.merge(pdqEngine.check(bytes: b, fileName: name), into: &table)
+            if plan.modality == .image {
+                WorkFeatures.merge(localEngine.check(bytes: b, fileName: name), into: &table)
+            }
+            return FeatureCase(positive: plan.label == .positive, expectedWork: plan.expectedWork,
+                               works: table.values.sorted { $0.work < $1.work })
+        }
+    }
+
+    static func fit(_ features: [FeatureCase?], train: [CasePlan], base: DecisionModel, options: SuiteOptions,
+                    split: WorkSplit) throws(EvalError) -> (model: DecisionModel, summary: FitSummary) {
+        guard features.count == train.count else {
+            throw EvalError(code: "fit-failed", message: "could not record training features")
+        }
+        var images: [FeatureCase] = [], texts: [FeatureCase] = []
+        for (plan, f) in zip(train, features) {
+            guard let f else { continue }
+            if plan.modality == .image { images.append(f) } else { texts.append(f) }
+        }
+        var model = base
+        var summary = FitSummary(image: nil, text: nil, trainCases: images.count + texts.count)
+        if !images.isEmpty {
+            let fit = Fitter.fitImage(images, base: base.image, targetFPR: options.targetFPR,
+                                      pdqDistances: 0...pdqRadius)
+            model.image = fit.rule
+            summary.image = fit
+        }
+        if !texts.isEmpty {
+            let fit = Fitter.fitText(texts, base: base.text, targetFPR: options.targetFPR)
+            model.text = fit.rule
+            summary.text = fit
+        }
+        let date = DateFormatter()
+        date.dateFormat = "yyyyMMdd"
+        date.timeZone = TimeZone(identifier: "UTC")
+        model.schema = "hashmark.model/1"
+        model.id = "hashmark-fitted-\(date.string(from: Date()))-\(options.seed)"
+        func count(_ m: Modality, _ works: [PoolWork]) -> Int { works.filter { $0.modality == m }.count }
+        var parts = ["Fitted by `\(options.command)` on the train split of \(URL(fileURLWithPath: options.manifest).lastPathComponent) (seed \(options.seed)"]
+        parts[0] += ": \(count(.image, split.registeredTrain)) registered + \(count(.image, split.distractorTrain)) distractor images, "
+            + "\(count(.text, split.registeredTrain)) registered + \(count(.text, split.distractorTrain)) distractor texts) "
+            + "at a target FPR of \(Format.pct(options.targetFPR)) per modality."
+        if let f = summary.image {
+            parts.append("Image: pdqMaxDistance \(f.rule.pdqMaxDistance), localMinInliers \(f.rule.localMinInliers); "
+                + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
+        if let f = summary.text {
+            parts.append("Text: minAlignedWords \(f.rule.minAlignedWords), minCoverage \(f.rule.minCoverage); "
+                + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
+        parts.append("Other parameters from \(base.id). Refit: see Models/README.md.")
+        model.description = parts.joined(separator: " ")
+        return (model, summary)
+    }
+}

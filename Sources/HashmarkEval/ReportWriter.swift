@@ -1,0 +1,71 @@
+import Foundation
+
+/// Renders a report as Markdown (also printed on the terminal), JSON and an SVG plot.
+public enum ReportWriter {
+    public static func markdown(_ r: EvalReport) -> String {
+        var out = ["# Hashmark evaluation", "", "Reproduce with:", "", "```", r.command, "```", ""]
+        out.append("- Model: `\(r.model.id)` (SHA-256 `\(r.model.sha256)`)")
+        out.append("- Corpus snapshot: `\(r.corpusSnapshot)`")
+        if let seed = r.seed { out.append("- Seed: \(seed)") }
+        out.append("- Works: " + r.works.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        out.append("- Bar: every family TPR ≥ \(Format.pct(r.minTPR)), FPR ≤ \(Format.pct(r.maxFPR)) "
+                   + "(target FPR of the fit \(Format.pct(r.targetFPR)))")
+        out.append("- Result: " + (r.passed ? "**PASS**" : "**FAIL**: " + r.failures.joined(separator: "; ")))
+        if let fit = r.fit {
+            out.append("")
+            out.append("## Fit (train split, \(fit.trainCases) cases)")
+            out.append("")
+            if let f = fit.image {
+                out.append("- Image: pdqMaxDistance \(f.rule.pdqMaxDistance), localMinInliers \(f.rule.localMinInliers): "
+                           + "train TPR \(rate(f.trainTPR)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                           + (f.metTarget ? "" : " — target not met"))
+            }
+            if let f = fit.text {
+                out.append("- Text: minAlignedWords \(f.rule.minAlignedWords), minMatchedWords \(f.rule.minMatchedWords), "
+                           + "minCoverage \(f.rule.minCoverage): train TPR \(rate(f.trainTPR)), "
+                           + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
+            }
+        }
+        for m in r.modalities {
+            out.append("")
+            out.append("## \(m.modality.rawValue.capitalized)s (test split)")
+            out.append("")
+            out.append("Positives \(m.positives), TPR \(rate(m.overallTPR)); negatives \(m.negatives), "
+                       + "FPR \(rate(m.fpr)) (\(m.fpr.successes) false positives); precision "
+                       + (m.precision.map { Format.pct($0) } ?? "n/a") + "; \(Format.num(m.msPerCase)) ms per case; "
+                       + "\(m.errors) error verdicts.")
+            out.append("")
+            out.append("| family | transform | positives | TPR [95 % CI] | negatives | FP |")
+            out.append("|---|---|---:|---|---:|---:|")
+            for f in m.families {
+                out.append("| **\(f.family)** | **all** | \(f.positives) | **\(rate(f.tpr))** | \(f.negatives) | \(f.falsePositives) |")
+                for t in m.transforms where t.family == f.family {
+                    out.append("| \(t.family) | \(t.transform) | \(t.positives) | \(rate(t.tpr)) | \(t.negatives) | \(t.falsePositives) |")
+                }
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `97.5 % [94.1–99.0]`; `n/a` without trials.
+    static func rate(_ e: RateEstimate) -> String {
+        guard e.trials > 0 else { return "n/a" }
+        return "\(Format.pct(e.rate)) [\(Format.num(e.low * 100))–\(Format.num(e.high * 100))]"
+    }
+
+    /// Writes `report.json`, `report.md`, `cases.json` and `detection.svg` into `folder`.
+    public static func write(_ r: EvalReport, outcomes: [CaseOutcome], to folder: String) throws(EvalError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let dir = URL(fileURLWithPath: folder)
+            try encoder.encode(r).write(to: dir.appendingPathComponent("report.json"))
+            try encoder.encode(outcomes).write(to: dir.appendingPathComponent("cases.json"))
+            try Data(markdown(r).utf8).write(to: dir.appendingPathComponent("report.md"))
+            try Data(SVGPlot.detection(r).utf8).write(to: dir.appendingPathComponent("detection.svg"))
+        } catch {
+            throw EvalError(code: "write-failed", message: "cannot write the report into \(folder)", underlying: error)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import HashmarkEngine
+import HashmarkMedia
+
+/// The result of one case through `Engine.check(bytes:fileName:)`.
+public struct CaseOutcome: Sendable, Codable, Equatable {
+    public var id: String
+    public var modality: Modality
+    public var label: CaseLabel
+    public var split: Split
+    public var expectedWork: String?
+    public var family: String
+    public var kind: String
+    public var transform: String
+    public var strength: Double
+    /// `infringing`, `clear` or `error`.
+    public var verdict: String
+    public var errorCode: String?
+    /// Positives: the copied work was matched (any work when the case names none).
+    /// Negatives: anything was matched (a false positive).
+    public var detected: Bool
+    /// The strongest matched work, if any.
+    public var matchedWork: String?
+    /// Wall time of the engine call.
+    public var milliseconds: Double
+
+    init(_ plan: CasePlan, verdict: Verdict, milliseconds: Double) {
+        id = plan.id
+        modality = plan.modality
+        label = plan.label
+        split = plan.split
+        expectedWork = plan.expectedWork
+        family = plan.family
+        kind = plan.kind
+        transform = plan.transform
+        strength = plan.strength
+        self.verdict = verdict.kind.rawValue
+        errorCode = verdict.error?.code
+        let matched = verdict.matches.filter(\.isMatch)
+        matchedWork = matched.first?.work.id
+        if plan.label == .positive, let expected = plan.expectedWork, !expected.isEmpty {
+            detected = matched.contains { $0.work.id == expected }
+        } else {
+            detected = !matched.isEmpty
+        }
+        self.milliseconds = milliseconds
+    }
+
+    init(_ plan: CasePlan, failure code: String) {
+        id = plan.id
+        modality = plan.modality
+        label = plan.label
+        split = plan.split
+        expectedWork = plan.expectedWork
+        family = plan.family
+        kind = plan.kind
+        transform = plan.transform
+        strength = plan.strength
+        verdict = "error"
+        errorCode = code
+        detected = false
+        matchedWork = nil
+        milliseconds = 0
+    }
+}
+
+/// Runs case plans on `jobs` concurrent workers. Plans are grouped by source work so each source
+/// is read and decoded once, and at most `jobs` sources are in memory at a time.
+enum Runner {
+    typealias Body<R: Sendable> = @Sendable (CasePlan, Result<[UInt8], any Error>) -> R
+
+    static func run<R: Sendable>(_ plans: [CasePlan], jobs: Int, progress: (@Sendable (Int) -> Void)?,
+                                 body: @escaping Body<R>) async -> [R] {
+        var order: [String] = []
+        var groups: [String: [Int]] = [:]
+        for (i, p) in plans.enumerated() {
+            if groups[p.source.id] == nil { order.append(p.source.id) }
+            groups[p.source.id, default: []].append(i)
+        }
+        let units = order.map { id in groups[id, default: []].map { (index: $0, plan: plans[$0]) } }
+        var results = [R?](repeating: nil, count: plans.count)
+        var done = 0
+        await withTaskGroup(of: [(Int, R)].self) { group in
+            var next = 0
+            func submit() {
+                guard next < units.count else { return }
+                let unit = units[next]
+                next += 1
+                group.addTask { runUnit(unit, body: body) }
+            }
+            for _ in 0..<max(1, jobs) { submit() }
+            for await finished in group {
+                for (i, r) in finished { results[i] = r }
+                done += finished.count
+                progress?(done)
+                submit()
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    private static func runUnit<R>(_ unit: [(index: Int, plan: CasePlan)], body: Body<R>) -> [(Int, R)] {
+        guard let first = unit.first?.plan else { return [] }
+        let source = Result<[UInt8], any Error> { try MediaFile.read(first.source.path, maxBytes: 512 << 20) }
+        switch first.modality {
+        case .image:
+            // Decoded once per source, and only when some case edits it.
+            let needsPixels = unit.contains { if case .original = $0.plan.operation { false } else { true } }
+            let decoded = needsPixels ? source.flatMap { bytes in
+                Result<RGBImage, any Error> { try ImageDecoder.decode(bytes).image }
+            } : .failure(EvalError(code: "not-decoded", message: "originals only"))
+            return unit.map { item in
+                let bytes = Result<[UInt8], any Error> {
+                    try Materialiser.image(item.plan, source: try decoded.get(), originalBytes: try source.get())
+                }
+                return (item.index, body(item.plan, bytes))
+            }
+        case .text:
+            let text = source.flatMap { bytes in Result<String, any Error> { try decodeText(bytes) } }
+            var fillers: [String: String] = [:]
+            return unit.map { item in
+                var filler = ""
+                if let f = item.plan.filler {
+                    if let cached = fillers[f.id] {
+                        filler = cached
+                    } else if let bytes = try? MediaFile.read(f.path, maxBytes: 512 << 20),
+                              let t = try? decodeText(bytes) {
+                        filler = t
+                        fillers[f.id] = t
+                    }
+                }
+                let bytes = Result<[UInt8], any Error> {
+                    try Materialiser.text(item.plan, source: try text.get(), filler: filler)
+                }
+                return (item.index, body(item.plan, bytes))
+            }
+        }
+    }
+
+    static func decodeText(_ bytes: [UInt8]) throws -> String {
+        try TextDecoder.decode(bytes).text
+    }
+
+    /// One engine call, timed.
+    static func check(_ engine: Engine, _ plan: CasePlan, _ bytes: [UInt8]) -> (Verdict, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let verdict = engine.check(bytes: bytes, fileName: Materialiser.fileName(plan))
+        let d = clock.now - start
+        return (verdict, Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+    }
+}
+
+import HashmarkFingerprint

@@ -1,0 +1,143 @@
+import Foundation
+import HashmarkEngine
+import HashmarkStore
+import HashmarkTransforms
+
+/// How to run the generated suite.
+public struct SuiteOptions: Sendable {
+    /// The pool: the bundled `Corpus/manifest.csv` or a larger pool's manifest.
+    public var manifest: String
+    public var seed: UInt64
+    /// Keep only this many works per modality (quick runs).
+    public var worksPerModality: Int?
+    /// Fit on the train split; otherwise evaluate `model` as it is.
+    public var fit: Bool
+    public var targetFPR: Double
+    /// The model evaluated when not fitting, and the base of a fit (its non-fitted parameters).
+    public var model: LoadedModel
+    /// Where a fitted model is written (a temporary file when nil).
+    public var modelOutput: String?
+    public var jobs: Int
+    /// The command line, recorded in reports and the model's description.
+    public var command: String
+
+    public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
+                targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
+                jobs: Int = 2, command: String = "hashmark eval") {
+        self.manifest = manifest
+        self.seed = seed
+        self.worksPerModality = worksPerModality
+        self.fit = fit
+        self.targetFPR = targetFPR
+        self.model = model
+        self.modelOutput = modelOutput
+        self.jobs = jobs
+        self.command = command
+    }
+}
+
+/// What a run produced.
+public struct SuiteResult: Sendable {
+    /// Outcomes on the evaluated cases (the test split for generated suites).
+    public var outcomes: [CaseOutcome]
+    /// The model the outcomes were measured with (the fitted one after a fit).
+    public var model: LoadedModel
+    public var corpusSnapshot: String
+    public var works: [String: Int]
+    public var fit: FitSummary?
+    /// Works that could not be registered (skipped with their cases).
+    public var skipped: [String]
+}
+
+/// Progress reports: a phase name, cases done, cases in the phase.
+public typealias EvalProgress = @Sendable (String, Int, Int) -> Void
+
+public enum EvalSuite {
+    /// Generates the cases, registers the registered works in a temporary corpus, fits on the
+    /// train split when asked, and runs the test split through `Engine.check(bytes:fileName:)`.
+    public static func run(_ options: SuiteOptions, progress: EvalProgress? = nil) async throws(EvalError) -> SuiteResult {
+        let pool = try WorkPool.read(manifest: options.manifest)
+        var split = WorkSplit.make(pool, seed: options.seed, limit: options.worksPerModality)
+        guard !split.registered.isEmpty else {
+            throw EvalError(code: "pool-too-small", message: "\(options.manifest) gives no registered works.")
+        }
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-eval-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        } catch {
+            throw EvalError(code: "corpus-build-failed", message: "cannot create \(temp.path)", underlying: error)
+        }
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let (store, skipped) = try buildCorpus(split.registered, at: temp.appendingPathComponent("corpus.sqlite").path,
+                                               progress: progress)
+        let drop = Set(skipped)
+        split.registeredTrain.removeAll { drop.contains($0.id) }
+        split.registeredTest.removeAll { drop.contains($0.id) }
+        let index: CorpusIndex
+        do { index = try CorpusIndex(store: store) } catch {
+            throw EvalError(code: "corpus-build-failed", message: error.message)
+        }
+        let plans = CaseGenerator.plans(split, seed: options.seed)
+        var model = options.model
+        var fit: FitSummary? = nil
+        if options.fit {
+            let train = plans.filter { $0.split == .train }
+            let features = await Recording.record(train, index: index, base: options.model.model, folder: temp,
+                                                  jobs: options.jobs, progress: progress)
+            let fitted = try Recording.fit(features, train: train, base: options.model.model, options: options, split: split)
+            fit = fitted.summary
+            let path = options.modelOutput ?? temp.appendingPathComponent("fitted-model.json").path
+            model = try writeModel(fitted.model, to: path)
+        }
+        let test = plans.filter { $0.split == .test }
+        let engine = Engine(index: index, model: model)
+        let outcomes = await Runner.run(test, jobs: options.jobs, progress: { progress?("test", $0, test.count) }) {
+            plan, bytes in
+            switch bytes {
+            case .success(let b):
+                let (verdict, ms) = Runner.check(engine, plan, b)
+                return CaseOutcome(plan, verdict: verdict, milliseconds: ms)
+            case .failure:
+                return CaseOutcome(plan, failure: "case-generation-failed")
+            }
+        }
+        let works = [
+            "registeredTrain": split.registeredTrain.count, "registeredTest": split.registeredTest.count,
+            "distractorTrain": split.distractorTrain.count, "distractorTest": split.distractorTest.count,
+        ]
+        return SuiteResult(outcomes: outcomes, model: model, corpusSnapshot: index.snapshot.id, works: works,
+                           fit: fit, skipped: skipped)
+    }
+
+    /// Registers `works` in a new store at `path`; works that fail are returned by id.
+    static func buildCorpus(_ works: [PoolWork], at path: String,
+                            progress: EvalProgress?) throws(EvalError) -> (CorpusStore, [String]) {
+        let store: CorpusStore
+        do { store = try CorpusStore(path: path) } catch {
+            throw EvalError(code: "corpus-build-failed", message: "cannot create \(path)", underlying: error)
+        }
+        let ingest = Ingest(store: store)
+        var skipped: [String] = []
+        for (n, work) in works.enumerated() {
+            do { _ = try ingest.add(path: work.path, metadata: work.metadata) } catch { skipped.append(work.id) }
+            progress?("register", n + 1, works.count)
+        }
+        return (store, skipped)
+    }
+
+    /// Writes `model` (pretty, sorted keys) and loads it back, so verdicts cite the file's SHA-256.
+    public static func writeModel(_ model: DecisionModel, to path: String) throws(EvalError) -> LoadedModel {
+        do {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var data = try ModelFile.encoder.encode(model)
+            data.append(0x0A)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            return try LoadedModel.load(path: path)
+        } catch let error as EngineError {
+            throw EvalError(code: "write-failed", message: error.message)
+        } catch {
+            throw EvalError(code: "write-failed", message: "cannot write \(path)", underlying: error)
+        }
+    }
+}

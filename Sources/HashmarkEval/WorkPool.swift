@@ -1,0 +1,99 @@
+import Foundation
+import HashmarkEngine
+import HashmarkTransforms
+
+public enum Modality: String, Sendable, Codable, CaseIterable {
+    case image, text
+}
+
+/// A work the suite can register or hold out: a file and its metadata.
+public struct PoolWork: Sendable, Hashable, Codable {
+    public var id: String
+    public var path: String
+    public var modality: Modality
+    public var title: String
+    public var owner: String
+    public var license: String
+
+    public init(id: String, path: String, modality: Modality, title: String = "", owner: String = "",
+                license: String = "") {
+        self.id = id
+        self.path = path
+        self.modality = modality
+        self.title = title
+        self.owner = owner
+        self.license = license
+    }
+
+    var metadata: Ingest.Metadata {
+        Ingest.Metadata(id: id, title: title, owner: owner, license: license, source: path)
+    }
+}
+
+public enum WorkPool {
+    static let textExtensions: Set<String> = ["txt", "md", "html", "htm", "xml", "text"]
+
+    /// Reads a manifest: the bundled `Corpus/manifest.csv` (`path,id,title,owner,license`) or a
+    /// pool's (`path,kind,…,licence,…,title,author`). Paths are relative to the manifest's folder;
+    /// the modality comes from `kind`, else from the extension.
+    public static func read(manifest path: String) throws(EvalError) -> [PoolWork] {
+        let table: CSVTable
+        do {
+            table = try CSVTable.read(path: path, required: ["path"])
+        } catch {
+            throw EvalError(code: "pool-invalid", message: "\(path): \(error.message)")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var seen = Set<String>()
+        var works: [PoolWork] = []
+        for row in table.rows {
+            guard let rel = row["path"], !rel.isEmpty else { continue }
+            let file = rel.hasPrefix("/") ? rel : folder.appendingPathComponent(rel).path
+            let ext = URL(fileURLWithPath: rel).pathExtension.lowercased()
+            let modality: Modality = switch row["kind"]?.lowercased() {
+            case "image": .image
+            case "text": .text
+            default: textExtensions.contains(ext) ? .text : .image
+            }
+            let id = row["id"].flatMap { $0.isEmpty ? nil : $0 } ?? WorkID.defaultID(forPath: rel)
+            guard seen.insert(id).inserted else { continue }
+            works.append(PoolWork(id: id, path: file, modality: modality, title: row["title"] ?? "",
+                                  owner: row["owner"] ?? row["author"] ?? "",
+                                  license: row["license"] ?? row["licence"] ?? ""))
+        }
+        return works
+    }
+}
+
+/// The seeded partition of a pool: registered works (in the corpus) and held-out distractors,
+/// each split into train and test. The four sets are disjoint.
+public struct WorkSplit: Sendable, Codable, Equatable {
+    public var registeredTrain: [PoolWork]
+    public var registeredTest: [PoolWork]
+    public var distractorTrain: [PoolWork]
+    public var distractorTest: [PoolWork]
+
+    public var registered: [PoolWork] { registeredTrain + registeredTest }
+
+    /// Per modality: works sorted by id, shuffled by `seed`; `registeredFraction` of them
+    /// registered, the rest distractors; each half train, half test. `limit` keeps only that
+    /// many works per modality (the seeded first ones) for quick runs.
+    public static func make(_ works: [PoolWork], seed: UInt64, registeredFraction: Double = 0.6,
+                            limit: Int? = nil) -> WorkSplit {
+        var split = WorkSplit(registeredTrain: [], registeredTest: [], distractorTrain: [], distractorTest: [])
+        for (m, modality) in Modality.allCases.enumerated() {
+            var list = works.filter { $0.modality == modality }.sorted { $0.id < $1.id }
+            var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0x5350_4C49_5400 + UInt64(m)))
+            rng.shuffle(&list)
+            if let limit { list = Array(list.prefix(limit)) }
+            let nRegistered = Int((Double(list.count) * registeredFraction).rounded())
+            let registered = Array(list.prefix(nRegistered)), held = Array(list.dropFirst(nRegistered))
+            let r = (registered.count + 1) / 2, d = (held.count + 1) / 2
+            split.registeredTrain += registered.prefix(r)
+            split.registeredTest += registered.dropFirst(r)
+            split.distractorTrain += held.prefix(d)
+            split.distractorTest += held.dropFirst(d)
+        }
+        return split
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import HashmarkEngine
+import HashmarkEval
+
+/// `hashmark eval`: the accuracy suite (detection rate per transform at a fixed FPR) and the
+/// decision-model fitter.
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure detection rates per transform against distractors; fit the decision model.",
+        discussion: """
+            Without --cases: splits the pool (default: the bundled Corpus) into registered works and \
+            held-out distractors, each into train and test; transforms them with Hashmark's own code; \
+            runs every test case through the same engine call as `check`. --fit first fits the \
+            thresholds on the train split at --target-fpr and writes Models/hashmark-model.json \
+            (or --write-model PATH).
+            With --cases FILE.csv (columns path,label,work_id,family,transform) and --db: checks those \
+            files against that corpus.
+            Exit code: 0 when every family's TPR >= --min-tpr and FPR <= --max-fpr, 1 otherwise, 2 on \
+            usage or set-up errors.
+            """)
+
+    @Option(help: "Corpus manifest to split (default: Corpus/manifest.csv).") var corpus: String?
+    @Option(help: "A larger pool: a folder with manifest.csv (overrides --corpus).") var pool: String?
+    @Option(help: "Seed for the split, the transforms and their randomness.") var seed: UInt64 = 1
+    @Flag(help: "A small fast subset (10 works per modality).") var quick = false
+    @Option(help: "Use only this many works per modality of the pool (seeded choice).") var works: Int?
+    @Flag(help: "Fit the model on the train split and write it (Models/hashmark-model.json).") var fit = false
+    @Option(name: .customLong("write-model"), help: "Fit and write the model to this path.") var writeModel: String?
+    @Option(help: "Model to evaluate when not fitting (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in).")
+    var model: String?
+    @Option(name: .customLong("target-fpr"), help: "False-positive rate the fit aims at, per modality.")
+    var targetFPR: Double = 0.001
+    @Option(name: .customLong("min-tpr"), help: "Fail when any family's detection rate is below this.")
+    var minTPR: Double = 0.90
+    @Option(name: .customLong("max-fpr"), help: "Fail when a modality's FPR is above this (default: --target-fpr).")
+    var maxFPR: Double?
+    @Option(help: "External labelled cases: CSV with path,label,work_id,family,transform (needs --db).")
+    var cases: String?
+    @Option(help: "Corpus database for --cases.") var db: String?
+    @Option(help: "Write report.json, report.md, cases.json and detection.svg here.") var out: String?
+    @Option(help: "Concurrent workers.") var jobs: Int = 2
+
+    func validate() throws {
+        if cases != nil && db == nil { throw ValidationError("--cases needs --db (the corpus to match against).") }
+        if cases != nil && (fit || writeModel != nil) { throw ValidationError("--fit works on generated suites only.") }
+        if !(0...1).contains(targetFPR) || !(0...1).contains(minTPR) { throw ValidationError("rates are in 0…1.") }
+    }
+
+    var command: String {
+        (["hashmark"] + CommandLine.arguments.dropFirst()).map { arg in
+            arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,".contains($0) } ? arg : "'\(arg)'"
+        }.joined(separator: " ")
+    }
+
+    func run() async throws {
+        let progress: EvalProgress = { phase, done, total in Terminal.progress(done, of: total, phase) }
+        let report: EvalReport
+        let outcomes: [CaseOutcome]
+        if let cases, let db {
+            let engine = try EngineSetup.engine(database: DatabaseOptions.parse(["--db", db]), model: model)
+            let plans = try ExternalCases.read(csv: cases)
+            outcomes = await ExternalCases.run(plans, engine: engine, jobs: jobs, progress: progress)
+            report = EvalReport.build(outcomes: outcomes, command: command, seed: nil, model: engine.model,
+                                      corpusSnapshot: engine.index.snapshot.id, works: ["cases": plans.count],
+                                      targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: nil)
+        } else {
+            let manifest = pool.map { URL(fileURLWithPath: $0).appendingPathComponent("manifest.csv").path }
+                ?? corpus ?? "Corpus/manifest.csv"
+            guard FileManager.default.fileExists(atPath: manifest) else {
+                throw CLIError("no manifest at \(manifest): run from the repository root, or give --corpus / --pool")
+            }
+            let fitting = fit || writeModel != nil
+            let base: LoadedModel
+            do { base = fitting ? .defaults : try LoadedModel.locate(explicit: model) } catch {
+                throw CLIError("\(error.code): \(error.message)")
+            }
+            let options = SuiteOptions(
+                manifest: manifest, seed: seed, worksPerModality: works ?? (quick ? 10 : nil), fit: fitting,
+                targetFPR: targetFPR, model: base,
+                modelOutput: fitting ? (writeModel ?? "Models/hashmark-model.json") : nil, jobs: jobs, command: command)
+            let result = try await EvalSuite.run(options, progress: progress)
+            for id in result.skipped { Terminal.err("skipped work \(id): it could not be registered") }
+            if fitting, let path = result.model.path { Terminal.err("wrote \(path) (\(result.model.model.id))") }
+            outcomes = result.outcomes
+            report = EvalReport.build(outcomes: outcomes, command: command, seed: seed, model: result.model,
+                                      corpusSnapshot: result.corpusSnapshot, works: result.works,
+                                      targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: result.fit)
+        }
+        print(ReportWriter.markdown(report), terminator: "")
+        if let out {
+            try ReportWriter.write(report, outcomes: outcomes, to: out)
+            Terminal.err("wrote \(out)/report.md, report.json, cases.json, detection.svg")
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HashmarkEval
+import HashmarkTransforms
+import Testing
+
+@Suite("Case generation")
+struct CaseGenerationTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let manifest = repo.appendingPathComponent("Corpus/manifest.csv").path
+
+    @Test func theSplitIsDeterministicPerSeedAndDisjoint() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest)
+        #expect(pool.filter { $0.modality == .image }.count == 40)
+        #expect(pool.filter { $0.modality == .text }.count == 40)
+        let a = WorkSplit.make(pool, seed: 7), b = WorkSplit.make(pool, seed: 7), c = WorkSplit.make(pool, seed: 8)
+        #expect(a == b)
+        #expect(a != c)
+        let sets = [a.registeredTrain, a.registeredTest, a.distractorTrain, a.distractorTest].map { Set($0.map(\.id)) }
+        for i in sets.indices {
+            #expect(!sets[i].isEmpty)
+            for j in sets.indices where j > i { #expect(sets[i].isDisjoint(with: sets[j])) }
+        }
+        #expect(sets.reduce(0) { $0 + $1.count } == pool.count)
+    }
+
+    @Test func casesAreDeterministicAndKeepSplitsApart() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest)
+        let split = WorkSplit.make(pool, seed: 3, limit: 6)
+        let plans = CaseGenerator.plans(split, seed: 3)
+        #expect(plans == CaseGenerator.plans(split, seed: 3))
+        #expect(plans != CaseGenerator.plans(split, seed: 4))
+        #expect(Set(plans.map(\.id)).count == plans.count)
+        let registered = Set(split.registered.map(\.id))
+        let trainWorks = Set((split.registeredTrain + split.distractorTrain).map(\.id))
+        for p in plans {
+            // Positives copy registered works; negatives never do.
+            #expect((p.label == .positive) == registered.contains(p.source.id))
+            #expect(p.expectedWork == (p.label == .positive ? p.source.id : nil))
+            #expect((p.split == .train) == trainWorks.contains(p.source.id))
+            // Text filler comes from a held-out work of the same split, never a registered one.
+            if let filler = p.filler {
+                #expect(!registered.contains(filler.id))
+                #expect(trainWorks.contains(filler.id) == (p.split == .train))
+                #expect(filler.id != p.source.id)
+            }
+        }
+        // Every image transform of the standard suite, for every registered image.
+        let images = plans.filter { $0.modality == .image && $0.label == .positive }
+        #expect(images.count == split.registered.filter { $0.modality == .image }.count * TransformSuite.standard(seed: 3).cases.count)
+    }
+
+    @Test func materialisedCasesAreReproducible() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest)
+        let split = WorkSplit.make(pool, seed: 5, limit: 4)
+        let plans = CaseGenerator.plans(split, seed: 5)
+        let text = try #require(plans.first { $0.modality == .text && $0.transform == "substitute-20" })
+        let source = try String(contentsOfFile: text.source.path, encoding: .utf8)
+        let filler = try String(contentsOfFile: try #require(text.filler).path, encoding: .utf8)
+        let once = try Materialiser.text(text, source: source, filler: filler)
+        #expect(once == (try Materialiser.text(text, source: source, filler: filler)))
+        #expect(!once.isEmpty && once != Array(source.utf8))
+    }
+}

@@ -1,0 +1,103 @@
+import HashmarkEngine
+import HashmarkEval
+import HashmarkFingerprint
+import Testing
+
+@Suite("Wilson intervals and the threshold fitter")
+struct StatisticsAndFitTests {
+    /// Reference values from the closed form (computed independently in Python, z = 1.959964).
+    @Test(arguments: [
+        (0, 10, 0.0, 0.277533), (10, 10, 0.722467, 1.0), (5, 10, 0.236593, 0.763407),
+        (81, 100, 0.722212, 0.874852), (1, 1000, 0.000177, 0.005643), (95, 100, 0.888250, 0.978456),
+    ])
+    func wilsonMatchesKnownValues(k: Int, n: Int, low: Double, high: Double) {
+        let i = Wilson.interval(successes: k, trials: n)
+        #expect(abs(i.low - low) < 1e-6)
+        #expect(abs(i.high - high) < 1e-6)
+        let e = RateEstimate(successes: k, trials: n)
+        #expect(e.low <= e.rate && e.rate <= e.high)
+    }
+
+    @Test func wilsonWithoutTrialsIsTheWholeRange() {
+        let i = Wilson.interval(successes: 0, trials: 0)
+        #expect(i.low == 0 && i.high == 1)
+    }
+
+    /// Negative "distances": a negative passes threshold t when its distance ≤ t.
+    @Test func loosestThresholdStaysWithinTargetAndIsTheLoosest() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let negatives: [Int?] = (0..<Int.random(in: 1...300, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? Int.random(in: 0...100, using: &rng) : nil
+            }
+            let target: Double = [0.0, 0.001, 0.01, 0.05, 0.2].randomElement(using: &rng) ?? 0
+            let fpr: (Int) -> Double = { t in
+                Double(negatives.filter { ($0 ?? Int.max) <= t }.count) / Double(negatives.count)
+            }
+            let chosen = Fitter.loosest(negatives: negatives, candidates: Array(0...100), targetFPR: target) { (d: Int, t: Int) in d <= t }
+            if let t = chosen {
+                #expect(fpr(t) <= target)
+                if t < 100 { #expect(fpr(t + 1) > target) }
+            } else {
+                #expect(fpr(0) > target)
+            }
+        }
+    }
+
+    static func imageCase(_ positive: Bool, pdq: Int?, inliers: Int?, work: String = "w") -> FeatureCase {
+        FeatureCase(positive: positive, expectedWork: positive ? work : nil,
+                    works: [WorkFeatures(work: work, pdqDistance: pdq, pdqQuality: pdq == nil ? nil : 100,
+                                         inliers: inliers)])
+    }
+
+    @Test func imageFitNeverExceedsTheTargetOnItsTrainingData() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<10 {
+            var cases: [FeatureCase] = []
+            for _ in 0..<100 {
+                cases.append(Self.imageCase(true, pdq: Int.random(in: 0...64, using: &rng),
+                                            inliers: Int.random(in: 0...200, using: &rng)))
+                cases.append(Self.imageCase(false, pdq: Int.random(in: 20...64, using: &rng),
+                                            inliers: Int.random(in: 0...40, using: &rng), work: "other"))
+            }
+            let target: Double = [0.0, 0.01, 0.05].randomElement(using: &rng) ?? 0
+            let fit = Fitter.fitImage(cases, base: DecisionModel.defaults.image, targetFPR: target)
+            let negatives = cases.filter { !$0.positive }
+            let fp = negatives.filter { Fitter.imageDetects($0, fit.rule) }.count
+            #expect(Double(fp) / Double(negatives.count) <= target)
+            #expect(fit.metTarget)
+            #expect(fit.trainFPR.successes == fp)
+        }
+    }
+
+    @Test func imageFitPicksTheLoosestThresholdsThatKeepNegativesOut() {
+        // Negatives: closest PDQ distance 40, most inliers 25. Positives need looser thresholds.
+        let cases = [
+            Self.imageCase(false, pdq: 40, inliers: 3, work: "x"), Self.imageCase(false, pdq: 60, inliers: 25, work: "y"),
+            Self.imageCase(true, pdq: 39, inliers: nil), Self.imageCase(true, pdq: 50, inliers: 26),
+            Self.imageCase(true, pdq: 10, inliers: 0), Self.imageCase(true, pdq: 55, inliers: 30),
+        ]
+        let fit = Fitter.fitImage(cases, base: DecisionModel.defaults.image, targetFPR: 0)
+        #expect(fit.rule.pdqMaxDistance == 39)
+        #expect(fit.rule.localMinInliers == 26)
+        #expect(fit.trainTPR.successes == 4)
+        #expect(fit.trainFPR.successes == 0)
+    }
+
+    @Test func textFitPicksTheFewestAlignedWordsThatKeepNegativesOut() {
+        func text(_ positive: Bool, _ aligned: Int, _ coverage: Double) -> FeatureCase {
+            FeatureCase(positive: positive, expectedWork: positive ? "w" : nil, works: [WorkFeatures(
+                work: positive ? "w" : "z", text: TextFeatures(alignedWords: aligned,
+                    matchedWords: Int(Double(aligned) * coverage), coverage: coverage, longestRun: 20))])
+        }
+        let cases = [text(false, 80, 0.45), text(false, 30, 1), text(true, 85, 0.95), text(true, 200, 1),
+                     text(true, 40, 0.5)]
+        let fit = Fitter.fitText(cases, base: .default, targetFPR: 0)
+        #expect(fit.trainFPR.successes == 0)
+        // The 40-word positive has only 20 matched words (< 30): at most two positives are caught.
+        #expect(fit.trainTPR.successes == 2)
+        // Fewer than 35 words admits the 30-word negative; coverage 0.4 admits the 80-word one.
+        #expect(fit.rule.minAlignedWords == 35)
+        #expect(fit.rule.minCoverage == 0.5)
+    }
+}
