@@ -13,7 +13,7 @@ TARGET_CPU ?= native
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
 BIN := .build/release/hashmark
 
-.PHONY: deps test-deps install-packages build test run install clean
+.PHONY: deps test-deps install-packages build test run install eval fit clean
 
 ## deps: install the Debian packages Hashmark links against, only those missing.
 deps:
@@ -68,6 +68,14 @@ $(VAR)/corpus.stamp: $(CORPUS_FILES)
 
 $(KEYS)/hashmark.key.pem:
 	$(BIN) keygen --out $(KEYS)
+
+## eval: the full accuracy suite on the bundled corpus with the shipped model (test split).
+eval: build
+	$(BIN) eval --out $(VAR)/eval
+
+## fit: refit a decision model on the train split (~15 min); review before replacing the shipped one.
+fit: build
+	$(BIN) eval --fit --write-model $(VAR)/eval/fitted-model.json --out $(VAR)/eval
 
 ## install: binary, unit, sysusers/tmpfiles, config and a signing key (as root, on a systemd host).
 PREFIX ?= /usr/local
