@@ -431,8 +431,7 @@ def main():
                 b = burst(spool, watcher, mix)
                 rate = args.rate or b["fps"] / 2
                 n = min(args.latency_files, len(mix))
-                lat_inputs = interleave(jpegs[:(n + 1) // 2], texts[:n // 2])
-                s = steady(spool, watcher, lat_inputs, rate)
+                s = steady(spool, watcher, mix[:n], rate)
             finally:
                 daemon.stop()
                 watcher.close()
