@@ -12,7 +12,9 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "pdq-bench",
-            dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark")],
+            dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark"),
+                           .product(name: "HashmarkMedia", package: "Hashmark"),
+                           .product(name: "HashmarkEngine", package: "Hashmark")],
             path: "Sources/pdq-bench"
         ),
     ]

@@ -17,7 +17,7 @@ public struct EngineLimits: Sendable, Equatable {
 /// The fingerprints of an image: PDQ and its 8 dihedral variants.
 public struct ImageFingerprint: Sendable, Equatable {
     public var mediaType: MediaType
-    /// Size of the decoded (upright) image.
+    /// Size of the full-resolution upright image (also when the fast path decoded it smaller).
     public var width: Int
     public var height: Int
     public var pdq: PDQHash
@@ -73,16 +73,29 @@ public enum Fingerprinter {
                           message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML).")
     }
 
+    /// The default path decodes JPEGs at DCT scale (shorter side ≥ `PDQ.fastPathMinimumSide`) and
+    /// hashes them with the full image's sampling geometry; `exact` decodes at full size and runs
+    /// the reference's arithmetic.
     static func image(_ bytes: [UInt8], limits: EngineLimits, exact: Bool) throws(EngineError) -> ImageFingerprint {
         let decoded: DecodedImage
         do {
-            decoded = try ImageDecoder.decode(bytes, limits: limits.image)
+            decoded = try ImageDecoder.decode(bytes, limits: limits.image,
+                                              minimumSide: exact ? nil : PDQ.fastPathMinimumSide)
         } catch {
             throw EngineError(error)
         }
-        let result = exact ? PDQ.hashWithDihedral(decoded.image) : PDQ.fastHash(decoded.image)
-        return ImageFingerprint(mediaType: decoded.format, width: decoded.image.width,
-                                height: decoded.image.height, pdq: result.hash, dihedral: result.dihedral)
+        let result: PDQ.Dihedral
+        if exact {
+            result = PDQ.hashWithDihedral(decoded.image)
+        } else if decoded.scaleDenominator > 1 {
+            let reduction = PDQReduction(originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight,
+                                         scale: decoded.scaleDenominator, exifOrientation: decoded.exifOrientation)
+            result = PDQ.fastHash(decoded.image, reducedFrom: reduction)
+        } else {
+            result = PDQ.fastHash(decoded.image)
+        }
+        return ImageFingerprint(mediaType: decoded.format, width: decoded.originalWidth,
+                                height: decoded.originalHeight, pdq: result.hash, dihedral: result.dihedral)
     }
 
     static func text(_ bytes: [UInt8], type: MediaType, limits: EngineLimits) throws(EngineError) -> TextContent {

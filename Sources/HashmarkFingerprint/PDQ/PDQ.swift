@@ -23,8 +23,14 @@ public enum PDQ {
     public static let algorithmID = "pdq/1"
     /// Images with a side shorter than this hash to all zeros with quality 0, as in the reference.
     public static let minimumDimension = 5
-    /// Images up to this size on the longest side take the exact path even in `fastHash`.
-    public static let fastPathMaxDimension = 512
+    /// Images up to this size on the longest side take the exact path even in `fastHash` (at
+    /// 64×64 the reference skips the blur; above, the sampled grid is cheaper at every size).
+    public static let fastPathMaxDimension = 64
+    /// Shortest side the fast path asks a DCT-scaled JPEG decode for (`minimumSide:`), hashed
+    /// with `fastHash(_:reducedFrom:)`. Chosen by `Benchmarks/pdq_bench.py --survey`: on 439 real
+    /// JPEGs and 2× upscales with quality ≥ 80, 384 px stayed within 4 bits of the exact hash
+    /// (256 px reached 10, Meta's bound).
+    public static let fastPathMinimumSide = 384
 
     /// Result of a dihedral computation: the hash of the image as given, plus all 8 variants.
     public typealias Dihedral = (hash: PDQHash, dihedral: [Hash256])
@@ -46,7 +52,7 @@ public enum PDQ {
     /// Fast path for large images: the same 64×64 tent-filtered grid as the exact path, computed
     /// only at the 64×64 sample neighbourhoods (about one multiply-add per pixel), so it differs
     /// from `hashWithDihedral` only by float rounding; within Meta's conformance distance (≤ 10)
-    /// for quality ≥ 80. Images no longer than 512 px take the exact path (bit-identical).
+    /// for quality ≥ 80. Images no longer than 64 px take the exact path (bit-identical).
     public static func fastHash(_ image: RGBImage) -> Dihedral {
         let longest = Swift.max(image.width, image.height)
         guard longest > fastPathMaxDimension else { return hashWithDihedral(image) }

@@ -13,24 +13,38 @@ extension PDQ {
         var offset: [Int] = [] // into `weights`; sample i uses offset[i]..<offset[i + 1]
         var weights: [Float] = []
 
+        /// Weights over the image PDQ sees, an axis of `n` pixels.
         init(length n: Int) {
+            self.init(length: n, reducedBy: 1, reversed: false)
+        }
+
+        /// Weights over a reduced copy of an axis of `n` pixels, whose pixel `k` stands for the
+        /// block of `scale` original pixels `k·scale ..< (k+1)·scale` (the last block may be short;
+        /// counted from the far end when `reversed`). Each full-resolution weight is added to the
+        /// reduced pixel covering it, so the sums equal the full-resolution ones wherever a reduced
+        /// pixel is the mean of its block, as DCT-scaled JPEG decoding approximately gives.
+        init(length n: Int, reducedBy scale: Int, reversed: Bool) {
             let w = Swift.min(Swift.max(PDQKernels.jaroszWindowSize(old: n, new: 64), 1), n)
             let half = (w + 2) / 2
+            let s = Swift.max(scale, 1)
+            let reduced = (n + s - 1) / s
             // The reference's box1DFloat averages x[o - left ... o + right], clipped to the axis.
             let left = w - half, right = half - 1
             func window(_ o: Int) -> ClosedRange<Int> { Swift.max(0, o - left)...Swift.min(n - 1, o + right) }
+            func cell(_ x: Int) -> Int { reversed ? reduced - 1 - (n - 1 - x) / s : x / s }
             offset.append(0)
             for i in 0..<64 {
-                let s = Int((Double(i) + 0.5) * Double(n) / 64.0)
-                let outer = window(s)
-                let lo = Swift.max(0, s - 2 * left), hi = Swift.min(n - 1, s + 2 * right)
-                var acc = [Double](repeating: 0, count: hi - lo + 1)
+                let c = Int((Double(i) + 0.5) * Double(n) / 64.0)
+                let outer = window(c)
+                let lo = Swift.max(0, c - 2 * left), hi = Swift.min(n - 1, c + 2 * right)
+                let first = cell(lo)
+                var acc = [Double](repeating: 0, count: cell(hi) - first + 1)
                 for m in outer {
                     let inner = window(m)
                     let wt = 1.0 / Double(outer.count) / Double(inner.count)
-                    for x in inner { acc[x - lo] += wt }
+                    for x in inner { acc[cell(x) - first] += wt }
                 }
-                start.append(lo)
+                start.append(first)
                 weights.append(contentsOf: acc.map { Float($0) })
                 offset.append(weights.count)
             }
@@ -40,8 +54,12 @@ extension PDQ {
     /// The 64×64 grid of the reference's Jarosz filter + decimation, from the samples' neighbourhoods
     /// only; luma is computed as in `luma(_:)`, row by row, for the rows that carry weight.
     static func sampledTentGrid(_ image: RGBImage) -> [Float] {
+        sampledTentGrid(image, cols: SampledTent(length: image.width), rows: SampledTent(length: image.height))
+    }
+
+    /// The grid from precomputed per-axis weights; their indices must lie inside `image`.
+    static func sampledTentGrid(_ image: RGBImage, cols: SampledTent, rows: SampledTent) -> [Float] {
         let width = image.width, height = image.height
-        let cols = SampledTent(length: width), rows = SampledTent(length: height)
         // For each image row, the (sample row, weight) pairs it feeds.
         var rowUsers = [[(Int, Float)]](repeating: [], count: height)
         for i in 0..<64 {
@@ -81,7 +99,10 @@ extension PDQ {
         guard image.width >= minimumDimension, image.height >= minimumDimension else {
             return (PDQHash(hash: .zero, quality: 0), [Hash256](repeating: .zero, count: 8))
         }
-        let grid = sampledTentGrid(image)
+        return dihedral(grid: sampledTentGrid(image))
+    }
+
+    static func dihedral(grid: [Float]) -> Dihedral {
         let dct = PDQKernels.dct64To16(grid)
         let hashes = (0..<8).map { PDQKernels.bits(PDQKernels.dihedralDCT(dct, variant: $0)) }
         return (PDQHash(hash: hashes[0], quality: PDQKernels.quality(grid)), hashes)
@@ -102,3 +123,53 @@ extension PDQKernels {
     }
 }
 
+
+/// How a reduced image relates to the image PDQ should see: DCT-scaled JPEG decoding gives one
+/// pixel per `scale × scale` block (close to the block's mean), and EXIF orientation may then
+/// have mirrored or turned it.
+public struct PDQReduction: Sendable, Equatable {
+    /// Upright size of the full-resolution image.
+    public var originalWidth: Int
+    public var originalHeight: Int
+    /// 1, 2, 4 or 8: original pixels per reduced pixel along each axis.
+    public var scale: Int
+    /// Whether the upright x (y) axis runs backwards through the stored blocks, so that a short
+    /// last block sits at the start.
+    public var reversedX: Bool
+    public var reversedY: Bool
+
+    public init(originalWidth: Int, originalHeight: Int, scale: Int, reversedX: Bool = false, reversedY: Bool = false) {
+        self.originalWidth = originalWidth
+        self.originalHeight = originalHeight
+        self.scale = scale
+        self.reversedX = reversedX
+        self.reversedY = reversedY
+    }
+
+    /// The reduction of a JPEG decoded at 1/`scale` then turned upright for EXIF `orientation`
+    /// (1–8; mirrors 2, 4, 5, 7 and turns 3, 6, 8 as the EXIF specification defines them).
+    public init(originalWidth: Int, originalHeight: Int, scale: Int, exifOrientation orientation: Int) {
+        self.init(originalWidth: originalWidth, originalHeight: originalHeight, scale: scale,
+                  reversedX: [2, 3, 6, 7].contains(orientation), reversedY: [3, 4, 7, 8].contains(orientation))
+    }
+}
+
+extension PDQ {
+    /// Fast path for a reduced image (DCT-scaled JPEG decoding): the reference's 64×64 grid of the
+    /// full-resolution image, from the same tent weights summed per reduced pixel, so the sampling
+    /// geometry is the full image's (hashing the small image as it is moves hashes by up to ~30
+    /// bits; this stays within Meta's bound, see Benchmarks/README.md). Falls back to
+    /// `fastHash(image)` when `image` is not `reduction`'s size divided by its scale, rounded up.
+    public static func fastHash(_ image: RGBImage, reducedFrom reduction: PDQReduction) -> Dihedral {
+        let s = reduction.scale, w = reduction.originalWidth, h = reduction.originalHeight
+        guard s > 1, w > 0, h > 0, image.width == (w + s - 1) / s, image.height == (h + s - 1) / s else {
+            return fastHash(image)
+        }
+        guard w >= minimumDimension, h >= minimumDimension else {
+            return (PDQHash(hash: .zero, quality: 0), [Hash256](repeating: .zero, count: 8))
+        }
+        let cols = SampledTent(length: w, reducedBy: s, reversed: reduction.reversedX)
+        let rows = SampledTent(length: h, reducedBy: s, reversed: reduction.reversedY)
+        return dihedral(grid: sampledTentGrid(image, cols: cols, rows: rows))
+    }
+}
