@@ -1,0 +1,244 @@
+// orb-bench: hashmark's local features (ORB-style extractor, shortlist, RANSAC verification) on the
+// geometric family of the standard transform suite. `orb_bench.py` drives it and runs OpenCV's ORB on
+// the very same decoded pixels (the PPM files written here) in the same invocation.
+//
+//   orb-bench run   --works LIST --negatives LIST --out DIR [--seed N] [--min-votes 8]
+//                   [--max-candidates 8] [--min-inliers 20]
+//       Registers the works, writes every work and every query (geometric cases of works = positives,
+//       of the held-out negatives = negatives) as binary PPM into DIR, extracts, shortlists, verifies.
+//       Prints one JSON object.
+//   orb-bench scale --works LIST --pool LIST --sizes 10000,100000 [--queries 30] [--seed N]
+//       Query time against synthetic corpora: the real works plus synthetic works whose descriptor
+//       sets are resampled from the real descriptors of a disjoint pool of images (see ORB.md).
+//
+// LIST files hold one image path per line. One thread throughout.
+
+import Foundation
+import HashmarkFingerprint
+import HashmarkIndex
+import HashmarkMedia
+import HashmarkTransforms
+
+struct BenchError: Error, CustomStringConvertible { let description: String }
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("orb-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func option(_ name: String, _ args: [String]) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func readList(_ path: String) -> [String] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read list \(path)") }
+    return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+}
+
+func load(_ path: String) -> RGBImage {
+    do { return try ImageDecoder.decode(contentsOfFile: path).image } catch { fail("\(path): \(error)") }
+}
+
+func writePPM(_ image: RGBImage, to path: String) {
+    var data = Data("P6\n\(image.width) \(image.height)\n255\n".utf8)
+    data.append(contentsOf: image.pixels)
+    guard FileManager.default.createFile(atPath: path, contents: data) else { fail("cannot write \(path)") }
+}
+
+let clock = ContinuousClock()
+func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15 }
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = clock.now
+    let value = try body()
+    return (value, ms(clock.now - start))
+}
+
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// Bytes of one image's local features in the store: LocalFeatureCodec's layout (HashmarkEngine,
+/// internal): 17-byte header, then 32-byte descriptor + two Float32 coordinates per keypoint.
+func storedBytes(_ f: LocalFeatures) -> Int { 17 + 40 * f.descriptors.count }
+
+struct Outcome {
+    var bestWork = -1, bestInliers = 0, wrongMaxInliers = 0, shortlisted = 0, verified = 0
+    var mirrored = false
+}
+
+/// Shortlist then verify, as the engine does (ImageMatching.localMatches).
+func query(_ q: LocalFeatures, expected: Int, index: LocalShortlistIndex, features: (Int) -> LocalFeatures,
+           matcher: LocalMatcher, minVotes: Int, maxCandidates: Int) -> Outcome {
+    var out = Outcome()
+    let candidates = index.candidates(for: q.descriptors + (q.mirroredDescriptors ?? []), minVotes: minVotes)
+    out.shortlisted = candidates.count
+    for c in candidates.prefix(maxCandidates) {
+        let w = Int(c.work)
+        guard let e = try? matcher.match(query: q, candidate: features(w)) else { continue }
+        out.verified += 1
+        if e.inliers > out.bestInliers { out.bestInliers = e.inliers; out.bestWork = w; out.mirrored = e.mirrored }
+        if w != expected { out.wrongMaxInliers = max(out.wrongMaxInliers, e.inliers) }
+    }
+    return out
+}
+
+func printJSON(_ object: Any) {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+        fail("cannot serialise the result")
+    }
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+// MARK: - run
+
+func runMain(_ args: [String]) {
+    guard let worksList = option("--works", args), let negList = option("--negatives", args),
+          let outDir = option("--out", args) else { fail("run needs --works, --negatives and --out") }
+    let seed = UInt64(option("--seed", args) ?? "8") ?? 8
+    let minVotes = Int(option("--min-votes", args) ?? "8") ?? 8
+    let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
+    let minInliers = Int(option("--min-inliers", args) ?? "20") ?? 20
+    let workPaths = readList(worksList), negPaths = readList(negList)
+    let extractor = LocalFeatureExtractor()
+    let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: minInliers))
+
+    let works = workPaths.map(load)
+    _ = extractor.extract(works[0]) // warm-up
+    var features: [LocalFeatures] = []
+    var workRows: [[String: Any]] = []
+    for (i, image) in works.enumerated() {
+        let ppm = "\(outDir)/w\(i).ppm"
+        writePPM(image, to: ppm)
+        let (f, t) = timed { extractor.extract(image) }
+        features.append(f)
+        workRows.append(["file": workPaths[i], "ppm": ppm, "width": image.width, "height": image.height,
+                         "extract_ms": t, "keypoints": f.descriptors.count, "stored_bytes": storedBytes(f)])
+    }
+    let (built, buildMs) = timed { LocalShortlistIndex(works: features.indices.map { (work: Int64($0), descriptors: features[$0].descriptors) }) }
+    guard let index = built else { fail("shortlist index refused the corpus") }
+
+    let cases = TransformSuite.standard(seed: seed).cases(in: .geometric)
+    var queryRows: [[String: Any]] = []
+    let sources: [(image: RGBImage, expected: Int)] = works.indices.map { (works[$0], $0) } + negPaths.map { (load($0), -1) }
+    for (s, source) in sources.enumerated() {
+        for c in cases {
+            var rng = SeededGenerator(seed: SeededGenerator.derive(c.seed, UInt64(s)))
+            let image: RGBImage
+            do { image = try c.transform.apply(to: source.image, rng: &rng).image } catch { fail("\(c.name): \(error)") }
+            let ppm = "\(outDir)/q\(queryRows.count).ppm"
+            writePPM(image, to: ppm)
+            let (q, mirrorMs) = timed { extractor.extract(image, includeMirrored: true) }
+            let (o, queryMs) = timed {
+                query(q, expected: source.expected, index: index, features: { features[$0] }, matcher: matcher,
+                      minVotes: minVotes, maxCandidates: maxCandidates)
+            }
+            queryRows.append(["ppm": ppm, "source": s, "expected": source.expected, "case": c.name, "kind": c.kind,
+                              "width": image.width, "height": image.height, "keypoints": q.descriptors.count,
+                              "extract_mirrored_ms": mirrorMs, "query_ms": queryMs,
+                              "best_work": o.bestWork, "best_inliers": o.bestInliers,
+                              "wrong_max_inliers": o.wrongMaxInliers, "shortlisted": o.shortlisted,
+                              "verified": o.verified, "mirrored": o.mirrored])
+        }
+    }
+    printJSON(["works": workRows, "queries": queryRows, "index_build_ms": buildMs, "min_inliers": minInliers,
+               "min_votes": minVotes, "max_candidates": maxCandidates, "seed": Int(seed),
+               "peak_rss_mib": peakRSSMiB()])
+}
+
+// MARK: - scale
+
+func scaleMain(_ args: [String]) {
+    guard let worksList = option("--works", args), let poolList = option("--pool", args) else {
+        fail("scale needs --works and --pool")
+    }
+    let seed = UInt64(option("--seed", args) ?? "8") ?? 8
+    let sizes = (option("--sizes", args) ?? "10000,100000").split(separator: ",").compactMap { Int($0) }
+    let queryCount = Int(option("--queries", args) ?? "30") ?? 30
+    let minVotes = Int(option("--min-votes", args) ?? "8") ?? 8
+    let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
+    let maxFlips = Int(option("--max-flips", args) ?? "8") ?? 8
+    let extractor = LocalFeatureExtractor()
+    let matcher = LocalMatcher()
+
+    let workPaths = readList(worksList), poolPaths = readList(poolList)
+    let works = workPaths.map(load)
+    let real = works.map { extractor.extract($0) }
+    let pool = poolPaths.map { extractor.extract(load($0)) }
+    let poolDescriptors = pool.flatMap(\.descriptors)
+    guard !poolDescriptors.isEmpty else { fail("the pool has no descriptors") }
+
+    // Queries: seeded geometric cases of seeded works, all positives. False positives are measured
+    // by `run` on real negatives; synthetic works have no coherent geometry, so they say nothing
+    // about false positives and are here only to load the shortlist and the verifier.
+    let cases = TransformSuite.standard(seed: seed).cases(in: .geometric)
+    var rng = SeededGenerator(seed: seed ^ 0x5CA1E)
+    var queries: [(f: LocalFeatures, expected: Int, name: String)] = []
+    for _ in 0..<queryCount {
+        let w = rng.nextInt(below: works.count), c = cases[rng.nextInt(below: cases.count)]
+        var crng = SeededGenerator(seed: SeededGenerator.derive(c.seed, UInt64(w)))
+        guard let image = try? c.transform.apply(to: works[w], rng: &crng).image else { continue }
+        queries.append((extractor.extract(image, includeMirrored: true), w, c.name))
+    }
+
+    var rows: [[String: Any]] = []
+    for size in sizes {
+        // Synthetic work i ≥ real.count: geometry (size, keypoints) of a random pool image; each
+        // descriptor a random pool descriptor with 0…maxFlips random bits flipped.
+        var srng = SeededGenerator(seed: SeededGenerator.derive(seed, UInt64(size)))
+        var shape: [Int32] = []
+        var descriptors: [[Hash256]] = real.map(\.descriptors)
+        let (_, synthMs) = timed {
+            for _ in real.count..<max(size, real.count) {
+                let p = srng.nextInt(below: pool.count)
+                shape.append(Int32(p))
+                descriptors.append((0..<pool[p].descriptors.count).map { _ in
+                    var d = poolDescriptors[srng.nextInt(below: poolDescriptors.count)]
+                    for _ in 0..<srng.nextInt(in: 0...maxFlips) {
+                        let bit = srng.nextInt(below: 256)
+                        d.words[bit >> 6] ^= 1 << UInt64(63 - (bit & 63))
+                    }
+                    return d
+                })
+            }
+        }
+        let descriptorCount = descriptors.reduce(0) { $0 + $1.count }
+        let (built, buildMs) = timed {
+            LocalShortlistIndex(works: descriptors.indices.map { (work: Int64($0), descriptors: descriptors[$0]) })
+        }
+        guard let index = built else { fail("shortlist index refused \(size) works") }
+        func features(_ w: Int) -> LocalFeatures {
+            if w < real.count { return real[w] }
+            let p = pool[Int(shape[w - real.count])]
+            return LocalFeatures(width: p.width, height: p.height, keypoints: p.keypoints, descriptors: descriptors[w])
+        }
+        var times: [Double] = [], shortlistTimes: [Double] = [], shortlisted: [Int] = []
+        var detected = 0
+        for q in queries {
+            let (_, st) = timed { index.candidates(for: q.f.descriptors + (q.f.mirroredDescriptors ?? []), minVotes: minVotes) }
+            let (o, t) = timed {
+                query(q.f, expected: q.expected, index: index, features: features, matcher: matcher,
+                      minVotes: minVotes, maxCandidates: maxCandidates)
+            }
+            times.append(t); shortlistTimes.append(st); shortlisted.append(o.shortlisted)
+            if o.bestWork == q.expected, o.bestInliers >= matcher.parameters.minInliers { detected += 1 }
+        }
+        rows.append(["works": descriptors.count, "descriptors": descriptorCount, "synthesis_ms": synthMs,
+                     "index_build_ms": buildMs, "query_ms": times, "shortlist_ms": shortlistTimes,
+                     "shortlisted": shortlisted, "detected": detected, "queries": queries.count,
+                     "peak_rss_mib": peakRSSMiB()])
+        FileHandle.standardError.write(Data("orb-bench: \(size) works done\n".utf8))
+    }
+    printJSON(["sizes": rows, "query_cases": queries.map(\.name), "max_flips": maxFlips, "seed": Int(seed),
+               "min_votes": minVotes, "max_candidates": maxCandidates])
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "run": runMain(Array(arguments.dropFirst()))
+case "scale": scaleMain(Array(arguments.dropFirst()))
+default: fail("usage: orb-bench run|scale … (see the header of main.swift)")
+}
