@@ -17,5 +17,26 @@ let package = Package(
                            .product(name: "HashmarkEngine", package: "Hashmark")],
             path: "Sources/pdq-bench"
         ),
+        .executableTarget(
+            name: "mih-bench",
+            dependencies: [.product(name: "HashmarkIndex", package: "Hashmark"),
+                           .product(name: "HashmarkStore", package: "Hashmark"),
+                           .product(name: "HashmarkFingerprint", package: "Hashmark")],
+            path: "Sources/mih-bench"
+        ),
+        .executableTarget(
+            name: "text-bench",
+            dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark"),
+                           .product(name: "HashmarkIndex", package: "Hashmark")],
+            path: "Sources/text-bench", exclude: ["text_bench.py"]
+        ),
+        .executableTarget(
+            name: "orb-bench",
+            dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark"),
+                           .product(name: "HashmarkIndex", package: "Hashmark"),
+                           .product(name: "HashmarkMedia", package: "Hashmark"),
+                           .product(name: "HashmarkTransforms", package: "Hashmark")],
+            path: "Sources/orb-bench"
+        ),
     ]
 )
