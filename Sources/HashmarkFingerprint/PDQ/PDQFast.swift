@@ -157,8 +157,8 @@ public struct PDQReduction: Sendable, Equatable {
 extension PDQ {
     /// Fast path for a reduced image (DCT-scaled JPEG decoding): the reference's 64×64 grid of the
     /// full-resolution image, from the same tent weights summed per reduced pixel, so the sampling
-    /// geometry is the full image's (hashing the small image as it is moves hashes by up to ~30
-    /// bits; this stays within Meta's bound, see Benchmarks/README.md). Falls back to
+    /// geometry is the full image's (hashing the small image as it is moved hashes by up to 28
+    /// bits at 512 px, 78 at 256 px; this stays within 4, see Benchmarks/README.md). Falls back to
     /// `fastHash(image)` when `image` is not `reduction`'s size divided by its scale, rounded up.
     public static func fastHash(_ image: RGBImage, reducedFrom reduction: PDQReduction) -> Dihedral {
         let s = reduction.scale, w = reduction.originalWidth, h = reduction.originalHeight
