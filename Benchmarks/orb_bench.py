@@ -149,7 +149,8 @@ def main():
     ap.add_argument("--pool", type=int, default=60)
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--sizes", default="10000,100000", help="synthetic corpus sizes; '' skips")
-    ap.add_argument("--scale-queries", type=int, default=20)
+    ap.add_argument("--scale-queries", type=int, default=10)
+    ap.add_argument("--scale-timeout", type=float, default=900, help="seconds per corpus size")
     ap.add_argument("--bin", default=os.path.join(HERE, ".build", "release", "orb-bench"))
     ap.add_argument("--json", help="also write all raw results here")
     a = ap.parse_args()
@@ -179,13 +180,22 @@ def main():
             cv_query_ms.append(ms_since(t))
             cv_rows.append({"expected": q["expected"], "kind": q["kind"], "best_work": bw, "best_inliers": bi,
                             "wrong_max_inliers": wr})
-        if a.sizes:
+        if a.json:  # the comparison is saved before the (long) scale runs
+            with open(a.json, "w") as f:
+                json.dump({"swift": swift, "opencv_rows": cv_rows, "opencv_work_ms": cv_work_ms,
+                           "opencv_query_extract_ms": cv_query_extract, "opencv_query_ms": cv_query_ms}, f)
+        result["scale"] = {"sizes": []}
+        for size in [s for s in a.sizes.split(",") if s]:
             t = time.perf_counter()
-            scale = subprocess.run([a.bin, "scale", "--works", wl, "--pool", pl, "--sizes", a.sizes,
-                                    "--queries", str(a.scale_queries), "--seed", str(a.seed)],
-                                   check=True, capture_output=True, text=True)
-            result["scale"] = json.loads(scale.stdout)
-            print(f"swift scale: {ms_since(t) / 1000:.0f} s", file=sys.stderr)
+            try:
+                out = subprocess.run([a.bin, "scale", "--works", wl, "--pool", pl, "--sizes", size,
+                                      "--queries", str(a.scale_queries), "--seed", str(a.seed)],
+                                     check=True, capture_output=True, text=True, timeout=a.scale_timeout)
+                result["scale"]["sizes"] += json.loads(out.stdout)["sizes"]
+                print(f"swift scale {size}: {ms_since(t) / 1000:.0f} s", file=sys.stderr)
+            except subprocess.TimeoutExpired:
+                result.setdefault("scale_not_measured", []).append(f"{size}: over {a.scale_timeout} s")
+                print(f"swift scale {size}: timed out", file=sys.stderr)
 
     med = statistics.median
     hm_work_ms = [w["extract_ms"] for w in swift["works"]]
@@ -202,13 +212,14 @@ def main():
                               "opencv_queries": med(cv_query_extract)},
         "extract_ratio_hashmark_over_opencv": med(hm_work_ms) / med(cv_work_ms),
         "query_ms_median_real_corpus": {"hashmark": med(q["query_ms"] for q in swift["queries"]),
+                                        "hashmark_shortlist": med(q["shortlist_ms"] for q in swift["queries"]),
                                         "opencv": med(cv_query_ms)},
         "stored_bytes_per_work": {"median": med(w["stored_bytes"] for w in swift["works"]),
                                   "max": max(w["stored_bytes"] for w in swift["works"])},
         "keypoints_per_work_median": {"hashmark": med(w["keypoints"] for w in swift["works"]),
                                       "opencv": med(len(f["pts"]) for f in cv_works)},
     })
-    if "scale" in result:
+    if result["scale"]["sizes"]:
         result["scale_summary"] = [{
             "works": s["works"], "descriptors": s["descriptors"], "index_build_s": s["index_build_ms"] / 1000,
             "query_ms_median": med(s["query_ms"]), "query_ms_max": max(s["query_ms"]),
@@ -218,6 +229,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"summary": result, "swift": swift, "opencv_rows": cv_rows}, f)
+    print(json.dumps(result, indent=1, sort_keys=True), file=sys.stderr)  # keep a copy if stdout is lost
     result.pop("scale", None)
     print(json.dumps(result, indent=1, sort_keys=True))
     for s in (hm, oc):
