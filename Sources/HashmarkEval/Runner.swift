@@ -25,28 +25,24 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
     public var milliseconds: Double
 
     init(_ plan: CasePlan, verdict: Verdict, milliseconds: Double) {
-        id = plan.id
-        modality = plan.modality
-        label = plan.label
-        split = plan.split
-        expectedWork = plan.expectedWork
-        family = plan.family
-        kind = plan.kind
-        transform = plan.transform
-        strength = plan.strength
-        self.verdict = verdict.kind.rawValue
-        errorCode = verdict.error?.code
         let matched = verdict.matches.filter(\.isMatch)
-        matchedWork = matched.first?.work.id
+        let detected: Bool
         if plan.label == .positive, let expected = plan.expectedWork, !expected.isEmpty {
             detected = matched.contains { $0.work.id == expected }
         } else {
             detected = !matched.isEmpty
         }
-        self.milliseconds = milliseconds
+        self.init(plan, verdict: verdict.kind.rawValue, errorCode: verdict.error?.code, detected: detected,
+                  matchedWork: matched.first?.work.id, milliseconds: milliseconds)
     }
 
     init(_ plan: CasePlan, failure code: String) {
+        self.init(plan, verdict: "error", errorCode: code, detected: false, matchedWork: nil, milliseconds: 0)
+    }
+
+    /// The plan's own fields, then the outcome.
+    private init(_ plan: CasePlan, verdict: String, errorCode: String?, detected: Bool, matchedWork: String?,
+                 milliseconds: Double) {
         id = plan.id
         modality = plan.modality
         label = plan.label
@@ -56,11 +52,11 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
         kind = plan.kind
         transform = plan.transform
         strength = plan.strength
-        verdict = "error"
-        errorCode = code
-        detected = false
-        matchedWork = nil
-        milliseconds = 0
+        self.verdict = verdict
+        self.errorCode = errorCode
+        self.detected = detected
+        self.matchedWork = matchedWork
+        self.milliseconds = milliseconds
     }
 }
 
