@@ -12,6 +12,9 @@ import HashmarkStore
 public final class EngineProcessor: SpoolProcessor {
     private let config: DaemonConfig
     private let writer: ReportWriter
+    private let committer: ReportCommitter
+    /// At most `workers` files are matched at once; more are in flight (see `SpoolRunner`).
+    private let gate: ComputeGate
     private let engine = Locked<Engine?>(nil)
     private let limits: EngineLimits
     /// When the store's snapshot version was last compared with the loaded index's.
@@ -26,6 +29,8 @@ public final class EngineProcessor: SpoolProcessor {
         let reports = config.spoolRoot + "/" + SpoolFolder.reports.rawValue
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         writer = try ReportWriter(directory: reports, signingKey: key)
+        committer = ReportCommitter(writer: writer)
+        gate = ComputeGate(permits: config.workers)
         limits = EngineLimits(image: .init(maxPixels: config.limits.maxPixels, maxFileBytes: config.limits.maxFileBytes),
                               maxTextBytes: config.limits.maxTextBytes)
     }
@@ -84,18 +89,21 @@ public final class EngineProcessor: SpoolProcessor {
         do {
             let bytes = try file.readAll(limit: limits.image.maxFileBytes)
             if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "timeout"), reportID: nil, disposition: .retry) }
+            await gate.acquire()
+            defer { gate.release() }
+            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "timeout"), reportID: nil, disposition: .retry) }
             verdict = engine.check(bytes: bytes, fileName: item.name.display)
         } catch {
             verdict = engine.errorVerdict(EngineError(code: error.code, message: error.message),
                                           subject: subject(item, sha256: ""))
         }
-        return write(verdict, item: item, engine: engine)
+        return await write(verdict, item: item, engine: engine)
     }
 
     public func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
         guard let engine = current() else { return ProcessOutcome(verdict: .error(code: code), reportID: nil, disposition: .retry) }
         let verdict = engine.errorVerdict(EngineError(code: code, message: message), subject: subject(item, sha256: ""))
-        return write(verdict, item: item, engine: engine)
+        return await write(verdict, item: item, engine: engine)
     }
 
     private func subject(_ item: ClaimedFile, sha256: String) -> Subject {
@@ -103,7 +111,7 @@ public final class EngineProcessor: SpoolProcessor {
                 mediaType: "application/octet-stream")
     }
 
-    private func write(_ verdict: Verdict, item: ClaimedFile, engine: Engine) -> ProcessOutcome {
+    private func write(_ verdict: Verdict, item: ClaimedFile, engine: Engine) async -> ProcessOutcome {
         let id = Self.reportID(name: item.name.bytes, sha256: verdict.subject.sha256,
                                snapshot: verdict.corpusSnapshot, model: verdict.model.id)
         let createdAt = existingCreatedAt(id) ?? RFC3339.string(from: Date())
@@ -115,9 +123,7 @@ public final class EngineProcessor: SpoolProcessor {
         }
         // The daemon may have given up on this item (timeout, shutdown): then write nothing.
         guard item.permit.begin() else { return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry) }
-        do {
-            _ = try writer.write(report)
-        } catch {
+        guard case .success = await committer.write(report) else {
             return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry)
         }
         return ProcessOutcome(verdict: kind, reportID: id, disposition: verdict.kind == .error ? .failed : .done)

@@ -20,6 +20,7 @@ public final class Spool: Sendable {
     private let folderFDs: [Int32]
     /// Serialises "pick a free destination name, then rename" so two workers never pick the same.
     private let naming = Locked(())
+    private let syncer = FolderSyncer()
 
     /// Opens (creating when missing) the spool under `root`.
     public init(root: String) throws(DaemonError) {
@@ -107,10 +108,11 @@ public final class Spool: Sendable {
     /// Moves `name` from one folder to another without replacing anything: when the name is
     /// taken, `~1`, `~2`, ... is appended (only for done/ and failed/, where the name no longer
     /// matters to crash recovery). Returns the final name, or nil if the source vanished.
-    /// Both directories are fsynced, so the move is durable when this returns.
+    /// `durable`: both directories are fsynced before this returns. Otherwise they are fsynced
+    /// soon in the background (see `FolderSyncer` for why claims and moves out of active/ may be).
     @discardableResult
     func move(_ name: SpoolName, from source: SpoolFolder, to destination: SpoolFolder,
-              allowSuffix: Bool) throws(DaemonError) -> SpoolName? {
+              allowSuffix: Bool, durable: Bool = true) throws(DaemonError) -> SpoolName? {
         let result: Result<SpoolName?, DaemonError> = naming.withLock { _ in
             var target = name
             var attempt = 0
@@ -134,8 +136,13 @@ public final class Spool: Sendable {
         }
         let moved = try result.get()
         if moved != nil {
-            try sync(destination)
-            try sync(source)
+            if durable {
+                try sync(destination)
+                try sync(source)
+            } else {
+                syncer.request(fd(destination))
+                syncer.request(fd(source))
+            }
         }
         return moved
     }

@@ -91,7 +91,7 @@ public final class SpoolDaemon: Service, Sendable {
         await withTaskGroup(of: Void.self) { background in
             background.addTask {
                 await withTaskGroup(of: Void.self) { workers in
-                    for _ in 0..<self.config.workers { workers.addTask { await runner.worker() } }
+                    for _ in 0..<SpoolRunner.inFlight(self.config) { workers.addTask { await runner.worker() } }
                 }
                 workersDone.fire()
             }

@@ -35,6 +35,10 @@ final class SpoolRunner: Sendable {
 
     func requestRescan() { rescanContinuation.yield() }
 
+    /// Items processed concurrently: `workers` compute while the others' reports wait for their
+    /// group commit (the processor bounds the CPU-bound part to `workers`; see `ComputeGate`).
+    static func inFlight(_ config: DaemonConfig) -> Int { config.workers * 4 }
+
     // MARK: Discovery
 
     /// Adopts everything in active/ (crash recovery at start; retries later).
@@ -50,7 +54,7 @@ final class SpoolRunner: Sendable {
     /// as many directory entries as can be claimed now; young regular files (possibly still being
     /// written) get a settle task and are claimed once they hold still.
     func scanInbox() async {
-        let room = config.queueCapacity + config.workers
+        let room = config.queueCapacity + Self.inFlight(config)
         for _ in 0..<100_000 {
             var ready: [SpoolName] = []
             do {
@@ -186,7 +190,7 @@ final class SpoolRunner: Sendable {
         if outcome.disposition != .retry {
             do {
                 movedTo = try spool.move(name, from: .active, to: outcome.disposition == .done ? .done : .failed,
-                                         allowSuffix: true)
+                                         allowSuffix: true, durable: false)
             } catch {
                 logger.error("cannot move original out of active/", metadata: ["name": "\(name.display)", "error": "\(error)"])
             }

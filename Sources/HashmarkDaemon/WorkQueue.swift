@@ -45,7 +45,7 @@ actor WorkQueue {
             return .full
         }
         do {
-            guard try spool.move(name, from: .inbox, to: .active, allowSuffix: false) != nil else { return .vanished }
+            guard try spool.move(name, from: .inbox, to: .active, allowSuffix: false, durable: false) != nil else { return .vanished }
         } catch where error.code == "spool_name_taken" {
             // An untracked leftover of the same name in active/ (retry): claim it after that one.
             deferred.insert(name)

@@ -66,6 +66,53 @@ enum FileIO {
         try fsyncOrThrow(fd, path: dir)
     }
 
+    /// A written but not yet synced or published temporary file (see `stage`).
+    struct Staged {
+        let tempPath: String
+        let finalPath: String
+        let fd: Int32
+    }
+
+    /// First half of `writeAtomically` for group commits: creates a temporary file beside `path`
+    /// and writes `bytes`, leaving the descriptor open for a later `fsync` and `rename`.
+    static func stage(_ bytes: [UInt8], for path: String, mode: mode_t) throws -> Staged {
+        let dir = directory(of: path)
+        var tempPath = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            tempPath = "\(dir)/.tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
+            fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw ReportError.io("create temporary file in \(dir)", errno: errno) }
+        do {
+            try writeAll(fd: fd, bytes, path: tempPath)
+        } catch {
+            close(fd)
+            unlink(tempPath)
+            throw error
+        }
+        return Staged(tempPath: tempPath, finalPath: path, fd: fd)
+    }
+
+    /// Second half: fsyncs every staged file, then renames each into place. The caller fsyncs
+    /// the directory once afterwards. On failure the remaining temporary files are removed.
+    static func publish(_ staged: [Staged]) throws {
+        var next = 0
+        defer {
+            for file in staged[next...] { unlink(file.tempPath) }
+            for file in staged { close(file.fd) }
+        }
+        for file in staged { try fsyncOrThrow(file.fd, path: file.tempPath) }
+        while next < staged.count {
+            let file = staged[next]
+            guard rename(file.tempPath, file.finalPath) == 0 else {
+                throw ReportError.io("rename to \(file.finalPath)", errno: errno)
+            }
+            next += 1
+        }
+    }
+
     /// Writes `bytes` to `path` atomically. The temporary file is created with `mode` from the
     /// start (never chmod-ed later), in the same directory so the rename cannot cross devices.
     /// With `replace == false` the final step is `link`, which fails if `path` exists.

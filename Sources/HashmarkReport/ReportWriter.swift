@@ -47,12 +47,38 @@ public final class ReportWriter: @unchecked Sendable {
 
     public var ledgerPath: String { directory + "/" + LedgerEntry.fileName }
 
+    /// Signs and durably stores one report; see `write(batch:)`.
     public func write(_ report: VerdictReport) throws -> Written {
+        try write(batch: [report])[0].get()
+    }
+
+    /// Signs and durably stores several reports with one round of fsyncs (a group commit): all
+    /// files are written, then fsynced, renamed into place, the directory fsynced once, and the
+    /// ledger lines appended in one write and fsynced once. When this returns, every `.success`
+    /// report, its signature and its ledger line are durable. An invalid id fails only its own
+    /// report; an I/O failure fails every report of the batch not yet ledgered (a re-run of the
+    /// same ids then repairs them, as after a crash).
+    public func write(batch reports: [VerdictReport]) -> [Result<Written, ReportError>] {
         lock.lock()
         defer { lock.unlock() }
-        guard ReportID.isValid(report.reportId) else {
-            throw ReportError(.invalidReportId, "\"\(report.reportId)\" cannot be used as a file name")
+        var results = [Result<Written, ReportError>?](repeating: nil, count: reports.count)
+        for (index, report) in reports.enumerated() where !ReportID.isValid(report.reportId) {
+            results[index] = .failure(ReportError(.invalidReportId, "\"\(report.reportId)\" cannot be used as a file name"))
         }
+        guard results.contains(where: { $0 == nil }) else { return results.compactMap { $0 } }  // no ledger touched
+        do {
+            try withLockedLedger { fd, entries in
+                try commit(reports, fd: fd, entries: entries, into: &results)
+            }
+        } catch {
+            let failure = error as? ReportError ?? ReportError(.io, "\(error)")
+            for index in results.indices where results[index] == nil { results[index] = .failure(failure) }
+        }
+        return results.map { $0 ?? .failure(ReportError(.io, "report not written")) }
+    }
+
+    /// Opens and `flock`s the ledger (serialising writers across processes) and loads its entries.
+    private func withLockedLedger(_ body: (Int32, [LedgerEntry]) throws -> Void) throws {
         let fd = open(ledgerPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ReportError.io("open \(ledgerPath)", errno: errno) }
         defer { close(fd) }
@@ -60,49 +86,82 @@ public final class ReportWriter: @unchecked Sendable {
             if errno != EINTR { throw ReportError.io("flock \(ledgerPath)", errno: errno) }
         }
         defer { flock(fd, LOCK_UN) }
-        let entries = try loadLedger(fd: fd)
+        try body(fd, try loadLedger(fd: fd))
+    }
 
-        var signed = report
-        signed.signer = .init(keyId: signingKey.publicKey.keyId)
-        let reportPath = directory + "/" + report.reportId + ".json"
-        let signaturePath = reportPath + ".sig"
+    private func commit(_ reports: [VerdictReport], fd: Int32, entries: [LedgerEntry],
+                        into results: inout [Result<Written, ReportError>?]) throws {
+        var latest: [String: LedgerEntry] = [:]
+        for entry in entries { latest[entry.reportId] = entry }
+        var head = entries.last?.sha256 ?? VerdictReport.genesisHash
+        var staged: [FileIO.Staged] = []
+        defer { for file in staged { close(file.fd); unlink(file.tempPath) } }
+        var appended: [(index: Int, written: Written, entry: LedgerEntry)] = []
 
-        if let existing = entries.last(where: { $0.reportId == report.reportId }) {
-            signed.previousReportSha256 = existing.previous
-            let bytes = try signed.canonicalBytes()
-            let digest = Hex.encode(try SHA256Digest.hash(bytes))
-            if digest == existing.sha256 {
-                let signature = try signingKey.sign(bytes)
-                if (try? FileIO.readAll(reportPath)) != bytes {
-                    try FileIO.writeAtomically(bytes, to: reportPath, mode: 0o644)
+        for (index, report) in reports.enumerated() where results[index] == nil {
+            var signed = report
+            signed.signer = .init(keyId: signingKey.publicKey.keyId)
+            let reportPath = directory + "/" + report.reportId + ".json"
+            let signaturePath = reportPath + ".sig"
+            if let existing = latest[report.reportId] {
+                signed.previousReportSha256 = existing.previous
+                let bytes = try signed.canonicalBytes()
+                let digest = Hex.encode(try SHA256Digest.hash(bytes))
+                if digest == existing.sha256 {
+                    // A re-run that produced the identical report: repair the files if needed.
+                    let signature = try signingKey.sign(bytes)
+                    if (try? FileIO.readAll(reportPath)) != bytes {
+                        try FileIO.writeAtomically(bytes, to: reportPath, mode: 0o644)
+                    }
+                    if (try? FileIO.readAll(signaturePath)) != signature {
+                        try FileIO.writeAtomically(signature, to: signaturePath, mode: 0o644)
+                    }
+                    results[index] = .success(Written(report: signed, reportPath: reportPath, signaturePath: signaturePath,
+                                                      sha256: digest, appendedToLedger: false))
+                    continue
                 }
-                if (try? FileIO.readAll(signaturePath)) != signature {
-                    try FileIO.writeAtomically(signature, to: signaturePath, mode: 0o644)
-                }
-                return Written(report: signed, reportPath: reportPath, signaturePath: signaturePath,
-                               sha256: digest, appendedToLedger: false)
             }
+            signed.previousReportSha256 = head
+            let bytes: [UInt8], digest: String
+            do {
+                bytes = try signed.canonicalBytes()
+                digest = Hex.encode(try SHA256Digest.hash(bytes))
+                let signature = try signingKey.sign(bytes)
+                let json = try FileIO.stage(bytes, for: reportPath, mode: 0o644)
+                staged.append(json)
+                staged.append(try FileIO.stage(signature, for: signaturePath, mode: 0o644))
+            } catch {
+                // Only this report fails; the chain head stays where it was.
+                if let last = staged.last, last.finalPath == reportPath {
+                    close(last.fd)
+                    unlink(last.tempPath)
+                    staged.removeLast()
+                }
+                results[index] = .failure(error as? ReportError ?? ReportError(.io, "\(error)"))
+                continue
+            }
+            let entry = LedgerEntry(reportId: report.reportId, sha256: digest, previous: head)
+            latest[report.reportId] = entry
+            head = digest
+            appended.append((index, Written(report: signed, reportPath: reportPath, signaturePath: signaturePath,
+                                            sha256: digest, appendedToLedger: true), entry))
         }
+        guard !appended.isEmpty else { return }
 
-        let head = entries.last?.sha256 ?? VerdictReport.genesisHash
-        signed.previousReportSha256 = head
-        let bytes = try signed.canonicalBytes()
-        let digest = Hex.encode(try SHA256Digest.hash(bytes))
-        let signature = try signingKey.sign(bytes)
-        try FileIO.writeAtomically(bytes, to: reportPath, mode: 0o644)
-        try FileIO.writeAtomically(signature, to: signaturePath, mode: 0o644)
-
-        let entry = LedgerEntry(reportId: report.reportId, sha256: digest, previous: head)
-        let line = try entry.line()
-        try FileIO.writeAll(fd: fd, line, path: ledgerPath)
+        let publishing = staged
+        staged = []
+        try FileIO.publish(publishing)
+        try FileIO.fsyncDirectory(directory)
+        var lines: [UInt8] = []
+        for item in appended { lines += try item.entry.line() }
+        try FileIO.writeAll(fd: fd, lines, path: ledgerPath)
         try FileIO.fsyncOrThrow(fd, path: ledgerPath)
         if cachedLength >= 0 {
-            cachedEntries.append(entry)
-            cachedLength += line.count
+            cachedEntries += appended.map(\.entry)
+            cachedLength += lines.count
         }
         if entries.isEmpty { try FileIO.fsyncDirectory(directory) }  // the ledger file was just created
-        return Written(report: signed, reportPath: reportPath, signaturePath: signaturePath,
-                       sha256: digest, appendedToLedger: true)
+        for item in appended { results[item.index] = .success(item.written) }
     }
 
     /// Returns the ledger entries, re-reading only when the file changed size. A torn last line
