@@ -61,7 +61,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "TOMLKit", package: "TOMLKit")]),
         /// `hashmark eval`: the accuracy suite and the decision-model fitter.
-        .target(name: "HashmarkEval", dependencies: ["HashmarkEngine", "HashmarkTransforms"]),
+        .target(name: "HashmarkEval", dependencies: ["HashmarkEngine", "HashmarkTransforms", "HashmarkReport"]),
         /// The thin command-line executable: argument parsing and wiring only.
         .executableTarget(name: "hashmark",
                           dependencies: ["HashmarkEngine", "HashmarkDaemon", "HashmarkEval",

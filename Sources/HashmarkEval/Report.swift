@@ -30,6 +30,8 @@ public struct ModalityReport: Sendable, Codable, Equatable {
     public var msPerCase: Double
     /// Cases that got an `error` verdict (counted as not detected).
     public var errors: Int
+    /// TPR against FPR as the decision threshold on `CaseOutcome.score` moves (all families).
+    public var roc: ROCCurve
 }
 
 /// A whole run: how it was made, what was measured, whether the bar was met.
@@ -49,6 +51,8 @@ public struct EvalReport: Sendable, Codable, Equatable {
     /// Training-split figures of the fit, when the run fitted the model.
     public var fit: FitSummary?
     public var modalities: [ModalityReport]
+    /// The same cases through a real `hashmark watch` (`--end-to-end`).
+    public var endToEnd: EndToEndSummary?
     /// Why the run fails the bar (empty: passed).
     public var failures: [String]
     public var passed: Bool { failures.isEmpty }
@@ -73,7 +77,14 @@ public struct EvalReport: Sendable, Codable, Equatable {
         }
         return EvalReport(command: command, seed: seed, model: model.identity, modelDescription: model.model.description,
                           corpusSnapshot: corpusSnapshot, works: works, targetFPR: targetFPR, minTPR: minTPR,
-                          maxFPR: maxFPR, fit: fit, modalities: modalities, failures: failures)
+                          maxFPR: maxFPR, fit: fit, modalities: modalities, endToEnd: nil, failures: failures)
+    }
+
+    /// Adds a daemon run; its missing reports, ledger or disagreements fail the report.
+    public mutating func attach(endToEnd summary: EndToEndSummary?) {
+        guard let summary else { return }
+        endToEnd = summary
+        failures += summary.failures
     }
 }
 
@@ -118,7 +129,8 @@ extension ModalityReport {
             fpr: RateEstimate(successes: fp, trials: negatives.count),
             precision: tp + fp > 0 ? Double(tp) / Double(tp + fp) : nil,
             msPerCase: timed.isEmpty ? 0 : timed.reduce(0) { $0 + $1.milliseconds } / Double(timed.count),
-            errors: cases.filter { $0.verdict == "error" }.count)
+            errors: cases.filter { $0.verdict == "error" }.count,
+            roc: ROCCurve(positives: positives.map(\.score), negatives: negatives.map(\.score)))
     }
 }
 

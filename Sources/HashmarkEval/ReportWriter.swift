@@ -26,6 +26,15 @@ public enum ReportWriter {
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
         }
+        if let e = r.endToEnd {
+            out.append("")
+            out.append("## End to end (`hashmark watch`)")
+            out.append("")
+            out.append("\(e.cases) cases renamed into a fresh spool's inbox: \(e.verifiedReports) signed reports verified, "
+                       + "\(e.missing) missing, ledger \(e.ledgerValid ? "valid" : "INVALID"); \(e.agreeing) agree with "
+                       + "the in-process verdict; \(Format.num(e.seconds)) s (\(Format.num(e.filesPerSecond)) files/s).")
+            for d in e.disagreements { out.append("- disagrees: \(d)") }
+        }
         for m in r.modalities {
             out.append("")
             out.append("## \(m.modality.rawValue.capitalized)s (test split)")
@@ -34,6 +43,7 @@ public enum ReportWriter {
                        + "FPR \(rate(m.fpr)) (\(m.fpr.successes) false positives); precision "
                        + (m.precision.map { Format.pct($0) } ?? "n/a") + "; \(Format.num(m.msPerCase)) ms per case; "
                        + "\(m.errors) error verdicts.")
+            if let auc = m.roc.auc { out.append("ROC AUC \(Format.num(auc, 3)) (roc.svg).") }
             out.append("")
             out.append("| family | transform | positives | TPR [95 % CI] | negatives | FP |")
             out.append("|---|---|---:|---|---:|---:|")
@@ -53,7 +63,7 @@ public enum ReportWriter {
         return "\(Format.pct(e.rate)) [\(Format.num(e.low * 100))–\(Format.num(e.high * 100))]"
     }
 
-    /// Writes `report.json`, `report.md`, `cases.json` and `detection.svg` into `folder`.
+    /// Writes `report.json`, `report.md`, `cases.json`, `detection.svg` and `roc.svg` into `folder`.
     public static func write(_ r: EvalReport, outcomes: [CaseOutcome], to folder: String) throws(EvalError) {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -64,6 +74,7 @@ public enum ReportWriter {
             try encoder.encode(outcomes).write(to: dir.appendingPathComponent("cases.json"))
             try Data(markdown(r).utf8).write(to: dir.appendingPathComponent("report.md"))
             try Data(SVGPlot.detection(r).utf8).write(to: dir.appendingPathComponent("detection.svg"))
+            try Data(SVGPlot.roc(r).utf8).write(to: dir.appendingPathComponent("roc.svg"))
         } catch {
             throw EvalError(code: "write-failed", message: "cannot write the report into \(folder)", underlying: error)
         }

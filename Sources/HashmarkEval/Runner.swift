@@ -23,26 +23,32 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
     public var matchedWork: String?
     /// Wall time of the engine call.
     public var milliseconds: Double
+    /// The ROC variable: the best match score for the expected work (positives that name one),
+    /// else for any work; 0 when nothing came close. ≥ 0.5 is the model's decision.
+    public var score: Double
 
     init(_ plan: CasePlan, verdict: Verdict, milliseconds: Double) {
         let matched = verdict.matches.filter(\.isMatch)
         let detected: Bool
+        let score: Double
         if plan.label == .positive, let expected = plan.expectedWork, !expected.isEmpty {
             detected = matched.contains { $0.work.id == expected }
+            score = verdict.matches.filter { $0.work.id == expected }.map(\.score).max() ?? 0
         } else {
             detected = !matched.isEmpty
+            score = verdict.matches.map(\.score).max() ?? 0
         }
         self.init(plan, verdict: verdict.kind.rawValue, errorCode: verdict.error?.code, detected: detected,
-                  matchedWork: matched.first?.work.id, milliseconds: milliseconds)
+                  matchedWork: matched.first?.work.id, milliseconds: milliseconds, score: score)
     }
 
     init(_ plan: CasePlan, failure code: String) {
-        self.init(plan, verdict: "error", errorCode: code, detected: false, matchedWork: nil, milliseconds: 0)
+        self.init(plan, verdict: "error", errorCode: code, detected: false, matchedWork: nil, milliseconds: 0, score: 0)
     }
 
     /// The plan's own fields, then the outcome.
     private init(_ plan: CasePlan, verdict: String, errorCode: String?, detected: Bool, matchedWork: String?,
-                 milliseconds: Double) {
+                 milliseconds: Double, score: Double) {
         id = plan.id
         modality = plan.modality
         label = plan.label
@@ -57,6 +63,7 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
         self.detected = detected
         self.matchedWork = matchedWork
         self.milliseconds = milliseconds
+        self.score = score
     }
 }
 

@@ -20,10 +20,12 @@ public struct SuiteOptions: Sendable {
     public var jobs: Int
     /// The command line, recorded in reports and the model's description.
     public var command: String
+    /// `--end-to-end`: the `hashmark` binary to run `watch` with; nil runs in process only.
+    public var endToEndBinary: String?
 
     public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
                 targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
-                jobs: Int = 2, command: String = "hashmark eval") {
+                jobs: Int = 2, command: String = "hashmark eval", endToEndBinary: String? = nil) {
         self.manifest = manifest
         self.seed = seed
         self.worksPerModality = worksPerModality
@@ -33,6 +35,7 @@ public struct SuiteOptions: Sendable {
         self.modelOutput = modelOutput
         self.jobs = jobs
         self.command = command
+        self.endToEndBinary = endToEndBinary
     }
 }
 
@@ -47,6 +50,8 @@ public struct SuiteResult: Sendable {
     public var fit: FitSummary?
     /// Works that could not be registered (skipped with their cases).
     public var skipped: [String]
+    /// The daemon run, with `--end-to-end`.
+    public var endToEnd: EndToEndSummary?
 }
 
 /// Progress reports: a phase name, cases done, cases in the phase.
@@ -91,22 +96,37 @@ public enum EvalSuite {
         }
         let test = plans.filter { $0.split == .test }
         let engine = Engine(index: index, model: model)
+        let daemonRun: EndToEndRun? = options.endToEndBinary == nil ? nil
+            : try EndToEndRun(root: temp.appendingPathComponent("spool"))
         let outcomes = await Runner.run(test, jobs: options.jobs, progress: { progress?("test", $0, test.count) }) {
             plan, bytes in
             switch bytes {
             case .success(let b):
+                daemonRun?.stage(plan, bytes: b)
                 let (verdict, ms) = Runner.check(engine, plan, b)
-                return CaseOutcome(plan, verdict: verdict, milliseconds: ms)
+                let outcome = CaseOutcome(plan, verdict: verdict, milliseconds: ms)
+                daemonRun?.record(outcome)
+                return outcome
             case .failure:
                 return CaseOutcome(plan, failure: "case-generation-failed")
             }
+        }
+        var endToEnd: EndToEndSummary? = nil
+        if let daemonRun, let binary = options.endToEndBinary {
+            progress?("end-to-end (hashmark watch)", 0, 1)
+            // The daemon loads the model from a file: the built-in defaults are written out first.
+            var modelPath = model.path
+            if modelPath == nil { modelPath = try writeModel(model.model, to: temp.appendingPathComponent("model.json").path).path }
+            endToEnd = try daemonRun.run(binary: binary, database: store.path, model: modelPath,
+                                         timeout: .seconds(60 + 5 * test.count))
+            progress?("end-to-end (hashmark watch)", 1, 1)
         }
         let works = [
             "registeredTrain": split.registeredTrain.count, "registeredTest": split.registeredTest.count,
             "distractorTrain": split.distractorTrain.count, "distractorTest": split.distractorTest.count,
         ]
         return SuiteResult(outcomes: outcomes, model: model, corpusSnapshot: index.snapshot.id, works: works,
-                           fit: fit, skipped: skipped)
+                           fit: fit, skipped: skipped, endToEnd: endToEnd)
     }
 
     /// Registers `works` in a new store at `path`; works that fail are returned by id.

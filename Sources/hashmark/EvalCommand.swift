@@ -15,6 +15,9 @@ struct EvalCommand: AsyncParsableCommand {
             runs every test case through the same engine call as `check`. --fit first fits the \
             thresholds on the train split at --target-fpr and writes Models/hashmark-model.json \
             (or --write-model PATH).
+            --end-to-end also renames every test case into the inbox of a real `hashmark watch` \
+            (a temporary spool and key), verifies the signed reports and the ledger, and compares each \
+            report's verdict with the in-process one; missing reports or disagreements fail the run.
             With --cases FILE.csv (columns path,label,work_id,family,transform) and --db: checks those \
             files against that corpus.
             Exit code: 0 when every family's TPR >= --min-tpr and FPR <= --max-fpr, 1 otherwise, 2 on \
@@ -39,12 +42,16 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "External labelled cases: CSV with path,label,work_id,family,transform (needs --db).")
     var cases: String?
     @Option(help: "Corpus database for --cases.") var db: String?
-    @Option(help: "Write report.json, report.md, cases.json and detection.svg here.") var out: String?
+    @Option(help: "Write report.json, report.md, cases.json, detection.svg and roc.svg here.") var out: String?
     @Option(help: "Concurrent workers.") var jobs: Int = 2
+    @Flag(name: .customLong("end-to-end"),
+          help: "Also run the test cases through a real `hashmark watch` spool and check its signed reports.")
+    var endToEnd = false
 
     func validate() throws {
         if cases != nil && db == nil { throw ValidationError("--cases needs --db (the corpus to match against).") }
         if cases != nil && (fit || writeModel != nil) { throw ValidationError("--fit works on generated suites only.") }
+        if cases != nil && endToEnd { throw ValidationError("--end-to-end works on generated suites only.") }
         if !(0...1).contains(targetFPR) || !(0...1).contains(minTPR) { throw ValidationError("rates are in 0…1.") }
     }
 
@@ -79,19 +86,22 @@ struct EvalCommand: AsyncParsableCommand {
             let options = SuiteOptions(
                 manifest: manifest, seed: seed, worksPerModality: works ?? (quick ? 10 : nil), fit: fitting,
                 targetFPR: targetFPR, model: base,
-                modelOutput: fitting ? (writeModel ?? "Models/hashmark-model.json") : nil, jobs: jobs, command: command)
+                modelOutput: fitting ? (writeModel ?? "Models/hashmark-model.json") : nil, jobs: jobs, command: command,
+                endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil)
             let result = try await EvalSuite.run(options, progress: progress)
             for id in result.skipped { Terminal.err("skipped work \(id): it could not be registered") }
             if fitting, let path = result.model.path { Terminal.err("wrote \(path) (\(result.model.model.id))") }
             outcomes = result.outcomes
-            report = EvalReport.build(outcomes: outcomes, command: command, seed: seed, model: result.model,
-                                      corpusSnapshot: result.corpusSnapshot, works: result.works,
-                                      targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: result.fit)
+            var built = EvalReport.build(outcomes: outcomes, command: command, seed: seed, model: result.model,
+                                         corpusSnapshot: result.corpusSnapshot, works: result.works,
+                                         targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: result.fit)
+            built.attach(endToEnd: result.endToEnd)
+            report = built
         }
         print(ReportWriter.markdown(report), terminator: "")
         if let out {
             try ReportWriter.write(report, outcomes: outcomes, to: out)
-            Terminal.err("wrote \(out)/report.md, report.json, cases.json, detection.svg")
+            Terminal.err("wrote \(out)/report.md, report.json, cases.json, detection.svg, roc.svg")
         }
         if !report.passed { throw ExitCode(1) }
     }

@@ -38,6 +38,16 @@ struct SuiteEndToEndTests {
             #expect(m.negatives > 0)
             #expect(m.fpr.successes == 0, "\(m.modality.rawValue): \(m.fpr.successes) false positives")
             #expect(m.errors == 0)
+            // The ROC's point at the model's threshold is exactly the reported TPR and FPR.
+            let op = try #require(m.roc.at(0.5))
+            #expect(op.tpr == m.overallTPR.rate && op.fpr == m.fpr.rate)
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-eval-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try ReportWriter.write(report, outcomes: result.outcomes, to: out.path)
+        for name in ["detection.svg", "roc.svg"] {
+            let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n") && svg.contains("<polyline"), "\(name)")
         }
     }
 }
