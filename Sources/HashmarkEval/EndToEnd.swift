@@ -82,6 +82,11 @@ final class EndToEndRun: @unchecked Sendable {
     /// Starts `binary watch` on the spool, releases every staged case into the inbox, waits until
     /// all originals left active/ (or `timeout`), stops the daemon and compares its reports.
     func run(binary: String, database: String, model: String?, timeout: Duration) throws(EvalError) -> EndToEndSummary {
+        let names = lock.withLock { Array(staged.keys) }
+        if names.isEmpty {
+            return EndToEndSummary(cases: 0, verifiedReports: 0, missing: 0, ledgerValid: true, agreeing: 0,
+                                   disagreements: [], seconds: 0, filesPerSecond: 0)
+        }
         let spool = root.path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -99,7 +104,6 @@ final class EndToEndRun: @unchecked Sendable {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
         }
-        let names = lock.withLock { Array(staged.keys) }
         let clock = ContinuousClock()
         let start = clock.now
         for name in names {

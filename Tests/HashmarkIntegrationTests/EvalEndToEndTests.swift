@@ -8,9 +8,9 @@ struct EvalEndToEndTests {
     @Test func daemonReportsAgreeWithTheInProcessVerdicts() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        // The detection bar is not under test here (2 works per modality is too few to say
+        // The detection bar is not under test here (4 works per modality are too few to say
         // anything): --min-tpr 0 --max-fpr 1 leave only the end-to-end checks able to fail the run.
-        let r = try CLI.run(["eval", "--works", "2", "--seed", "3", "--end-to-end", "--min-tpr", "0", "--max-fpr", "1",
+        let r = try CLI.run(["eval", "--works", "4", "--seed", "3", "--end-to-end", "--min-tpr", "0", "--max-fpr", "1",
                              "--out", out.path], cwd: CLI.repoRoot)
         #expect(r.status == 0, "\(r.stdout.suffix(1500))\n\(r.stderr.suffix(1500))")
         #expect(r.stdout.contains("## End to end (`hashmark watch`)"))
