@@ -65,17 +65,28 @@ enum Recording {
         }
         var model = base
         var summary = FitSummary(image: nil, text: nil, trainCases: images.count + texts.count)
+        // Too few negatives to show the target: thresholds may only be tightened from `base`.
+        let imageNegatives = images.count { !$0.positive }, textNegatives = texts.count { !$0.positive }
+        let loosenImage = Fitter.negativesCanLoosen(imageNegatives, targetFPR: options.targetFPR)
+        let loosenText = Fitter.negativesCanLoosen(textNegatives, targetFPR: options.targetFPR)
         if !images.isEmpty {
+            let maxDistance = loosenImage ? pdqRadius : min(pdqRadius, base.image.pdqMaxDistance)
             let fit = Fitter.fitImage(images, base: base.image, targetFPR: options.targetFPR,
-                                      pdqDistances: 0...pdqRadius)
+                                      pdqDistances: 0...maxDistance,
+                                      inliers: (loosenImage ? 6 : max(6, base.image.localMinInliers))...120)
             model.image = fit.rule
             summary.image = fit
         }
         if !texts.isEmpty {
-            let fit = Fitter.fitText(texts, base: base.text, targetFPR: options.targetFPR)
+            let floor = loosenText ? 20 : max(20, base.text.minAlignedWords)
+            let fit = Fitter.fitText(texts, base: base.text, targetFPR: options.targetFPR,
+                                     alignedWords: Array(stride(from: floor, through: 400, by: 5)),
+                                     coverages: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9].filter { loosenText || $0 >= base.text.minCoverage })
             model.text = fit.rule
             summary.text = fit
         }
+        summary.limitedToPrior = [(loosenImage, "image", imageNegatives), (loosenText, "text", textNegatives)]
+            .filter { !$0.0 && $0.2 > 0 }.map(\.1)
         let date = DateFormatter()
         date.dateFormat = "yyyyMMdd"
         date.timeZone = TimeZone(identifier: "UTC")
@@ -95,6 +106,11 @@ enum Recording {
             parts.append("Text: minAlignedWords \(f.rule.minAlignedWords), minCoverage \(f.rule.minCoverage); "
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
+        for m in summary.limitedToPrior {
+            let n = m == "image" ? imageNegatives : textNegatives
+            parts.append("\(m.capitalized) thresholds were not loosened beyond \(base.id): \(n) train negatives "
+                + "cannot show an FPR of \(Format.pct(options.targetFPR)) (that needs >= \(Int((3 / options.targetFPR).rounded(.up)))).")
         }
         parts.append("Other parameters from \(base.id). Refit: see Models/README.md.")
         model.description = parts.joined(separator: " ")

@@ -93,6 +93,9 @@ public struct FitSummary: Sendable, Codable, Equatable {
     public var image: Fitter.Fit<DecisionModel.ImageRule>?
     public var text: Fitter.Fit<TextDecisionModel>?
     public var trainCases: Int
+    /// Modalities whose thresholds could only be tightened from the prior (too few negatives;
+    /// see `Fitter.negativesCanLoosen`).
+    public var limitedToPrior: [String] = []
 }
 
 extension ModalityReport {

@@ -25,6 +25,10 @@ public enum ReportWriter {
                            + "minCoverage \(f.rule.minCoverage): train TPR \(rate(f.trainTPR)), "
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
+            for m in fit.limitedToPrior {
+                out.append("- \(m.capitalized): too few train negatives to show the target FPR (rule of three), so the fit "
+                           + "could only tighten the prior thresholds, not loosen them.")
+            }
         }
         if let e = r.endToEnd {
             out.append("")

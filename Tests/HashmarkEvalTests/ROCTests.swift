@@ -23,3 +23,15 @@ struct ROCTests {
         #expect(ROCCurve(positives: [], negatives: [0.2]).auc == nil)
     }
 }
+
+@Suite("Fit guard")
+struct FitGuardTests {
+    /// Rule of three: 0 false positives in n negatives bounds the FPR only near 3/n.
+    @Test func fewNegativesCannotLoosenThePrior() {
+        #expect(!Fitter.negativesCanLoosen(216, targetFPR: 0.001))
+        #expect(!Fitter.negativesCanLoosen(2_999, targetFPR: 0.001))
+        #expect(Fitter.negativesCanLoosen(3_000, targetFPR: 0.001))
+        #expect(Fitter.negativesCanLoosen(300, targetFPR: 0.01))
+        #expect(!Fitter.negativesCanLoosen(1_000_000, targetFPR: 0))
+    }
+}
