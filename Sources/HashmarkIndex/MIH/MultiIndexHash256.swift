@@ -52,25 +52,14 @@ public struct MultiIndexHash256: Sendable {
         var offsets = [UInt32](repeating: 0, count: Self.slots * stride)
         var suffixes = [UInt8](repeating: 0, count: Self.slots * n + Self.suffixPadding)
         var ids = [UInt8](repeating: 0, count: Self.slots * n * idBytes + 4)
+        var cursor = [UInt32](repeating: 0, count: Self.bucketsPerSlot)
         hashes.withUnsafeBufferPointer { h in
             offsets.withUnsafeMutableBufferPointer { off in
                 suffixes.withUnsafeMutableBufferPointer { sfx in
-                    ids.withUnsafeMutableBufferPointer { idb in
-                        var cursor = [UInt32](repeating: 0, count: Self.bucketsPerSlot)
-                        for s in 0..<Self.slots {
-                            let base = s * stride, e = Self.suffixBits(s)
-                            let mask = UInt32(1) << UInt32(e) - 1
-                            for i in 0..<n { off[base + Int(Self.slotValue(h[i].words, s) >> UInt32(e)) + 1] += 1 }
-                            for p in 0..<Self.bucketsPerSlot { off[base + p + 1] += off[base + p] }
-                            for p in 0..<Self.bucketsPerSlot { cursor[p] = off[base + p] }
-                            for i in 0..<n {
-                                let v = Self.slotValue(h[i].words, s)
-                                let p = Int(v >> UInt32(e))
-                                let entry = s * n + Int(cursor[p])
-                                cursor[p] += 1
-                                sfx[entry] = UInt8(truncatingIfNeeded: v & mask)
-                                let o = entry * idBytes
-                                for b in 0..<idBytes { idb[o + b] = UInt8(truncatingIfNeeded: i >> (8 * b)) }
+                    ids.withUnsafeMutableBytes { idb in
+                        cursor.withUnsafeMutableBufferPointer { cur in
+                            for s in 0..<Self.slots {
+                                Self.fill(slot: s, h, offsets: off, suffixes: sfx, ids: idb, idBytes: idBytes, cursor: cur)
                             }
                         }
                     }
@@ -81,6 +70,33 @@ public struct MultiIndexHash256: Sendable {
         self.suffixes = suffixes
         self.ids = ids
         self.idBytes = idBytes
+    }
+
+    /// Counting sort of slot `s` by its 16-bit prefix: directory, then suffix bytes and ids.
+    private static func fill(slot s: Int, _ h: UnsafeBufferPointer<Hash256>, offsets off: UnsafeMutableBufferPointer<UInt32>,
+                             suffixes sfx: UnsafeMutableBufferPointer<UInt8>, ids idb: UnsafeMutableRawBufferPointer,
+                             idBytes: Int, cursor: UnsafeMutableBufferPointer<UInt32>) {
+        let n = h.count, base = s * (bucketsPerSlot + 1), e = UInt32(suffixBits(s))
+        let mask = UInt32(1) << e - 1
+        guard let ib = idb.baseAddress else { return }
+        for i in 0..<n { off[base + Int(slotValue(h[i].words, s) >> e) + 1] += 1 }
+        for p in 0..<bucketsPerSlot { off[base + p + 1] += off[base + p] }
+        for p in 0..<bucketsPerSlot { cursor[p] = off[base + p] }
+        for i in 0..<n {
+            let v = slotValue(h[i].words, s)
+            let p = Int(v >> e)
+            let entry = s * n + Int(cursor[p])
+            cursor[p] += 1
+            sfx[entry] = UInt8(truncatingIfNeeded: v & mask)
+            let o = entry * idBytes
+            if idBytes >= 4 {
+                ib.storeBytes(of: UInt32(truncatingIfNeeded: i).littleEndian, toByteOffset: o, as: UInt32.self)
+            } else {
+                // Two stores, not one 4-byte store, which would clobber the next entry's first byte.
+                ib.storeBytes(of: UInt16(truncatingIfNeeded: i).littleEndian, toByteOffset: o, as: UInt16.self)
+                ib.storeBytes(of: UInt8(truncatingIfNeeded: i >> 16), toByteOffset: o + 2, as: UInt8.self)
+            }
+        }
     }
 
     /// Number of indexed hashes.
