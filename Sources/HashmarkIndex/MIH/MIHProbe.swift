@@ -10,14 +10,16 @@ enum MIHProbe {
         var lo: Int
         var hi: Int
         var rest: Int
+        /// The query's suffix byte in this bucket's slot.
+        var query: UInt8
     }
 
     /// Phase 1 — directory reads. Appends every bucket of one slot table whose 16-bit prefix `p`
     /// is within `radius` of the query's prefix, with `rest = radius - distance(p, prefix)`.
     /// `base` is the slot's first entry position; empty buckets are kept (no branch).
     @inline(__always)
-    static func buckets(prefix qp: Int, radius: Int, offsets: UnsafePointer<UInt32>, base: Int,
-                        into out: inout [Bucket]) {
+    static func buckets(prefix qp: Int, suffix qs: UInt8, radius: Int, offsets: UnsafePointer<UInt32>,
+                        base: Int, into out: inout [Bucket]) {
         let prefixBits = MultiIndexHash256.prefixBits
         for j in 0...min(radius, prefixBits) {
             // Cap at 8: a suffix byte never differs in more bits, so every entry passes.
@@ -26,7 +28,7 @@ enum MIHProbe {
             var m = (1 << j) - 1
             while m < 1 << prefixBits {
                 let p = qp ^ m
-                out.append(Bucket(lo: base + Int(offsets[p]), hi: base + Int(offsets[p + 1]), rest: rest))
+                out.append(Bucket(lo: base + Int(offsets[p]), hi: base + Int(offsets[p + 1]), rest: rest, query: qs))
                 if j == 0 { break }
                 let c = m & -m, r = m + c
                 m = (((r ^ m) >> 2) >> c.trailingZeroBitCount) | r
@@ -34,13 +36,14 @@ enum MIHProbe {
         }
     }
 
-    /// Phase 2 — suffix filter. Appends the position of every entry of `bucket` whose suffix byte
-    /// is within `rest` bits of `query`, 32 entries per step. Loads may run past `hi` (the suffix
-    /// array is padded); those lanes are ignored.
+    /// Phase 2 — suffix filter. Writes at `out + count` the position of every entry of `bucket`
+    /// whose suffix byte is within `rest` bits of the query's, 32 entries per step; `out` has
+    /// room for the whole bucket. Loads may run past `hi` (the suffix array is padded); those
+    /// lanes are ignored.
     @inline(__always)
-    static func scan(_ bucket: Bucket, suffixes: UnsafePointer<UInt8>, query: UInt8,
-                     into out: inout [Int]) {
-        let q = unsafeBitCast(Lanes(repeating: query), to: Words.self), one = Lanes(repeating: 1)
+    static func scan(_ bucket: Bucket, suffixes: UnsafePointer<UInt8>,
+                     into out: UnsafeMutablePointer<Int>, count: inout Int) {
+        let q = unsafeBitCast(Lanes(repeating: bucket.query), to: Words.self), one = Lanes(repeating: 1)
         let low7 = Words(repeating: 0x7F7F_7F7F_7F7F_7F7F), ones = Words(repeating: .max)
         var k = bucket.lo
         while k < bucket.hi {
@@ -58,7 +61,8 @@ enum MIHProbe {
                     while bits != 0 {
                         let lane = w * 8 + bits.trailingZeroBitCount >> 3
                         if lane >= remaining { break }
-                        out.append(k + lane)
+                        out[count] = k + lane
+                        count += 1
                         bits &= bits - 1
                     }
                 }
@@ -69,7 +73,8 @@ enum MIHProbe {
 
     /// Phase 3 — id reads: entry position -> hash index (`idBytes` little-endian bytes).
     @inline(__always)
-    static func ids(_ positions: [Int], ids: UnsafeRawPointer, idBytes: Int, into out: inout [UInt32]) {
+    static func ids(_ positions: UnsafeBufferPointer<Int>, ids: UnsafeRawPointer, idBytes: Int,
+                    into out: inout [UInt32]) {
         let mask: UInt32 = idBytes >= 4 ? .max : (1 << UInt32(8 * idBytes)) - 1
         for pos in positions {
             out.append(UInt32(littleEndian: ids.loadUnaligned(fromByteOffset: pos * idBytes, as: UInt32.self)) & mask)

@@ -159,7 +159,8 @@ public struct MultiIndexHash256: Sendable {
     /// Per-search working buffers, reused across the slots and both orientations of one search.
     struct Scratch {
         var buckets: [MIHProbe.Bucket] = []
-        var positions: [Int] = []
+        /// Entry positions that passed the suffix filter (a buffer, not a list: see `collect`).
+        var positions = [Int](repeating: 0, count: 4096)
         var candidates: [UInt32] = []
     }
 
@@ -170,27 +171,43 @@ public struct MultiIndexHash256: Sendable {
         let n = hashes.count
         guard n > 0 else { return }
         scratch.buckets.removeAll(keepingCapacity: true)
-        scratch.positions.removeAll(keepingCapacity: true)
         scratch.candidates.removeAll(keepingCapacity: true)
         let stride = Self.bucketsPerSlot + 1
         offsets.withUnsafeBufferPointer { off in
-            suffixes.withUnsafeBufferPointer { sfx in
-                ids.withUnsafeBytes { idb in
-                    guard let off = off.baseAddress, let sfx = sfx.baseAddress, let idb = idb.baseAddress else { return }
-                    for s in 0..<Self.slots {
-                        let pr = Self.probeRadius(slot: s, radius: r)
-                        if pr < 0 { continue }
-                        let v = Self.slotValue(q.words, s), e = UInt32(Self.suffixBits(s))
-                        let first = scratch.buckets.count
-                        MIHProbe.buckets(prefix: Int(v >> e), radius: pr, offsets: off + s * stride, base: s * n,
-                                         into: &scratch.buckets)
-                        let qs = UInt8(truncatingIfNeeded: v & (1 << e - 1))
-                        for b in first..<scratch.buckets.count {
-                            MIHProbe.scan(scratch.buckets[b], suffixes: sfx, query: qs, into: &scratch.positions)
-                        }
-                    }
-                    MIHProbe.ids(scratch.positions, ids: idb, idBytes: idBytes, into: &scratch.candidates)
+            guard let off = off.baseAddress else { return }
+            for s in 0..<Self.slots {
+                let pr = Self.probeRadius(slot: s, radius: r)
+                if pr < 0 { continue }
+                let v = Self.slotValue(q.words, s), e = UInt32(Self.suffixBits(s))
+                MIHProbe.buckets(prefix: Int(v >> e), suffix: UInt8(truncatingIfNeeded: v & (1 << e - 1)), radius: pr,
+                                 offsets: off + s * stride, base: s * n, into: &scratch.buckets)
+            }
+        }
+        // Positions are written through a pointer (no per-entry append checks); the buffer grows
+        // only when the next bucket, if all of it passed, would not fit.
+        var found = 0, next = 0
+        let buckets = scratch.buckets
+        suffixes.withUnsafeBufferPointer { sfx in
+            guard let sfx = sfx.baseAddress else { return }
+            while next < buckets.count {
+                let need = found + buckets[next].hi - buckets[next].lo
+                if need > scratch.positions.count {
+                    scratch.positions += repeatElement(0, count: max(need, 2 * scratch.positions.count) - scratch.positions.count)
                 }
+                scratch.positions.withUnsafeMutableBufferPointer { pos in
+                    guard let out = pos.baseAddress else { return }
+                    while next < buckets.count, found + buckets[next].hi - buckets[next].lo <= pos.count {
+                        MIHProbe.scan(buckets[next], suffixes: sfx, into: out, count: &found)
+                        next += 1
+                    }
+                }
+            }
+        }
+        ids.withUnsafeBytes { idb in
+            scratch.positions.withUnsafeBufferPointer { pos in
+                guard let idb = idb.baseAddress else { return }
+                MIHProbe.ids(UnsafeBufferPointer(rebasing: pos[..<found]), ids: idb, idBytes: idBytes,
+                             into: &scratch.candidates)
             }
         }
         hashes.withUnsafeBufferPointer { h in
