@@ -1,77 +1,135 @@
 import HashmarkFingerprint
 
-/// Multi-index hashing (Norouzi, Punjani & Fleet) over 256-bit hashes: 16 tables, one per
-/// 16-bit slot, answering "every hash within Hamming distance r" EXACTLY for any r.
+/// Multi-index hashing (Norouzi, Punjani & Fleet) over 256-bit hashes: 11 tables, one per
+/// 23- or 24-bit slot, answering "every hash within Hamming distance r" EXACTLY for any r.
 ///
-/// Why it is exact. Split the 256 bits into 16 disjoint 16-bit slots, so
-/// `d = d_0 + … + d_15`. Write `r = 16k + a` with `0 <= a < 16` and probe slot `s` at radius
-/// `k` when `s <= a` and at radius `k - 1` otherwise (skipping it when that is negative). If a
-/// hash were missed, every slot would exceed its probe radius: `d >= (a+1)(k+1) + (15-a)k =
-/// 16k + a + 1 > r`. So every hash with `d <= r` lies in a probed bucket; each candidate is
-/// then verified with the full distance, so nothing beyond `r` is returned. A hash is reported
-/// only from the FIRST slot whose probe reaches it, so no result appears twice.
+/// Why it is exact. Split the 256 bits into 11 disjoint slots (3 of 24 bits, 8 of 23), so
+/// `d = d_0 + … + d_10`. Write `r + 1 = 11k + a` with `0 <= a < 11` and probe slot `s` at radius
+/// `k` when `s < a`, else `k - 1` (skipping it when that is negative). If a hash were missed,
+/// every slot would exceed its probe radius: `d >= a(k+1) + (11-a)k = r + 1`. So every hash with
+/// `d <= r` lies within the probe radius of some slot; each candidate is then verified with the
+/// full distance, so nothing beyond `r` is returned, and duplicates (a hash reached through
+/// several slots) are removed before returning.
 ///
-/// Memory: the hashes (32 B each) plus 16 `UInt32` ids (64 B each) in CSR layout — one sorted
-/// id array per slot and a 65,537-entry offset table per slot (4 MiB in all, fixed).
-/// For r >= 64 the probe count explodes (radius 4 in 16 bits), so those fall back to a scan.
+/// Why 11 slots of ~23 bits and not 16 of 16. With 16-bit slots every probed bucket holds
+/// `n / 65536` hashes (152 at 10M), so radius 31 verifies ~41k random hashes per query. With
+/// ~23-bit slots (≈ log2 n at 10M) it verifies ~3.3k. A 23-bit slot is stored as a 16-bit
+/// directory prefix plus a 7–8-bit suffix byte per entry: a probe walks the prefix buckets within
+/// the slot radius and filters their suffix bytes with SIMD (`popcount(suffix ^ q) <= rest`), so
+/// only true slot neighbours cost a random read of their 32-byte hash.
+///
+/// Memory per hash: 11 × (1 suffix byte + 3-byte id) = 44 B (4-byte ids above 2^24 hashes: 55 B),
+/// plus a fixed 2.9 MiB of directories, plus the 32-byte hashes themselves (`tableBytes` and
+/// `memoryBytes` report both readings). For r >= 64 the probes explode, so those fall back to a scan.
 public struct MultiIndexHash256: Sendable {
     /// The indexed hashes, in the caller's order: match indices point into this.
     public let hashes: [Hash256]
-    /// `offsets[s * 65537 + v] ..< offsets[s * 65537 + v + 1]` is slot `s`, value `v` in `ids`.
+    /// `offsets[s * 65537 + p] ..< offsets[s * 65537 + p + 1]`: the entries of slot `s` whose
+    /// 16-bit prefix is `p`, as positions into that slot's part of `suffixes` / `ids`.
     let offsets: [UInt32]
-    /// Slot `s` occupies `ids[s * count ..< (s + 1) * count]`; ids ascending within a bucket.
-    let ids: [UInt32]
+    /// Slot `s`'s entry `j` is at `s * count + j`: the low `suffixBits(s)` bits of the slot value.
+    /// Padded with 64 bytes so SIMD loads may run past the last bucket.
+    let suffixes: [UInt8]
+    /// Entry `e`'s hash index, little-endian in `idBytes` bytes at `e * idBytes` (+ 4 bytes of
+    /// padding so every id can be read as one unaligned `UInt32`).
+    let ids: [UInt8]
+    /// 3 up to 2^24 hashes, else 4.
+    let idBytes: Int
 
-    static let slots = 16
-    static let bucketsPerSlot = 65_536
+    static let slots = 11
+    static let prefixBits = 16
+    static let bucketsPerSlot = 1 << prefixBits
+    static let suffixPadding = 64
 
     /// Builds the tables with one counting sort per slot: O(n) time, no per-bucket allocation.
-    /// Returns `nil` beyond `UInt32.max - 1` hashes (ids are 32-bit).
+    /// Returns `nil` beyond `UInt32.max - 1` hashes (ids are at most 32-bit).
     public init?(hashes: [Hash256]) {
         guard hashes.count < Int(UInt32.max) else { return nil }
         self.hashes = hashes
         let n = hashes.count
+        let idBytes = n <= 1 << 24 ? 3 : 4
         let stride = Self.bucketsPerSlot + 1
         var offsets = [UInt32](repeating: 0, count: Self.slots * stride)
-        var ids = [UInt32](repeating: 0, count: Self.slots * n)
+        var suffixes = [UInt8](repeating: 0, count: Self.slots * n + Self.suffixPadding)
+        var ids = [UInt8](repeating: 0, count: Self.slots * n * idBytes + 4)
+        var cursor = [UInt32](repeating: 0, count: Self.bucketsPerSlot)
         hashes.withUnsafeBufferPointer { h in
             offsets.withUnsafeMutableBufferPointer { off in
-                ids.withUnsafeMutableBufferPointer { idb in
-                    var cursor = [UInt32](repeating: 0, count: Self.bucketsPerSlot)
-                    for s in 0..<Self.slots {
-                        let base = s * stride
-                        for i in 0..<n { off[base + Int(Self.slot(h[i], s)) + 1] += 1 }
-                        for v in 0..<Self.bucketsPerSlot { off[base + v + 1] += off[base + v] }
-                        for v in 0..<Self.bucketsPerSlot { cursor[v] = off[base + v] }
-                        let idBase = s * n
-                        for i in 0..<n {
-                            let v = Int(Self.slot(h[i], s))
-                            idb[idBase + Int(cursor[v])] = UInt32(i)
-                            cursor[v] += 1
+                suffixes.withUnsafeMutableBufferPointer { sfx in
+                    ids.withUnsafeMutableBytes { idb in
+                        cursor.withUnsafeMutableBufferPointer { cur in
+                            for s in 0..<Self.slots {
+                                Self.fill(slot: s, h, offsets: off, suffixes: sfx, ids: idb, idBytes: idBytes, cursor: cur)
+                            }
                         }
                     }
                 }
             }
         }
         self.offsets = offsets
+        self.suffixes = suffixes
         self.ids = ids
+        self.idBytes = idBytes
+    }
+
+    /// Counting sort of slot `s` by its 16-bit prefix: directory, then suffix bytes and ids.
+    private static func fill(slot s: Int, _ h: UnsafeBufferPointer<Hash256>, offsets off: UnsafeMutableBufferPointer<UInt32>,
+                             suffixes sfx: UnsafeMutableBufferPointer<UInt8>, ids idb: UnsafeMutableRawBufferPointer,
+                             idBytes: Int, cursor: UnsafeMutableBufferPointer<UInt32>) {
+        let n = h.count, base = s * (bucketsPerSlot + 1), e = UInt32(suffixBits(s))
+        let mask = UInt32(1) << e - 1
+        guard let ib = idb.baseAddress else { return }
+        for i in 0..<n { off[base + Int(slotValue(h[i].words, s) >> e) + 1] += 1 }
+        for p in 0..<bucketsPerSlot { off[base + p + 1] += off[base + p] }
+        for p in 0..<bucketsPerSlot { cursor[p] = off[base + p] }
+        for i in 0..<n {
+            let v = slotValue(h[i].words, s)
+            let p = Int(v >> e)
+            let entry = s * n + Int(cursor[p])
+            cursor[p] += 1
+            sfx[entry] = UInt8(truncatingIfNeeded: v & mask)
+            let o = entry * idBytes
+            if idBytes >= 4 {
+                ib.storeBytes(of: UInt32(truncatingIfNeeded: i).littleEndian, toByteOffset: o, as: UInt32.self)
+            } else {
+                // Two stores, not one 4-byte store, which would clobber the next entry's first byte.
+                ib.storeBytes(of: UInt16(truncatingIfNeeded: i).littleEndian, toByteOffset: o, as: UInt16.self)
+                ib.storeBytes(of: UInt8(truncatingIfNeeded: i >> 16), toByteOffset: o + 2, as: UInt8.self)
+            }
+        }
     }
 
     /// Number of indexed hashes.
     public var count: Int { hashes.count }
 
-    /// Bytes held by the index, hashes included.
-    public var memoryBytes: Int { hashes.count * 32 + offsets.count * 4 + ids.count * 4 }
+    /// Bytes held by the index, the 32-byte hashes included.
+    public var memoryBytes: Int { hashes.count * 32 + tableBytes }
 
-    /// Slot `s` (0…15) of `h`: bits `16s ..< 16s + 16` in ThreatExchange bit order.
-    @inline(__always) static func slot(_ h: Hash256, _ s: Int) -> UInt16 {
-        UInt16(truncatingIfNeeded: h.words[s >> 2] >> UInt64(48 - 16 * (s & 3)))
+    /// Bytes of the lookup tables alone (directories, suffix bytes, ids): what the index adds to
+    /// the hash array, which the caller usually holds anyway (copy-on-write shares it).
+    public var tableBytes: Int { offsets.count * 4 + suffixes.count + ids.count }
+
+    /// Width of slot `s`: three 24-bit slots, then eight 23-bit ones (256 bits in all).
+    @inline(__always) static func width(_ s: Int) -> Int { s < 3 ? 24 : 23 }
+
+    /// Suffix bits of slot `s` (its width minus the 16-bit directory prefix): 8 or 7.
+    @inline(__always) static func suffixBits(_ s: Int) -> Int { width(s) - prefixBits }
+
+    /// Slot `s` of a hash: bits `start ..< start + width` in ThreatExchange bit order (bit 0 is
+    /// the most significant bit of `words[0]`), as an integer whose MSB is the slot's first bit.
+    @inline(__always) static func slotValue(_ w: SIMD4<UInt64>, _ s: Int) -> UInt32 {
+        let width = Self.width(s)
+        let start = s < 3 ? 24 * s : 72 + 23 * (s - 3)
+        let wi = start &>> 6, off = start & 63
+        var v = w[wi] &<< UInt64(off)
+        if off + width > 64 { v |= w[wi + 1] &>> UInt64(64 - off) }
+        return UInt32(truncatingIfNeeded: v &>> UInt64(64 - width))
     }
 
     /// Probe radius of slot `s` for search radius `r` (see the type's proof); −1 means skip.
     @inline(__always) static func probeRadius(slot s: Int, radius r: Int) -> Int {
-        let k = r >> 4, a = r & 15
-        return s <= a ? k : k - 1
+        let k = (r + 1) / slots, a = (r + 1) % slots
+        return s < a ? k : k - 1
     }
 
     /// All hashes within `radius` of `query`, ascending by index: the same set as `HammingScan`.
@@ -80,68 +138,83 @@ public struct MultiIndexHash256: Sendable {
         guard radius >= 0 else { return [] }
         guard radius < 64 else { return HammingScan.search(hashes, query: query, radius: radius, invertAware: invertAware) }
         var out: [HammingMatch] = []
-        collect(query, radius: radius, inverted: false, into: &out)
+        var scratch = Scratch()
+        collect(query, radius: radius, inverted: false, scratch: &scratch, into: &out)
         if invertAware {
             // d + d' = 256, so for r < 128 no hash is within reach of both query and complement.
-            collect(query.inverted, radius: radius, inverted: true, into: &out)
-            out.sort()
-        } else {
-            out.sort { $0.index < $1.index }
+            collect(query.inverted, radius: radius, inverted: true, scratch: &scratch, into: &out)
         }
+        guard out.count > 1 else { return out }
+        // A hash reached through several slots was verified (and appended) once per slot.
+        out.sort()
+        var unique = 1
+        for i in 1..<out.count where out[i] != out[unique - 1] {
+            out[unique] = out[i]
+            unique += 1
+        }
+        out.removeLast(out.count - unique)
         return out
     }
 
-    private func collect(_ q: Hash256, radius r: Int, inverted: Bool, into out: inout [HammingMatch]) {
+    /// Per-search working buffers, reused across the slots and both orientations of one search.
+    struct Scratch {
+        var buckets: [MIHProbe.Bucket] = []
+        /// Entry positions that passed the suffix filter (a buffer, not a list: see `collect`).
+        var positions = [Int](repeating: 0, count: 4096)
+        var candidates: [UInt32] = []
+    }
+
+    /// Collects the slot candidates of `q` phase by phase (directory, suffix filter, ids), then
+    /// verifies them with the full distance in one tight loop over the hashes.
+    private func collect(_ q: Hash256, radius r: Int, inverted: Bool,
+                         scratch: inout Scratch, into out: inout [HammingMatch]) {
         let n = hashes.count
         guard n > 0 else { return }
+        scratch.buckets.removeAll(keepingCapacity: true)
+        scratch.candidates.removeAll(keepingCapacity: true)
         let stride = Self.bucketsPerSlot + 1
-        hashes.withUnsafeBufferPointer { h in
-            offsets.withUnsafeBufferPointer { off in
-                ids.withUnsafeBufferPointer { idb in
-                    for s in 0..<Self.slots {
-                        let pr = Self.probeRadius(slot: s, radius: r)
-                        if pr < 0 { continue }
-                        let qv = Self.slot(q, s)
-                        let base = s * stride, idBase = s * n
-                        // Visit every 16-bit value within `pr` (≤ 3) of `qv`.
-                        Self.forEachNeighbour(of: qv, within: pr) { v in
-                            let lo = Int(off[base + Int(v)]), hi = Int(off[base + Int(v) + 1])
-                            var j = lo
-                            while j < hi {
-                                let id = Int(idb[idBase + j])
-                                j += 1
-                                let cand = h[id]
-                                let d = cand.distance(to: q)
-                                guard d <= r else { continue }
-                                // Report once: skip if an earlier slot's probe reaches it too.
-                                var earlier = false
-                                for t in 0..<s where Self.probeRadius(slot: t, radius: r) >= 0 {
-                                    let dt = (Self.slot(cand, t) ^ Self.slot(q, t)).nonzeroBitCount
-                                    if dt <= Self.probeRadius(slot: t, radius: r) { earlier = true; break }
-                                }
-                                if !earlier { out.append(HammingMatch(index: id, distance: d, inverted: inverted)) }
-                            }
-                        }
+        offsets.withUnsafeBufferPointer { off in
+            guard let off = off.baseAddress else { return }
+            for s in 0..<Self.slots {
+                let pr = Self.probeRadius(slot: s, radius: r)
+                if pr < 0 { continue }
+                let v = Self.slotValue(q.words, s), e = UInt32(Self.suffixBits(s))
+                MIHProbe.buckets(prefix: Int(v >> e), suffix: UInt8(truncatingIfNeeded: v & (1 << e - 1)), radius: pr,
+                                 offsets: off + s * stride, base: s * n, into: &scratch.buckets)
+            }
+        }
+        // Positions are written through a pointer (no per-entry append checks); the buffer grows
+        // only when the next bucket, if all of it passed, would not fit.
+        var found = 0, next = 0
+        let buckets = scratch.buckets
+        suffixes.withUnsafeBufferPointer { sfx in
+            guard let sfx = sfx.baseAddress else { return }
+            while next < buckets.count {
+                let need = found + buckets[next].hi - buckets[next].lo
+                if need > scratch.positions.count {
+                    scratch.positions += repeatElement(0, count: max(need, 2 * scratch.positions.count) - scratch.positions.count)
+                }
+                scratch.positions.withUnsafeMutableBufferPointer { pos in
+                    guard let out = pos.baseAddress else { return }
+                    while next < buckets.count, found + buckets[next].hi - buckets[next].lo <= pos.count {
+                        MIHProbe.scan(buckets[next], suffixes: sfx, into: out, count: &found)
+                        next += 1
                     }
                 }
             }
         }
-    }
-
-    /// Calls `body` for each 16-bit value at Hamming distance 0…`radius` (≤ 3) from `v`.
-    @inline(__always)
-    static func forEachNeighbour(of v: UInt16, within radius: Int, _ body: (UInt16) -> Void) {
-        body(v)
-        guard radius >= 1 else { return }
-        for i in 0..<16 {
-            let vi = v ^ (1 << UInt16(i))
-            body(vi)
-            guard radius >= 2 else { continue }
-            for j in (i + 1)..<16 {
-                let vij = vi ^ (1 << UInt16(j))
-                body(vij)
-                guard radius >= 3 else { continue }
-                for k in (j + 1)..<16 { body(vij ^ (1 << UInt16(k))) }
+        ids.withUnsafeBytes { idb in
+            scratch.positions.withUnsafeBufferPointer { pos in
+                guard let idb = idb.baseAddress else { return }
+                MIHProbe.ids(UnsafeBufferPointer(rebasing: pos[..<found]), ids: idb, idBytes: idBytes,
+                             into: &scratch.candidates)
+            }
+        }
+        hashes.withUnsafeBufferPointer { h in
+            for c in scratch.candidates {
+                let id = Int(c)
+                let d = h[id].distance(to: q)
+                if d <= r { out.append(HammingMatch(index: id, distance: d, inverted: inverted)) }
             }
         }
     }
