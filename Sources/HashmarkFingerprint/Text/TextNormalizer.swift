@@ -15,6 +15,16 @@ public struct NormalizedText: Sendable, Equatable {
 
     public var wordCount: Int { wordHashes.count }
 
+    /// For texts whose words were hashed elsewhere (stored postings, synthetic benchmarks);
+    /// the three arrays must have equal lengths.
+    public init(wordHashes: [UInt64], wordStarts: [UInt32], wordEnds: [UInt32], replacedBytes: Int, byteCount: Int) {
+        self.wordHashes = wordHashes
+        self.wordStarts = wordStarts
+        self.wordEnds = wordEnds
+        self.replacedBytes = replacedBytes
+        self.byteCount = byteCount
+    }
+
     /// Byte range in the original text covered by words `lower..<upper` (empty range for none).
     public func byteRange(words: Range<Int>) -> Range<Int> {
         let lo = max(0, words.lowerBound), hi = min(wordCount, words.upperBound)

@@ -22,7 +22,7 @@ public struct TextFingerprintParameters: Sendable, Hashable, Codable {
     /// Winnowing window, in shingles: the corpus keeps one minimum per window, so every run of
     /// at least `w + k − 1` words shared with a query yields at least one matching seed.
     public var w: Int
-    /// MinHash permutations (a multiple of 8: the SIMD width). v2: one mix per shingle, then
+    /// MinHash permutations (a multiple of 8). Since v2 one mix per shingle, then 32-bit
     /// multiply–add permutations (v1 mixed once per permutation).
     public var permutations: Int
     /// Seed of the MinHash permutations.
