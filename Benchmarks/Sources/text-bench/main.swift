@@ -14,7 +14,7 @@ import HashmarkFingerprint
 import HashmarkIndex
 
 var args = Array(CommandLine.arguments.dropFirst())
-var options = ["--reps": 5, "--books": 10_000, "--chapters-per-book": 3, "--keep-frequent": 200]
+var options = ["--reps": 5, "--books": 10_000, "--chapters-per-book": 3, "--keep-frequent": 0]
 while let flag = args.first, let value = args.dropFirst().first, options[flag] != nil {
     options[flag] = Int(value) ?? options[flag]
     args.removeFirst(2)
@@ -115,7 +115,7 @@ var out: [String: Any] = [
 let bookCount = options["--books"] ?? 0
 if bookCount > 0 {
     let books = SyntheticBooks(chapters: works, count: bookCount, perBook: options["--chapters-per-book"] ?? 3,
-                               keepFrequent: options["--keep-frequent"] ?? 200)
+                               keepFrequent: options["--keep-frequent"] ?? 0)
     let base = Int32(works.count)
     var big: TextShingleIndex?
     let build = clock.measure {
