@@ -154,15 +154,15 @@ public enum TextNormalizer {
                 var c = cls[Int(base[i])]
                 if c == 0 { // separator run
                     if inWord { emit(h, start, end, &hashes, &starts, &ends); inWord = false }
-                    i += 1
-                    while i < n, cls[Int(base[i])] == 0 { i += 1 }
+                    i &+= 1
+                    while i < n, cls[Int(base[i])] == 0 { i &+= 1 }
                     continue
                 }
                 if c < 0x80 { // run of ASCII word characters
                     if !inWord { inWord = true; h = fnvOffset; start = i }
                     repeat {
                         h = (h ^ UInt64(c)) &* fnvPrime
-                        i += 1
+                        i &+= 1
                         guard i < n else { break }
                         c = cls[Int(base[i])]
                     } while c != 0 && c < 0x80
