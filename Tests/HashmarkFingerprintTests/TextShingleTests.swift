@@ -69,7 +69,7 @@ struct TextShingleTests {
     func simdMinHashEqualsScalarTwin(length: Int) {
         var rng = SplitMix(seed: UInt64(length) + 11)
         let shingles = (0..<length).map { _ in rng.next() }
-        for permutations in [8, 16, 128, 12] {
+        for permutations in [8, 16, 24, 80, 128, 12] { // scalar, 16-lane and 64-lane kernels, remainders
             var p = Self.params
             p.permutations = permutations
             let simd = TextMinHash.signature(shingles: shingles, parameters: p)

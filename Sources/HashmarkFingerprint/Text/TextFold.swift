@@ -13,12 +13,16 @@ public enum TextFold {
     /// ASCII fast path: folded values for each ASCII code point (identity where the table is silent).
     static let ascii: [[UInt32]] = (0..<128).map { table[UInt32($0)] ?? [UInt32($0)] }
 
-    /// ASCII fast path for the normaliser: 0 separates words, otherwise the single folded value;
-    /// `UInt32.max` marks the few ASCII letters that fold to several letters (`m` → `rn`).
-    static let asciiSingle: [UInt32] = (0..<128).map { c -> UInt32 in
-        let f = ascii[c]
-        guard f.allSatisfy(isWordScalar), !f.isEmpty else { return 0 }
-        return f.count == 1 ? f[0] : UInt32.max
+    /// Byte classes for the normaliser's fast path: 0 for an ASCII byte that folds to exactly
+    /// one non-word scalar (a separator), the folded value (< 0x80) for one that folds to exactly
+    /// one ASCII word character, 0x80 for every other byte (non-ASCII, or an ASCII fold the
+    /// fast path cannot express), which then takes the full path.
+    static let asciiClass: [UInt8] = (0..<256).map { b -> UInt8 in
+        guard b < 128 else { return 0x80 }
+        let f = ascii[b]
+        guard f.count == 1 else { return 0x80 }
+        if !isWordScalar(f[0]) { return 0 }
+        return f[0] < 0x80 ? UInt8(f[0]) : 0x80
     }
 
     /// Folds one scalar; returns its replacement (possibly empty, possibly several scalars).

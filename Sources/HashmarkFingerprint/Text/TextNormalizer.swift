@@ -15,6 +15,16 @@ public struct NormalizedText: Sendable, Equatable {
 
     public var wordCount: Int { wordHashes.count }
 
+    /// For texts whose words were hashed elsewhere (stored postings, synthetic benchmarks);
+    /// the three arrays must have equal lengths.
+    public init(wordHashes: [UInt64], wordStarts: [UInt32], wordEnds: [UInt32], replacedBytes: Int, byteCount: Int) {
+        self.wordHashes = wordHashes
+        self.wordStarts = wordStarts
+        self.wordEnds = wordEnds
+        self.replacedBytes = replacedBytes
+        self.byteCount = byteCount
+    }
+
     /// Byte range in the original text covered by words `lower..<upper` (empty range for none).
     public func byteRange(words: Range<Int>) -> Range<Int> {
         let lo = max(0, words.lowerBound), hi = min(wordCount, words.upperBound)
@@ -69,19 +79,36 @@ public enum TextNormalizer {
         return TextHash.mix(h)
     }
 
-    static func normalize(buffer p: UnsafeBufferPointer<UInt8>) -> NormalizedText {
-        let n = p.count
-        var out = NormalizedText(wordHashes: [], wordStarts: [], wordEnds: [], replacedBytes: 0,
-                                 byteCount: n)
-        let estimate = n / 6
-        out.wordHashes.reserveCapacity(estimate)
-        out.wordStarts.reserveCapacity(estimate)
-        out.wordEnds.reserveCapacity(estimate)
-        let asciiSingle = TextFold.asciiSingle
-        var inWord = false, h = fnvOffset, start = 0, end = 0
-        var i = 0
+    /// The reference path: every scalar, ASCII included, decoded and folded through the full
+    /// table (`TextFold.foldValue`) with no shortcut. `normalize` must equal it exactly; it is
+    /// public so tests can prove that on real text.
+    public static func referenceNormalize(utf8 bytes: [UInt8]) -> NormalizedText {
+        bytes.withUnsafeBufferPointer { p in
+            var out = NormalizedText(wordHashes: [], wordStarts: [], wordEnds: [], replacedBytes: 0,
+                                     byteCount: p.count)
+            var w = WordState()
+            var i = 0
+            while i < p.count {
+                let scalar: (UInt32, Int)? = p[i] < 0x80 ? (UInt32(p[i]), 1) : decodeScalar(p, at: i)
+                guard let (value, length) = scalar else {
+                    out.replacedBytes += 1
+                    w.close(into: &out)
+                    i += 1
+                    continue
+                }
+                w.fold(value, start: i, end: i + length, into: &out)
+                i += length
+            }
+            w.close(into: &out)
+            return out
+        }
+    }
 
-        @inline(__always) func close() {
+    /// The word being built: its running hash and where it started and (so far) ends.
+    struct WordState {
+        var inWord = false, h = fnvOffset, start = 0, end = 0
+
+        @inline(__always) mutating func close(into out: inout NormalizedText) {
             if inWord {
                 out.wordHashes.append(TextHash.mix(h))
                 out.wordStarts.append(UInt32(truncatingIfNeeded: start))
@@ -89,36 +116,89 @@ public enum TextNormalizer {
                 inWord = false
             }
         }
-        @inline(__always) func feed(_ v: UInt32, _ s: Int, _ e: Int) {
+
+        @inline(__always) mutating func feed(_ v: UInt32, start s: Int, end e: Int) {
             if !inWord { inWord = true; h = fnvOffset; start = s }
             h = (h ^ UInt64(v)) &* fnvPrime
             end = e
         }
 
-        while i < n {
-            let b = p[i]
-            if b < 0x80 {
-                let f = asciiSingle[Int(b)]
-                if f == 0 { close() } else if f == UInt32.max {
-                    for v in TextFold.ascii[Int(b)] { feed(v, i, i + 1) }
-                } else { feed(f, i, i + 1) }
-                i += 1
-                continue
+        /// The full path for one scalar: its fold (possibly empty, possibly several scalars),
+        /// word scalars extend the word, anything else ends it.
+        mutating func fold(_ value: UInt32, start s: Int, end e: Int, into out: inout NormalizedText) {
+            for v in TextFold.foldValue(value) {
+                if TextFold.isWordScalar(v) { feed(v, start: s, end: e) } else { close(into: &out) }
             }
-            guard let (value, length) = decodeScalar(p, at: i) else {
-                out.replacedBytes += 1
-                close()
-                i += 1
-                continue
-            }
-            let folded = TextFold.foldValue(value)
-            for v in folded {
-                if TextFold.isWordScalar(v) { feed(v, i, i + length) } else { close() }
-            }
-            i += length
         }
-        close()
-        return out
+    }
+
+    /// Fast path: ASCII bytes go through a 256-entry class table (`TextFold.asciiClass`) in tight
+    /// loops; anything else (non-ASCII, invalid bytes, an ASCII byte whose fold is not one ASCII
+    /// word character or a plain separator) takes the full per-scalar fold of `referenceNormalize`.
+    /// The word state lives in plain locals (no helper takes its address) so it stays in registers.
+    static func normalize(buffer p: UnsafeBufferPointer<UInt8>) -> NormalizedText {
+        let n = p.count
+        guard let base = p.baseAddress, n > 0 else {
+            return NormalizedText(wordHashes: [], wordStarts: [], wordEnds: [], replacedBytes: 0, byteCount: n)
+        }
+        return TextFold.asciiClass.withUnsafeBufferPointer { cls in
+            let estimate = n / 5 + 16
+            var hashes = [UInt64](), starts = [UInt32](), ends = [UInt32]()
+            hashes.reserveCapacity(estimate)
+            starts.reserveCapacity(estimate)
+            ends.reserveCapacity(estimate)
+            var replaced = 0
+            var inWord = false, h = fnvOffset, start = 0, end = 0
+            var i = 0
+            while i < n {
+                var c = cls[Int(base[i])]
+                if c == 0 { // separator run
+                    if inWord { emit(h, start, end, &hashes, &starts, &ends); inWord = false }
+                    i &+= 1
+                    while i < n, cls[Int(base[i])] == 0 { i &+= 1 }
+                    continue
+                }
+                if c < 0x80 { // run of ASCII word characters
+                    if !inWord { inWord = true; h = fnvOffset; start = i }
+                    repeat {
+                        h = (h ^ UInt64(c)) &* fnvPrime
+                        i &+= 1
+                        guard i < n else { break }
+                        c = cls[Int(base[i])]
+                    } while c != 0 && c < 0x80
+                    end = i
+                    continue
+                }
+                let scalar: (UInt32, Int)? = base[i] < 0x80 ? (UInt32(base[i]), 1) : decodeScalar(p, at: i)
+                guard let (value, length) = scalar else {
+                    replaced += 1
+                    if inWord { emit(h, start, end, &hashes, &starts, &ends); inWord = false }
+                    i += 1
+                    continue
+                }
+                for v in TextFold.foldValue(value) {
+                    if TextFold.isWordScalar(v) {
+                        if !inWord { inWord = true; h = fnvOffset; start = i }
+                        h = (h ^ UInt64(v)) &* fnvPrime
+                        end = i + length
+                    } else if inWord {
+                        emit(h, start, end, &hashes, &starts, &ends); inWord = false
+                    }
+                }
+                i += length
+            }
+            if inWord { emit(h, start, end, &hashes, &starts, &ends) }
+            return NormalizedText(wordHashes: hashes, wordStarts: starts, wordEnds: ends,
+                                  replacedBytes: replaced, byteCount: n)
+        }
+    }
+
+    @inline(__always)
+    static func emit(_ h: UInt64, _ start: Int, _ end: Int, _ hashes: inout [UInt64],
+                     _ starts: inout [UInt32], _ ends: inout [UInt32]) {
+        hashes.append(TextHash.mix(h))
+        starts.append(UInt32(truncatingIfNeeded: start))
+        ends.append(UInt32(truncatingIfNeeded: end))
     }
 
     /// Decodes one well-formed UTF-8 sequence (no overlongs, surrogates or values past

@@ -22,7 +22,8 @@ public struct TextFingerprintParameters: Sendable, Hashable, Codable {
     /// Winnowing window, in shingles: the corpus keeps one minimum per window, so every run of
     /// at least `w + k − 1` words shared with a query yields at least one matching seed.
     public var w: Int
-    /// MinHash permutations (a multiple of 8: the SIMD width).
+    /// MinHash permutations (a multiple of 8). Since v2 one mix per shingle, then 32-bit
+    /// multiply–add permutations (v1 mixed once per permutation).
     public var permutations: Int
     /// Seed of the MinHash permutations.
     public var seed: UInt64
@@ -31,7 +32,7 @@ public struct TextFingerprintParameters: Sendable, Hashable, Codable {
     /// probability 0.7⁴ ≈ 0.24) while 4-grams are rare enough to be selective; w = 3 keeps half
     /// the shingles and guarantees detection of any shared run of ≥ 6 words.
     public static let `default` = TextFingerprintParameters(
-        algorithm: "hashmark-text-v1/" + TextFold.tableVersion, k: 4, w: 3, permutations: 128,
+        algorithm: "hashmark-text-v2/" + TextFold.tableVersion, k: 4, w: 3, permutations: 128,
         seed: 0x4861_7368_6d61_726b)
 
     public init(algorithm: String, k: Int, w: Int, permutations: Int, seed: UInt64) {
@@ -101,18 +102,23 @@ public enum TextShingler {
         let window = min(w, hashes.count)
         var out = [TextShingle]()
         out.reserveCapacity(hashes.count * 2 / (window + 1) + 1)
-        var deque = [Int]() // indices with increasing hash values, front = window minimum
-        deque.reserveCapacity(window)
-        var head = 0
-        var lastChosen = -1
-        for i in 0..<hashes.count {
-            while deque.count > head, hashes[deque[deque.count - 1]] >= hashes[i] { deque.removeLast() }
-            deque.append(i)
-            if deque[head] <= i - window { head += 1 }
-            if head > 1024 { deque.removeFirst(head); head = 0 }
-            if i >= window - 1, deque[head] != lastChosen {
-                lastChosen = deque[head]
-                out.append(TextShingle(hash: hashes[lastChosen], position: UInt32(truncatingIfNeeded: lastChosen)))
+        // Monotone deque of indices with increasing hash values (front = window minimum); it
+        // only ever moves forward, so one buffer of n indices holds it without wrapping.
+        var deque = [Int](repeating: 0, count: hashes.count)
+        hashes.withUnsafeBufferPointer { h in
+            deque.withUnsafeMutableBufferPointer { dq in
+                var head = 0, tail = 0, lastChosen = -1
+                for i in 0..<h.count {
+                    let x = h[i]
+                    while tail > head, h[dq[tail - 1]] >= x { tail -= 1 }
+                    dq[tail] = i
+                    tail += 1
+                    if dq[head] <= i - window { head += 1 }
+                    if i >= window - 1, dq[head] != lastChosen {
+                        lastChosen = dq[head]
+                        out.append(TextShingle(hash: h[lastChosen], position: UInt32(truncatingIfNeeded: lastChosen)))
+                    }
+                }
             }
         }
         return out
