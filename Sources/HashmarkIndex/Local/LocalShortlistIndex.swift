@@ -59,9 +59,8 @@ public struct LocalShortlistIndex: Sendable {
     let owner: [UInt32]
     let works: [Int64]
     let indexed: Int
-    /// Per table, `keyBits` (word, shift) pairs: bit = (words[word] >> shift) & 1.
-    let keyWord: [Int]
-    let keyShift: [UInt64]
+    /// Per table, the key function.
+    let keys: [ByteKeys]
     /// Per table, `slots + 1` offsets (CSR over the key's top 16 bits) into that table's section
     /// of `ids` / `lows`; within a slot, entries are sorted by the key's low bits, then by id.
     let directory: [UInt32]
@@ -99,11 +98,9 @@ public struct LocalShortlistIndex: Sendable {
                 own.append(UInt32(truncatingIfNeeded: slot))
             }
         }
-        let positions = p.bitPositions
-        keyWord = positions.flatMap { $0.map { $0 >> 6 } }
-        keyShift = positions.flatMap { $0.map { UInt64(63 - ($0 & 63)) } }
-        let tables = LocalShortlistTables(works: input.map(\.descriptors), informative: informative, keyWord: keyWord,
-                                          keyShift: keyShift, parameters: p)
+        keys = p.bitPositions.map(ByteKeys.init(positions:))
+        let tables = LocalShortlistTables(works: input.map(\.descriptors), informative: informative, keys: keys,
+                                          parameters: p)
         parameters = p; descriptors = input.map(\.descriptors); start = starts; owner = own; works = input.map(\.work)
         indexed = informative.count
         directory = tables.directory; self.ids = tables.ids; lows = tables.lows
@@ -136,7 +133,7 @@ public struct LocalShortlistIndex: Sendable {
         var d1 = Int.max, w1 = -1, d2 = Int.max
         lows.withUnsafeBufferPointer { lows in
             for t in 0..<parameters.tables {
-                let key = Self.key(q, words: keyWord, shifts: keyShift, from: t * bits, count: bits)
+                let key = keys[t].key(q)
                 let slot = Int(key >> lowBits), low = Int(key & lowMask)
                 let section = t * n, base = t * (Self.slots + 1)
                 let lo = section + Int(directory[base + slot]), hi = section + Int(directory[base + slot + 1])
@@ -173,16 +170,6 @@ public struct LocalShortlistIndex: Sendable {
             if Int(lows[mid]) < value { lo = mid + 1 } else { hi = mid }
         }
         return lo
-    }
-
-    /// Table key of `d`: the bits at the table's sampled positions, first position most significant.
-    @inline(__always) static func key(_ d: Hash256, words: [Int], shifts: [UInt64], from start: Int, count: Int) -> UInt32 {
-        var key: UInt64 = 0
-        let w = d.words
-        for j in start..<(start + count) {
-            key = (key << 1) | ((w[words[j]] >> shifts[j]) & 1)
-        }
-        return UInt32(truncatingIfNeeded: key)
     }
 
     static func ranked(votes: [Int], works: [Int64], minVotes: Int) -> [Candidate] {

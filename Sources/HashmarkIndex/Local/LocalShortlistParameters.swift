@@ -27,8 +27,8 @@ public struct LocalShortlistParameters: Sendable, Hashable {
     /// Seeds the bit sampling; the index and its oracle must use the same value.
     public var seed: UInt64
 
-    public init(tables: Int = 8, keyBits: Int = 22, maxDistance: Int = 64, ratio: Double = 0.8,
-                maxBucket: Int = 512, stopDistance: Int = 32, seed: UInt64 = LocalShortlistParameters.defaultSeed) {
+    public init(tables: Int = 8, keyBits: Int = 24, maxDistance: Int = 64, ratio: Double = 0.8,
+                maxBucket: Int = 128, stopDistance: Int = 32, seed: UInt64 = LocalShortlistParameters.defaultSeed) {
         self.tables = tables; self.keyBits = keyBits; self.maxDistance = maxDistance; self.ratio = ratio
         self.maxBucket = maxBucket; self.stopDistance = stopDistance; self.seed = seed
     }
