@@ -224,7 +224,10 @@ def main():
             "works": s["works"], "descriptors": s["descriptors"], "index_build_s": s["index_build_ms"] / 1000,
             "query_ms_median": med(s["query_ms"]), "query_ms_max": max(s["query_ms"]),
             "shortlist_ms_median": med(s["shortlist_ms"]), "shortlisted_median": med(s["shortlisted"]),
-            "detected": f"{s['detected']}/{s['queries']}", "peak_rss_mib": s["peak_rss_mib"]}
+            "detected": f"{s['detected']}/{s['queries']}", "peak_rss_mib": s["peak_rss_mib"],
+            "index_mib": s["index_mib"], "visited_median": med(s["visited"]),
+            "expected_first": sum(r == 0 for r in s["expected_rank"]),
+            "expected_in_top8": sum(0 <= r < 8 for r in s["expected_rank"])}
             for s in result["scale"]["sizes"]]
     if a.json:
         with open(a.json, "w") as f:

@@ -34,7 +34,9 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         public var localMinInliers: Int
         /// Candidate works verified by RANSAC per submission (most shortlist votes first).
         public var localMaxCandidates: Int
-        /// Shortlist votes a work needs before it is verified.
+        /// Shortlist votes a work needs before it is verified. A vote is one query descriptor whose
+        /// nearest colliding corpus descriptor lies in this work and passes the cross-work ratio test
+        /// (`LocalShortlistIndex`); chance votes are rare, so a handful suffices.
         public var localMinVotes: Int
     }
 
@@ -46,7 +48,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers; text: TextDecisionModel defaults (>= 50 aligned words).",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
-                         localMinInliers: 20, localMaxCandidates: 8, localMinVotes: 8),
+                         localMinInliers: 20, localMaxCandidates: 8, localMinVotes: 3),
         text: .default)
 
     /// The rule in words, as written into every report.

@@ -8,6 +8,8 @@
 //       of the held-out negatives = negatives) as binary PPM into DIR, extracts, shortlists, verifies.
 //       Prints one JSON object.
 //   orb-bench scale --works LIST --pool LIST --sizes 10000,100000 [--queries 30] [--seed N]
+//                   [--min-votes 3] [--max-candidates 8] [--tables 8] [--key-bits 22]
+//                   [--max-distance 64] [--ratio 0.8] [--max-bucket 512]
 //       Query time against synthetic corpora: the real works plus synthetic works whose descriptor
 //       sets are resampled from the real descriptors of a disjoint pool of images (see ORB.md).
 //
@@ -155,6 +157,46 @@ func runMain(_ args: [String]) {
 
 // MARK: - scale
 
+/// Shortlist parameters from the command line (defaults: `LocalShortlistParameters.standard`).
+func shortlistParameters(_ args: [String]) -> LocalShortlistParameters {
+    var p = LocalShortlistParameters.standard
+    if let v = option("--tables", args).flatMap({ Int($0) }) { p.tables = v }
+    if let v = option("--key-bits", args).flatMap({ Int($0) }) { p.keyBits = v }
+    if let v = option("--max-distance", args).flatMap({ Int($0) }) { p.maxDistance = v }
+    if let v = option("--ratio", args).flatMap({ Double($0) }) { p.ratio = v }
+    if let v = option("--max-bucket", args).flatMap({ Int($0) }) { p.maxBucket = v }
+    return p
+}
+
+struct ScaleOutcome {
+    var detected = false, shortlisted = 0, rank = -1, visited = 0, skipped = 0, votes = 0, expectedVotes = 0
+    var shortlistMs = 0.0, totalMs = 0.0
+}
+
+/// Shortlist then verify the top `maxCandidates`, as the engine does (ImageMatching.localMatches).
+func scaleQuery(_ q: LocalFeatures, expected: Int, index: LocalShortlistIndex, features: (Int) -> LocalFeatures,
+                matcher: LocalMatcher, minVotes: Int, maxCandidates: Int) -> ScaleOutcome {
+    var out = ScaleOutcome()
+    let start = clock.now
+    var stats = LocalShortlistIndex.QueryStatistics()
+    let candidates = index.candidates(for: q.descriptors + (q.mirroredDescriptors ?? []), minVotes: minVotes,
+                                      statistics: &stats)
+    out.shortlistMs = ms(clock.now - start)
+    out.shortlisted = candidates.count
+    out.visited = stats.visited; out.skipped = stats.skippedBuckets; out.votes = stats.votes
+    if let r = candidates.firstIndex(where: { $0.work == Int64(expected) }) {
+        out.rank = r; out.expectedVotes = candidates[r].votes
+    }
+    var bestWork = -1, bestInliers = 0
+    for c in candidates.prefix(maxCandidates) {
+        guard let e = try? matcher.match(query: q, candidate: features(Int(c.work))) else { continue }
+        if e.inliers > bestInliers { bestInliers = e.inliers; bestWork = Int(c.work) }
+    }
+    out.totalMs = ms(clock.now - start)
+    out.detected = bestWork == expected && bestInliers >= matcher.parameters.minInliers
+    return out
+}
+
 func scaleMain(_ args: [String]) {
     guard let worksList = option("--works", args), let poolList = option("--pool", args) else {
         fail("scale needs --works and --pool")
@@ -162,9 +204,10 @@ func scaleMain(_ args: [String]) {
     let seed = UInt64(option("--seed", args) ?? "8") ?? 8
     let sizes = (option("--sizes", args) ?? "10000,100000").split(separator: ",").compactMap { Int($0) }
     let queryCount = Int(option("--queries", args) ?? "30") ?? 30
-    let minVotes = Int(option("--min-votes", args) ?? "8") ?? 8
+    let minVotes = Int(option("--min-votes", args) ?? "3") ?? 3
     let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
     let maxFlips = Int(option("--max-flips", args) ?? "8") ?? 8
+    let parameters = shortlistParameters(args)
     let extractor = LocalFeatureExtractor()
     let matcher = LocalMatcher()
 
@@ -210,8 +253,10 @@ func scaleMain(_ args: [String]) {
             }
         }
         let descriptorCount = descriptors.reduce(0) { $0 + $1.count }
+        let rssBeforeIndex = peakRSSMiB()
         let (built, buildMs) = timed {
-            LocalShortlistIndex(works: descriptors.indices.map { (work: Int64($0), descriptors: descriptors[$0]) })
+            LocalShortlistIndex(works: descriptors.indices.map { (work: Int64($0), descriptors: descriptors[$0]) },
+                                parameters: parameters)
         }
         guard let index = built else { fail("shortlist index refused \(size) works") }
         func features(_ w: Int) -> LocalFeatures {
@@ -219,24 +264,27 @@ func scaleMain(_ args: [String]) {
             let p = pool[Int(shape[w - real.count])]
             return LocalFeatures(width: p.width, height: p.height, keypoints: p.keypoints, descriptors: descriptors[w])
         }
-        var times: [Double] = [], shortlistTimes: [Double] = [], shortlisted: [Int] = []
-        var detected = 0
+        var outcomes: [ScaleOutcome] = []
         for q in queries {
-            let (o, t) = timed {
-                query(q.f, expected: q.expected, index: index, features: features, matcher: matcher,
-                      minVotes: minVotes, maxCandidates: maxCandidates)
-            }
-            times.append(t); shortlistTimes.append(o.shortlistMs); shortlisted.append(o.shortlisted)
-            if o.bestWork == q.expected, o.bestInliers >= matcher.parameters.minInliers { detected += 1 }
+            outcomes.append(scaleQuery(q.f, expected: q.expected, index: index, features: features, matcher: matcher,
+                                       minVotes: minVotes, maxCandidates: maxCandidates))
         }
         rows.append(["works": descriptors.count, "descriptors": descriptorCount, "synthesis_ms": synthMs,
-                     "index_build_ms": buildMs, "query_ms": times, "shortlist_ms": shortlistTimes,
-                     "shortlisted": shortlisted, "detected": detected, "queries": queries.count,
-                     "peak_rss_mib": peakRSSMiB()])
+                     "index_build_ms": buildMs, "index_mib": Double(index.memoryBytes) / 1_048_576,
+                     "query_ms": outcomes.map(\.totalMs), "shortlist_ms": outcomes.map(\.shortlistMs),
+                     "shortlisted": outcomes.map(\.shortlisted), "expected_rank": outcomes.map(\.rank),
+                     "expected_votes": outcomes.map(\.expectedVotes), "visited": outcomes.map(\.visited),
+                     "skipped_buckets": outcomes.map(\.skipped), "votes": outcomes.map(\.votes),
+                     "detected_each": outcomes.map(\.detected),
+                     "detected": outcomes.filter(\.detected).count, "queries": queries.count,
+                     "peak_rss_mib_before_index": rssBeforeIndex, "peak_rss_mib": peakRSSMiB()])
         FileHandle.standardError.write(Data("orb-bench: \(size) works done\n".utf8))
     }
     printJSON(["sizes": rows, "query_cases": queries.map(\.name), "max_flips": maxFlips, "seed": Int(seed),
-               "min_votes": minVotes, "max_candidates": maxCandidates])
+               "min_votes": minVotes, "max_candidates": maxCandidates,
+               "shortlist": ["tables": parameters.tables, "key_bits": parameters.keyBits,
+                             "max_distance": parameters.maxDistance, "ratio": parameters.ratio,
+                             "max_bucket": parameters.maxBucket, "stop_distance": parameters.stopDistance]])
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

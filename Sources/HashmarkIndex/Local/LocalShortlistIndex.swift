@@ -1,21 +1,26 @@
 import HashmarkFingerprint
 
 /// Shortlists candidate works for local-feature verification without scanning every corpus
-/// descriptor.
+/// descriptor: bit-sampling LSH tables probed with the query's exact keys, and one ratio-tested vote
+/// per query descriptor.
 ///
-/// Rule (answered exactly): a work's `votes` is the number of distinct query descriptors that have at
-/// least one descriptor of that work within Hamming distance `maxDistance`; the shortlist is every work
-/// with votes ≥ `minVotes`, sorted by votes (descending) then work id.
+/// Rule (answered exactly; `bruteForce` computes it by a linear scan). With `p` the parameters:
+/// - Stop-words (descriptors within `p.stopDistance` of the ramp descriptor, see `isInformative`)
+///   are left out on both sides.
+/// - `key_t(h)` (table t) is the `p.keyBits` bits of `h` at `p.bitPositions[t]`, first position most
+///   significant. `bucket_t(k)` is the set of corpus descriptors whose `key_t` is `k`.
+/// - The colliding set of a query descriptor `q` is the union over tables of `bucket_t(key_t(q))`,
+///   leaving out every bucket with more than `p.maxBucket` descriptors.
+/// - In that set, `d1` is the smallest distance to `q`, reached by work `w1`; `d2` is the smallest
+///   distance of a descriptor of any other work (infinite if none; equal to `d1` on a tie between
+///   works). `q` votes for `w1` when `d1 ≤ p.maxDistance` and `d1 < p.ratio × d2`.
+/// - A work's `votes` is the number of query descriptors voting for it; the shortlist is every work
+///   with votes ≥ `minVotes`, sorted by votes (descending) then work id.
 ///
-/// Exactness by multi-index hashing (Norouzi, Punjani, Fleet, "Fast search in Hamming space with
-/// multi-index hashing", CVPR 2012): the 256 bits are cut into 16 chunks of 16 bits; if two
-/// descriptors differ in ≤ t bits, some chunk differs in ≤ ⌊t / 16⌋ bits (pigeonhole). So probing,
-/// per chunk, every key within that radius of the query's chunk finds every descriptor within t, and
-/// each found descriptor is checked with the full distance. `bruteForce` is the linear-scan oracle.
-///
-/// Stop-words: descriptors within `stopDistance` of `BRIEFPattern.standard.rampDescriptor` (smooth
-/// gradients, which steering turns into the same bits in every image) are left out on both sides —
-/// kept, they vote for every work. Pairwise verification still uses them.
+/// Why: a vote that is "any descriptor within radius r" (the previous rule) is met by chance by
+/// every work of a large corpus. A query descriptor here votes at most once, and only for a work
+/// that it matches distinctly better than every other work (Lowe 2004's ratio test, applied across
+/// the corpus as in image retrieval), so chance votes scatter instead of piling up.
 public struct LocalShortlistIndex: Sendable {
     public struct Candidate: Sendable, Hashable {
         public var work: Int64
@@ -23,107 +28,148 @@ public struct LocalShortlistIndex: Sendable {
         public init(work: Int64, votes: Int) { self.work = work; self.votes = votes }
     }
 
-    static let chunks = 16
-    static let buckets = 1 << 16
+    /// What a query touched: for benchmarks, and to show that a query is not a scan.
+    public struct QueryStatistics: Sendable, Hashable {
+        /// Corpus descriptors whose distance to a query descriptor was computed.
+        public var visited = 0
+        /// Buckets skipped because they held more than `maxBucket` descriptors.
+        public var skippedBuckets = 0
+        /// Query descriptors that voted.
+        public var votes = 0
+        public init() {}
+    }
 
-    public let maxDistance: Int
-    public let stopDistance: Int
+    static let slots = 1 << 16
+
+    public let parameters: LocalShortlistParameters
+    public var maxDistance: Int { parameters.maxDistance }
+    public var stopDistance: Int { parameters.stopDistance }
     static let ramp = BRIEFPattern.standard.rampDescriptor
 
-    /// False for stop-word descriptors (see the type's documentation).
+    /// False for stop-word descriptors: smooth gradients, which steering turns into the same bits in
+    /// every image. Kept, they would collide with every work. Pairwise verification still uses them.
     public static func isInformative(_ d: Hash256, stopDistance: Int) -> Bool { d.distance(to: ramp) > stopDistance }
-    /// All corpus descriptors, work by work.
-    let descriptors: [Hash256]
-    /// Work slot of each descriptor.
-    let owner: [Int32]
+
+    /// The callers' descriptor arrays, shared (copy-on-write), not copied: at 100k works of 512
+    /// descriptors a copy would be 1.6 GB. Stop-words stay in them but not in the tables.
+    let descriptors: [[Hash256]]
+    /// Global number of each work's first descriptor (prefix sums over `descriptors`).
+    let start: [UInt32]
+    /// Work slot of each global descriptor number.
+    let owner: [UInt32]
     let works: [Int64]
-    /// Per chunk: `buckets + 1` offsets into `entries[chunk]` (CSR layout, descriptor ids by key).
-    let offsets: [[UInt32]]
-    let entries: [[UInt32]]
+    let indexed: Int
+    /// Per table, the key function.
+    let keys: [ByteKeys]
+    /// Per table, `slots + 1` offsets (CSR over the key's top 16 bits) into that table's section
+    /// of `ids` / `lows`; within a slot, entries are sorted by the key's low bits, then by id.
+    let directory: [UInt32]
+    let ids: [UInt32]
+    /// The key's low `keyBits − 16` bits of each entry (0 when `keyBits` is 16).
+    let lows: [UInt8]
 
-    /// Number of indexed descriptors.
-    public var count: Int { descriptors.count }
+    /// Number of indexed (informative) descriptors.
+    public var count: Int { indexed }
+    /// Bytes the index adds to the callers' descriptor arrays (owners, tables), for capacity planning.
+    public var memoryBytes: Int {
+        start.count * 4 + owner.count * 4 + directory.count * 4 + ids.count * 4 + lows.count
+    }
 
-    /// `nil` when `maxDistance` is outside 0…47 (probing radius above 2 would enumerate too many keys)
-    /// or the corpus holds more than 2³² − 1 descriptors.
-    public init?(works input: [(work: Int64, descriptors: [Hash256])], maxDistance: Int = 31, stopDistance: Int = 32) {
-        guard (0...47).contains(maxDistance) else { return nil }
-        var desc: [Hash256] = [], own: [Int32] = [], ids: [Int64] = []
+    /// The previous initialiser's shape: `parameters` from `.standard` with these two values.
+    public init?(works input: [(work: Int64, descriptors: [Hash256])], maxDistance: Int = LocalShortlistParameters.standard.maxDistance,
+                 stopDistance: Int = LocalShortlistParameters.standard.stopDistance) {
+        var p = LocalShortlistParameters.standard
+        p.maxDistance = maxDistance; p.stopDistance = stopDistance
+        self.init(works: input, parameters: p)
+    }
+
+    /// `nil` when the parameters are invalid (`isValid`) or the corpus holds 2³² − 1 descriptors
+    /// or more.
+    public init?(works input: [(work: Int64, descriptors: [Hash256])], parameters p: LocalShortlistParameters) {
+        guard p.isValid else { return nil }
+        let total = input.reduce(0) { $0 + $1.descriptors.count }
+        guard total < Int(UInt32.max), input.count < Int(UInt32.max) else { return nil }
+        var own: [UInt32] = [], starts: [UInt32] = [], informative: [UInt32] = []
+        own.reserveCapacity(total); starts.reserveCapacity(input.count)
         for (slot, w) in input.enumerated() {
-            ids.append(w.work)
-            let kept = w.descriptors.filter { Self.isInformative($0, stopDistance: stopDistance) }
-            desc.append(contentsOf: kept)
-            own.append(contentsOf: repeatElement(Int32(truncatingIfNeeded: slot), count: kept.count))
-        }
-        guard desc.count < Int(UInt32.max), input.count < Int(Int32.max) else { return nil }
-        var offs: [[UInt32]] = [], ents: [[UInt32]] = []
-        for k in 0..<Self.chunks {
-            var counts = [UInt32](repeating: 0, count: Self.buckets + 1)
-            for d in desc { counts[Int(Self.chunk(d, k)) + 1] += 1 }
-            for i in 0..<Self.buckets { counts[i + 1] += counts[i] }
-            var fill = counts
-            var e = [UInt32](repeating: 0, count: desc.count)
-            for (i, d) in desc.enumerated() {
-                let key = Int(Self.chunk(d, k))
-                e[Int(fill[key])] = UInt32(i)
-                fill[key] += 1
+            starts.append(UInt32(truncatingIfNeeded: own.count))
+            for d in w.descriptors {
+                if Self.isInformative(d, stopDistance: p.stopDistance) { informative.append(UInt32(truncatingIfNeeded: own.count)) }
+                own.append(UInt32(truncatingIfNeeded: slot))
             }
-            offs.append(counts); ents.append(e)
         }
-        self.maxDistance = maxDistance; self.stopDistance = stopDistance; descriptors = desc; owner = own; works = ids
-        offsets = offs; entries = ents
-    }
-
-    /// Chunk `k` (0…15): bits 16k…16k+15 in `Hash256` bit order.
-    @inline(__always) static func chunk(_ h: Hash256, _ k: Int) -> UInt16 {
-        UInt16(truncatingIfNeeded: h.words[k >> 2] >> UInt64(48 - 16 * (k & 3)))
-    }
-
-    /// All 16-bit keys within Hamming `radius` (0…2) of `key`.
-    static func neighbours(_ key: UInt16, radius: Int) -> [UInt16] {
-        var out = [key]
-        if radius >= 1 { for i in 0..<16 { out.append(key ^ (1 << UInt16(i))) } }
-        if radius >= 2 {
-            for i in 0..<16 { for j in (i + 1)..<16 { out.append(key ^ (1 << UInt16(i)) ^ (1 << UInt16(j))) } }
-        }
-        return out
+        keys = p.bitPositions.map(ByteKeys.init(positions:))
+        let tables = LocalShortlistTables(works: input.map(\.descriptors), informative: informative, keys: keys,
+                                          parameters: p)
+        parameters = p; descriptors = input.map(\.descriptors); start = starts; owner = own; works = input.map(\.work)
+        indexed = informative.count
+        directory = tables.directory; self.ids = tables.ids; lows = tables.lows
     }
 
     /// Works with at least `minVotes` votes under the rule above.
     public func candidates(for query: [Hash256], minVotes: Int = 1) -> [Candidate] {
-        let radius = maxDistance / Self.chunks
+        var stats = QueryStatistics()
+        return candidates(for: query, minVotes: minVotes, statistics: &stats)
+    }
+
+    /// As `candidates(for:minVotes:)`, also reporting what the query touched.
+    public func candidates(for query: [Hash256], minVotes: Int, statistics: inout QueryStatistics) -> [Candidate] {
         var votes = [Int](repeating: 0, count: works.count)
-        var stamp = [Int](repeating: -1, count: works.count)
-        for (qi, q) in query.enumerated() where Self.isInformative(q, stopDistance: stopDistance) {
-            for k in 0..<Self.chunks {
-                for key in Self.neighbours(Self.chunk(q, k), radius: radius) {
-                    let lo = Int(offsets[k][Int(key)]), hi = Int(offsets[k][Int(key) + 1])
-                    var i = lo
-                    while i < hi {
-                        let id = Int(entries[k][i])
-                        let w = Int(owner[id])
-                        if stamp[w] != qi, q.distance(to: descriptors[id]) <= maxDistance {
-                            stamp[w] = qi
-                            votes[w] += 1
-                        }
-                        i += 1
-                    }
-                }
+        for q in query where Self.isInformative(q, stopDistance: parameters.stopDistance) {
+            let (d1, w1, d2) = nearest(q, statistics: &statistics)
+            if w1 >= 0, Self.votes(d1: d1, d2: d2, maxDistance: parameters.maxDistance, ratio: parameters.ratio) {
+                votes[w1] += 1
+                statistics.votes += 1
             }
         }
         return Self.ranked(votes: votes, works: works, minVotes: minVotes)
     }
 
-    /// The oracle: the same rule by scanning every corpus descriptor.
-    public static func bruteForce(works input: [(work: Int64, descriptors: [Hash256])], query: [Hash256],
-                                  maxDistance: Int, stopDistance: Int = 32, minVotes: Int = 1) -> [Candidate] {
-        let votes = input.map { w in
-            query.reduce(0) { acc, q in
-                acc + (isInformative(q, stopDistance: stopDistance) && w.descriptors.contains {
-                    isInformative($0, stopDistance: stopDistance) && q.distance(to: $0) <= maxDistance } ? 1 : 0)
+    /// Over the colliding set of `q`: the smallest distance `d1`, its work slot `w1` (−1 if the set
+    /// is empty) and the smallest distance `d2` of any other work (`Int.max` if none).
+    func nearest(_ q: Hash256, statistics: inout QueryStatistics) -> (d1: Int, w1: Int, d2: Int) {
+        let n = indexed, bits = parameters.keyBits
+        let lowBits = UInt32(bits - 16), lowMask = (UInt32(1) << lowBits) - 1
+        var d1 = Int.max, w1 = -1, d2 = Int.max
+        lows.withUnsafeBufferPointer { lows in
+            for t in 0..<parameters.tables {
+                let key = keys[t].key(q)
+                let slot = Int(key >> lowBits), low = Int(key & lowMask)
+                let section = t * n, base = t * (Self.slots + 1)
+                let lo = section + Int(directory[base + slot]), hi = section + Int(directory[base + slot + 1])
+                let a = Self.lowerBound(lows, lo, hi, low), b = Self.lowerBound(lows, a, hi, low + 1)
+                if b - a > parameters.maxBucket { statistics.skippedBuckets += 1; continue }
+                statistics.visited += b - a
+                for e in a..<b {
+                    let id = Int(ids[e]), w = Int(owner[id])
+                    let d = q.distance(to: descriptors[w][id - Int(start[w])])
+                    // Order-independent: d2 ends as the minimum over works other than the final w1.
+                    if w == w1 {
+                        d1 = min(d1, d)
+                    } else if d < d1 {
+                        d2 = d1; d1 = d; w1 = w
+                    } else {
+                        d2 = min(d2, d)
+                    }
+                }
             }
         }
-        return ranked(votes: votes, works: input.map(\.work), minVotes: minVotes)
+        return (d1, w1, d2)
+    }
+
+    /// The vote test, shared by the index and its oracle.
+    @inline(__always) static func votes(d1: Int, d2: Int, maxDistance: Int, ratio: Double) -> Bool {
+        d1 <= maxDistance && (d2 == Int.max || Double(d1) < ratio * Double(d2))
+    }
+
+    /// First index in `lo..<hi` whose low key bits are ≥ `value` (entries sorted within a slot).
+    @inline(__always) static func lowerBound(_ lows: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ value: Int) -> Int {
+        var lo = lo, hi = hi
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if Int(lows[mid]) < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     static func ranked(votes: [Int], works: [Int64], minVotes: Int) -> [Candidate] {
