@@ -123,6 +123,9 @@ extension BRIEFPattern {
     /// x − trunc(x) is exact in binary floating point), offsets kept as exact Float integers.
     func describe(_ p: UnsafeBufferPointer<UInt8>, width w: Int, cx: Int, cy: Int,
                   cos c: Float, sin s: Float, mirror: Bool) -> Hash256 {
+        guard pairs.count == 256, xs.count == 512, ys.count == 512 else {
+            return describeScalar(p, width: w, cx: cx, cy: cy, cos: c, sin: s, mirror: mirror)
+        }
         var words = SIMD4<UInt64>.zero
         let ysign: Float = mirror ? -1 : 1
         let wf = Float(w), centre = cy * w + cx
@@ -133,14 +136,21 @@ extension BRIEFPattern {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 512) { off in
             xs.withUnsafeBufferPointer { xp in
                 ys.withUnsafeBufferPointer { yp in
-                    for j in 0..<min(512, xp.count, yp.count) {
+                    for j in 0..<512 {
                         let x = xp[j], y = yp[j] * ysign
                         off[j] = round(s * x + c * y) * wf + round(c * x - s * y)
                     }
                 }
             }
-            for i in 0..<min(256, pairs.count) where p[centre + Int(off[2 * i])] < p[centre + Int(off[2 * i + 1])] {
-                ORBKernels.setBit(&words, i)
+            // 64 tests per word, accumulated in a plain integer (a SIMD4 lane update per bit is slow).
+            for q in 0..<4 {
+                var acc: UInt64 = 0
+                for b in 0..<64 {
+                    let i = 64 &* q &+ b
+                    let lt = p[centre &+ Int(off[2 &* i])] < p[centre &+ Int(off[2 &* i &+ 1])]
+                    acc |= (lt ? 1 : 0) << UInt64(63 &- b)
+                }
+                words[q] = acc
             }
         }
         return Hash256(words: words)
