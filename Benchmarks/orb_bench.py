@@ -12,6 +12,7 @@ ratio-tested votes against all corpus descriptors stacked (hashmark: its shortli
 Usage (from the repository root, after building the benchmark package in release mode):
     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
     python3 Benchmarks/orb_bench.py [--works 20] [--negatives 10] [--sizes 10000,100000]
+    python3 Benchmarks/orb_bench.py --extract-only 5   # extraction time only, both sides, 5 runs per image
 Needs opencv-python-headless and numpy (re-executes itself with /tmp/refvenv when present).
 Single thread on both sides (cv2.setNumThreads(1)).
 """
@@ -142,6 +143,43 @@ def pct(a, b):
     return f"{100 * a / b:.1f} %" if b else "n/a"
 
 
+def extract_only(a, paths):
+    """Extraction time only, both sides on the same PPMs, each image REPEAT times after a warm-up."""
+    med = statistics.median
+    with tempfile.TemporaryDirectory(prefix="orbbench-") as tmp:
+        lst = write_list(tmp, "images", paths)
+        swift = json.loads(subprocess.run([a.bin, "extract", "--works", lst, "--out", tmp, "--repeat",
+                                           str(a.extract_only)], check=True, capture_output=True, text=True).stdout)
+        cv = OpenCV()
+        cv.extract(swift["images"][0]["ppm"])  # warm-up
+        rows = []
+        for im in swift["images"]:
+            times, kps = [], 0
+            for _ in range(a.extract_only):
+                f, ms = cv.extract(im["ppm"])
+                times.append(ms)
+                kps = len(f["pts"])
+            rows.append({"file": os.path.basename(im["file"]), "mp": im["width"] * im["height"] / 1e6,
+                         "hashmark_ms": med(im["extract_ms"]), "hashmark_mirrored_ms": med(im["extract_mirrored_ms"]),
+                         "opencv_ms": med(times), "hashmark_keypoints": im["keypoints"], "opencv_keypoints": kps,
+                         "hashmark_min_ms": min(im["extract_ms"]), "opencv_min_ms": min(times)})
+    for r in rows:
+        print(f"{r['file'][:48]:48} {r['mp']:.2f} MP  hashmark {r['hashmark_ms']:6.2f} ms "
+              f"(+mirror {r['hashmark_mirrored_ms']:6.2f})  opencv {r['opencv_ms']:6.2f} ms  "
+              f"kp {r['hashmark_keypoints']}/{r['opencv_keypoints']}")
+    hm, hmm, oc = (med(r[k] for r in rows) for k in ("hashmark_ms", "hashmark_mirrored_ms", "opencv_ms"))
+    ratios = [r["hashmark_ms"] / r["opencv_ms"] for r in rows]
+    print(f"median over {len(rows)} images ({a.extract_only} runs each): hashmark {hm:.2f} ms "
+          f"(with mirrored descriptors {hmm:.2f} ms), opencv {oc:.2f} ms; hashmark / opencv = {hm / oc:.2f} "
+          f"(median of per-image ratios {med(ratios):.2f})")
+    hmin, omin = med(r["hashmark_min_ms"] for r in rows), med(r["opencv_min_ms"] for r in rows)
+    print(f"fastest of the {a.extract_only} runs per image, median over images (less sensitive to other load): "
+          f"hashmark {hmin:.2f} ms, opencv {omin:.2f} ms; hashmark / opencv = {hmin / omin:.2f}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"images": rows, "repeat": a.extract_only}, f)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--works", type=int, default=20)
@@ -153,8 +191,12 @@ def main():
     ap.add_argument("--scale-timeout", type=float, default=900, help="seconds per corpus size")
     ap.add_argument("--bin", default=os.path.join(HERE, ".build", "release", "orb-bench"))
     ap.add_argument("--json", help="also write all raw results here")
+    ap.add_argument("--extract-only", type=int, metavar="REPEAT", default=0,
+                    help="only time extraction of the works (+ negatives), REPEAT times per image, both sides")
     a = ap.parse_args()
     works, negatives, pool = select(a)
+    if a.extract_only:
+        return extract_only(a, works + negatives)
     result = {"opencv_version": cv2.__version__}
 
     with tempfile.TemporaryDirectory(prefix="orbbench-") as tmp:

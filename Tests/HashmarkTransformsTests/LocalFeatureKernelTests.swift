@@ -33,33 +33,66 @@ struct LocalFeatureKernelTests {
     }
 
     @Test func fastSIMDMatchesScalar() throws {
-        for w in Self.sizes {
+        for w in Self.sizes + [38, 39, 40, 70, 71] {
             for h in [0, 6, 7, 8, 30] {
                 for t in [0, 5, 20, 255] {
                     let img = Self.blobs(w, h, seed: UInt64(w * 7 + h))
-                    #expect(LocalFAST.simd(img, threshold: t) == LocalFAST.scalar(img, threshold: t), "\(w)x\(h) t\(t)")
+                    #expect(LocalFAST.scores(img, minThreshold: t) == LocalFAST.scoresScalar(img, minThreshold: t), "\(w)x\(h) t\(t)")
                     let noise = Self.randomGrey(w, h, seed: UInt64(w * 13 + h))
-                    #expect(LocalFAST.simd(noise, threshold: t) == LocalFAST.scalar(noise, threshold: t), "noise \(w)x\(h) t\(t)")
+                    #expect(LocalFAST.scores(noise, minThreshold: t) == LocalFAST.scoresScalar(noise, minThreshold: t), "noise \(w)x\(h) t\(t)")
                 }
             }
         }
+        // Saturated extremes: 0/255 checkerboards and a single bright dot.
+        var board = [UInt8](repeating: 0, count: 64 * 20)
+        for i in board.indices where (i / 64 + i % 64) % 3 == 0 { board[i] = 255 }
+        let b = GreyImage(width: 64, height: 20, pixels: board)!
+        #expect(LocalFAST.scores(b, minThreshold: 0) == LocalFAST.scoresScalar(b, minThreshold: 0))
         var nonZero = 0
         for name in LocalFixtures.all {
             let g = GreyImage(rgb: try LocalFixtures.load(name))
-            let s = LocalFAST.scalar(g, threshold: 20)
-            #expect(LocalFAST.simd(g, threshold: 20) == s, "\(name)")
+            let s = LocalFAST.scoresScalar(g, minThreshold: 5)
+            #expect(LocalFAST.scores(g, minThreshold: 5) == s, "\(name)")
             nonZero += s.filter { $0 > 0 }.count
         }
         #expect(nonZero > 1000)  // the comparison is not between two empty maps
+    }
+
+    /// The score is the threshold oracle: score > t exactly when the plain segment test (9
+    /// contiguous circle pixels all > c + t, or all < c − t) passes at t.
+    @Test func fastScoreIsTheLargestPassingThreshold() throws {
+        let circle = [(0, -3), (1, -3), (2, -2), (3, -1), (3, 0), (3, 1), (2, 2), (1, 3),
+                      (0, 3), (-1, 3), (-2, 2), (-3, 1), (-3, 0), (-3, -1), (-2, -2), (-1, -3)]
+        func segmentTest(_ g: GreyImage, _ x: Int, _ y: Int, _ t: Int) -> Bool {
+            let c = Int(g.pixels[y * g.width + x])
+            let p = circle.map { Int(g.pixels[(y + $0.1) * g.width + x + $0.0]) }
+            return (0..<16).contains { k in (0..<9).allSatisfy { p[(k + $0) & 15] > c + t } }
+                || (0..<16).contains { k in (0..<9).allSatisfy { p[(k + $0) & 15] < c - t } }
+        }
+        let g = GreyImage(rgb: try LocalFixtures.load("coffee"))
+        let s = LocalFAST.scores(g, minThreshold: 0)
+        var rng = SplitMix64(state: 3)
+        var corners = 0
+        for _ in 0..<3000 {
+            let x = 3 + rng.next(below: g.width - 6), y = 3 + rng.next(below: g.height - 6)
+            for t in [0, 5, 10, 20, 40] {
+                #expect((Int(s[y * g.width + x]) > t) == segmentTest(g, x, y, t), "(\(x), \(y)) t \(t)")
+            }
+            if s[y * g.width + x] > 20 { corners += 1 }
+        }
+        #expect(corners > 10)
+        // minThreshold only zeroes the scores at or below it.
+        let s10 = LocalFAST.scores(g, minThreshold: 10)
+        #expect(s10 == s.map { $0 > 10 ? $0 : 0 })
     }
 
     @Test func fastFindsASyntheticCorner() {
         // A bright square on black: its four corners are FAST corners, its flat interior is not.
         var px = [UInt8](repeating: 0, count: 40 * 40)
         for y in 10..<30 { for x in 10..<30 { px[y * 40 + x] = 200 } }
-        let s = LocalFAST.simd(GreyImage(width: 40, height: 40, pixels: px)!, threshold: 20)
-        #expect(s[10 * 40 + 10] > 0)
-        #expect(s[29 * 40 + 29] > 0)
+        let s = LocalFAST.scores(GreyImage(width: 40, height: 40, pixels: px)!, minThreshold: 20)
+        #expect(s[10 * 40 + 10] == 200)
+        #expect(s[29 * 40 + 29] == 200)
         #expect(s[20 * 40 + 20] == 0)
         #expect(s[5 * 40 + 5] == 0)
     }
@@ -78,6 +111,13 @@ struct LocalFeatureKernelTests {
                 + $1.words[2].nonzeroBitCount + $1.words[3].nonzeroBitCount }
             let frac = Double(ones) / Double(256 * a.descriptors.count)
             #expect(frac > 0.3 && frac < 0.7, "\(name) bit fraction \(frac)")
+        }
+        // Random and odd-sized inputs: Harris, moments and steered BRIEF on patches of pure noise.
+        for (w, h) in [(40, 40), (41, 57), (97, 63), (200, 131)] {
+            let noise = Self.randomGrey(w, h, seed: UInt64(w * h))
+            let a = ex.extract(noise, includeMirrored: true, useSIMD: true)
+            #expect(a == ex.extract(noise, includeMirrored: true, useSIMD: false), "noise \(w)x\(h)")
+            if w >= 97 { #expect(!a.keypoints.isEmpty, "noise \(w)x\(h)") }
         }
     }
 

@@ -13,6 +13,10 @@
 //       Query time against synthetic corpora: the real works plus synthetic works whose descriptor
 //       sets are resampled from the real descriptors of a disjoint pool of images (see ORB.md).
 //
+//   orb-bench extract --works LIST --out DIR [--repeat 5]
+//       Extraction time only: writes each image as PPM into DIR, then extracts every image `repeat`
+//       times (after one warm-up), without and with mirrored descriptors. Prints one JSON object.
+//
 // LIST files hold one image path per line. One thread throughout.
 
 import Foundation
@@ -287,9 +291,38 @@ func scaleMain(_ args: [String]) {
                              "max_bucket": parameters.maxBucket, "stop_distance": parameters.stopDistance]])
 }
 
+// MARK: - extract
+
+func extractMain(_ args: [String]) {
+    guard let worksList = option("--works", args), let outDir = option("--out", args) else {
+        fail("extract needs --works and --out")
+    }
+    let repeats = max(1, Int(option("--repeat", args) ?? "5") ?? 5)
+    let paths = readList(worksList)
+    let images = paths.map(load)
+    let extractor = LocalFeatureExtractor()
+    var rows: [[String: Any]] = []
+    for (i, image) in images.enumerated() {
+        let ppm = "\(outDir)/x\(i).ppm"
+        writePPM(image, to: ppm)
+        _ = extractor.extract(image, includeMirrored: true)  // warm-up
+        var plain: [Double] = [], withMirror: [Double] = []
+        var keypoints = 0
+        for _ in 0..<repeats {
+            let (f, t) = timed { extractor.extract(image) }
+            plain.append(t); keypoints = f.descriptors.count
+            withMirror.append(timed { extractor.extract(image, includeMirrored: true) }.1)
+        }
+        rows.append(["file": paths[i], "ppm": ppm, "width": image.width, "height": image.height,
+                     "extract_ms": plain, "extract_mirrored_ms": withMirror, "keypoints": keypoints])
+    }
+    printJSON(["images": rows, "repeat": repeats])
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "run": runMain(Array(arguments.dropFirst()))
 case "scale": scaleMain(Array(arguments.dropFirst()))
-default: fail("usage: orb-bench run|scale … (see the header of main.swift)")
+case "extract": extractMain(Array(arguments.dropFirst()))
+default: fail("usage: orb-bench run|scale|extract … (see the header of main.swift)")
 }

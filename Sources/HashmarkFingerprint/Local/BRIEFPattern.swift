@@ -18,6 +18,9 @@ public struct BRIEFPattern: Sendable, Hashable {
 
     /// x1, y1, x2, y2 for each of the 256 tests: bit i is set when I(p1) < I(p2).
     public let pairs: [SIMD4<Int32>]
+    /// The 512 points as Float, test i's points at 2i and 2i + 1 (for the vectorised rotation).
+    let xs: [Float]
+    let ys: [Float]
 
     public init(seed: UInt64) {
         var rng = SplitMix64(state: seed)
@@ -37,6 +40,8 @@ public struct BRIEFPattern: Sendable, Hashable {
             if p != q { out.append(SIMD4(p.x, p.y, q.x, q.y)) }
         }
         pairs = out
+        xs = out.flatMap { [Float($0.x), Float($0.z)] }
+        ys = out.flatMap { [Float($0.y), Float($0.w)] }
     }
 }
 
@@ -89,24 +94,4 @@ extension BRIEFPattern {
         return Hash256(words: words)
     }
 
-    /// The 256-bit descriptor of the patch centred at (cx, cy) of a smoothed level, steered by
-    /// `angle`. With `mirror`, the pattern's y is negated: the descriptor the horizontally flipped
-    /// image has at the mirrored keypoint (whose centroid angle is π − angle), since
-    /// diag(−1, 1) · R(π − θ) = R(θ) · diag(1, −1).
-    func describe(_ img: GreyImage, cx: Int, cy: Int, cos c: Float, sin s: Float, mirror: Bool) -> Hash256 {
-        var words = SIMD4<UInt64>.zero
-        let w = img.width
-        let ys: Float = mirror ? -1 : 1
-        img.pixels.withUnsafeBufferPointer { px in
-            for (i, pr) in pairs.enumerated() {
-                let x1 = Float(pr.x), y1 = Float(pr.y) * ys, x2 = Float(pr.z), y2 = Float(pr.w) * ys
-                let u1 = cx + Int((c * x1 - s * y1).rounded()), v1 = cy + Int((s * x1 + c * y1).rounded())
-                let u2 = cx + Int((c * x2 - s * y2).rounded()), v2 = cy + Int((s * x2 + c * y2).rounded())
-                if px[v1 * w + u1] < px[v2 * w + u2] {
-                    words[i >> 6] |= UInt64(1) << UInt64(63 - (i & 63))
-                }
-            }
-        }
-        return Hash256(words: words)
-    }
 }

@@ -29,61 +29,50 @@ public enum LocalBlur {
         return GreyImage(uncheckedWidth: w, height: h, pixels: out)
     }
 
-    /// 16 pixels per step; rows and borders the vectors cannot cover use the scalar formula.
+    /// The same sums as loops over whole rows with wrapping integer arithmetic, which the compiler
+    /// vectorises; only the 4 border columns of each row use the clamped scalar formula.
     public static func simd(_ img: GreyImage) -> GreyImage {
         let w = img.width, h = img.height
         guard w > 0, h > 0 else { return img }
         var tmp = [UInt16](repeating: 0, count: w * h)
-        img.pixels.withUnsafeBufferPointer { srcBuf in
-            tmp.withUnsafeMutableBufferPointer { dstBuf in
-                guard let src = UnsafeRawPointer(srcBuf.baseAddress),
-                      let dst = dstBuf.baseAddress else { return }
+        var out = [UInt8](repeating: 0, count: w * h)
+        img.pixels.withUnsafeBufferPointer { src in
+            tmp.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
                     let row = y * w
-                    var x = 0
-                    // Scalar prefix up to the first column whose 9 taps are all inside.
-                    func scalarAt(_ x: Int) {
+                    func clamped(_ x: Int) {
                         var s: UInt32 = 0
-                        for k in 0..<9 { s += weights[k] * UInt32(srcBuf[row + min(max(x + k - 4, 0), w - 1)]) }
+                        for k in 0..<9 { s += weights[k] * UInt32(src[row + min(max(x + k - 4, 0), w - 1)]) }
                         dst[row + x] = UInt16(s)
                     }
-                    while x < min(4, w) { scalarAt(x); x += 1 }
-                    while x + 16 + 4 <= w {
-                        var acc = SIMD16<UInt16>.zero
-                        for k in 0..<9 {
-                            let v = src.loadUnaligned(fromByteOffset: row + x + k - 4, as: SIMD16<UInt8>.self)
-                            acc &+= SIMD16<UInt16>(truncatingIfNeeded: v) &* UInt16(weights[k])
-                        }
-                        UnsafeMutableRawPointer(dst + row + x).storeBytes(of: acc, as: SIMD16<UInt16>.self)
-                        x += 16
+                    guard w > 8 else { for x in 0..<w { clamped(x) }; continue }
+                    for x in 0..<4 { clamped(x) }
+                    for x in (w - 4)..<w { clamped(x) }
+                    let a = row - 4
+                    for x in 4..<(w - 4) {
+                        let i = a &+ x
+                        let s0 = UInt16(src[i]) &+ UInt16(src[i &+ 8])
+                        let s1 = UInt16(src[i &+ 1]) &+ UInt16(src[i &+ 7])
+                        let s2 = UInt16(src[i &+ 2]) &+ UInt16(src[i &+ 6])
+                        let s3 = UInt16(src[i &+ 3]) &+ UInt16(src[i &+ 5])
+                        dst[i &+ 4] = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt16(src[i &+ 4]) &* 70
                     }
-                    while x < w { scalarAt(x); x += 1 }
                 }
             }
         }
-        var out = [UInt8](repeating: 0, count: w * h)
-        tmp.withUnsafeBufferPointer { srcBuf in
-            out.withUnsafeMutableBufferPointer { dstBuf in
-                guard let src = srcBuf.baseAddress, let dst = dstBuf.baseAddress else { return }
+        tmp.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
-                    var rows = [Int](repeating: 0, count: 9)
-                    for k in 0..<9 { rows[k] = min(max(y + k - 4, 0), h - 1) * w }
-                    var x = 0
-                    while x + 16 <= w {
-                        var acc = SIMD16<UInt32>.zero
-                        for k in 0..<9 {
-                            let v = UnsafeRawPointer(src + rows[k] + x).loadUnaligned(as: SIMD16<UInt16>.self)
-                            acc &+= SIMD16<UInt32>(truncatingIfNeeded: v) &* weights[k]
-                        }
-                        let r = SIMD16<UInt8>(truncatingIfNeeded: (acc &+ 32768) &>> 16)
-                        UnsafeMutableRawPointer(dst + y * w + x).storeBytes(of: r, as: SIMD16<UInt8>.self)
-                        x += 16
-                    }
-                    while x < w {
-                        var s: UInt32 = 0
-                        for k in 0..<9 { s += weights[k] * UInt32(src[rows[k] + x]) }
-                        dst[y * w + x] = UInt8((s + 32768) >> 16)
-                        x += 1
+                    let r = (0..<9).map { min(max(y + $0 - 4, 0), h - 1) * w }
+                    let (r0, r1, r2, r3, r4, r5, r6, r7, r8) = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+                    let o = y * w
+                    for x in 0..<w {
+                        let s0 = UInt32(src[r0 &+ x]) &+ UInt32(src[r8 &+ x])
+                        let s1 = UInt32(src[r1 &+ x]) &+ UInt32(src[r7 &+ x])
+                        let s2 = UInt32(src[r2 &+ x]) &+ UInt32(src[r6 &+ x])
+                        let s3 = UInt32(src[r3 &+ x]) &+ UInt32(src[r5 &+ x])
+                        let s = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt32(src[r4 &+ x]) &* 70
+                        dst[o &+ x] = UInt8(truncatingIfNeeded: (s &+ 32768) >> 16)
                     }
                 }
             }

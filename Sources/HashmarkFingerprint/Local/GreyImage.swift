@@ -19,11 +19,15 @@ public struct GreyImage: Sendable, Hashable {
 
     /// ITU-R BT.601 luma in 8.8 fixed point: Y = (77 R + 150 G + 29 B + 128) >> 8.
     public init(rgb: RGBImage) {
-        var out = [UInt8](repeating: 0, count: rgb.width * rgb.height)
+        let n = rgb.width * rgb.height
+        var out = [UInt8](repeating: 0, count: n)
         rgb.pixels.withUnsafeBufferPointer { src in
-            for i in 0..<out.count {
-                let r = UInt32(src[3 * i]), g = UInt32(src[3 * i + 1]), b = UInt32(src[3 * i + 2])
-                out[i] = UInt8(truncatingIfNeeded: (77 * r + 150 * g + 29 * b + 128) >> 8)
+            out.withUnsafeMutableBufferPointer { dst in
+                guard src.count >= 3 * n else { return }
+                for i in 0..<n {
+                    let r = UInt32(src[3 * i]), g = UInt32(src[3 * i + 1]), b = UInt32(src[3 * i + 2])
+                    dst[i] = UInt8(truncatingIfNeeded: (77 * r + 150 * g + 29 * b + 128) >> 8)
+                }
             }
         }
         self.init(uncheckedWidth: rgb.width, height: rgb.height, pixels: out)
@@ -69,16 +73,36 @@ public struct GreyImage: Sendable, Hashable {
             }
         }
         let xs = taps(w, width), ys = taps(h, height)
+        // Separable, same integers: each source row is resampled horizontally once (top and bottom
+        // sums ≤ 65280 fit 16 bits), then the vertical pass blends two such rows per output row.
+        let x0 = xs.map { Int32($0.0) }, x1 = xs.map { Int32($0.1) }, fx = xs.map { UInt32($0.2) }
+        var rows = [UInt16](repeating: 0, count: w * height)
         var out = [UInt8](repeating: 0, count: w * h)
         pixels.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                let (y0, y1, fy) = ys[y]
-                let r0 = y0 * width, r1 = y1 * width
-                for x in 0..<w {
-                    let (x0, x1, fx) = xs[x]
-                    let top = Int(src[r0 + x0]) * (256 - fx) + Int(src[r0 + x1]) * fx
-                    let bot = Int(src[r1 + x0]) * (256 - fx) + Int(src[r1 + x1]) * fx
-                    out[y * w + x] = UInt8(truncatingIfNeeded: (top * (256 - fy) + bot * fy + 32768) >> 16)
+            rows.withUnsafeMutableBufferPointer { hr in
+                x0.withUnsafeBufferPointer { x0 in x1.withUnsafeBufferPointer { x1 in fx.withUnsafeBufferPointer { fx in
+                    // Only the source rows some output row reads.
+                    var needed = [Bool](repeating: false, count: height)
+                    for (a, b, _) in ys { needed[a] = true; needed[b] = true }
+                    for y in 0..<height where needed[y] {
+                        let r = y * width, o = y * w
+                        for x in 0..<w {
+                            let a = UInt32(src[r &+ Int(x0[x])]), b = UInt32(src[r &+ Int(x1[x])])
+                            hr[o &+ x] = UInt16(truncatingIfNeeded: a &* (256 &- fx[x]) &+ b &* fx[x])
+                        }
+                    }
+                } } }
+            }
+        }
+        rows.withUnsafeBufferPointer { hr in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let (y0, y1, fy) = ys[y]
+                    let a = y0 * w, b = y1 * w, o = y * w
+                    let wa = UInt32(256 - fy), wb = UInt32(fy)
+                    for x in 0..<w {
+                        dst[o &+ x] = UInt8(truncatingIfNeeded: (UInt32(hr[a &+ x]) &* wa &+ UInt32(hr[b &+ x]) &* wb &+ 32768) >> 16)
+                    }
                 }
             }
         }

@@ -1,11 +1,12 @@
 /// Extracts the bounded, oriented binary local features of an image (see `LocalFeatures`).
 ///
 /// Steps (Rublee et al. 2011): greyscale; reduce so the longest side ≤ `maxSide`; a pyramid of
-/// `levels` levels, each `scaleFactor` smaller (bilinear from the previous level); FAST-9 with
-/// 3 × 3 non-maximum suppression; per-level quotas (geometric in 1/scaleFactor, unused budget
-/// carried to the next level) filled by the Harris measure (k = 0.04, 7 × 7 window); intensity-
-/// centroid orientation over a radius-15 disc (FAST threshold halved, down to `minFastThreshold`,
-/// on levels short of corners); steered BRIEF on the level smoothed by `LocalBlur`.
+/// `levels` levels, each `scaleFactor` smaller (bilinear from the previous level); FAST-9 scores
+/// (one pass, see `LocalFAST`) with 3 × 3 non-maximum suppression; per-level quotas (geometric in
+/// 1/scaleFactor, unused budget carried to the next level) filled by the Harris measure (k = 0.04,
+/// 7 × 7 window) among the corners above the FAST threshold (halved, down to `minFastThreshold`,
+/// on levels short of corners); intensity-centroid orientation over a radius-15 disc; steered BRIEF
+/// on the level smoothed by `LocalBlur` (the mirrored descriptors reuse the keypoints).
 public struct LocalFeatureExtractor: Sendable {
     public var parameters: LocalFeatureParameters
     public var pattern: BRIEFPattern
@@ -30,7 +31,7 @@ public struct LocalFeatureExtractor: Sendable {
         let p = parameters
         var base = grey
         let longest = max(grey.width, grey.height)
-        let maxSide = max(64, p.maxSide)
+        let maxSide = min(max(64, p.maxSide), 65535)  // level coordinates fit 16 bits (rankKey)
         if longest > maxSide {
             let k = longest / maxSide
             if k >= 2 { base = base.boxReduced(by: k) }
@@ -63,44 +64,75 @@ public struct LocalFeatureExtractor: Sendable {
                                  mirroredDescriptors: includeMirrored ? [] : nil)
         }
         let first = Double(total) * (1 - f) / (1 - LocalMath.ipow(f, nLevels))
+        // The FAST thresholds tried on a level short of corners: halved down to minFastThreshold.
+        var thresholds = [max(0, min(p.fastThreshold, 255))]
+        while let t = thresholds.last, max(p.minFastThreshold, t / 2) < t { thresholds.append(max(p.minFastThreshold, t / 2)) }
+        let lowest = thresholds.last ?? 0
         var carry = 0
         for (l, level) in levelsImages.enumerated() {
             let quota = l == nLevels - 1 ? total - keypoints.count
                 : min(total - keypoints.count, Int((first * LocalMath.ipow(f, l)).rounded()) + carry)
             guard quota > 0 else { continue }
-            var threshold = p.fastThreshold
-            var cands: [(x: Int, y: Int)] = []
-            while true {
-                let scores = useSIMD ? LocalFAST.simd(level, threshold: threshold)
-                                     : LocalFAST.scalar(level, threshold: threshold)
-                cands = Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
-                let lower = max(p.minFastThreshold, threshold / 2)
-                guard cands.count < quota, lower < threshold else { break }
-                threshold = lower
+            // A FAST pass scores every threshold above its minimum: the first pass keeps only scores
+            // above the starting threshold (most pixels are rejected early); a level short of
+            // corners is scored once more down to the lowest threshold.
+            func corners(above t: Int) -> [(x: Int32, y: Int32, score: UInt8)] {
+                let scores = useSIMD ? LocalFAST.scores(level, minThreshold: t)
+                                     : LocalFAST.scoresScalar(level, minThreshold: t)
+                return Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
             }
-            var ranked = cands.map { (c: $0, r: Self.harris(level, $0.x, $0.y)) }
-            ranked.sort { a, b in
-                a.r != b.r ? a.r > b.r : (a.c.y != b.c.y ? a.c.y < b.c.y : a.c.x < b.c.x)
+            var threshold = thresholds[0]
+            var all = corners(above: threshold)
+            if all.count < quota, thresholds.count > 1 {
+                all = corners(above: lowest)
+                threshold = lowest
+                for t in thresholds.dropFirst() where all.lazy.filter({ $0.score > t }).count >= quota {
+                    threshold = t; break
+                }
             }
-            if ranked.count > quota { ranked.removeLast(ranked.count - quota) }
+            // Sort keys: Harris response descending, then y, then x ascending (raster order).
+            var keys: [UInt64] = []
+            keys.reserveCapacity(all.count)
+            level.pixels.withUnsafeBufferPointer { px in
+                guard let base = UnsafeRawPointer(px.baseAddress) else { return }
+                for c in all where Int(c.score) > threshold {
+                    let x = Int(c.x), y = Int(c.y)
+                    let r = useSIMD ? ORBKernels.harris(base, width: level.width, x, y)
+                                    : ORBKernels.harrisScalar(px, width: level.width, x, y)
+                    keys.append(Self.rankKey(r, x: c.x, y: c.y))
+                }
+            }
+            keys.sort()
+            let ranked = keys.prefix(quota).map(Self.unrank)
             carry = quota - ranked.count
-            cands = []
+            guard !ranked.isEmpty else { continue }
             let smooth = useSIMD ? LocalBlur.simd(level) : LocalBlur.scalar(level)
             let sx = Float(grey.width) / Float(level.width), sy = Float(grey.height) / Float(level.height)
-            for (c, r) in ranked {
-                let angle = Self.centroidAngle(level, c.x, c.y)
-                let cs = LocalMath.cosf(angle), sn = LocalMath.sinf(angle)
-                let d = pattern.describe(smooth, cx: c.x, cy: c.y, cos: cs, sin: sn, mirror: false)
-                // A near-constant descriptor comes from a flat patch (ties read as 0): it would match
-                // flat patches of every work, so it is dropped.
-                let ones = d.words[0].nonzeroBitCount + d.words[1].nonzeroBitCount
-                    + d.words[2].nonzeroBitCount + d.words[3].nonzeroBitCount
-                guard ones >= Self.minDescriptorBits, ones <= 256 - Self.minDescriptorBits else { continue }
-                keypoints.append(LocalKeypoint(x: (Float(c.x) + 0.5) * sx - 0.5, y: (Float(c.y) + 0.5) * sy - 0.5,
-                                               level: l, scale: (sx + sy) / 2, angle: angle, response: r))
-                descriptors.append(d)
-                if includeMirrored {
-                    mirrored.append(pattern.describe(smooth, cx: c.x, cy: c.y, cos: cs, sin: sn, mirror: true))
+            level.pixels.withUnsafeBufferPointer { px in
+                smooth.pixels.withUnsafeBufferPointer { sm in
+                    guard let base = UnsafeRawPointer(px.baseAddress) else { return }
+                    let w = level.width
+                    for c in ranked {
+                        let x = Int(c.x), y = Int(c.y)
+                        let (m10, m01) = useSIMD ? ORBKernels.moments(base, width: w, x, y)
+                                                 : ORBKernels.momentsScalar(px, width: w, x, y)
+                        let angle = LocalMath.atan2f(Float(m01), Float(m10))
+                        let cs = LocalMath.cosf(angle), sn = LocalMath.sinf(angle)
+                        func describe(_ mirror: Bool) -> Hash256 {
+                            useSIMD ? pattern.describe(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
+                                    : pattern.describeScalar(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
+                        }
+                        let d = describe(false)
+                        // A near-constant descriptor comes from a flat patch (ties read as 0): it would
+                        // match flat patches of every work, so it is dropped.
+                        let ones = d.words[0].nonzeroBitCount + d.words[1].nonzeroBitCount
+                            + d.words[2].nonzeroBitCount + d.words[3].nonzeroBitCount
+                        guard ones >= Self.minDescriptorBits, ones <= 256 - Self.minDescriptorBits else { continue }
+                        keypoints.append(LocalKeypoint(x: (Float(x) + 0.5) * sx - 0.5, y: (Float(y) + 0.5) * sy - 0.5,
+                                                       level: l, scale: (sx + sy) / 2, angle: angle, response: c.r))
+                        descriptors.append(d)
+                        if includeMirrored { mirrored.append(describe(true)) }
+                    }
                 }
             }
         }
@@ -108,66 +140,66 @@ public struct LocalFeatureExtractor: Sendable {
                              descriptors: descriptors, mirroredDescriptors: includeMirrored ? mirrored : nil)
     }
 
-    /// Local maxima of the FAST score inside the keypoint border (ties: the first in raster order wins).
-    static func nonMaxSuppressed(_ s: [UInt16], width w: Int, height h: Int) -> [(x: Int, y: Int)] {
-        var out: [(x: Int, y: Int)] = []
+    /// A key whose ascending order is (response descending, y ascending, x ascending); the
+    /// response's IEEE bits mapped to an order-preserving unsigned integer (−0 read as +0).
+    static func rankKey(_ r: Float, x: Int32, y: Int32) -> UInt64 {
+        let bits = (r == 0 ? 0 : r).bitPattern
+        let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~ascending) << 32 | UInt64(UInt16(truncatingIfNeeded: y)) << 16 | UInt64(UInt16(truncatingIfNeeded: x))
+    }
+
+    static func unrank(_ k: UInt64) -> (x: Int32, y: Int32, r: Float) {
+        let ascending = ~UInt32(truncatingIfNeeded: k >> 32)
+        let bits = ascending & 0x8000_0000 != 0 ? ascending & 0x7FFF_FFFF : ~ascending
+        return (Int32(k & 0xFFFF), Int32((k >> 16) & 0xFFFF), Float(bitPattern: bits))
+    }
+
+    /// Local maxima of the FAST score inside the keypoint border (ties: the first in raster order
+    /// wins): earlier neighbours must be strictly smaller, later ones not larger. 32 pixels are
+    /// compared at a time (masks combined as 64-bit words, see `LocalFAST.select`); the tail
+    /// columns use the same test one pixel at a time.
+    static func nonMaxSuppressed(_ s: [UInt8], width w: Int, height h: Int) -> [(x: Int32, y: Int32, score: UInt8)] {
+        var out: [(x: Int32, y: Int32, score: UInt8)] = []
         let e = edge
         guard w > 2 * e, h > 2 * e else { return out }
-        for y in e..<(h - e) {
-            for x in e..<(w - e) {
-                let v = s[y * w + x]
-                if v == 0 { continue }
-                let i = y * w + x
-                // Earlier neighbours must be strictly smaller, later ones not larger.
-                if s[i - w - 1] >= v || s[i - w] >= v || s[i - w + 1] >= v || s[i - 1] >= v { continue }
-                if s[i + 1] > v || s[i + w - 1] > v || s[i + w] > v || s[i + w + 1] > v { continue }
-                out.append((x, y))
+        typealias V = SIMD32<UInt8>
+        typealias Words = SIMD4<UInt64>
+        let zero = V.zero
+        s.withUnsafeBufferPointer { sp in
+            guard let raw = UnsafeRawPointer(sp.baseAddress) else { return }
+            @inline(__always) func bits(_ m: SIMDMask<SIMD32<Int8>>) -> Words { unsafeBitCast(m, to: Words.self) }
+            for y in e..<(h - e) {
+                var x = e
+                while x + 32 <= w - e {
+                    let i = y &* w &+ x
+                    @inline(__always) func ld(_ o: Int) -> V { raw.loadUnaligned(fromByteOffset: i &+ o, as: V.self) }
+                    let v = ld(0)
+                    let nz = bits(v .> zero)
+                    if nz[0] | nz[1] | nz[2] | nz[3] == 0 { x += 32; continue }
+                    let m = nz & bits(ld(-w - 1) .< v) & bits(ld(-w) .< v) & bits(ld(-w + 1) .< v) & bits(ld(-1) .< v)
+                        & bits(ld(1) .<= v) & bits(ld(w - 1) .<= v) & bits(ld(w) .<= v) & bits(ld(w + 1) .<= v)
+                    for q in 0..<4 {
+                        var word = m[q]
+                        while word != 0 {
+                            let lane = 8 * q + word.trailingZeroBitCount / 8
+                            word &= ~(UInt64(0xFF) << UInt64(8 * (lane - 8 * q)))
+                            out.append((Int32(x + lane), Int32(y), sp[i + lane]))
+                        }
+                    }
+                    x += 32
+                }
+                while x < w - e {
+                    let i = y * w + x
+                    let v = sp[i]
+                    if v != 0,
+                       sp[i - w - 1] < v, sp[i - w] < v, sp[i - w + 1] < v, sp[i - 1] < v,
+                       sp[i + 1] <= v, sp[i + w - 1] <= v, sp[i + w] <= v, sp[i + w + 1] <= v {
+                        out.append((Int32(x), Int32(y), v))
+                    }
+                    x += 1
+                }
             }
         }
         return out
-    }
-
-    /// Harris corner measure det(M) − 0.04 tr(M)² over a 7 × 7 window of central differences.
-    static func harris(_ img: GreyImage, _ x: Int, _ y: Int) -> Float {
-        var a: Int64 = 0, b: Int64 = 0, c: Int64 = 0
-        let w = img.width
-        img.pixels.withUnsafeBufferPointer { p in
-            for dy in -3...3 {
-                let r = (y + dy) * w
-                for dx in -3...3 {
-                    let i = r + x + dx
-                    let ix = Int64(p[i + 1]) - Int64(p[i - 1])
-                    let iy = Int64(p[i + w]) - Int64(p[i - w])
-                    a += ix * ix; b += iy * iy; c += ix * iy
-                }
-            }
-        }
-        let fa = Float(a), fb = Float(b), fc = Float(c)
-        return fa * fb - fc * fc - 0.04 * (fa + fb) * (fa + fb)
-    }
-
-    /// Half-widths of the radius-15 disc, row by row.
-    static let discHalfWidth: [Int] = (0...15).map { dy in
-        var u = 0
-        while (u + 1) * (u + 1) + dy * dy <= 225 { u += 1 }
-        return u
-    }
-
-    /// Orientation from the intensity centroid: atan2(m01, m10) over the disc (ORB §3.2).
-    static func centroidAngle(_ img: GreyImage, _ x: Int, _ y: Int) -> Float {
-        var m10 = 0, m01 = 0
-        let w = img.width
-        img.pixels.withUnsafeBufferPointer { p in
-            for dy in -15...15 {
-                let hw = discHalfWidth[abs(dy)]
-                let r = (y + dy) * w + x
-                for dx in -hw...hw {
-                    let v = Int(p[r + dx])
-                    m10 += dx * v
-                    m01 += dy * v
-                }
-            }
-        }
-        return LocalMath.atan2f(Float(m01), Float(m10))
     }
 }
