@@ -109,7 +109,7 @@ func runMain(_ args: [String]) {
     guard let worksList = option("--works", args), let negList = option("--negatives", args),
           let outDir = option("--out", args) else { fail("run needs --works, --negatives and --out") }
     let seed = UInt64(option("--seed", args) ?? "8") ?? 8
-    let minVotes = Int(option("--min-votes", args) ?? "8") ?? 8
+    let minVotes = Int(option("--min-votes", args) ?? "3") ?? 3
     let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
     let minInliers = Int(option("--min-inliers", args) ?? "20") ?? 20
     let workPaths = readList(worksList), negPaths = readList(negList)
