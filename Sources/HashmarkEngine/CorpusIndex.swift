@@ -17,6 +17,11 @@ public final class CorpusIndex: Sendable {
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?
 
+    /// Below this many PDQ hashes a SIMD linear scan (same results: the MIH oracle tests) beats
+    /// the multi-index hash, whose ~1,400 mostly empty bucket visits per query are a fixed cost
+    /// (Benchmarks/MIH.md); a 4,096-hash scan is ~0.03 ms.
+    static let multiIndexMinimum = 4_096
+
     /// Loads every work, PDQ hash, text posting and local-feature set from `store`.
     public init(store: CorpusStore) throws(EngineError) {
         do {
@@ -24,7 +29,7 @@ public final class CorpusIndex: Sendable {
             snapshot = try store.snapshot()
             works = Dictionary(try store.list().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             pdq = try store.allPDQ()
-            pdqIndex = MultiIndexHash256(hashes: pdq.hashes)
+            pdqIndex = pdq.hashes.count >= Self.multiIndexMinimum ? MultiIndexHash256(hashes: pdq.hashes) : nil
             let postings = try store.allPostings()
             textWorkIDs = postings.workIDs
             textIndex = TextShingleIndex(postings: postings.hashes.indices.lazy.map {
