@@ -2,7 +2,7 @@ import HashmarkFingerprint
 
 /// How the local-feature shortlist hashes descriptors and counts votes (see `LocalShortlistIndex`).
 ///
-/// The defaults were measured with `orb-bench scale` (Benchmarks/ORB-SHORTLIST.md): they keep the
+/// The defaults were measured with `orb-bench scale` (Benchmarks/ORB.md, "Query time against 10k and 100k works"): they keep the
 /// right work among the top candidates for the geometric cases while a query against 100k works
 /// touches tens of thousands of corpus descriptors, not millions.
 public struct LocalShortlistParameters: Sendable, Hashable {
