@@ -73,9 +73,9 @@ $(KEYS)/hashmark.key.pem:
 eval: build
 	$(BIN) eval --out $(VAR)/eval
 
-## fit: refit a decision model on the train split (~15 min); review before replacing the shipped one.
+## fit: refit a decision model on the train split (~1 min on the bundled corpus; POOL=dir for a larger pool); review before replacing the shipped one.
 fit: build
-	$(BIN) eval --fit --write-model $(VAR)/eval/fitted-model.json --out $(VAR)/eval
+	$(BIN) eval --fit $(if $(POOL),--pool $(POOL)) --write-model $(VAR)/eval/fitted-model.json --out $(VAR)/eval
 
 ## install: binary, unit, sysusers/tmpfiles, config and a signing key (as root, on a systemd host).
 PREFIX ?= /usr/local
