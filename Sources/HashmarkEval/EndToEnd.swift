@@ -94,9 +94,8 @@ final class EndToEndRun: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         if let model { environment["HASHMARK_MODEL"] = model }
         process.environment = environment
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = log
-        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         do { try process.run() } catch {
             throw EvalError(code: "end-to-end-failed", message: "cannot start \(binary) watch", underlying: error)
         }

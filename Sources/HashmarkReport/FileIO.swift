@@ -148,36 +148,21 @@ enum FileIO {
     /// With `replace == false` the final step is `link`, which fails if `path` exists.
     static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t,
                                 replace: Bool = true) throws {
-        let dir = directory(of: path)
-        var suffix: UInt64 = 0
-        var tempPath = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            suffix = UInt64.random(in: 0...UInt64.max)
-            tempPath = "\(dir)/.tmp-\(getpid())-\(String(suffix, radix: 16))"
-            fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else { throw ReportError.io("create temporary file in \(dir)", errno: errno) }
-        var committed = false
-        defer { if !committed { unlink(tempPath) } }
-        do {
-            defer { close(fd) }
-            try writeAll(fd: fd, bytes, path: tempPath)
-            try fsyncOrThrow(fd, path: tempPath)
-        }
+        let staged = try stage(bytes, for: path, mode: mode)
         if replace {
-            guard rename(tempPath, path) == 0 else { throw ReportError.io("rename to \(path)", errno: errno) }
-            committed = true
+            try publish([staged])
         } else {
-            guard link(tempPath, path) == 0 else {
+            defer {
+                close(staged.fd)
+                unlink(staged.tempPath)
+            }
+            try fsyncOrThrow(staged.fd, path: staged.tempPath)
+            guard link(staged.tempPath, path) == 0 else {
                 let code = errno
                 if code == EEXIST { throw ReportError(.keyExists, "\(path) already exists; not overwriting") }
                 throw ReportError.io("link to \(path)", errno: code)
             }
-            unlink(tempPath)
-            committed = true
         }
-        try fsyncDirectory(dir)
+        try fsyncDirectory(directory(of: path))
     }
 }
