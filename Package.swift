@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
         /// The corpus store: SQLite through GRDB.
         .target(name: "HashmarkStore",
-                dependencies: ["HashmarkFingerprint", .product(name: "GRDB", package: "GRDB.swift")]),
+                dependencies: ["HashmarkFingerprint", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]),
         /// Signed verdict reports: canonical JSON, Ed25519 through OpenSSL, the ledger.
         .target(name: "HashmarkReport", dependencies: ["COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.

@@ -34,9 +34,9 @@ public struct Engine: Sendable {
         let subject = Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
                               mediaType: MediaType.sniff(bytes, fileName: fileName).mimeType)
         do {
-            let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits)
+            let (content, pixels) = try Fingerprinter.analyseKeepingPixels(bytes, fileName: fileName, limits: limits)
             let matches: [WorkMatch] = switch content {
-            case .image(let image): imageMatches(image, bytes: bytes)
+            case .image(let image): imageMatches(image, bytes: bytes, pixels: pixels)
             case .text(let text): textMatches(text)
             }
             return decide(matches, subject: subject)

@@ -55,6 +55,14 @@ public enum Fingerprinter {
     ///   instead of the fast path (within distance 10 of it, see `PDQ.fastHash`).
     public static func analyse(_ bytes: [UInt8], fileName: String?, limits: EngineLimits = .init(),
                                exact: Bool = false) throws(EngineError) -> FileContent {
+        try analyseKeepingPixels(bytes, fileName: fileName, limits: limits, exact: exact).content
+    }
+
+    /// `analyse`, also handing back an image's decoded pixels when they are the full-resolution
+    /// upright image (every format but a JPEG decoded at DCT scale), so the local-feature matcher
+    /// does not decode the file a second time.
+    static func analyseKeepingPixels(_ bytes: [UInt8], fileName: String?, limits: EngineLimits,
+                                     exact: Bool = false) throws(EngineError) -> (content: FileContent, pixels: RGBImage?) {
         if bytes.isEmpty {
             throw EngineError(code: MediaError.Code.emptyFile, message: "The file is empty.")
         }
@@ -63,8 +71,11 @@ public enum Fingerprinter {
                               message: "The file has \(bytes.count) bytes; the limit is \(limits.image.maxFileBytes).")
         }
         let type = MediaType.sniff(bytes, fileName: fileName)
-        if type.isDecodableImage { return .image(try image(bytes, limits: limits, exact: exact)) }
-        if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
+        if type.isDecodableImage {
+            let (fingerprint, pixels) = try image(bytes, limits: limits, exact: exact)
+            return (.image(fingerprint), pixels)
+        }
+        if type.isText { return (.text(try text(bytes, type: type, limits: limits)), nil) }
         if type == .unknown {
             throw EngineError(code: MediaError.Code.unknownFormat,
                               message: "The content is neither a supported image nor text.")
@@ -76,7 +87,7 @@ public enum Fingerprinter {
     /// The default path decodes JPEGs at DCT scale (shorter side ≥ `PDQ.fastPathMinimumSide`) and
     /// hashes them with the full image's sampling geometry; `exact` decodes at full size and runs
     /// the reference's arithmetic.
-    static func image(_ bytes: [UInt8], limits: EngineLimits, exact: Bool) throws(EngineError) -> ImageFingerprint {
+    static func image(_ bytes: [UInt8], limits: EngineLimits, exact: Bool) throws(EngineError) -> (ImageFingerprint, RGBImage?) {
         let decoded: DecodedImage
         do {
             decoded = try ImageDecoder.decode(bytes, limits: limits.image,
@@ -94,8 +105,9 @@ public enum Fingerprinter {
         } else {
             result = PDQ.fastHash(decoded.image)
         }
-        return ImageFingerprint(mediaType: decoded.format, width: decoded.originalWidth,
-                                height: decoded.originalHeight, pdq: result.hash, dihedral: result.dihedral)
+        return (ImageFingerprint(mediaType: decoded.format, width: decoded.originalWidth,
+                                 height: decoded.originalHeight, pdq: result.hash, dihedral: result.dihedral),
+                decoded.scaleDenominator == 1 ? decoded.image : nil)
     }
 
     static func text(_ bytes: [UInt8], type: MediaType, limits: EngineLimits) throws(EngineError) -> TextContent {

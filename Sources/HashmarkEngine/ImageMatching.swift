@@ -10,7 +10,9 @@ extension Engine {
     /// (`rot90` = 90° clockwise).
     static let transformNames = ["identity", "rot90", "rot180", "rot270", "flipV", "flipH", "transpose", "transverse"]
 
-    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8]) -> [WorkMatch] {
+    /// `pixels`: the full-resolution decoded image when the fingerprinting decode produced it
+    /// (otherwise the local-feature step decodes `bytes` at full size).
+    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8], pixels: RGBImage? = nil) -> [WorkMatch] {
         let rule = model.model.image
         var best: [String: WorkMatch] = [:]
         func keep(_ m: WorkMatch) {
@@ -32,7 +34,7 @@ extension Engine {
             }
         }
         // Local features decide what PDQ cannot: crops, pads, rotations, perspective.
-        if !best.values.contains(where: \.isMatch), let local = localMatches(bytes) {
+        if !best.values.contains(where: \.isMatch), let local = localMatches(bytes, pixels: pixels) {
             for m in local { keep(m) }
         }
         return Array(best.values)
@@ -44,11 +46,11 @@ extension Engine {
     }
 
     /// Keypoint matching against the shortlisted works; `nil` when the corpus has no local features.
-    private func localMatches(_ bytes: [UInt8]) -> [WorkMatch]? {
+    private func localMatches(_ bytes: [UInt8], pixels: RGBImage?) -> [WorkMatch]? {
         guard let shortlist = index.localIndex, !index.localFeatures.isEmpty,
-              let decoded = try? ImageDecoder.decode(bytes, limits: limits.image) else { return nil }
+              let image = pixels ?? (try? ImageDecoder.decode(bytes, limits: limits.image))?.image else { return nil }
         let rule = model.model.image
-        let query = LocalFeatureExtractor().extract(decoded.image, includeMirrored: true)
+        let query = LocalFeatureExtractor().extract(image, includeMirrored: true)
         let candidates = shortlist.candidates(for: query.descriptors + (query.mirroredDescriptors ?? []),
                                               minVotes: rule.localMinVotes)
         let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: rule.localMinInliers))

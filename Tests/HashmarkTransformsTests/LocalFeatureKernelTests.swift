@@ -128,7 +128,9 @@ struct LocalFeatureKernelTests {
         var rng = SplitMix64(state: 9)
         let random = (0..<65).map { _ in Hash256(words: SIMD4(rng.next(), rng.next(), rng.next(), rng.next())) }
         for (q, c) in [(a, b), (b, a), (random, a), (Array(random.prefix(1)), Array(random.suffix(1))),
-                       ([], a), (a, []), (Array(random.prefix(63)), Array(random.prefix(64)))] {
+                       ([], a), (a, []), (Array(random.prefix(63)), Array(random.prefix(64))),
+                       // Every distance tied twice: the first index wins and d2 == d1.
+                       (a, b + b), (random, Array(random.reversed()) + random)] {
             #expect(LocalMatcher.nearestTwo(q, c) == LocalMatcher.nearestTwoScalar(q, c))
         }
     }
