@@ -67,26 +67,34 @@ extension PDQ {
                 rowUsers[rows.start[i] + k - rows.offset[i]].append((i, rows.weights[k]))
             }
         }
-        let (rt, gt, bt) = lumaTables
         var grid = [SIMD8<Float>](repeating: .zero, count: 64 * 8)
         var lumaRow = [Float](repeating: 0, count: width)
         var t = [SIMD8<Float>](repeating: .zero, count: 8)
+        guard image.pixels.count >= 3 * width * height else { return [Float](repeating: 0, count: 4096) }
+        let (wr, wg, wb) = lumaWeights
         image.pixels.withUnsafeBufferPointer { px in
-            for y in 0..<height where !rowUsers[y].isEmpty {
-                var o = y * width * 3
-                for x in 0..<width {
-                    lumaRow[x] = Float(rt[Int(px[o])] + gt[Int(px[o + 1])] + bt[Int(px[o + 2])])
-                    o += 3
-                }
-                for j in 0..<64 {
-                    var s: Float = 0
-                    let base = cols.start[j] - cols.offset[j]
-                    for k in cols.offset[j]..<cols.offset[j + 1] { s += cols.weights[k] * lumaRow[base + k] }
-                    t[j >> 3][j & 7] = s
-                }
-                for (i, wt) in rowUsers[y] {
-                    let v = SIMD8<Float>(repeating: wt)
-                    for b in 0..<8 { grid[i * 8 + b] += v * t[b] }
+            lumaRow.withUnsafeMutableBufferPointer { row in
+                cols.weights.withUnsafeBufferPointer { weights in
+                    guard let pixels = px.baseAddress, let luma = row.baseAddress, let cw = weights.baseAddress else { return }
+                    for y in 0..<height where !rowUsers[y].isEmpty {
+                        let src = pixels + y * width * 3
+                        // Exactly `luma(_:)`, one row at a time (a loop the compiler vectorises).
+                        for x in 0..<width {
+                            let r = Double(src[3 &* x]), g = Double(src[3 &* x &+ 1]), b = Double(src[3 &* x &+ 2])
+                            luma[x] = Float(r * wr + g * wg + b * wb)
+                        }
+                        for j in 0..<64 {
+                            var s: Float = 0
+                            let lo = cols.offset[j], hi = cols.offset[j + 1]
+                            let at = luma + (cols.start[j] - lo)
+                            for k in lo..<hi { s += cw[k] * at[k] }
+                            t[j >> 3][j & 7] = s
+                        }
+                        for (i, wt) in rowUsers[y] {
+                            let v = SIMD8<Float>(repeating: wt)
+                            for b in 0..<8 { grid[i * 8 + b] += v * t[b] }
+                        }
+                    }
                 }
             }
         }

@@ -2,23 +2,20 @@
 // `R*0.299 + G*0.587 + B*0.114`, then rounded to float).
 
 extension PDQ {
-    /// Per-channel products in double, so `(r + g) + b` rounds exactly like numpy's expression.
-    static let lumaTables: (r: [Double], g: [Double], b: [Double]) = (
-        (0..<256).map { Double($0) * 0.299 },
-        (0..<256).map { Double($0) * 0.587 },
-        (0..<256).map { Double($0) * 0.114 }
-    )
+    /// The BT.601 weights, multiplied in double: `(R·wr + G·wg) + B·wb` rounds exactly like numpy's
+    /// expression (Swift does not contract it into fused multiply-adds).
+    static let lumaWeights = (r: 0.299, g: 0.587, b: 0.114)
 
     /// Row-major luma (0…255) exactly as `pdqhash` feeds Meta's C++: the entry point for callers
     /// that keep luma around (e.g. to hash several crops).
     public static func luma(_ image: RGBImage) -> [Float] {
         let n = image.width * image.height
-        let (rt, gt, bt) = lumaTables
+        let (wr, wg, wb) = lumaWeights
         return [Float](unsafeUninitializedCapacity: n) { out, initialized in
             image.pixels.withUnsafeBufferPointer { px in
                 for i in 0..<n {
                     let o = 3 * i
-                    out[i] = Float(rt[Int(px[o])] + gt[Int(px[o + 1])] + bt[Int(px[o + 2])])
+                    out[i] = Float(Double(px[o]) * wr + Double(px[o + 1]) * wg + Double(px[o + 2]) * wb)
                 }
             }
             initialized = n
