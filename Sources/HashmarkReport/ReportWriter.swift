@@ -32,9 +32,23 @@ public final class ReportWriter: @unchecked Sendable {
     public let directory: String
     private let signingKey: SigningKey
     private let lock = NSLock()
-    // Guarded by `lock`.
-    private var cachedEntries: [LedgerEntry] = []
+    // Guarded by `lock`: the ledger as last read or written by this writer, and its length.
+    private var cached = LedgerState()
     private var cachedLength: Int = -1
+
+    /// What writing needs from the ledger: its head, its line count and each report id's latest
+    /// line. Kept up to date by appends, so a batch costs the same whatever the ledger's length.
+    struct LedgerState {
+        var head = VerdictReport.genesisHash
+        var count = 0
+        var latest: [String: LedgerEntry] = [:]
+
+        mutating func append(_ entry: LedgerEntry) {
+            latest[entry.reportId] = entry
+            head = entry.sha256
+            count += 1
+        }
+    }
 
     /// Creates `directory` (0755) if needed.
     public init(directory: String, signingKey: SigningKey) throws {
@@ -67,8 +81,14 @@ public final class ReportWriter: @unchecked Sendable {
         }
         guard results.contains(where: { $0 == nil }) else { return results.compactMap { $0 } }  // no ledger touched
         do {
-            try withLockedLedger { fd, entries in
-                try commit(reports, fd: fd, entries: entries, into: &results)
+            var appended: (entries: [LedgerEntry], bytes: Int)?
+            try withLockedLedger { fd, state in
+                appended = try commit(reports, fd: fd, ledger: state, into: &results)
+            }
+            // Extended only now, when nothing else holds the state (no copy of the map).
+            if let appended, cachedLength >= 0 {
+                for entry in appended.entries { cached.append(entry) }
+                cachedLength += appended.bytes
             }
         } catch {
             let failure = error as? ReportError ?? ReportError(.io, "\(error)")
@@ -78,7 +98,7 @@ public final class ReportWriter: @unchecked Sendable {
     }
 
     /// Opens and `flock`s the ledger (serialising writers across processes) and loads its entries.
-    private func withLockedLedger(_ body: (Int32, [LedgerEntry]) throws -> Void) throws {
+    private func withLockedLedger(_ body: (Int32, LedgerState) throws -> Void) throws {
         let fd = open(ledgerPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ReportError.io("open \(ledgerPath)", errno: errno) }
         defer { close(fd) }
@@ -89,11 +109,12 @@ public final class ReportWriter: @unchecked Sendable {
         try body(fd, try loadLedger(fd: fd))
     }
 
-    private func commit(_ reports: [VerdictReport], fd: Int32, entries: [LedgerEntry],
-                        into results: inout [Result<Written, ReportError>?]) throws {
-        var latest: [String: LedgerEntry] = [:]
-        for entry in entries { latest[entry.reportId] = entry }
-        var head = entries.last?.sha256 ?? VerdictReport.genesisHash
+    /// Writes the batch; returns the ledger lines it appended (and their byte count), `nil` when
+    /// it appended none.
+    private func commit(_ reports: [VerdictReport], fd: Int32, ledger: LedgerState,
+                        into results: inout [Result<Written, ReportError>?]) throws -> (entries: [LedgerEntry], bytes: Int)? {
+        var batchLatest: [String: LedgerEntry] = [:]  // lines appended by this batch, by id
+        var head = ledger.head
         var staged: [FileIO.Staged] = []
         defer { for file in staged { close(file.fd); unlink(file.tempPath) } }
         var appended: [(index: Int, written: Written, entry: LedgerEntry)] = []
@@ -103,7 +124,7 @@ public final class ReportWriter: @unchecked Sendable {
             signed.signer = .init(keyId: signingKey.publicKey.keyId)
             let reportPath = directory + "/" + report.reportId + ".json"
             let signaturePath = reportPath + ".sig"
-            if let existing = latest[report.reportId] {
+            if let existing = batchLatest[report.reportId] ?? ledger.latest[report.reportId] {
                 signed.previousReportSha256 = existing.previous
                 let bytes = try signed.canonicalBytes()
                 let digest = Hex.encode(try SHA256Digest.hash(bytes))
@@ -141,12 +162,12 @@ public final class ReportWriter: @unchecked Sendable {
                 continue
             }
             let entry = LedgerEntry(reportId: report.reportId, sha256: digest, previous: head)
-            latest[report.reportId] = entry
+            batchLatest[report.reportId] = entry
             head = digest
             appended.append((index, Written(report: signed, reportPath: reportPath, signaturePath: signaturePath,
                                             sha256: digest, appendedToLedger: true), entry))
         }
-        guard !appended.isEmpty else { return }
+        guard !appended.isEmpty else { return nil }
 
         let publishing = staged
         staged = []
@@ -156,20 +177,18 @@ public final class ReportWriter: @unchecked Sendable {
         for item in appended { lines += try item.entry.line() }
         try FileIO.writeAll(fd: fd, lines, path: ledgerPath)
         try FileIO.fsyncOrThrow(fd, path: ledgerPath)
-        if cachedLength >= 0 {
-            cachedEntries += appended.map(\.entry)
-            cachedLength += lines.count
-        }
-        if entries.isEmpty { try FileIO.fsyncDirectory(directory) }  // the ledger file was just created
+        if ledger.count == 0 { try FileIO.fsyncDirectory(directory) }  // the ledger file was just created
         for item in appended { results[item.index] = .success(item.written) }
+        return (appended.map(\.entry), lines.count)
     }
 
-    /// Returns the ledger entries, re-reading only when the file changed size. A torn last line
-    /// (an append cut short by a crash) is truncated away; its report is re-ledgered on re-run.
-    private func loadLedger(fd: Int32) throws -> [LedgerEntry] {
+    /// Returns the ledger's state, re-reading the file only when its size is not the one this
+    /// writer left (another process appended, or first use). A torn last line (an append cut short
+    /// by a crash) is truncated away; its report is re-ledgered on re-run.
+    private func loadLedger(fd: Int32) throws -> LedgerState {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ReportError.io("fstat \(ledgerPath)", errno: errno) }
-        if Int(info.st_size) == cachedLength { return cachedEntries }
+        if Int(info.st_size) == cachedLength { return cached }
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw ReportError.io("lseek \(ledgerPath)", errno: errno) }
         let bytes = try FileIO.readAll(fd: fd, path: ledgerPath, limit: Int.max)
         let (entries, complete) = try LedgerEntry.parse(bytes)
@@ -184,8 +203,10 @@ public final class ReportWriter: @unchecked Sendable {
             guard ftruncate(fd, off_t(complete)) == 0 else { throw ReportError.io("ftruncate \(ledgerPath)", errno: errno) }
             try FileIO.fsyncOrThrow(fd, path: ledgerPath)
         }
-        cachedEntries = entries
+        var state = LedgerState()
+        for entry in entries { state.append(entry) }
+        cached = state
         cachedLength = complete
-        return entries
+        return state
     }
 }

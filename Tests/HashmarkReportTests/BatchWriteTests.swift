@@ -53,6 +53,34 @@ struct BatchWriteTests {
         #expect(s.ledgerFailure() == nil)
     }
 
+    /// The writer keeps the ledger's head and each id's latest line between batches instead of
+    /// re-reading the file: re-runs are still recognised after many batches, and after another
+    /// writer (another process) appended, the file is read again.
+    @Test func ledgerStateCarriesAcrossBatchesAndOtherWriters() throws {
+        let s = try LedgerTests.Setup()
+        defer { removeDirectory(s.dir) }
+        var last = ""
+        for b in 0..<20 {
+            let results = s.writer.write(batch: (0..<3).map { sampleReport(id: "r-\(b)-\($0)", fileName: "f-\(b)-\($0).png") })
+            let written = try results.map { try $0.get() }
+            #expect(written.allSatisfy { $0.appendedToLedger })
+            if !last.isEmpty { #expect(written[0].report.previousReportSha256 == last) }
+            last = written[2].sha256
+        }
+        let early = try s.writer.write(sampleReport(id: "r-0-1", fileName: "f-0-1.png"))
+        #expect(!early.appendedToLedger)
+
+        let other = try ReportWriter(directory: s.dir, signingKey: s.pair.signingKey)
+        let foreign = try other.write(sampleReport(id: "from-other", fileName: "other.png"))
+        #expect(foreign.appendedToLedger && foreign.report.previousReportSha256 == last)
+        let rerun = try s.writer.write(sampleReport(id: "from-other", fileName: "other.png"))
+        #expect(!rerun.appendedToLedger && rerun.sha256 == foreign.sha256)
+        let next = try s.writer.write(sampleReport(id: "after", fileName: "after.png"))
+        #expect(next.report.previousReportSha256 == foreign.sha256)
+        #expect(try s.lines().count == 62)
+        #expect(s.ledgerFailure() == nil)
+    }
+
     private func publicKeyFile(_ s: LedgerTests.Setup) throws -> String {
         let path = s.dir + "/../public.pem"
         try writeBytes(try s.pair.publicKey.pem(), path)
