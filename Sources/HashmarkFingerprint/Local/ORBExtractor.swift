@@ -1,6 +1,7 @@
 /// Extracts the bounded, oriented binary local features of an image (see `LocalFeatures`).
 ///
-/// Steps (Rublee et al. 2011): greyscale; reduce so the longest side ≤ `maxSide`; a pyramid of
+/// Steps (Rublee et al. 2011): greyscale; reduce so the longest side ≤ `maxSide`; a faint image
+/// stretched to a normal contrast (`ContrastNormalisation`, not in ORB); a pyramid of
 /// `levels` levels, each `scaleFactor` smaller (bilinear from the previous level); FAST-9 scores
 /// (one pass, see `LocalFAST`) with 3 × 3 non-maximum suppression; per-level quotas (geometric in
 /// 1/scaleFactor, unused budget carried to the next level) filled by the Harris measure (k = 0.04,
@@ -39,6 +40,8 @@ public struct LocalFeatureExtractor: Sendable {
             base = base.resized(width: max(1, Int((Double(grey.width) * s).rounded())),
                                 height: max(1, Int((Double(grey.height) * s).rounded())))
         }
+        base = ContrastNormalisation.normalised(base, target: p.contrastSpread, minGain: p.minContrastGain,
+                                                maxGain: p.maxContrastGain).image
         let minSide = 2 * Self.edge + 8
         var levelsImages: [GreyImage] = []
         var current = base
