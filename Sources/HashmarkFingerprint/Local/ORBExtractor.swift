@@ -84,12 +84,19 @@ public struct LocalFeatureExtractor: Sendable {
                                      : LocalFAST.scoresScalar(level, minThreshold: t)
                 return Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
             }
+            // Short of corners: scored again down to the second-lowest threshold, and only if still
+            // short down to the lowest (a pass at 2 is dearer than one at 5 and few levels need it).
+            // A pass down to f gives the same suppressed corners above any t ≥ f as a pass down to
+            // the lowest (zeroed neighbours were below them anyway), so the threshold chosen — the
+            // largest that meets the quota, else the lowest — is the one a single pass would choose.
             var threshold = thresholds[0]
             var all = corners(above: threshold)
-            if all.count < quota, thresholds.count > 1 {
-                all = corners(above: lowest)
-                threshold = lowest
-                for t in thresholds.dropFirst() where all.lazy.filter({ $0.score > t }).count >= quota {
+            let floors = thresholds.count > 2 ? [thresholds[thresholds.count - 2], lowest] : [lowest]
+            for floor in floors where all.count < quota && floor < threshold {
+                let tried = threshold
+                all = corners(above: floor)
+                threshold = floor
+                for t in thresholds where t < tried && t > floor && all.lazy.filter({ $0.score > t }).count >= quota {
                     threshold = t; break
                 }
             }
