@@ -76,7 +76,8 @@ public struct LocalFeatureParameters: Sendable, Hashable {
 /// entry need only store `descriptors`.
 public struct LocalFeatures: Sendable, Hashable {
     /// Algorithm id and version: comparing sets with different ids is an error. v2: contrast
-    /// normalisation and the FAST floor 2 (v1 sets must be re-extracted).
+    /// normalisation, FAST floor 2, Harris on the strongest corners only (v1 sets must be
+    /// re-extracted: their keypoints differ).
     public static let algorithm = "hashmark-orb-v2"
 
     public var algorithm: String

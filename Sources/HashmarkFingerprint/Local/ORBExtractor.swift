@@ -6,8 +6,9 @@
 /// (one pass, see `LocalFAST`) with 3 × 3 non-maximum suppression; per-level quotas (geometric in
 /// 1/scaleFactor, unused budget carried to the next level) filled by the Harris measure (k = 0.04,
 /// 7 × 7 window) among the strongest corners (`harrisCandidates`) above the FAST threshold
-/// (halved, down to `minFastThreshold`, on levels short of corners); intensity-centroid orientation over a radius-15 disc; steered BRIEF
-/// on the level smoothed by `LocalBlur` (the mirrored descriptors reuse the keypoints).
+/// (halved, down to `minFastThreshold`, on levels short of corners); intensity-centroid
+/// orientation over a radius-15 disc; steered BRIEF on the level smoothed by `LocalBlur` (the
+/// mirrored descriptors reuse the keypoints).
 public struct LocalFeatureExtractor: Sendable {
     public var parameters: LocalFeatureParameters
     public var pattern: BRIEFPattern
