@@ -13,6 +13,8 @@ Usage (from the repository root, after building the benchmark package in release
     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
     python3 Benchmarks/orb_bench.py [--works 20] [--negatives 10] [--sizes 10000,100000]
     python3 Benchmarks/orb_bench.py --extract-only 5   # extraction time only, both sides, 5 runs per image
+    python3 Benchmarks/orb_bench.py --pairs 100        # unrelated data/dev pairs: largest inlier count
+    python3 Benchmarks/orb_bench.py ... --then-jpeg 80 # every geometric query re-encoded as JPEG q80
 Needs opencv-python-headless and numpy (re-executes itself with /tmp/refvenv when present).
 Single thread on both sides (cv2.setNumThreads(1)).
 """
@@ -180,6 +182,23 @@ def extract_only(a, paths):
             json.dump({"images": rows, "repeat": a.extract_only}, f)
 
 
+def pairs_only(a):
+    """False positives beyond the 10 negatives: a seeded sample of `a.pairs` data/dev images, every
+    unordered pair verified by `orb-bench pairs` (LocalMatcher, 20 inliers). Prints the largest count
+    and every pair with >= `a.pairs_report` inliers with its file names, so that near-duplicate
+    series (same package and name stem) can be told apart from true unrelated pairs by eye."""
+    dev = sorted(glob.glob(f"{DATA}/dev/images/*"))
+    random.Random(a.pairs_seed).shuffle(dev)
+    with tempfile.TemporaryDirectory(prefix="orbpairs-") as tmp:
+        lst = write_list(tmp, "images", dev[:a.pairs])
+        out = json.loads(subprocess.run([a.bin, "pairs", "--images", lst, "--report", str(a.pairs_report)],
+                                        check=True, capture_output=True, text=True).stdout)
+    print(f"{len(dev[:a.pairs])} images, {out['pairs']} pairs, most inliers {out['max_inliers']} "
+          f"(threshold {MIN_INLIERS}); pairs with >= {a.pairs_report}:")
+    for r in sorted(out["reported"], key=lambda r: -r["inliers"]):
+        print(f"  {r['inliers']:4d}  {os.path.basename(r['a'])}  {os.path.basename(r['b'])}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--works", type=int, default=20)
@@ -193,7 +212,15 @@ def main():
     ap.add_argument("--json", help="also write all raw results here")
     ap.add_argument("--extract-only", type=int, metavar="REPEAT", default=0,
                     help="only time extraction of the works (+ negatives), REPEAT times per image, both sides")
+    ap.add_argument("--then-jpeg", type=int, metavar="Q", default=0,
+                    help="re-encode every geometric query as JPEG quality Q after its edit (both matchers)")
+    ap.add_argument("--pairs", type=int, metavar="N", default=0,
+                    help="only the unrelated-pairs check: N seeded data/dev images, every pair verified")
+    ap.add_argument("--pairs-seed", type=int, default=2026)
+    ap.add_argument("--pairs-report", type=int, default=10)
     a = ap.parse_args()
+    if a.pairs:
+        return pairs_only(a)
     works, negatives, pool = select(a)
     if a.extract_only:
         return extract_only(a, works + negatives)
@@ -202,8 +229,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="orbbench-") as tmp:
         wl, nl, pl = (write_list(tmp, n, p) for n, p in (("works", works), ("negatives", negatives), ("pool", pool)))
         t = time.perf_counter()
+        jpeg = ["--then-jpeg", str(a.then_jpeg)] if a.then_jpeg else []
         swift = json.loads(subprocess.run([a.bin, "run", "--works", wl, "--negatives", nl, "--out", tmp,
-                                           "--seed", str(a.seed)], check=True, capture_output=True, text=True).stdout)
+                                           "--seed", str(a.seed)] + jpeg,
+                                          check=True, capture_output=True, text=True).stdout)
         print(f"swift run: {ms_since(t) / 1000:.0f} s", file=sys.stderr)
         cv = OpenCV()
         cv.extract(swift["works"][0]["ppm"])  # warm-up

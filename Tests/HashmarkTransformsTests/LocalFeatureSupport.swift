@@ -13,9 +13,11 @@ enum LocalFixtures {
 
     struct LoadError: Error { let message: String }
 
-    /// Binary PPM (P6, maxval 255) as written by Pillow: "P6\n<w> <h>\n255\n" then RGB bytes.
-    static func load(_ name: String) throws -> RGBImage {
-        let data = try Data(contentsOf: dir.appendingPathComponent(name + ".ppm"))
+    /// Binary PPM (P6, maxval 255) as written by Pillow: "P6\n<w> <h>\n255\n" then RGB bytes;
+    /// `folder` is a sibling of `Fixtures/local`.
+    static func load(_ name: String, folder: String = "local") throws -> RGBImage {
+        let base = dir.deletingLastPathComponent().appendingPathComponent(folder)
+        let data = try Data(contentsOf: base.appendingPathComponent(name + ".ppm"))
         let bytes = [UInt8](data)
         var fields: [Int] = []
         var i = 2

@@ -17,13 +17,31 @@
 //       Extraction time only: writes each image as PPM into DIR, then extracts every image `repeat`
 //       times (after one warm-up), without and with mirrored descriptors. Prints one JSON object.
 //
-// LIST files hold one image path per line. One thread throughout.
+//   orb-bench pairs --images LIST [--report 8]
+//       False-positive check on unrelated images: every unordered pair verified with LocalMatcher;
+//       prints the pairs with at least `report` inliers and the maximum.
+//
+// LIST files hold one image path per line. For experiments, the environment overrides the
+// extractor's defaults: HM_SPREAD (contrastSpread), HM_MINGAIN, HM_MAXGAIN, HM_MINFAST
+// (minFastThreshold), HM_LEVELS; HM_SPREAD=0 HM_MINFAST=5 is the v1 extractor (ORB.md). One thread throughout.
 
 import Foundation
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
 import HashmarkTransforms
+
+/// The default extractor, with the HM_* overrides described in the header.
+func envExtractor() -> LocalFeatureExtractor {
+    var p = LocalFeatureParameters()
+    let env = ProcessInfo.processInfo.environment
+    if let v = env["HM_SPREAD"].flatMap({ Int($0) }) { p.contrastSpread = v }
+    if let v = env["HM_MAXGAIN"].flatMap({ Float($0) }) { p.maxContrastGain = v }
+    if let v = env["HM_MINFAST"].flatMap({ Int($0) }) { p.minFastThreshold = v }
+    if let v = env["HM_MINGAIN"].flatMap({ Float($0) }) { p.minContrastGain = v }
+    if let v = env["HM_LEVELS"].flatMap({ Int($0) }) { p.levels = v }
+    return LocalFeatureExtractor(parameters: p)
+}
 
 struct BenchError: Error, CustomStringConvertible { let description: String }
 
@@ -112,8 +130,9 @@ func runMain(_ args: [String]) {
     let minVotes = Int(option("--min-votes", args) ?? "3") ?? 3
     let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
     let minInliers = Int(option("--min-inliers", args) ?? "20") ?? 20
+    let recompress = option("--then-jpeg", args).flatMap { Int($0) }
     let workPaths = readList(worksList), negPaths = readList(negList)
-    let extractor = LocalFeatureExtractor()
+    let extractor = envExtractor()
     let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: minInliers))
 
     let works = workPaths.map(load)
@@ -138,7 +157,12 @@ func runMain(_ args: [String]) {
         for c in cases {
             var rng = SeededGenerator(seed: SeededGenerator.derive(c.seed, UInt64(s)))
             let image: RGBImage
-            do { image = try c.transform.apply(to: source.image, rng: &rng).image } catch { fail("\(c.name): \(error)") }
+            let transform = recompress.map { ImageTransform.pipeline([c.transform, .jpeg(quality: $0)]) } ?? c.transform
+            do {
+                image = try transform.apply(to: source.image, rng: &rng, recompress: {
+                    try ImageDecoder.decode(try JPEGEncoder.encode($0, quality: $1)).image
+                }).image
+            } catch { fail("\(c.name): \(error)") }
             let ppm = "\(outDir)/q\(queryRows.count).ppm"
             writePPM(image, to: ppm)
             let (q, mirrorMs) = timed { extractor.extract(image, includeMirrored: true) }
@@ -212,7 +236,7 @@ func scaleMain(_ args: [String]) {
     let maxCandidates = Int(option("--max-candidates", args) ?? "8") ?? 8
     let maxFlips = Int(option("--max-flips", args) ?? "8") ?? 8
     let parameters = shortlistParameters(args)
-    let extractor = LocalFeatureExtractor()
+    let extractor = envExtractor()
     let matcher = LocalMatcher()
 
     let workPaths = readList(worksList), poolPaths = readList(poolList)
@@ -300,7 +324,7 @@ func extractMain(_ args: [String]) {
     let repeats = max(1, Int(option("--repeat", args) ?? "5") ?? 5)
     let paths = readList(worksList)
     let images = paths.map(load)
-    let extractor = LocalFeatureExtractor()
+    let extractor = envExtractor()
     var rows: [[String: Any]] = []
     for (i, image) in images.enumerated() {
         let ppm = "\(outDir)/x\(i).ppm"
@@ -319,10 +343,42 @@ func extractMain(_ args: [String]) {
     printJSON(["images": rows, "repeat": repeats])
 }
 
+// MARK: - pairs
+
+/// Every unordered pair of the listed images verified with `LocalMatcher` (the first image of the
+/// pair as the query, with its mirrored descriptors; the second as the corpus side): the inlier
+/// count of each pair that reaches `--report` inliers, and the largest overall.
+func pairsMain(_ args: [String]) {
+    guard let list = option("--images", args) else { fail("pairs needs --images") }
+    let report = Int(option("--report", args) ?? "8") ?? 8
+    let paths = readList(list)
+    let extractor = envExtractor()
+    let matcher = LocalMatcher()
+    var queries: [LocalFeatures] = [], corpus: [LocalFeatures] = []
+    var keypoints: [Int] = []
+    for p in paths {
+        let q = extractor.extract(load(p), includeMirrored: true)
+        queries.append(q); corpus.append(q.withoutMirror); keypoints.append(q.descriptors.count)
+    }
+    var rows: [[String: Any]] = []
+    var maxInliers = 0, pairs = 0
+    for i in paths.indices {
+        for j in paths.indices where j > i {
+            guard let e = try? matcher.match(query: queries[i], candidate: corpus[j]) else { continue }
+            pairs += 1
+            maxInliers = max(maxInliers, e.inliers)
+            if e.inliers >= report { rows.append(["a": paths[i], "b": paths[j], "inliers": e.inliers]) }
+        }
+    }
+    printJSON(["pairs": pairs, "max_inliers": maxInliers, "reported": rows, "images": paths,
+               "keypoints": keypoints])
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "run": runMain(Array(arguments.dropFirst()))
 case "scale": scaleMain(Array(arguments.dropFirst()))
 case "extract": extractMain(Array(arguments.dropFirst()))
+case "pairs": pairsMain(Array(arguments.dropFirst()))
 default: fail("usage: orb-bench run|scale|extract … (see the header of main.swift)")
 }

@@ -41,13 +41,28 @@ public struct LocalFeatureParameters: Sendable, Hashable {
     /// FAST intensity threshold (0…255): a circle pixel differs when |p - centre| > threshold.
     public var fastThreshold: Int
     /// When a level yields fewer corners than its quota, the threshold is halved down to this
-    /// (smooth paintings and flat illustrations have few corners at 20).
+    /// (smooth paintings and flat illustrations have few corners at 20; on a contrast-normalised
+    /// faint image the last step, 2, finds the corners of soft shapes, ranked by Harris like any).
     public var minFastThreshold: Int
+    /// Contrast normalisation (see `ContrastNormalisation`): an image whose robust grey spread is
+    /// below this many levels is stretched linearly to it before the pyramid, so the FAST
+    /// thresholds and the BRIEF tests see a faint image as they see a normal one. 170 (not 255)
+    /// leaves ordinary images alone: stretching them by ≈ 1.3 gained nothing and cost a few
+    /// verified edits of the test fixtures. 0 turns it off.
+    public var contrastSpread: Int
+    /// Stretches by less than this gain are skipped (1: none is skipped, so the stretch is a
+    /// continuous function of the spread and an edited copy cannot fall on the other side of a cut).
+    public var minContrastGain: Float
+    /// Upper bound of the stretch (it also amplifies noise and compression artefacts).
+    public var maxContrastGain: Float
 
     public init(maxKeypoints: Int = 512, levels: Int = 8, scaleFactor: Float = 1.2,
-                maxSide: Int = 1024, fastThreshold: Int = 20, minFastThreshold: Int = 5) {
+                maxSide: Int = 1024, fastThreshold: Int = 20, minFastThreshold: Int = 2,
+                contrastSpread: Int = 170, minContrastGain: Float = 1, maxContrastGain: Float = 4) {
         self.maxKeypoints = maxKeypoints; self.levels = levels; self.scaleFactor = scaleFactor
         self.maxSide = maxSide; self.fastThreshold = fastThreshold; self.minFastThreshold = minFastThreshold
+        self.contrastSpread = contrastSpread; self.minContrastGain = minContrastGain
+        self.maxContrastGain = maxContrastGain
     }
 
     public static let `default` = LocalFeatureParameters()
@@ -60,8 +75,10 @@ public struct LocalFeatureParameters: Sendable, Hashable {
 /// pattern steered by the same angle): a query carries both so a flipped copy matches; a corpus
 /// entry need only store `descriptors`.
 public struct LocalFeatures: Sendable, Hashable {
-    /// Algorithm id and version: comparing sets with different ids is an error.
-    public static let algorithm = "hashmark-orb-v1"
+    /// Algorithm id and version: comparing sets with different ids is an error. v2: contrast
+    /// normalisation, FAST floor 2, Harris on the strongest corners only (v1 sets must be
+    /// re-extracted: their keypoints differ).
+    public static let algorithm = "hashmark-orb-v2"
 
     public var algorithm: String
     /// Size of the original image the coordinates refer to.

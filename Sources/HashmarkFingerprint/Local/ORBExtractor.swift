@@ -1,12 +1,14 @@
 /// Extracts the bounded, oriented binary local features of an image (see `LocalFeatures`).
 ///
-/// Steps (Rublee et al. 2011): greyscale; reduce so the longest side ≤ `maxSide`; a pyramid of
+/// Steps (Rublee et al. 2011): greyscale; reduce so the longest side ≤ `maxSide`; a faint image
+/// stretched to a normal contrast (`ContrastNormalisation`, not in ORB); a pyramid of
 /// `levels` levels, each `scaleFactor` smaller (bilinear from the previous level); FAST-9 scores
 /// (one pass, see `LocalFAST`) with 3 × 3 non-maximum suppression; per-level quotas (geometric in
 /// 1/scaleFactor, unused budget carried to the next level) filled by the Harris measure (k = 0.04,
-/// 7 × 7 window) among the corners above the FAST threshold (halved, down to `minFastThreshold`,
-/// on levels short of corners); intensity-centroid orientation over a radius-15 disc; steered BRIEF
-/// on the level smoothed by `LocalBlur` (the mirrored descriptors reuse the keypoints).
+/// 7 × 7 window) among the strongest corners (`harrisCandidates`) above the FAST threshold
+/// (halved, down to `minFastThreshold`, on levels short of corners); intensity-centroid
+/// orientation over a radius-15 disc; steered BRIEF on the level smoothed by `LocalBlur` (the
+/// mirrored descriptors reuse the keypoints).
 public struct LocalFeatureExtractor: Sendable {
     public var parameters: LocalFeatureParameters
     public var pattern: BRIEFPattern
@@ -39,6 +41,8 @@ public struct LocalFeatureExtractor: Sendable {
             base = base.resized(width: max(1, Int((Double(grey.width) * s).rounded())),
                                 height: max(1, Int((Double(grey.height) * s).rounded())))
         }
+        base = ContrastNormalisation.normalised(base, target: p.contrastSpread, minGain: p.minContrastGain,
+                                                maxGain: p.maxContrastGain).image
         let minSide = 2 * Self.edge + 8
         var levelsImages: [GreyImage] = []
         var current = base
@@ -81,21 +85,29 @@ public struct LocalFeatureExtractor: Sendable {
                                      : LocalFAST.scoresScalar(level, minThreshold: t)
                 return Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
             }
+            // Short of corners: scored again down to the second-lowest threshold, and only if still
+            // short down to the lowest (a pass at 2 is dearer than one at 5 and few levels need it).
+            // A pass down to f gives the same suppressed corners above any t ≥ f as a pass down to
+            // the lowest (zeroed neighbours were below them anyway), so the threshold chosen — the
+            // largest that meets the quota, else the lowest — is the one a single pass would choose.
             var threshold = thresholds[0]
             var all = corners(above: threshold)
-            if all.count < quota, thresholds.count > 1 {
-                all = corners(above: lowest)
-                threshold = lowest
-                for t in thresholds.dropFirst() where all.lazy.filter({ $0.score > t }).count >= quota {
+            let floors = thresholds.count > 2 ? [thresholds[thresholds.count - 2], lowest] : [lowest]
+            for floor in floors where all.count < quota && floor < threshold {
+                let tried = threshold
+                all = corners(above: floor)
+                threshold = floor
+                for t in thresholds where t < tried && t > floor && all.lazy.filter({ $0.score > t }).count >= quota {
                     threshold = t; break
                 }
             }
             // Sort keys: Harris response descending, then y, then x ascending (raster order).
+            let candidates = Self.strongest(all, above: threshold, count: Self.harrisCandidates * quota)
             var keys: [UInt64] = []
-            keys.reserveCapacity(all.count)
+            keys.reserveCapacity(candidates.count)
             level.pixels.withUnsafeBufferPointer { px in
                 guard let base = UnsafeRawPointer(px.baseAddress) else { return }
-                for c in all where Int(c.score) > threshold {
+                for c in candidates {
                     let x = Int(c.x), y = Int(c.y)
                     let r = useSIMD ? ORBKernels.harris(base, width: level.width, x, y)
                                     : ORBKernels.harrisScalar(px, width: level.width, x, y)
@@ -138,6 +150,33 @@ public struct LocalFeatureExtractor: Sendable {
         }
         return LocalFeatures(width: grey.width, height: grey.height, keypoints: keypoints,
                              descriptors: descriptors, mirroredDescriptors: includeMirrored ? mirrored : nil)
+    }
+
+    /// Harris is measured on at most this many corners per keypoint of the quota, the strongest by
+    /// FAST score — OpenCV's ORB keeps the best 2 N FAST corners before its Harris ranking. It
+    /// bounds the cost on busy or contrast-stretched levels (large photos: 19 → 11 ms). 4, not 2:
+    /// with 2, three edit kinds of LocalFeatureMatchTests lost a verified copy on the 384-px
+    /// fixtures; with 4 none did and the 520-query benchmark kept 508 / 520 (ORB.md).
+    static let harrisCandidates = 4
+
+    /// The corners scoring above `threshold`, at most `count` of them: the highest scores, ties in
+    /// raster order (the order of `all`). Linear: a histogram of the 8-bit scores finds the cut.
+    static func strongest(_ all: [(x: Int32, y: Int32, score: UInt8)], above threshold: Int,
+                          count: Int) -> [(x: Int32, y: Int32, score: UInt8)] {
+        var hist = [Int](repeating: 0, count: 256)
+        var n = 0
+        for c in all where Int(c.score) > threshold { hist[Int(c.score)] += 1; n += 1 }
+        guard n > count else { return all.filter { Int($0.score) > threshold } }
+        // cut: the score whose corners no longer all fit; `room` of them are kept, first in raster order.
+        var cut = 255, kept = 0
+        while cut > threshold, kept + hist[cut] <= count { kept += hist[cut]; cut -= 1 }
+        var room = count - kept
+        var out: [(x: Int32, y: Int32, score: UInt8)] = []
+        out.reserveCapacity(count)
+        for c in all where Int(c.score) >= cut && Int(c.score) > threshold {
+            if Int(c.score) > cut { out.append(c) } else if room > 0 { out.append(c); room -= 1 }
+        }
+        return out
     }
 
     /// A key whose ascending order is (response descending, y ascending, x ascending); the
