@@ -59,8 +59,9 @@ run: build $(VAR)/corpus.stamp $(KEYS)/hashmark.key.pem
 	@echo
 	$(BIN) watch --spool $(SPOOL) --db $(DB) --key $(KEYS)/hashmark.key.pem
 
-# The corpus database is rebuilt from scratch whenever a Corpus file is newer than it.
-$(VAR)/corpus.stamp: $(CORPUS_FILES)
+# The corpus database is rebuilt from scratch whenever a Corpus file or the binary (whose
+# fingerprint algorithms may have changed) is newer than it.
+$(VAR)/corpus.stamp: $(CORPUS_FILES) $(BIN)
 	@mkdir -p $(VAR)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN) corpus add --db $(DB) --manifest Corpus/manifest.csv

@@ -45,11 +45,7 @@ public struct Ingest: Sendable {
         let sha256 = SHA256.hex(bytes)
         // Already registered: skip the fingerprinting (the store would return the same answer).
         if let existing = try? store.work(sha256: sha256) {
-            // Works registered before thumbnails existed get one when their file is added again.
-            if existing.mediaType.hasPrefix("image/"), (try? store.thumbnail(of: existing.id)) == .some(nil),
-               let thumbnail = try? Thumbnail.make(imageBytes: bytes, limits: limits.image) {
-                try? store.setThumbnail(thumbnail, of: existing.id)
-            }
+            if existing.mediaType.hasPrefix("image/") { try upgrade(existing, bytes: bytes) }
             return .init(work: existing, inserted: false)
         }
         let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits, exact: true)
@@ -61,9 +57,7 @@ public struct Ingest: Sendable {
         case .image(let image):
             fingerprints.append(.pdq(image.pdq.hash, quality: image.pdq.quality))
             if let decoded = try? ImageDecoder.decode(bytes, limits: limits.image) {
-                let features = LocalFeatureExtractor().extract(decoded.image).withoutMirror
-                fingerprints.append(StoredFingerprint(algorithm: LocalFeatures.algorithm, version: 1,
-                                                      data: LocalFeatureCodec.encode(features)))
+                fingerprints.append(Self.localFingerprint(decoded.image))
                 thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
                                                 originalHeight: decoded.originalHeight)
             }
@@ -84,4 +78,34 @@ public struct Ingest: Sendable {
             throw EngineError(code: "store-error", message: error.description)
         }
     }
+
+    /// The stored form of an image's local features (the current extractor, mirror left out).
+    static func localFingerprint(_ image: RGBImage) -> StoredFingerprint {
+        let features = LocalFeatureExtractor().extract(image).withoutMirror
+        return StoredFingerprint(algorithm: LocalFeatures.algorithm, version: 2, data: LocalFeatureCodec.encode(features))
+    }
+
+    /// Adding an image work's file again brings what older versions stored up to date: local
+    /// features of an older extractor (which the index no longer loads) are re-extracted, and a
+    /// missing thumbnail is made.
+    private func upgrade(_ work: Work, bytes: [UInt8]) throws(EngineError) {
+        let stored = (try? store.fingerprints(of: work.id)) ?? []
+        let current = stored.contains { $0.algorithm == LocalFeatures.algorithm }
+        let thumbnailMissing = (try? store.thumbnail(of: work.id)) == .some(nil)
+        guard !current || thumbnailMissing, let decoded = try? ImageDecoder.decode(bytes, limits: limits.image) else { return }
+        if !current {
+            do {
+                try store.replaceFingerprints(of: work.id, family: Self.localFamily, with: [Self.localFingerprint(decoded.image)])
+            } catch {
+                throw EngineError(code: "store-error", message: error.description)
+            }
+        }
+        if thumbnailMissing, let thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
+                                                                  originalHeight: decoded.originalHeight) {
+            try? store.setThumbnail(thumbnail, of: work.id)
+        }
+    }
+
+    /// Every version of the local-feature algorithm is named `hashmark-orb-…`.
+    static let localFamily = "hashmark-orb-"
 }

@@ -97,6 +97,27 @@ public final class CorpusStore: Sendable {
         }
     }
 
+    /// Replaces a work's fingerprints of one family (algorithm ids starting with `family`, e.g.
+    /// `hashmark-orb-`) with `fingerprints`: how a store written by an older extractor is brought
+    /// to the current one without re-registering the work. `false` if the work is absent.
+    @discardableResult
+    public func replaceFingerprints(of id: String, family: String, with fingerprints: [StoredFingerprint]) throws(StoreError) -> Bool {
+        try write("fingerprints of \(id)") { db in
+            guard try Self.fetchWork(db, sql: "WHERE id = ?", [id]) != nil else { return false }
+            try db.execute(sql: "DELETE FROM fingerprints WHERE work_id = ? AND substr(algorithm, 1, ?) = ?",
+                           arguments: [id, family.count, family])
+            let st = try db.cachedStatement(sql: """
+                INSERT INTO fingerprints (work_id, algorithm, version, variant, data, quality)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for f in fingerprints {
+                try st.execute(arguments: [id, f.algorithm, f.version, f.variant, Data(f.data), f.quality])
+            }
+            try Self.bumpVersion(db)
+            return true
+        }
+    }
+
     /// Removes a work and (by cascade) its fingerprints, postings and text. `false` if absent.
     @discardableResult
     public func remove(id: String) throws(StoreError) -> Bool {

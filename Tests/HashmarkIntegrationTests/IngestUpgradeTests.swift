@@ -1,0 +1,38 @@
+import Foundation
+import HashmarkEngine
+import HashmarkFingerprint
+import HashmarkStore
+import Testing
+
+/// A store written by an older local-feature extractor: the index loads only the current
+/// algorithm, so adding the same file again must bring the work's features up to date.
+struct IngestUpgradeTests {
+    @Test func addingAFileAgainReplacesOlderLocalFeatures() throws {
+        let dir = try TempDir()
+        let store = try CorpusStore(path: dir.path("corpus.sqlite"))
+        let ingest = Ingest(store: store)
+        let path = Corpus.image("scikit-image__coffee")
+        let first = try ingest.add(path: path, metadata: .init(id: "coffee"))
+        #expect(first.inserted)
+        let current = try #require(try store.fingerprints(of: "coffee").first { $0.algorithm == LocalFeatures.algorithm })
+
+        // What a store from before hashmark-orb-v2 held: the same blob under the old id.
+        let old = StoredFingerprint(algorithm: "hashmark-orb-v1", version: 1, data: current.data)
+        #expect(try store.replaceFingerprints(of: "coffee", family: "hashmark-orb-", with: [old]))
+        let before = try store.snapshot()
+        #expect(try store.allFingerprints(algorithm: LocalFeatures.algorithm).isEmpty)
+
+        let again = try ingest.add(path: path, metadata: .init(id: "coffee"))
+        #expect(!again.inserted)
+        let algorithms = try store.fingerprints(of: "coffee").map(\.algorithm)
+        #expect(algorithms.filter { $0.hasPrefix("hashmark-orb-") } == [LocalFeatures.algorithm])
+        #expect(algorithms.contains("pdq"), "other fingerprints are kept")
+        #expect(try store.allFingerprints(algorithm: LocalFeatures.algorithm).map(\.data) == [current.data])
+        #expect(try store.snapshot().version > before.version, "the index sees a new snapshot")
+
+        // Already current: nothing is rewritten.
+        let settled = try store.snapshot()
+        _ = try ingest.add(path: path, metadata: .init(id: "coffee"))
+        #expect(try store.snapshot().version == settled.version)
+    }
+}
