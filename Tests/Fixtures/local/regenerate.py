@@ -35,10 +35,12 @@ def manifest(dataset):
         return {row["path"]: row for row in csv.DictReader(f)}
 
 
-def main():
+def write(images, max_side, out_dir):
+    """Writes each (name, data set, path) of `images` as <name>.ppm in `out_dir`, longest side at
+    most `max_side`, and prints the README table rows."""
     rows = []
     manifests = {d: manifest(d) for d in ("sample", "dev")}
-    for name, dataset, path in IMAGES:
+    for name, dataset, path in images:
         img = Image.open(os.path.join(DATA, dataset, path))
         if img.mode in ("RGBA", "LA", "P"):
             img = img.convert("RGBA")
@@ -46,15 +48,18 @@ def main():
             img = Image.alpha_composite(white, img)
         img = img.convert("RGB")
         w, h = img.size
-        s = min(1.0, MAX_SIDE / max(w, h))
+        s = min(1.0, max_side / max(w, h))
         if s < 1.0:
             img = img.resize((max(1, round(w * s)), max(1, round(h * s))), Image.LANCZOS)
-        out = os.path.join(HERE, name + ".ppm")
-        img.save(out, format="PPM")
+        img.save(os.path.join(out_dir, name + ".ppm"), format="PPM")
         m = manifests[dataset][path]
         rows.append(f"| {name}.ppm | {img.size[0]}x{img.size[1]} | {dataset}/{path} | "
                     f"{m['source_package']} | {m['licence']} | {m['author']} |")
     print("\n".join(rows))
+
+
+def main():
+    write(IMAGES, MAX_SIDE, HERE)
 
 
 if __name__ == "__main__":
