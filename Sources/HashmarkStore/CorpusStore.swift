@@ -19,6 +19,9 @@ public final class CorpusStore: Sendable {
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
+        // Several processes share one store (the daemon, `corpus add`, `check`), and opening it
+        // briefly takes the write lock: wait for it instead of failing with "database is locked".
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
