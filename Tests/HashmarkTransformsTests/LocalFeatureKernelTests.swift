@@ -121,6 +121,19 @@ struct LocalFeatureKernelTests {
         }
     }
 
+    @Test func resizeMatchesTheBilinearFormula() throws {
+        // Pyramid steps (÷1.2), the maxSide reduction, upscales, single rows and columns.
+        let cases = [(640, 480, 533, 400), (97, 63, 81, 53), (41, 57, 34, 48), (200, 131, 1024, 671),
+                     (1, 9, 1, 4), (9, 1, 4, 1), (3, 3, 7, 5), (64, 64, 64, 64)]
+        for (w, h, nw, nh) in cases {
+            let img = Self.randomGrey(w, h, seed: UInt64(w * 31 + h))
+            #expect(img.resized(width: nw, height: nh) == img.resizedScalar(width: nw, height: nh),
+                    "\(w)x\(h) -> \(nw)x\(nh)")
+        }
+        let chelsea = GreyImage(rgb: try LocalFixtures.load("chelsea"))
+        #expect(chelsea.resized(width: 320, height: 213) == chelsea.resizedScalar(width: 320, height: 213))
+    }
+
     @Test func nearestNeighbourSIMDMatchesScalar() throws {
         let ex = LocalFeatureExtractor(parameters: .init(maxKeypoints: 200))
         let a = ex.extract(try LocalFixtures.load("china")).descriptors

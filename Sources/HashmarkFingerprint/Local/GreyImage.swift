@@ -56,54 +56,71 @@ public struct GreyImage: Sendable, Hashable {
         return GreyImage(uncheckedWidth: w, height: h, pixels: out)
     }
 
-    /// Bilinear resampling to `w × h` in 8-bit fixed point (pixel centres aligned).
-    func resized(width w: Int, height h: Int) -> GreyImage {
+    /// Bilinear resampling to `w × h` in 8-bit fixed point (pixel centres aligned): output =
+    /// (Σ wy · wx · p + 2^15) >> 16 over the 2 × 2 source pixels, weights in 1/256.
+    public func resized(width w: Int, height h: Int) -> GreyImage {
         guard w > 0, h > 0, width > 0, height > 0 else {
             return GreyImage(uncheckedWidth: max(w, 0), height: max(h, 0),
                              pixels: [UInt8](repeating: 0, count: max(w, 0) * max(h, 0)))
         }
-        func taps(_ n: Int, _ src: Int) -> [(Int, Int, Int)] {
-            let ratio = Double(src) / Double(n)
-            return (0..<n).map { i in
-                let s = max(0, (Double(i) + 0.5) * ratio - 0.5)
-                let i0 = min(Int(s), src - 1)
-                let i1 = min(i0 + 1, src - 1)
-                let f = Int(((s - Double(i0)) * 256).rounded())
-                return (i0, i1, min(f, 256))
-            }
-        }
-        let xs = taps(w, width), ys = taps(h, height)
-        // Separable, same integers: each source row is resampled horizontally once (top and bottom
-        // sums ≤ 65280 fit 16 bits), then the vertical pass blends two such rows per output row.
+        let xs = Self.taps(w, width), ys = Self.taps(h, height)
+        // Separable, same integers in the other order: the vertical pass first blends two whole
+        // source rows per output row (contiguous, vectorised; sums ≤ 65280 fit 16 bits), so the
+        // horizontal pass — a gather — runs over the h output rows only, not over the source rows.
         let x0 = xs.map { Int32($0.0) }, x1 = xs.map { Int32($0.1) }, fx = xs.map { UInt32($0.2) }
-        var rows = [UInt16](repeating: 0, count: w * height)
-        var out = [UInt8](repeating: 0, count: w * h)
-        pixels.withUnsafeBufferPointer { src in
-            rows.withUnsafeMutableBufferPointer { hr in
-                x0.withUnsafeBufferPointer { x0 in x1.withUnsafeBufferPointer { x1 in fx.withUnsafeBufferPointer { fx in
-                    // Only the source rows some output row reads.
-                    var needed = [Bool](repeating: false, count: height)
-                    for (a, b, _) in ys { needed[a] = true; needed[b] = true }
-                    for y in 0..<height where needed[y] {
-                        let r = y * width, o = y * w
-                        for x in 0..<w {
-                            let a = UInt32(src[r &+ Int(x0[x])]), b = UInt32(src[r &+ Int(x1[x])])
-                            hr[o &+ x] = UInt16(truncatingIfNeeded: a &* (256 &- fx[x]) &+ b &* fx[x])
+        var column = [UInt16](repeating: 0, count: width)
+        let out = [UInt8](unsafeUninitializedCapacity: w * h) { dst, initialized in
+            pixels.withUnsafeBufferPointer { src in
+                column.withUnsafeMutableBufferPointer { v in
+                    x0.withUnsafeBufferPointer { x0 in x1.withUnsafeBufferPointer { x1 in fx.withUnsafeBufferPointer { fx in
+                        for y in 0..<h {
+                            let (y0, y1, fy) = ys[y]
+                            let a = y0 * width, b = y1 * width
+                            let wa = UInt16(256 - fy), wb = UInt16(fy)
+                            for x in 0..<width {
+                                v[x] = UInt16(src[a &+ x]) &* wa &+ UInt16(src[b &+ x]) &* wb
+                            }
+                            let o = y * w
+                            for x in 0..<w {
+                                let p = UInt32(v[Int(x0[x])]), q = UInt32(v[Int(x1[x])])
+                                dst[o &+ x] = UInt8(truncatingIfNeeded: (p &* (256 &- fx[x]) &+ q &* fx[x] &+ 32768) >> 16)
+                            }
                         }
-                    }
-                } } }
-            }
-        }
-        rows.withUnsafeBufferPointer { hr in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let (y0, y1, fy) = ys[y]
-                    let a = y0 * w, b = y1 * w, o = y * w
-                    let wa = UInt32(256 - fy), wb = UInt32(fy)
-                    for x in 0..<w {
-                        dst[o &+ x] = UInt8(truncatingIfNeeded: (UInt32(hr[a &+ x]) &* wa &+ UInt32(hr[b &+ x]) &* wb &+ 32768) >> 16)
-                    }
+                    } } }
                 }
+            }
+            initialized = w * h
+        }
+        return GreyImage(uncheckedWidth: w, height: h, pixels: out)
+    }
+
+    /// Per output index: the two source indices and the weight (0…256) of the second.
+    static func taps(_ n: Int, _ src: Int) -> [(Int, Int, Int)] {
+        let ratio = Double(src) / Double(n)
+        return (0..<n).map { i in
+            let s = max(0, (Double(i) + 0.5) * ratio - 0.5)
+            let i0 = min(Int(s), src - 1)
+            let i1 = min(i0 + 1, src - 1)
+            let f = Int(((s - Double(i0)) * 256).rounded())
+            return (i0, i1, min(f, 256))
+        }
+    }
+
+    /// Scalar twin of `resized`: the bilinear formula pixel by pixel.
+    public func resizedScalar(width w: Int, height h: Int) -> GreyImage {
+        guard w > 0, h > 0, width > 0, height > 0 else {
+            return GreyImage(uncheckedWidth: max(w, 0), height: max(h, 0),
+                             pixels: [UInt8](repeating: 0, count: max(w, 0) * max(h, 0)))
+        }
+        let xs = Self.taps(w, width), ys = Self.taps(h, height)
+        var out = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            let (y0, y1, fy) = ys[y]
+            for x in 0..<w {
+                let (x0, x1, fx) = xs[x]
+                let s = Int(at(x0, y0)) * (256 - fx) * (256 - fy) + Int(at(x1, y0)) * fx * (256 - fy)
+                    + Int(at(x0, y1)) * (256 - fx) * fy + Int(at(x1, y1)) * fx * fy
+                out[y * w + x] = UInt8((s + 32768) >> 16)
             }
         }
         return GreyImage(uncheckedWidth: w, height: h, pixels: out)
