@@ -97,7 +97,7 @@ public final class ReportWriter: @unchecked Sendable {
         return results.map { $0 ?? .failure(ReportError(.io, "report not written")) }
     }
 
-    /// Opens and `flock`s the ledger (serialising writers across processes) and loads its entries.
+    /// Opens and `flock`s the ledger (serialising writers across processes) and loads its state.
     private func withLockedLedger(_ body: (Int32, LedgerState) throws -> Void) throws {
         let fd = open(ledgerPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ReportError.io("open \(ledgerPath)", errno: errno) }
