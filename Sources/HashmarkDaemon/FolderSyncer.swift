@@ -7,34 +7,12 @@ import Foundation
 /// background keeps that window short without making a worker wait on the disk; any number of
 /// requests for a folder made while it syncs are served by the next single fsync.
 final class FolderSyncer: Sendable {
-    private let state = NSCondition()
-    // Guarded by `state`.
-    nonisolated(unsafe) private var requested: Set<Int32> = []
-
-    init() {
-        let thread = Thread { [self] in run() }
-        thread.name = "hashmark.dirsync"
-        thread.start()
+    /// Errors are ignored: these syncs only shorten the window in which a power cut can undo a
+    /// rename, and undoing one is safe. A folder requested several times is synced once.
+    private let worker = BatchingThread<Int32>(name: "hashmark.dirsync") { fds in
+        for fd in Set(fds) { _ = fsync(fd) }
     }
 
     /// Asks for an fsync of the directory `fd` soon; never blocks on the disk.
-    func request(_ fd: Int32) {
-        state.lock()
-        requested.insert(fd)
-        state.signal()
-        state.unlock()
-    }
-
-    /// Lives as long as the process. Errors are ignored: these syncs only shorten the window in
-    /// which a power cut can undo a rename, and undoing one is safe.
-    private func run() {
-        while true {
-            state.lock()
-            while requested.isEmpty { state.wait() }
-            let batch = requested
-            requested = []
-            state.unlock()
-            for fd in batch { _ = fsync(fd) }
-        }
-    }
+    func request(_ fd: Int32) { worker.submit(fd) }
 }

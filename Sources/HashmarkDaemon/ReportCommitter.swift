@@ -12,38 +12,18 @@ import HashmarkReport
 final class ReportCommitter: Sendable {
     private typealias Pending = (report: VerdictReport, done: CheckedContinuation<Result<ReportWriter.Written, ReportError>, Never>)
 
-    private let writer: ReportWriter
-    private let state = NSCondition()
-    // Guarded by `state`.
-    nonisolated(unsafe) private var pending: [Pending] = []
+    /// The daemon has one committer; its thread lives as long as the process.
+    private let worker: BatchingThread<Pending>
 
     init(writer: ReportWriter) {
-        self.writer = writer
-        let thread = Thread { [self] in run() }
-        thread.name = "hashmark.reports"
-        thread.start()
+        worker = BatchingThread(name: "hashmark.reports") { batch in
+            let results = writer.write(batch: batch.map(\.report))
+            for (item, result) in zip(batch, results) { item.done.resume(returning: result) }
+        }
     }
 
     /// Writes `report` durably (with the ones other callers handed over meanwhile).
     func write(_ report: VerdictReport) async -> Result<ReportWriter.Written, ReportError> {
-        await withCheckedContinuation { continuation in
-            state.lock()
-            pending.append((report, continuation))
-            state.signal()
-            state.unlock()
-        }
-    }
-
-    /// Lives as long as the process (the daemon has one committer).
-    private func run() {
-        while true {
-            state.lock()
-            while pending.isEmpty { state.wait() }
-            let batch = pending
-            pending = []
-            state.unlock()
-            let results = writer.write(batch: batch.map(\.report))
-            for (item, result) in zip(batch, results) { item.done.resume(returning: result) }
-        }
+        await withCheckedContinuation { continuation in worker.submit((report, continuation)) }
     }
 }
