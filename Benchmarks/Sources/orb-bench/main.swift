@@ -17,6 +17,11 @@
 //       Extraction time only: writes each image as PPM into DIR, then extracts every image `repeat`
 //       times (after one warm-up), without and with mirrored descriptors. Prints one JSON object.
 //
+//   orb-bench digest --works LIST
+//       A 64-bit FNV-1a digest of each image's features (keypoints, descriptors, mirrored
+//       descriptors) and of all of them: a speed-up of the extractor that claims the same output
+//       must print the same digests before and after.
+//
 //   orb-bench pairs --images LIST [--report 8]
 //       False-positive check on unrelated images: every unordered pair verified with LocalMatcher;
 //       prints the pairs with at least `report` inliers and the maximum.
@@ -343,6 +348,37 @@ func extractMain(_ args: [String]) {
     printJSON(["images": rows, "repeat": repeats])
 }
 
+// MARK: - digest
+
+func digestMain(_ args: [String]) {
+    guard let worksList = option("--works", args) else { fail("digest needs --works") }
+    let extractor = envExtractor()
+    var total = FNV1a()
+    var rows: [[String: Any]] = []
+    for path in readList(worksList) {
+        let f = extractor.extract(load(path), includeMirrored: true)
+        var h = FNV1a()
+        for k in f.keypoints {
+            for v in [k.x.bitPattern, k.y.bitPattern, k.angle.bitPattern, k.response.bitPattern, k.scale.bitPattern] {
+                h.add(UInt64(v))
+            }
+            h.add(UInt64(k.level))
+        }
+        for d in f.descriptors + (f.mirroredDescriptors ?? []) { for q in 0..<4 { h.add(d.words[q]) } }
+        total.add(h.value)
+        rows.append(["file": path, "keypoints": f.keypoints.count, "digest": String(h.value, radix: 16)])
+    }
+    printJSON(["images": rows, "digest": String(total.value, radix: 16)])
+}
+
+/// FNV-1a over 64-bit words, byte by byte (a change detector, not a cryptographic hash).
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ word: UInt64) {
+        for i in 0..<8 { value = (value ^ (word >> UInt64(8 * i) & 0xFF)) &* 0x100_0000_01b3 }
+    }
+}
+
 // MARK: - pairs
 
 /// Every unordered pair of the listed images verified with `LocalMatcher` (the first image of the
@@ -379,6 +415,7 @@ switch arguments.first {
 case "run": runMain(Array(arguments.dropFirst()))
 case "scale": scaleMain(Array(arguments.dropFirst()))
 case "extract": extractMain(Array(arguments.dropFirst()))
+case "digest": digestMain(Array(arguments.dropFirst()))
 case "pairs": pairsMain(Array(arguments.dropFirst()))
-default: fail("usage: orb-bench run|scale|extract … (see the header of main.swift)")
+default: fail("usage: orb-bench run|scale|extract|digest|pairs … (see the header of main.swift)")
 }
