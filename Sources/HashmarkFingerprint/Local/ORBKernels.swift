@@ -120,7 +120,9 @@ extension BRIEFPattern {
 
     /// The same descriptor, the 512 rotated points computed in a loop the compiler vectorises:
     /// round-half-away-from-zero written as truncation plus a correction (exactly `rounded()`:
-    /// x − trunc(x) is exact in binary floating point), offsets kept as exact Float integers.
+    /// x − trunc(x) is exact in binary floating point); each offset, an exact Float integer of
+    /// magnitude < 2^22 (|dx|, |dy| ≤ 13, w < 2^16), turned into an Int32 by the bits of
+    /// offset + 1.5 · 2^23 (whose unit is exactly 1), which needs no range check.
     func describe(_ p: UnsafeBufferPointer<UInt8>, width w: Int, cx: Int, cy: Int,
                   cos c: Float, sin s: Float, mirror: Bool) -> Hash256 {
         guard pairs.count == 256, xs.count == 512, ys.count == 512 else {
@@ -133,12 +135,13 @@ extension BRIEFPattern {
             let t = x.rounded(.towardZero), f = x - t
             return f >= 0.5 ? t + 1 : (f <= -0.5 ? t - 1 : t)
         }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 512) { off in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 512) { off in
             xs.withUnsafeBufferPointer { xp in
                 ys.withUnsafeBufferPointer { yp in
                     for j in 0..<512 {
                         let x = xp[j], y = yp[j] * ysign
-                        off[j] = round(s * x + c * y) * wf + round(c * x - s * y)
+                        let o = round(s * x + c * y) * wf + round(c * x - s * y)
+                        off[j] = Int32(bitPattern: (o + 12_582_912).bitPattern) &- 0x4B40_0000
                     }
                 }
             }
