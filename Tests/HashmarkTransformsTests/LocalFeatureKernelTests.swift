@@ -16,20 +16,32 @@ struct LocalFeatureKernelTests {
 
     static let sizes = [0, 1, 7, 15, 16, 17, 22, 23, 24, 63, 64, 65, 100]
 
-    @Test func blurSIMDMatchesScalar() throws {
-        for w in Self.sizes {
-            for h in [0, 1, 4, 9, 10, 33] {
-                let img = Self.randomGrey(w, h, seed: UInt64(w * 1000 + h))
-                #expect(LocalBlur.simd(img) == LocalBlur.scalar(img), "\(w)x\(h)")
+    @Test func blurredPatchesMatchTheWholeImageBlur() throws {
+        // Every patch whose square lies inside the image — edges replicated within 4 pixels of the
+        // border — on random images (as small as the extractor takes) and on a photograph.
+        for (w, h) in [(27, 27), (40, 40), (41, 57), (97, 33)] {
+            let img = Self.randomGrey(w, h, seed: UInt64(w * 1000 + h))
+            let whole = LocalBlur.scalar(img)
+            var compared = 0
+            for cy in 13..<(h - 13) {
+                for cx in 13..<(w - 13) {
+                    let patch = LocalBlur.patch(img, cx: cx, cy: cy)
+                    let expected = (0..<27).flatMap { j in (0..<27).map { i in whole.pixels[(cy - 13 + j) * w + cx - 13 + i] } }
+                    if patch != expected { Issue.record("\(w)x\(h) at (\(cx), \(cy))"); return }
+                    compared += 1
+                }
             }
+            #expect(compared == (w - 26) * (h - 26))
         }
-        for name in ["astronaut", "damselfly"] {
-            let g = GreyImage(rgb: try LocalFixtures.load(name))
-            #expect(LocalBlur.simd(g) == LocalBlur.scalar(g), "\(name)")
+        let g = GreyImage(rgb: try LocalFixtures.load("astronaut"))
+        let whole = LocalBlur.scalar(g)
+        for (cx, cy) in [(13, 13), (16, 200), (g.width - 14, g.height - 14), (g.width / 2, 16), (100, g.height - 17)] {
+            let expected = (0..<27).flatMap { j in (0..<27).map { i in whole.pixels[(cy - 13 + j) * g.width + cx - 13 + i] } }
+            #expect(LocalBlur.patch(g, cx: cx, cy: cy) == expected, "astronaut (\(cx), \(cy))")
         }
-        // Extremes: a constant image stays constant; a 255/0 step keeps its ends.
-        let white = GreyImage(width: 40, height: 3, pixels: .init(repeating: 255, count: 120))!
-        #expect(LocalBlur.simd(white).pixels.allSatisfy { $0 == 255 })
+        // Extremes: a constant image stays constant.
+        let white = GreyImage(width: 40, height: 40, pixels: .init(repeating: 255, count: 1600))!
+        #expect(LocalBlur.patch(white, cx: 16, cy: 16).allSatisfy { $0 == 255 })
     }
 
     @Test func fastSIMDMatchesScalar() throws {
@@ -41,6 +53,18 @@ struct LocalFeatureKernelTests {
                     let noise = Self.randomGrey(w, h, seed: UInt64(w * 13 + h))
                     #expect(LocalFAST.scores(noise, minThreshold: t) == LocalFAST.scoresScalar(noise, minThreshold: t), "noise \(w)x\(h) t\(t)")
                 }
+            }
+        }
+        // The extractor's margin (15): only the pixels its keypoints and their neighbours use,
+        // including levels too narrow for one 32-pixel block inside the margin.
+        for (w, h) in [(40, 40), (61, 33), (62, 40), (97, 63), (200, 131)] {
+            let img = Self.blobs(w, h, seed: UInt64(w * 3 + h))
+            for t in [2, 20] {
+                let s = LocalFAST.scores(img, minThreshold: t, margin: 15)
+                #expect(s == LocalFAST.scoresScalar(img, minThreshold: t, margin: 15), "margin 15 \(w)x\(h) t\(t)")
+                let full = LocalFAST.scoresScalar(img, minThreshold: t)
+                let inside = s.indices.filter { ($0 % w) >= 15 && ($0 % w) < w - 15 && $0 / w >= 15 && $0 / w < h - 15 }
+                #expect(inside.allSatisfy { s[$0] == full[$0] } && s.indices.allSatisfy { inside.contains($0) || s[$0] == 0 })
             }
         }
         // Saturated extremes: 0/255 checkerboards and a single bright dot.
@@ -122,9 +146,12 @@ struct LocalFeatureKernelTests {
     }
 
     @Test func resizeMatchesTheBilinearFormula() throws {
-        // Pyramid steps (÷1.2), the maxSide reduction, upscales, single rows and columns.
+        // Pyramid steps (÷1.2), the maxSide reduction, upscales, single rows and columns; blocks of
+        // 16 outputs served by contiguous loads (÷1.2, ÷1.6, ×1.5, same size) and pixel by pixel (÷3,
+        // ×16: too many offsets per block).
         let cases = [(640, 480, 533, 400), (97, 63, 81, 53), (41, 57, 34, 48), (200, 131, 1024, 671),
-                     (1, 9, 1, 4), (9, 1, 4, 1), (3, 3, 7, 5), (64, 64, 64, 64)]
+                     (1, 9, 1, 4), (9, 1, 4, 1), (3, 3, 7, 5), (64, 64, 64, 64), (1000, 20, 625, 12),
+                     (330, 9, 110, 3), (20, 5, 320, 7), (100, 40, 150, 60), (16, 2, 16, 2)]
         for (w, h, nw, nh) in cases {
             let img = Self.randomGrey(w, h, seed: UInt64(w * 31 + h))
             #expect(img.resized(width: nw, height: nh) == img.resizedScalar(width: nw, height: nh),

@@ -1,12 +1,12 @@
 /// Smoothing before the BRIEF tests (ORB smooths each level; a single-pixel test is too noisy).
 ///
 /// A separable 9-tap binomial kernel [1 8 28 56 70 56 28 8 1] / 256 (σ = √2), edges replicated,
-/// integer arithmetic with one rounding: out = (Σ_v w_v Σ_h w_h p + 2^15) >> 16. The SIMD kernel and
-/// its scalar twin return identical bytes.
+/// integer arithmetic with one rounding: out = (Σ_v w_v Σ_h w_h p + 2^15) >> 16. The extractor
+/// smooths only the patches its descriptors read (`patch`); `scalar`, the whole image, is its twin.
 public enum LocalBlur {
     static let weights: [UInt32] = [1, 8, 28, 56, 70, 56, 28, 8, 1]
 
-    /// Plain reference implementation.
+    /// Plain reference implementation: the whole image.
     public static func scalar(_ img: GreyImage) -> GreyImage {
         let w = img.width, h = img.height
         guard w > 0, h > 0 else { return img }
@@ -28,55 +28,74 @@ public enum LocalBlur {
         }
         return GreyImage(uncheckedWidth: w, height: h, pixels: out)
     }
+}
 
-    /// The same sums as loops over whole rows with wrapping integer arithmetic, which the compiler
-    /// vectorises; only the 4 border columns of each row use the clamped scalar formula.
-    public static func simd(_ img: GreyImage) -> GreyImage {
-        let w = img.width, h = img.height
-        guard w > 0, h > 0 else { return img }
-        var tmp = [UInt16](repeating: 0, count: w * h)
-        var out = [UInt8](repeating: 0, count: w * h)
+extension LocalBlur {
+    /// Half-side of the smoothed patch a descriptor reads: BRIEF points lie within radius 13, so
+    /// every rotation of them rounds into the 27 × 27 square around the keypoint.
+    static let patchRadius = 13
+    /// Row stride of a smoothed patch (`patch` writes 32 bytes per row, the first 27 are the patch).
+    static let patchStride = 32
+    /// The source window a patch needs (patch + 4 kernel pixels each side) and its row stride
+    /// (≥ 35 + the 5 extra bytes the 32 columns of its 9th tap read); `window` of `patch` must hold
+    /// `windowSide * windowStride` bytes, `rows` (the horizontal pass) `windowSide * patchStride`.
+    static let windowSide = 35, windowStride = 48
+
+    /// The 27 × 27 square around (cx, cy) of the smoothed image, rows top to bottom (the buffers
+    /// allocated for one call; the extractor reuses its own).
+    public static func patch(_ img: GreyImage, cx: Int, cy: Int) -> [UInt8] {
+        guard img.width > 0, img.height > 0 else { return [] }
+        let side = 2 * patchRadius + 1
+        var window = [UInt8](repeating: 0, count: windowSide * windowStride)
+        var rows = [UInt16](repeating: 0, count: windowSide * patchStride)
+        var out = [UInt8](repeating: 0, count: side * patchStride)
         img.pixels.withUnsafeBufferPointer { src in
-            tmp.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let row = y * w
-                    func clamped(_ x: Int) {
-                        var s: UInt32 = 0
-                        for k in 0..<9 { s += weights[k] * UInt32(src[row + min(max(x + k - 4, 0), w - 1)]) }
-                        dst[row + x] = UInt16(s)
-                    }
-                    guard w > 8 else { for x in 0..<w { clamped(x) }; continue }
-                    for x in 0..<4 { clamped(x) }
-                    for x in (w - 4)..<w { clamped(x) }
-                    let a = row - 4
-                    for x in 4..<(w - 4) {
-                        let i = a &+ x
-                        let s0 = UInt16(src[i]) &+ UInt16(src[i &+ 8])
-                        let s1 = UInt16(src[i &+ 1]) &+ UInt16(src[i &+ 7])
-                        let s2 = UInt16(src[i &+ 2]) &+ UInt16(src[i &+ 6])
-                        let s3 = UInt16(src[i &+ 3]) &+ UInt16(src[i &+ 5])
-                        dst[i &+ 4] = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt16(src[i &+ 4]) &* 70
-                    }
+            window.withUnsafeMutableBufferPointer { wb in rows.withUnsafeMutableBufferPointer { rb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    patch(src, width: img.width, height: img.height, cx: cx, cy: cy,
+                          window: wb.baseAddress!, rows: rb.baseAddress!, into: ob.baseAddress!)
                 }
+            } }
+        }
+        return (0..<side).flatMap { j in out[(j * patchStride)..<(j * patchStride + side)] }
+    }
+
+    /// The 27 × 27 square around (cx, cy) of the smoothed level — the very bytes `simd` and `scalar`
+    /// give there, edges replicated — without smoothing the whole level: a descriptor reads ~10 % of
+    /// a level's pixels. Row j (y = cy − 13 + j) goes to `out + 32 j`. The window is copied with its
+    /// coordinates clamped, then both passes run over 32 columns.
+    static func patch(_ src: UnsafeBufferPointer<UInt8>, width w: Int, height h: Int, cx: Int, cy: Int,
+                      window: UnsafeMutablePointer<UInt8>, rows: UnsafeMutablePointer<UInt16>,
+                      into out: UnsafeMutablePointer<UInt8>) {
+        let reach = patchRadius + 4, side = windowSide, stride = windowStride
+        guard let base = src.baseAddress else { return }
+        for r in 0..<side {
+            let y = min(max(cy - reach + r, 0), h - 1)
+            let row = window + r * stride
+            if cx - reach >= 0, cx + reach < w {
+                row.update(from: base + y * w + cx - reach, count: side)
+            } else {
+                for c in 0..<side { row[c] = base[y * w + min(max(cx - reach + c, 0), w - 1)] }
             }
         }
-        tmp.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let r = (0..<9).map { min(max(y + $0 - 4, 0), h - 1) * w }
-                    let (r0, r1, r2, r3, r4, r5, r6, r7, r8) = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
-                    let o = y * w
-                    for x in 0..<w {
-                        let s0 = UInt32(src[r0 &+ x]) &+ UInt32(src[r8 &+ x])
-                        let s1 = UInt32(src[r1 &+ x]) &+ UInt32(src[r7 &+ x])
-                        let s2 = UInt32(src[r2 &+ x]) &+ UInt32(src[r6 &+ x])
-                        let s3 = UInt32(src[r3 &+ x]) &+ UInt32(src[r5 &+ x])
-                        let s = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt32(src[r4 &+ x]) &* 70
-                        dst[o &+ x] = UInt8(truncatingIfNeeded: (s &+ 32768) >> 16)
-                    }
-                }
+        // Plain loops of 32 columns over raw pointers: the compiler vectorises them (the SIMD types'
+        // lane conversions and scalar products would run lane by lane).
+        for r in 0..<side {
+            let i = window + r * stride, o = rows + r * patchStride
+            for c in 0..<patchStride {
+                let s0 = UInt16(i[c]) &+ UInt16(i[c &+ 8]), s1 = UInt16(i[c &+ 1]) &+ UInt16(i[c &+ 7])
+                let s2 = UInt16(i[c &+ 2]) &+ UInt16(i[c &+ 6]), s3 = UInt16(i[c &+ 3]) &+ UInt16(i[c &+ 5])
+                o[c] = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt16(i[c &+ 4]) &* 70
             }
         }
-        return GreyImage(uncheckedWidth: w, height: h, pixels: out)
+        for j in 0..<(2 * patchRadius + 1) {
+            let i = rows + j * patchStride, o = out + j * patchStride
+            for c in 0..<patchStride {
+                @inline(__always) func v(_ k: Int) -> UInt32 { UInt32(i[k &* patchStride &+ c]) }
+                let s = (v(0) &+ v(8)) &+ (v(1) &+ v(7)) &* 8 &+ (v(2) &+ v(6)) &* 28
+                    &+ (v(3) &+ v(5)) &* 56 &+ v(4) &* 70
+                o[c] = UInt8(truncatingIfNeeded: (s &+ 32768) >> 16)
+            }
+        }
     }
 }

@@ -9,8 +9,9 @@
 /// score > t, so the extractor lowers its threshold by filtering, not by re-running the detector.
 ///
 /// Output: one byte per pixel; the score where it exceeds `minThreshold`, 0 elsewhere (including the
-/// 3-pixel border). `minThreshold` lets the kernel skip pixels cheaply: an arc of 9 always holds two
-/// neighbouring compass pixels (0°, 90°, 180°, 270°), which bounds the score. The SIMD kernel and
+/// `margin`-pixel border, at least 3: the extractor asks only for the pixels its keypoints and their
+/// suppression neighbours can use). `minThreshold` lets the kernel skip pixels cheaply: an arc of 9
+/// always holds two neighbouring compass pixels (0°, 90°, 180°, 270°), which bounds the score. The SIMD kernel and
 /// its scalar twin return identical bytes.
 public enum LocalFAST {
     /// Circle offsets (dx, dy), clockwise from 12 o'clock.
@@ -20,13 +21,14 @@ public enum LocalFAST {
     ]
 
     /// Plain reference implementation.
-    public static func scoresScalar(_ img: GreyImage, minThreshold: Int) -> [UInt8] {
+    public static func scoresScalar(_ img: GreyImage, minThreshold: Int, margin: Int = 3) -> [UInt8] {
         let w = img.width, h = img.height
         var out = [UInt8](repeating: 0, count: w * h)
-        guard w >= 7, h >= 7 else { return out }
+        let m = max(3, margin)
+        guard w > 2 * m, h > 2 * m else { return out }
         let tMin = max(0, min(minThreshold, 255))
-        for y in 3..<(h - 3) {
-            for x in 3..<(w - 3) {
+        for y in m..<(h - m) {
+            for x in m..<(w - m) {
                 let c = Int(img.pixels[y * w + x])
                 var best = 0
                 for k in 0..<16 {
@@ -45,10 +47,11 @@ public enum LocalFAST {
         return out
     }
 
-    public static func scores(_ img: GreyImage, minThreshold: Int) -> [UInt8] {
+    public static func scores(_ img: GreyImage, minThreshold: Int, margin: Int = 3) -> [UInt8] {
         let w = img.width, h = img.height
         var out = [UInt8](repeating: 0, count: w * h)
-        guard w >= 7, h >= 7 else { return out }
+        let m = max(3, margin)
+        guard w > 2 * m, h > 2 * m else { return out }
         let tMin = UInt8(max(0, min(minThreshold, 255)))
         let off = circle.map { $0.1 * w + $0.0 }
         let o0 = off[0], o4 = off[4], o8 = off[8], o12 = off[12]
@@ -85,13 +88,13 @@ public enum LocalFAST {
                         let r = select(.zero, best, where: best .> tMinV)
                         UnsafeMutableRawPointer(outBase + i0).storeBytes(of: r, as: V.self)
                     }
-                    for y in 3..<(h - 3) {
-                        var x = 3
-                        while x + 32 <= w - 3 { block(y * w + x); x += 32 }
-                        if x < w - 3 {
+                    for y in m..<(h - m) {
+                        var x = m
+                        while x + 32 <= w - m { block(y * w + x); x += 32 }
+                        if x < w - m {
                             // The last, overlapping block recomputes a few pixels to the same bytes.
-                            if w - 6 >= 32 { block(y * w + w - 3 - 32) } else {
-                                while x < w - 3 { outBase[y * w + x] = scoreAt(buf, y * w + x, off, tMin); x += 1 }
+                            if w - 2 * m >= 32 { block(y * w + w - m - 32) } else {
+                                while x < w - m { outBase[y * w + x] = scoreAt(buf, y * w + x, off, tMin); x += 1 }
                             }
                         }
                     }

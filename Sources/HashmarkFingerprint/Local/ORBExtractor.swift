@@ -7,8 +7,8 @@
 /// 1/scaleFactor, unused budget carried to the next level) filled by the Harris measure (k = 0.04,
 /// 7 × 7 window) among the strongest corners (`harrisCandidates`) above the FAST threshold
 /// (halved, down to `minFastThreshold`, on levels short of corners); intensity-centroid
-/// orientation over a radius-15 disc; steered BRIEF on the level smoothed by `LocalBlur` (the
-/// mirrored descriptors reuse the keypoints).
+/// orientation over a radius-15 disc; steered BRIEF on the level smoothed by `LocalBlur` (only the
+/// keypoints' patches are smoothed; the mirrored descriptors reuse the keypoints).
 public struct LocalFeatureExtractor: Sendable {
     public var parameters: LocalFeatureParameters
     public var pattern: BRIEFPattern
@@ -71,36 +71,38 @@ public struct LocalFeatureExtractor: Sendable {
         // The FAST thresholds tried on a level short of corners: halved down to minFastThreshold.
         var thresholds = [max(0, min(p.fastThreshold, 255))]
         while let t = thresholds.last, max(p.minFastThreshold, t / 2) < t { thresholds.append(max(p.minFastThreshold, t / 2)) }
-        let lowest = thresholds.last ?? 0
+        // The floors of the FAST passes: the starting threshold, then the second-lowest and lowest.
+        var floors = [thresholds[0]]
+        for t in thresholds.suffix(2) where t < floors[floors.count - 1] { floors.append(t) }
+        var floorIndex = 0
+        let scratch = PatchScratch()
+        defer { scratch.deallocate() }
         var carry = 0
         for (l, level) in levelsImages.enumerated() {
             let quota = l == nLevels - 1 ? total - keypoints.count
                 : min(total - keypoints.count, Int((first * LocalMath.ipow(f, l)).rounded()) + carry)
             guard quota > 0 else { continue }
-            // A FAST pass scores every threshold above its minimum: the first pass keeps only scores
-            // above the starting threshold (most pixels are rejected early); a level short of
-            // corners is scored once more down to the lowest threshold.
+            // A FAST pass scores every threshold above its floor (pixels below it are rejected early).
             func corners(above t: Int) -> [(x: Int32, y: Int32, score: UInt8)] {
-                let scores = useSIMD ? LocalFAST.scores(level, minThreshold: t)
-                                     : LocalFAST.scoresScalar(level, minThreshold: t)
+                // Suppression reads the scores one pixel outside the keypoint border, no further.
+                let scores = useSIMD ? LocalFAST.scores(level, minThreshold: t, margin: Self.edge - 1)
+                                     : LocalFAST.scoresScalar(level, minThreshold: t, margin: Self.edge - 1)
                 return Self.nonMaxSuppressed(scores, width: level.width, height: level.height)
             }
-            // Short of corners: scored again down to the second-lowest threshold, and only if still
-            // short down to the lowest (a pass at 2 is dearer than one at 5 and few levels need it).
-            // A pass down to f gives the same suppressed corners above any t ≥ f as a pass down to
-            // the lowest (zeroed neighbours were below them anyway), so the threshold chosen — the
-            // largest that meets the quota, else the lowest — is the one a single pass would choose.
-            var threshold = thresholds[0]
-            var all = corners(above: threshold)
-            let floors = thresholds.count > 2 ? [thresholds[thresholds.count - 2], lowest] : [lowest]
-            for floor in floors where all.count < quota && floor < threshold {
-                let tried = threshold
-                all = corners(above: floor)
-                threshold = floor
-                for t in thresholds where t < tried && t > floor && all.lazy.filter({ $0.score > t }).count >= quota {
-                    threshold = t; break
-                }
+            // The threshold is the largest of `thresholds` whose suppressed corners meet the quota,
+            // else the lowest. A pass down to f gives the same suppressed corners above any t ≥ f as
+            // a pass down to t (zeroed neighbours were below them anyway), so any pass deep enough
+            // decides it. The passes go down the floors only while short of corners (a pass at 2
+            // is dearer than one at 5), starting at the floor the previous level ended on: a faint
+            // image is short on every level, and its first, shallow passes would be wasted.
+            var all = corners(above: floors[floorIndex])
+            while all.count < quota, floorIndex + 1 < floors.count {
+                floorIndex += 1
+                all = corners(above: floors[floorIndex])
             }
+            let floor = floors[floorIndex]
+            func meetsQuota(_ t: Int) -> Bool { all.lazy.filter { Int($0.score) > t }.count >= quota }
+            let threshold = thresholds.first { $0 >= floor && meetsQuota($0) } ?? floor
             // Sort keys: Harris response descending, then y, then x ascending (raster order).
             let candidates = Self.strongest(all, above: threshold, count: Self.harrisCandidates * quota)
             var keys: [UInt64] = []
@@ -118,7 +120,8 @@ public struct LocalFeatureExtractor: Sendable {
             let ranked = keys.prefix(quota).map(Self.unrank)
             carry = quota - ranked.count
             guard !ranked.isEmpty else { continue }
-            let smooth = useSIMD ? LocalBlur.simd(level) : LocalBlur.scalar(level)
+            // The scalar path smooths the whole level; the SIMD path only each keypoint's patch.
+            let smooth = useSIMD ? level : LocalBlur.scalar(level)
             let sx = Float(grey.width) / Float(level.width), sy = Float(grey.height) / Float(level.height)
             level.pixels.withUnsafeBufferPointer { px in
                 smooth.pixels.withUnsafeBufferPointer { sm in
@@ -130,9 +133,16 @@ public struct LocalFeatureExtractor: Sendable {
                                                  : ORBKernels.momentsScalar(px, width: w, x, y)
                         let angle = LocalMath.atan2f(Float(m01), Float(m10))
                         let cs = LocalMath.cosf(angle), sn = LocalMath.sinf(angle)
+                        if useSIMD {
+                            LocalBlur.patch(px, width: w, height: level.height, cx: x, cy: y,
+                                            window: scratch.window, rows: scratch.rows, into: scratch.patch.baseAddress!)
+                        }
                         func describe(_ mirror: Bool) -> Hash256 {
-                            useSIMD ? pattern.describe(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
-                                    : pattern.describeScalar(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
+                            let r = LocalBlur.patchRadius
+                            return useSIMD
+                                ? pattern.describe(UnsafeBufferPointer(scratch.patch), width: LocalBlur.patchStride,
+                                                   cx: r, cy: r, cos: cs, sin: sn, mirror: mirror)
+                                : pattern.describeScalar(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
                         }
                         let d = describe(false)
                         // A near-constant descriptor comes from a flat patch (ties read as 0): it would
@@ -150,6 +160,22 @@ public struct LocalFeatureExtractor: Sendable {
         }
         return LocalFeatures(width: grey.width, height: grey.height, keypoints: keypoints,
                              descriptors: descriptors, mirroredDescriptors: includeMirrored ? mirrored : nil)
+    }
+
+    /// The buffers of `LocalBlur.patch`, allocated once per extraction (the window zeroed: a row's
+    /// last bytes are read, never used).
+    struct PatchScratch {
+        let window = UnsafeMutablePointer<UInt8>.allocate(capacity: LocalBlur.windowSide * LocalBlur.windowStride)
+        let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: LocalBlur.windowSide * LocalBlur.patchStride)
+        let patch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: (2 * LocalBlur.patchRadius + 1) * LocalBlur.patchStride)
+
+        init() {
+            window.initialize(repeating: 0, count: LocalBlur.windowSide * LocalBlur.windowStride)
+            rows.initialize(repeating: 0, count: LocalBlur.windowSide * LocalBlur.patchStride)
+            patch.initialize(repeating: 0)
+        }
+
+        func deallocate() { window.deallocate(); rows.deallocate(); patch.deallocate() }
     }
 
     /// Harris is measured on at most this many corners per keypoint of the quota, the strongest by
