@@ -234,6 +234,7 @@ public struct LocalFeatureExtractor: Sendable {
             guard let raw = UnsafeRawPointer(sp.baseAddress) else { return }
             @inline(__always) func bits(_ m: SIMDMask<SIMD32<Int8>>) -> Words { unsafeBitCast(m, to: Words.self) }
             for y in e..<(h - e) {
+                let y32 = Int32(truncatingIfNeeded: y)
                 var x = e
                 while x + 32 <= w - e {
                     let i = y &* w &+ x
@@ -248,7 +249,7 @@ public struct LocalFeatureExtractor: Sendable {
                         while word != 0 {
                             let lane = 8 * q + word.trailingZeroBitCount / 8
                             word &= ~(UInt64(0xFF) << UInt64(8 * (lane - 8 * q)))
-                            out.append((Int32(x + lane), Int32(y), sp[i + lane]))
+                            out.append((Int32(truncatingIfNeeded: x &+ lane), y32, sp[i &+ lane]))
                         }
                     }
                     x += 32

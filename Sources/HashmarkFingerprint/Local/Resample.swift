@@ -13,25 +13,31 @@ extension GreyImage {
         }
         let xs = Self.taps(w, width), ys = Self.taps(h, height)
         let plan = RowPlan(taps: xs, columns: width)
-        var blended = [UInt16](repeating: 0, count: width + 1)
+        // Scratch rows as raw allocations: with more closures around them the compiler stopped
+        // vectorising the vertical pass.
+        let v = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: width + 1)
+        let sums = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: w)
+        defer { v.deallocate(); sums.deallocate() }
         let out = [UInt8](unsafeUninitializedCapacity: w * h) { dst, initialized in
             pixels.withUnsafeBufferPointer { src in
-                blended.withUnsafeMutableBufferPointer { v in
-                    plan.shift.withUnsafeBufferPointer { shift in plan.fx.withUnsafeBufferPointer { fx in
-                    plan.blockLow.withUnsafeBufferPointer { low in plan.blockSpan.withUnsafeBufferPointer { span in
-                        for y in 0..<h {
-                            let (y0, y1, fy) = ys[y]
-                            let a = y0 * width, b = y1 * width
-                            let wa = UInt16(256 - fy), wb = UInt16(fy)
-                            for x in 0..<width {
-                                v[x] = UInt16(src[a &+ x]) &* wa &+ UInt16(src[b &+ x]) &* wb
-                            }
-                            v[width] = v[width - 1]
-                            Self.resampleRow(UnsafeBufferPointer(v), shift: shift, fx: fx, blockLow: low, blockSpan: span,
-                                             into: UnsafeMutableBufferPointer(rebasing: dst[(y * w)..<(y * w + w)]))
+                plan.shift.withUnsafeBufferPointer { shift in plan.fx.withUnsafeBufferPointer { fx in
+                plan.blockLow.withUnsafeBufferPointer { low in plan.blockSpan.withUnsafeBufferPointer { span in
+                    for y in 0..<h {
+                        let (y0, y1, fy) = ys[y]
+                        let a = y0 * width, b = y1 * width
+                        let wa = UInt16(256 - fy), wb = UInt16(fy)
+                        for x in 0..<width {
+                            v[x] = UInt16(src[a &+ x]) &* wa &+ UInt16(src[b &+ x]) &* wb
                         }
-                    } } } }
-                }
+                        v[width] = v[width - 1]
+                        Self.resampleRow(UnsafeBufferPointer(v), shift: shift, fx: fx, blockLow: low, blockSpan: span,
+                                         sums: sums)
+                        // Rounded and narrowed in a plain loop (vectorised; the SIMD type's narrowing
+                        // conversion is lowered lane by lane).
+                        let o = y * w
+                        for x in 0..<w { dst[o &+ x] = UInt8(truncatingIfNeeded: (sums[x] &+ 32768) >> 16) }
+                    }
+                } } } }
             }
             initialized = w * h
         }
@@ -60,7 +66,7 @@ extension GreyImage {
         }
     }
 
-    /// One output row of the horizontal pass: out[x] = (p (256 − fx[x]) + q fx[x] + 2^15) >> 16, with
+    /// The sums of one output row of the horizontal pass: sums[x] = p (256 − fx[x]) + q fx[x], with
     /// p, q = v[j], v[j + 1] at j = x + shift[x] (v holds the source width + 1 blended columns).
     /// 16 outputs at a time without a gather instruction (LLVM avoids them on this hardware): the
     /// offset climbs by 0 or 1 per output when downscaling by less than 2, so a block needs a few
@@ -68,10 +74,10 @@ extension GreyImage {
     @inline(__always)
     static func resampleRow(_ v: UnsafeBufferPointer<UInt16>, shift: UnsafeBufferPointer<Int32>, fx: UnsafeBufferPointer<UInt32>,
                             blockLow: UnsafeBufferPointer<Int32>, blockSpan: UnsafeBufferPointer<Int32>,
-                            into out: UnsafeMutableBufferPointer<UInt8>) {
-        let w = out.count
+                            sums: UnsafeMutableBufferPointer<UInt32>) {
+        let w = sums.count
         guard let vb = UnsafeRawPointer(v.baseAddress), let sb = UnsafeRawPointer(shift.baseAddress),
-              let fb = UnsafeRawPointer(fx.baseAddress), let ob = UnsafeMutableRawPointer(out.baseAddress) else { return }
+              let fb = UnsafeRawPointer(fx.baseAddress), let ob = UnsafeMutableRawPointer(sums.baseAddress) else { return }
         typealias Lanes = SIMD16<UInt32>
         var x = 0
         for b in 0..<blockSpan.count {
@@ -88,22 +94,20 @@ extension GreyImage {
                     q |= Lanes(truncatingIfNeeded: vb.loadUnaligned(fromByteOffset: j &+ 2, as: SIMD16<UInt16>.self)) & m
                 }
                 let f = fb.loadUnaligned(fromByteOffset: 4 &* x, as: Lanes.self)
-                let s = p &* (256 &- f) &+ q &* f
-                ob.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: (s &+ 32768) &>> 16), toByteOffset: x, as: SIMD16<UInt8>.self)
+                ob.storeBytes(of: p &* (256 &- f) &+ q &* f, toByteOffset: 4 &* x, as: Lanes.self)
             } else {
-                for i in x..<(x + 16) { out[i] = resamplePixel(v, i, shift, fx) }
+                for i in x..<(x + 16) { sums[i] = resampleSum(v, i, shift, fx) }
             }
             x += 16
         }
-        while x < w { out[x] = resamplePixel(v, x, shift, fx); x += 1 }
+        while x < w { sums[x] = resampleSum(v, x, shift, fx); x += 1 }
     }
 
     @inline(__always)
-    static func resamplePixel(_ v: UnsafeBufferPointer<UInt16>, _ x: Int, _ shift: UnsafeBufferPointer<Int32>,
-                              _ fx: UnsafeBufferPointer<UInt32>) -> UInt8 {
+    static func resampleSum(_ v: UnsafeBufferPointer<UInt16>, _ x: Int, _ shift: UnsafeBufferPointer<Int32>,
+                            _ fx: UnsafeBufferPointer<UInt32>) -> UInt32 {
         let j = x &+ Int(shift[x]), f = fx[x]
-        let s = UInt32(v[j]) &* (256 &- f) &+ UInt32(v[j &+ 1]) &* f
-        return UInt8(truncatingIfNeeded: (s &+ 32768) >> 16)
+        return UInt32(v[j]) &* (256 &- f) &+ UInt32(v[j &+ 1]) &* f
     }
 
     /// Per output index: the two source indices and the weight (0…256) of the second.
