@@ -88,13 +88,19 @@ extension LocalBlur {
                 o[c] = s0 &+ s1 &* 8 &+ s2 &* 28 &+ s3 &* 56 &+ UInt16(i[c &+ 4]) &* 70
             }
         }
+        // The vertical pass in 16 bits: with H = 256 a + b per row, S = Σ w H = 256 A + B where
+        // A = Σ w a and B = Σ w b are ≤ 65280, and (S + 2^15) >> 16 = (A + (B >> 8) + 128) >> 8
+        // (the low byte of B cannot carry past a multiple of 256; A + (B >> 8) ≤ S / 256 ≤ 65280).
         for j in 0..<(2 * patchRadius + 1) {
             let i = rows + j * patchStride, o = out + j * patchStride
             for c in 0..<patchStride {
-                @inline(__always) func v(_ k: Int) -> UInt32 { UInt32(i[k &* patchStride &+ c]) }
-                let s = (v(0) &+ v(8)) &+ (v(1) &+ v(7)) &* 8 &+ (v(2) &+ v(6)) &* 28
-                    &+ (v(3) &+ v(5)) &* 56 &+ v(4) &* 70
-                o[c] = UInt8(truncatingIfNeeded: (s &+ 32768) >> 16)
+                @inline(__always) func a(_ k: Int) -> UInt16 { i[k &* patchStride &+ c] >> 8 }
+                @inline(__always) func b(_ k: Int) -> UInt16 { i[k &* patchStride &+ c] & 255 }
+                let sa = (a(0) &+ a(8)) &+ (a(1) &+ a(7)) &* 8 &+ (a(2) &+ a(6)) &* 28
+                    &+ (a(3) &+ a(5)) &* 56 &+ a(4) &* 70
+                let sb = (b(0) &+ b(8)) &+ (b(1) &+ b(7)) &* 8 &+ (b(2) &+ b(6)) &* 28
+                    &+ (b(3) &+ b(5)) &* 56 &+ b(4) &* 70
+                o[c] = UInt8(truncatingIfNeeded: (sa &+ (sb >> 8) &+ 128) >> 8)
             }
         }
     }

@@ -94,7 +94,8 @@ extension GreyImage {
                     q |= Lanes(truncatingIfNeeded: vb.loadUnaligned(fromByteOffset: j &+ 2, as: SIMD16<UInt16>.self)) & m
                 }
                 let f = fb.loadUnaligned(fromByteOffset: 4 &* x, as: Lanes.self)
-                ob.storeBytes(of: p &* (256 &- f) &+ q &* f, toByteOffset: 4 &* x, as: Lanes.self)
+                // p (256 − f) + q f as 256 p + (q − p) f: one multiply (wrapping, the result is exact).
+                ob.storeBytes(of: (p &<< 8) &+ (q &- p) &* f, toByteOffset: 4 &* x, as: Lanes.self)
             } else {
                 for i in x..<(x + 16) { sums[i] = resampleSum(v, i, shift, fx) }
             }
