@@ -12,7 +12,7 @@ ratio-tested votes against all corpus descriptors stacked (hashmark: its shortli
 Usage (from the repository root, after building the benchmark package in release mode):
     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
     python3 Benchmarks/orb_bench.py [--works 20] [--negatives 10] [--sizes 10000,100000]
-    python3 Benchmarks/orb_bench.py --extract-only 5   # extraction time only, both sides, 5 runs per image
+    python3 Benchmarks/orb_bench.py --extract-only 5   # extraction time only, both sides, 5 interleaved rounds
     python3 Benchmarks/orb_bench.py --pairs 100        # unrelated data/dev pairs: largest inlier count
     python3 Benchmarks/orb_bench.py ... --then-jpeg 80 # every geometric query re-encoded as JPEG q80
 Needs opencv-python-headless and numpy (re-executes itself with /tmp/refvenv when present).
@@ -146,36 +146,54 @@ def pct(a, b):
 
 
 def extract_only(a, paths):
-    """Extraction time only, both sides on the same PPMs, each image REPEAT times after a warm-up."""
+    """Extraction time only, both sides on the same PPMs: REPEAT rounds, each timing every image once
+    per side (after a warm-up extraction), the sides alternating which goes first. The VM's speed
+    drifts over seconds; interleaving the sides round by round keeps that drift out of the ratio."""
     med = statistics.median
     with tempfile.TemporaryDirectory(prefix="orbbench-") as tmp:
         lst = write_list(tmp, "images", paths)
-        swift = json.loads(subprocess.run([a.bin, "extract", "--works", lst, "--out", tmp, "--repeat",
-                                           str(a.extract_only)], check=True, capture_output=True, text=True).stdout)
         cv = OpenCV()
-        cv.extract(swift["images"][0]["ppm"])  # warm-up
-        rows = []
-        for im in swift["images"]:
-            times, kps = [], 0
-            for _ in range(a.extract_only):
+        hm_ms, hm_mirror_ms, cv_ms, cv_kps, images = {}, {}, {}, {}, None
+
+        def swift_round():
+            nonlocal images
+            out = json.loads(subprocess.run([a.bin, "extract", "--works", lst, "--out", tmp, "--repeat", "1"],
+                                            check=True, capture_output=True, text=True).stdout)
+            images = out["images"]
+            for im in images:
+                hm_ms.setdefault(im["file"], []).extend(im["extract_ms"])
+                hm_mirror_ms.setdefault(im["file"], []).extend(im["extract_mirrored_ms"])
+
+        def opencv_round():
+            for im in images:
+                cv.extract(im["ppm"])  # warm-up, as on the Swift side
                 f, ms = cv.extract(im["ppm"])
-                times.append(ms)
-                kps = len(f["pts"])
-            rows.append({"file": os.path.basename(im["file"]), "mp": im["width"] * im["height"] / 1e6,
-                         "hashmark_ms": med(im["extract_ms"]), "hashmark_mirrored_ms": med(im["extract_mirrored_ms"]),
-                         "opencv_ms": med(times), "hashmark_keypoints": im["keypoints"], "opencv_keypoints": kps,
-                         "hashmark_min_ms": min(im["extract_ms"]), "opencv_min_ms": min(times)})
+                cv_ms.setdefault(im["file"], []).append(ms)
+                cv_kps[im["file"]] = len(f["pts"])
+
+        swift_round()  # also writes the PPMs both sides read
+        opencv_round()
+        for r in range(1, a.extract_only):
+            for side in ((opencv_round, swift_round) if r % 2 else (swift_round, opencv_round)):
+                side()
+        rows = []
+        for im in images:
+            p = im["file"]
+            rows.append({"file": os.path.basename(p), "mp": im["width"] * im["height"] / 1e6,
+                         "hashmark_ms": med(hm_ms[p]), "hashmark_mirrored_ms": med(hm_mirror_ms[p]),
+                         "opencv_ms": med(cv_ms[p]), "hashmark_keypoints": im["keypoints"], "opencv_keypoints": cv_kps[p],
+                         "hashmark_min_ms": min(hm_ms[p]), "opencv_min_ms": min(cv_ms[p])})
     for r in rows:
         print(f"{r['file'][:48]:48} {r['mp']:.2f} MP  hashmark {r['hashmark_ms']:6.2f} ms "
               f"(+mirror {r['hashmark_mirrored_ms']:6.2f})  opencv {r['opencv_ms']:6.2f} ms  "
               f"kp {r['hashmark_keypoints']}/{r['opencv_keypoints']}")
     hm, hmm, oc = (med(r[k] for r in rows) for k in ("hashmark_ms", "hashmark_mirrored_ms", "opencv_ms"))
     ratios = [r["hashmark_ms"] / r["opencv_ms"] for r in rows]
-    print(f"median over {len(rows)} images ({a.extract_only} runs each): hashmark {hm:.2f} ms "
+    print(f"median over {len(rows)} images ({a.extract_only} interleaved rounds): hashmark {hm:.2f} ms "
           f"(with mirrored descriptors {hmm:.2f} ms), opencv {oc:.2f} ms; hashmark / opencv = {hm / oc:.2f} "
           f"(median of per-image ratios {med(ratios):.2f})")
     hmin, omin = med(r["hashmark_min_ms"] for r in rows), med(r["opencv_min_ms"] for r in rows)
-    print(f"fastest of the {a.extract_only} runs per image, median over images (less sensitive to other load): "
+    print(f"fastest of the {a.extract_only} rounds per image, median over images (less sensitive to other load): "
           f"hashmark {hmin:.2f} ms, opencv {omin:.2f} ms; hashmark / opencv = {hmin / omin:.2f}")
     if a.json:
         with open(a.json, "w") as f:
@@ -211,7 +229,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(HERE, ".build", "release", "orb-bench"))
     ap.add_argument("--json", help="also write all raw results here")
     ap.add_argument("--extract-only", type=int, metavar="REPEAT", default=0,
-                    help="only time extraction of the works (+ negatives), REPEAT times per image, both sides")
+                    help="only time extraction of the works (+ negatives): REPEAT rounds, each image once per "
+                         "side per round, the sides interleaved")
     ap.add_argument("--then-jpeg", type=int, metavar="Q", default=0,
                     help="re-encode every geometric query as JPEG quality Q after its edit (both matchers)")
     ap.add_argument("--pairs", type=int, metavar="N", default=0,
