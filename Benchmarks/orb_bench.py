@@ -146,42 +146,49 @@ def pct(a, b):
 
 
 def extract_only(a, paths):
-    """Extraction time only, both sides on the same PPMs: REPEAT rounds, each timing every image once
-    per side (after a warm-up extraction), the sides alternating which goes first. The VM's speed
-    drifts over seconds; interleaving the sides round by round keeps that drift out of the ratio."""
+    """Extraction time only, both sides on the same PPMs, interleaved image by image: REPEAT rounds;
+    in each, every image is extracted by a warm `orb-bench serve` process and by OpenCV, the side
+    that goes first alternating. The VM's speed drifts over seconds; interleaving keeps that drift
+    out of the ratio, and both processes stay warm."""
     med = statistics.median
     with tempfile.TemporaryDirectory(prefix="orbbench-") as tmp:
         lst = write_list(tmp, "images", paths)
+        server = subprocess.Popen([a.bin, "serve", "--works", lst, "--out", tmp], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, bufsize=1)
+        images = json.loads(server.stdout.readline())["images"]
         cv = OpenCV()
-        hm_ms, hm_mirror_ms, cv_ms, cv_kps, images = {}, {}, {}, {}, None
+        hm_ms, hm_mirror_ms, hm_kps, cv_ms, cv_kps = {}, {}, {}, {}, {}
 
-        def swift_round():
-            nonlocal images
-            out = json.loads(subprocess.run([a.bin, "extract", "--works", lst, "--out", tmp, "--repeat", "1"],
-                                            check=True, capture_output=True, text=True).stdout)
-            images = out["images"]
-            for im in images:
-                hm_ms.setdefault(im["file"], []).extend(im["extract_ms"])
-                hm_mirror_ms.setdefault(im["file"], []).extend(im["extract_mirrored_ms"])
+        def swift(i):
+            server.stdin.write(f"{i}\n")
+            server.stdin.flush()
+            return json.loads(server.stdout.readline())
 
-        def opencv_round():
-            for im in images:
-                cv.extract(im["ppm"])  # warm-up, as on the Swift side
-                f, ms = cv.extract(im["ppm"])
-                cv_ms.setdefault(im["file"], []).append(ms)
-                cv_kps[im["file"]] = len(f["pts"])
-
-        swift_round()  # also writes the PPMs both sides read
-        opencv_round()
-        for r in range(1, a.extract_only):
-            for side in ((opencv_round, swift_round) if r % 2 else (swift_round, opencv_round)):
-                side()
+        for i, im in enumerate(images):  # warm-up, both sides
+            swift(i)
+            cv.extract(im["ppm"])
+        for r in range(a.extract_only):
+            for i, im in enumerate(images):
+                p = im["file"]
+                if (r + i) % 2:
+                    f, ms = cv.extract(im["ppm"])
+                    s = swift(i)
+                else:
+                    s = swift(i)
+                    f, ms = cv.extract(im["ppm"])
+                cv_ms.setdefault(p, []).append(ms)
+                cv_kps[p] = len(f["pts"])
+                hm_ms.setdefault(p, []).append(s["extract_ms"])
+                hm_mirror_ms.setdefault(p, []).append(s["extract_mirrored_ms"])
+                hm_kps[p] = s["keypoints"]
+        server.stdin.close()
+        server.wait()
         rows = []
         for im in images:
             p = im["file"]
             rows.append({"file": os.path.basename(p), "mp": im["width"] * im["height"] / 1e6,
                          "hashmark_ms": med(hm_ms[p]), "hashmark_mirrored_ms": med(hm_mirror_ms[p]),
-                         "opencv_ms": med(cv_ms[p]), "hashmark_keypoints": im["keypoints"], "opencv_keypoints": cv_kps[p],
+                         "opencv_ms": med(cv_ms[p]), "hashmark_keypoints": hm_kps[p], "opencv_keypoints": cv_kps[p],
                          "hashmark_min_ms": min(hm_ms[p]), "opencv_min_ms": min(cv_ms[p])})
     for r in rows:
         print(f"{r['file'][:48]:48} {r['mp']:.2f} MP  hashmark {r['hashmark_ms']:6.2f} ms "
@@ -189,7 +196,7 @@ def extract_only(a, paths):
               f"kp {r['hashmark_keypoints']}/{r['opencv_keypoints']}")
     hm, hmm, oc = (med(r[k] for r in rows) for k in ("hashmark_ms", "hashmark_mirrored_ms", "opencv_ms"))
     ratios = [r["hashmark_ms"] / r["opencv_ms"] for r in rows]
-    print(f"median over {len(rows)} images ({a.extract_only} interleaved rounds): hashmark {hm:.2f} ms "
+    print(f"median over {len(rows)} images ({a.extract_only} rounds, interleaved image by image): hashmark {hm:.2f} ms "
           f"(with mirrored descriptors {hmm:.2f} ms), opencv {oc:.2f} ms; hashmark / opencv = {hm / oc:.2f} "
           f"(median of per-image ratios {med(ratios):.2f})")
     hmin, omin = med(r["hashmark_min_ms"] for r in rows), med(r["opencv_min_ms"] for r in rows)
@@ -230,7 +237,7 @@ def main():
     ap.add_argument("--json", help="also write all raw results here")
     ap.add_argument("--extract-only", type=int, metavar="REPEAT", default=0,
                     help="only time extraction of the works (+ negatives): REPEAT rounds, each image once per "
-                         "side per round, the sides interleaved")
+                         "side per round, interleaved image by image")
     ap.add_argument("--then-jpeg", type=int, metavar="Q", default=0,
                     help="re-encode every geometric query as JPEG quality Q after its edit (both matchers)")
     ap.add_argument("--pairs", type=int, metavar="N", default=0,

@@ -17,6 +17,12 @@
 //       Extraction time only: writes each image as PPM into DIR, then extracts every image `repeat`
 //       times (after one warm-up), without and with mirrored descriptors. Prints one JSON object.
 //
+//   orb-bench serve --works LIST --out DIR
+//       Extraction time on request, for timings interleaved image by image with another process:
+//       writes each image as PPM into DIR and prints one JSON line listing them; then, for each line
+//       `i` read from stdin, extracts image i once without and once with mirrored descriptors and
+//       prints one JSON line with both times. The process stays warm between requests.
+//
 //   orb-bench digest --works LIST
 //       A 64-bit FNV-1a digest of each image's features (keypoints, descriptors, mirrored
 //       descriptors) and of all of them: a speed-up of the extractor that claims the same output
@@ -348,6 +354,30 @@ func extractMain(_ args: [String]) {
     printJSON(["images": rows, "repeat": repeats])
 }
 
+// MARK: - serve
+
+func serveMain(_ args: [String]) {
+    guard let worksList = option("--works", args), let outDir = option("--out", args) else {
+        fail("serve needs --works and --out")
+    }
+    let paths = readList(worksList)
+    let images = paths.map(load)
+    let extractor = envExtractor()
+    var rows: [[String: Any]] = []
+    for (i, image) in images.enumerated() {
+        let ppm = "\(outDir)/x\(i).ppm"
+        writePPM(image, to: ppm)
+        rows.append(["file": paths[i], "ppm": ppm, "width": image.width, "height": image.height])
+    }
+    printJSON(["images": rows])
+    while let line = readLine() {
+        guard let i = Int(line), images.indices.contains(i) else { fail("serve: bad request \(line)") }
+        let (f, plain) = timed { extractor.extract(images[i]) }
+        let mirrored = timed { extractor.extract(images[i], includeMirrored: true) }.1
+        printJSON(["extract_ms": plain, "extract_mirrored_ms": mirrored, "keypoints": f.descriptors.count])
+    }
+}
+
 // MARK: - digest
 
 func digestMain(_ args: [String]) {
@@ -415,7 +445,8 @@ switch arguments.first {
 case "run": runMain(Array(arguments.dropFirst()))
 case "scale": scaleMain(Array(arguments.dropFirst()))
 case "extract": extractMain(Array(arguments.dropFirst()))
+case "serve": serveMain(Array(arguments.dropFirst()))
 case "digest": digestMain(Array(arguments.dropFirst()))
 case "pairs": pairsMain(Array(arguments.dropFirst()))
-default: fail("usage: orb-bench run|scale|extract|digest|pairs … (see the header of main.swift)")
+default: fail("usage: orb-bench run|scale|extract|serve|digest|pairs … (see the header of main.swift)")
 }
