@@ -147,8 +147,8 @@ struct LocalFeatureKernelTests {
 
     @Test func resizeMatchesTheBilinearFormula() throws {
         // Pyramid steps (÷1.2), the maxSide reduction, upscales, single rows and columns; blocks of
-        // 16 outputs served by contiguous loads (÷1.2, ÷1.6, ×1.5, same size) and pixel by pixel (÷3,
-        // ×16: too many offsets per block).
+        // 16 outputs served by contiguous loads (÷1.2, ×1.5, same size) and pixel by pixel (÷1.6,
+        // ÷3, ×16: more than 8 offsets per block).
         let cases = [(640, 480, 533, 400), (97, 63, 81, 53), (41, 57, 34, 48), (200, 131, 1024, 671),
                      (1, 9, 1, 4), (9, 1, 4, 1), (3, 3, 7, 5), (64, 64, 64, 64), (1000, 20, 625, 12),
                      (330, 9, 110, 3), (20, 5, 320, 7), (100, 40, 150, 60), (16, 2, 16, 2)]

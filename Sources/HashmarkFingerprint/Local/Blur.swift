@@ -38,7 +38,8 @@ extension LocalBlur {
     static let patchStride = 32
     /// The source window a patch needs (patch + 4 kernel pixels each side) and its row stride
     /// (≥ 35 + the 5 extra bytes the 32 columns of its 9th tap read); `window` of `patch` must hold
-    /// `windowSide * windowStride` bytes, `rows` (the horizontal pass) `windowSide * patchStride`.
+    /// `windowSide * windowStride` initialised bytes, `rows` (the horizontal pass)
+    /// `windowSide * patchStride` values.
     static let windowSide = 35, windowStride = 48
 
     /// The 27 × 27 square around (cx, cy) of the smoothed image, rows top to bottom (the buffers
@@ -60,8 +61,8 @@ extension LocalBlur {
         return (0..<side).flatMap { j in out[(j * patchStride)..<(j * patchStride + side)] }
     }
 
-    /// The 27 × 27 square around (cx, cy) of the smoothed level — the very bytes `simd` and `scalar`
-    /// give there, edges replicated — without smoothing the whole level: a descriptor reads ~10 % of
+    /// The 27 × 27 square around (cx, cy) of the smoothed level — the very bytes `scalar` gives
+    /// there, edges replicated — without smoothing the whole level: a descriptor reads ~10 % of
     /// a level's pixels. Row j (y = cy − 13 + j) goes to `out + 32 j`. The window is copied with its
     /// coordinates clamped, then both passes run over 32 columns.
     static func patch(_ src: UnsafeBufferPointer<UInt8>, width w: Int, height h: Int, cx: Int, cy: Int,

@@ -50,7 +50,7 @@ extension GreyImage {
     struct RowPlan {
         var shift: [Int32], fx: [UInt32], blockLow: [Int32], blockSpan: [Int32]
 
-        /// Up to 8 offsets per block (the pyramid's 1.2 step needs 4) and loads inside `columns + 1`.
+        /// Up to 8 offsets per block (the pyramid's 1.2 step needs 4 or 5) and loads inside `columns + 1`.
         init(taps: [(Int, Int, Int)], columns: Int) {
             shift = taps.enumerated().map { Int32($0.element.0 - $0.offset) }
             fx = taps.map { UInt32($0.2) }
