@@ -328,28 +328,39 @@ func scaleMain(_ args: [String]) {
 
 // MARK: - extract
 
-func extractMain(_ args: [String]) {
+/// The images listed by `--works`, decoded and written as PPM into `--out` (x0.ppm, x1.ppm, …), with
+/// one JSON row each (file, ppm, width, height).
+func imagesAsPPM(_ args: [String], command: String) -> (images: [RGBImage], rows: [[String: Any]]) {
     guard let worksList = option("--works", args), let outDir = option("--out", args) else {
-        fail("extract needs --works and --out")
+        fail("\(command) needs --works and --out")
     }
-    let repeats = max(1, Int(option("--repeat", args) ?? "5") ?? 5)
     let paths = readList(worksList)
     let images = paths.map(load)
+    let rows: [[String: Any]] = images.enumerated().map { i, image in
+        let ppm = "\(outDir)/x\(i).ppm"
+        writePPM(image, to: ppm)
+        return ["file": paths[i], "ppm": ppm, "width": image.width, "height": image.height]
+    }
+    return (images, rows)
+}
+
+/// One extraction of `image` without and one with mirrored descriptors, timed (ms).
+func timedExtractions(_ extractor: LocalFeatureExtractor, _ image: RGBImage) -> (plain: Double, mirrored: Double, keypoints: Int) {
+    let (f, plain) = timed { extractor.extract(image) }
+    let mirrored = timed { extractor.extract(image, includeMirrored: true) }.1
+    return (plain, mirrored, f.descriptors.count)
+}
+
+func extractMain(_ args: [String]) {
+    let repeats = max(1, Int(option("--repeat", args) ?? "5") ?? 5)
+    let (images, base) = imagesAsPPM(args, command: "extract")
     let extractor = envExtractor()
     var rows: [[String: Any]] = []
     for (i, image) in images.enumerated() {
-        let ppm = "\(outDir)/x\(i).ppm"
-        writePPM(image, to: ppm)
         _ = extractor.extract(image, includeMirrored: true)  // warm-up
-        var plain: [Double] = [], withMirror: [Double] = []
-        var keypoints = 0
-        for _ in 0..<repeats {
-            let (f, t) = timed { extractor.extract(image) }
-            plain.append(t); keypoints = f.descriptors.count
-            withMirror.append(timed { extractor.extract(image, includeMirrored: true) }.1)
-        }
-        rows.append(["file": paths[i], "ppm": ppm, "width": image.width, "height": image.height,
-                     "extract_ms": plain, "extract_mirrored_ms": withMirror, "keypoints": keypoints])
+        let runs = (0..<repeats).map { _ in timedExtractions(extractor, image) }
+        rows.append(base[i].merging(["extract_ms": runs.map(\.plain), "extract_mirrored_ms": runs.map(\.mirrored),
+                                     "keypoints": runs[0].keypoints]) { $1 })
     }
     printJSON(["images": rows, "repeat": repeats])
 }
@@ -357,24 +368,13 @@ func extractMain(_ args: [String]) {
 // MARK: - serve
 
 func serveMain(_ args: [String]) {
-    guard let worksList = option("--works", args), let outDir = option("--out", args) else {
-        fail("serve needs --works and --out")
-    }
-    let paths = readList(worksList)
-    let images = paths.map(load)
+    let (images, rows) = imagesAsPPM(args, command: "serve")
     let extractor = envExtractor()
-    var rows: [[String: Any]] = []
-    for (i, image) in images.enumerated() {
-        let ppm = "\(outDir)/x\(i).ppm"
-        writePPM(image, to: ppm)
-        rows.append(["file": paths[i], "ppm": ppm, "width": image.width, "height": image.height])
-    }
     printJSON(["images": rows])
     while let line = readLine() {
         guard let i = Int(line), images.indices.contains(i) else { fail("serve: bad request \(line)") }
-        let (f, plain) = timed { extractor.extract(images[i]) }
-        let mirrored = timed { extractor.extract(images[i], includeMirrored: true) }.1
-        printJSON(["extract_ms": plain, "extract_mirrored_ms": mirrored, "keypoints": f.descriptors.count])
+        let t = timedExtractions(extractor, images[i])
+        printJSON(["extract_ms": t.plain, "extract_mirrored_ms": t.mirrored, "keypoints": t.keypoints])
     }
 }
 
