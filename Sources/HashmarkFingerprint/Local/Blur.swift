@@ -42,23 +42,32 @@ extension LocalBlur {
     /// `windowSide * patchStride` values.
     static let windowSide = 35, windowStride = 48
 
-    /// The 27 × 27 square around (cx, cy) of the smoothed image, rows top to bottom (the buffers
-    /// allocated for one call; the extractor reuses its own).
+    /// The buffers `patch` works in (the window zeroed: a row's last bytes are read, never used).
+    final class Scratch {
+        let window = UnsafeMutablePointer<UInt8>.allocate(capacity: windowSide * windowStride)
+        let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: windowSide * patchStride)
+        let patch = UnsafeMutablePointer<UInt8>.allocate(capacity: (2 * patchRadius + 1) * patchStride)
+        var patchBuffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: patch, count: (2 * patchRadius + 1) * patchStride) }
+
+        init() {
+            window.initialize(repeating: 0, count: windowSide * windowStride)
+            rows.initialize(repeating: 0, count: windowSide * patchStride)
+            patch.initialize(repeating: 0, count: (2 * patchRadius + 1) * patchStride)
+        }
+
+        deinit { window.deallocate(); rows.deallocate(); patch.deallocate() }
+    }
+
+    /// The 27 × 27 square around (cx, cy) of the smoothed image, rows top to bottom (fresh buffers
+    /// for one call; the extractor reuses one `Scratch`).
     public static func patch(_ img: GreyImage, cx: Int, cy: Int) -> [UInt8] {
         guard img.width > 0, img.height > 0 else { return [] }
-        let side = 2 * patchRadius + 1
-        var window = [UInt8](repeating: 0, count: windowSide * windowStride)
-        var rows = [UInt16](repeating: 0, count: windowSide * patchStride)
-        var out = [UInt8](repeating: 0, count: side * patchStride)
+        let side = 2 * patchRadius + 1, scratch = Scratch()
         img.pixels.withUnsafeBufferPointer { src in
-            window.withUnsafeMutableBufferPointer { wb in rows.withUnsafeMutableBufferPointer { rb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    patch(src, width: img.width, height: img.height, cx: cx, cy: cy,
-                          window: wb.baseAddress!, rows: rb.baseAddress!, into: ob.baseAddress!)
-                }
-            } }
+            patch(src, width: img.width, height: img.height, cx: cx, cy: cy,
+                  window: scratch.window, rows: scratch.rows, into: scratch.patch)
         }
-        return (0..<side).flatMap { j in out[(j * patchStride)..<(j * patchStride + side)] }
+        return (0..<side).flatMap { j in scratch.patchBuffer[(j * patchStride)..<(j * patchStride + side)] }
     }
 
     /// The 27 × 27 square around (cx, cy) of the smoothed level — the very bytes `scalar` gives

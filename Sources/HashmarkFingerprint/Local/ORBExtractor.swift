@@ -76,8 +76,7 @@ public struct LocalFeatureExtractor: Sendable {
         for t in thresholds.suffix(2) where t < floors[floors.count - 1] { floors.append(t) }
         var floorIndex = 0
         var guide = 0  // the previous level's weakest Harris candidate score (0: none to go by)
-        let scratch = PatchScratch()
-        defer { scratch.deallocate() }
+        let scratch = LocalBlur.Scratch()  // once per extraction
         var carry = 0
         for (l, level) in levelsImages.enumerated() {
             let quota = l == nLevels - 1 ? total - keypoints.count
@@ -157,12 +156,12 @@ public struct LocalFeatureExtractor: Sendable {
                         let cs = LocalMath.cosf(angle), sn = LocalMath.sinf(angle)
                         if useSIMD {
                             LocalBlur.patch(px, width: w, height: level.height, cx: x, cy: y,
-                                            window: scratch.window, rows: scratch.rows, into: scratch.patch.baseAddress!)
+                                            window: scratch.window, rows: scratch.rows, into: scratch.patch)
                         }
                         func describe(_ mirror: Bool) -> Hash256 {
                             let r = LocalBlur.patchRadius
                             return useSIMD
-                                ? pattern.describe(UnsafeBufferPointer(scratch.patch), width: LocalBlur.patchStride,
+                                ? pattern.describe(scratch.patchBuffer, width: LocalBlur.patchStride,
                                                    cx: r, cy: r, cos: cs, sin: sn, mirror: mirror)
                                 : pattern.describeScalar(sm, width: w, cx: x, cy: y, cos: cs, sin: sn, mirror: mirror)
                         }
@@ -182,22 +181,6 @@ public struct LocalFeatureExtractor: Sendable {
         }
         return LocalFeatures(width: grey.width, height: grey.height, keypoints: keypoints,
                              descriptors: descriptors, mirroredDescriptors: includeMirrored ? mirrored : nil)
-    }
-
-    /// The buffers of `LocalBlur.patch`, allocated once per extraction (the window zeroed: a row's
-    /// last bytes are read, never used).
-    struct PatchScratch {
-        let window = UnsafeMutablePointer<UInt8>.allocate(capacity: LocalBlur.windowSide * LocalBlur.windowStride)
-        let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: LocalBlur.windowSide * LocalBlur.patchStride)
-        let patch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: (2 * LocalBlur.patchRadius + 1) * LocalBlur.patchStride)
-
-        init() {
-            window.initialize(repeating: 0, count: LocalBlur.windowSide * LocalBlur.windowStride)
-            rows.initialize(repeating: 0, count: LocalBlur.windowSide * LocalBlur.patchStride)
-            patch.initialize(repeating: 0)
-        }
-
-        func deallocate() { window.deallocate(); rows.deallocate(); patch.deallocate() }
     }
 
     /// Harris is measured on at most this many corners per keypoint of the quota, the strongest by
