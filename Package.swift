@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        /// glibc and Linux UAPI headers (prctl, seccomp, renameat2, posix_spawn closefrom).
+        .systemLibrary(name: "CLinux"),
 
         /// Pure maths: buffers in, values out. No files, clock, network or database.
         .target(name: "HashmarkFingerprint"),
@@ -55,7 +57,7 @@ let package = Package(
                                "HashmarkStore", "HashmarkReport"]),
         /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
         .target(name: "HashmarkDaemon",
-                dependencies: ["HashmarkEngine", "HashmarkReport",
+                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "CLinux",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus"),

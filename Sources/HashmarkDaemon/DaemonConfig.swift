@@ -34,6 +34,9 @@ public struct DaemonConfig: Sendable, Equatable {
         public var maxPixels: Int = 50_000_000
         public var maxTextBytes: Int = 16 << 20
         public var maxSeconds: Double = 30
+        /// Address-space limit of each `hashmark worker` process, in MiB (it holds a copy of the
+        /// corpus index, the decoded file and the matcher's buffers).
+        public var workerMemoryMiB: Int = 4096
         public init() {}
     }
 
@@ -73,7 +76,7 @@ extension DaemonConfig {
 
     public init(tomlFile path: String) throws(DaemonError) {
         guard let file = fopen(path, "r") else {
-            throw DaemonError.posix("config_read", "cannot open config file \(path)")
+            throw DaemonError.posix("config-read", "cannot open config file \(path)")
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -82,10 +85,10 @@ extension DaemonConfig {
             let n = fread(&buffer, 1, buffer.count, file)
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
-            if bytes.count > 1 << 20 { throw DaemonError(code: "config_read", message: "\(path) is over 1 MiB") }
+            if bytes.count > 1 << 20 { throw DaemonError(code: "config-read", message: "\(path) is over 1 MiB") }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DaemonError(code: "config_parse", message: "\(path) is not UTF-8")
+            throw DaemonError(code: "config-parse", message: "\(path) is not UTF-8")
         }
         try self.init(toml: text)
     }
@@ -95,7 +98,7 @@ extension DaemonConfig {
     public init(toml text: String) throws(DaemonError) {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch {
-            throw DaemonError(code: "config_parse", message: "invalid TOML: \(error)")
+            throw DaemonError(code: "config-parse", message: "invalid TOML: \(error)")
         }
         self.init()
         var reader = TOMLReader(table: table)
@@ -108,22 +111,24 @@ extension DaemonConfig {
         try reader.section("signing", keys: ["key"]) { s throws(DaemonError) in
             if let v = try s.string("key") { signingKey = v }
         }
-        try reader.section("limits", keys: ["max_file_bytes", "max_pixels", "max_text_bytes", "max_seconds"]) { s throws(DaemonError) in
-            if let v = try s.int("max_file_bytes", min: 1) { limits.maxFileBytes = v }
-            if let v = try s.int("max_pixels", min: 1) { limits.maxPixels = v }
-            if let v = try s.int("max_text_bytes", min: 1) { limits.maxTextBytes = v }
-            if let v = try s.number("max_seconds", min: 0.001) { limits.maxSeconds = v }
+        try reader.section("limits", keys: ["max_file_bytes", "max_pixels", "max_text_bytes", "max_seconds",
+                                            "worker_memory_mib"]) { s throws(DaemonError) in
+            if let v = try s.int("max_file_bytes", min: 1, max: 1 << 30) { limits.maxFileBytes = v }
+            if let v = try s.int("max_pixels", min: 1, max: 500_000_000) { limits.maxPixels = v }
+            if let v = try s.int("max_text_bytes", min: 1, max: 1 << 30) { limits.maxTextBytes = v }
+            if let v = try s.number("max_seconds", min: 0.001, max: 3600) { limits.maxSeconds = v }
+            if let v = try s.int("worker_memory_mib", min: 256, max: 1 << 20) { limits.workerMemoryMiB = v }
         }
         try reader.section("workers", keys: ["count", "queue"]) { s throws(DaemonError) in
-            if let v = try s.int("count", min: 1) { workers = v }
-            if let v = try s.int("queue", min: 1) { queueCapacity = v }
+            if let v = try s.int("count", min: 1, max: 256) { workers = v }
+            if let v = try s.int("queue", min: 1, max: 100_000) { queueCapacity = v }
         }
         try reader.section("scan", keys: ["interval_seconds", "settle_ms"]) { s throws(DaemonError) in
-            if let v = try s.number("interval_seconds", min: 0) { scanIntervalSeconds = v }
-            if let v = try s.int("settle_ms", min: 0) { settleMilliseconds = v }
+            if let v = try s.number("interval_seconds", min: 0, max: 86_400) { scanIntervalSeconds = v }
+            if let v = try s.int("settle_ms", min: 0, max: 600_000) { settleMilliseconds = v }
         }
         try reader.section("shutdown", keys: ["grace_seconds"]) { s throws(DaemonError) in
-            if let v = try s.number("grace_seconds", min: 0) { shutdownGraceSeconds = v }
+            if let v = try s.number("grace_seconds", min: 0, max: 3600) { shutdownGraceSeconds = v }
         }
         try reader.section("metrics", keys: ["listen"]) { s throws(DaemonError) in
             if let v = try s.string("listen") {
@@ -134,7 +139,7 @@ extension DaemonConfig {
         try reader.section("log", keys: ["level"]) { s throws(DaemonError) in
             if let v = try s.string("level") {
                 guard let level = Logger.Level(rawValue: v.lowercased()) else {
-                    throw DaemonError(code: "config_value", message: "[log] level: unknown level \"\(v)\"")
+                    throw DaemonError(code: "config-value", message: "[log] level: unknown level \"\(v)\"")
                 }
                 logLevel = level
             }
@@ -158,24 +163,28 @@ private struct TOMLReader {
             return s
         }
 
-        func int(_ key: String, min: Int) throws(DaemonError) -> Int? {
+        /// Every number has both bounds: an absurd value (a typo, an extra digit) is an error
+        /// at start, not a daemon that allocates or waits without end.
+        func int(_ key: String, min: Int, max: Int) throws(DaemonError) -> Int? {
             guard let value = table[key] else { return nil }
             guard let i = value.int else { throw wrongType(key, "an integer") }
-            guard i >= min else { throw DaemonError(code: "config_value", message: "[\(name)] \(key) must be ≥ \(min)") }
+            guard i >= min, i <= max else {
+                throw DaemonError(code: "config-value", message: "[\(name)] \(key) must be between \(min) and \(max)")
+            }
             return i
         }
 
-        func number(_ key: String, min: Double) throws(DaemonError) -> Double? {
+        func number(_ key: String, min: Double, max: Double) throws(DaemonError) -> Double? {
             guard let value = table[key] else { return nil }
             guard let d = value.double ?? value.int.map(Double.init) else { throw wrongType(key, "a number") }
-            guard d >= min, d.isFinite else {
-                throw DaemonError(code: "config_value", message: "[\(name)] \(key) must be ≥ \(min)")
+            guard d >= min, d <= max, d.isFinite else {
+                throw DaemonError(code: "config-value", message: "[\(name)] \(key) must be between \(min) and \(max)")
             }
             return d
         }
 
         private func wrongType(_ key: String, _ type: String) -> DaemonError {
-            DaemonError(code: "config_type", message: "[\(name)] \(key) must be \(type)")
+            DaemonError(code: "config-type", message: "[\(name)] \(key) must be \(type)")
         }
     }
 
@@ -184,17 +193,17 @@ private struct TOMLReader {
         seen.insert(name)
         guard let value = table[name] else { return }
         guard let sub = value.table else {
-            throw DaemonError(code: "config_type", message: "[\(name)] must be a table")
+            throw DaemonError(code: "config-type", message: "[\(name)] must be a table")
         }
         for key in sub.keys where !keys.contains(key) {
-            throw DaemonError(code: "config_unknown_key", message: "unknown key \(key) in [\(name)]")
+            throw DaemonError(code: "config-unknown-key", message: "unknown key \(key) in [\(name)]")
         }
         try body(Section(name: name, table: sub))
     }
 
     func finish() throws(DaemonError) {
         for key in table.keys where !seen.contains(key) {
-            throw DaemonError(code: "config_unknown_key", message: "unknown section [\(key)]")
+            throw DaemonError(code: "config-unknown-key", message: "unknown section [\(key)]")
         }
     }
 }

@@ -5,7 +5,7 @@ import Glibc
 /// The one error type of HashmarkDaemon: a stable `code` for scripts and logs, a human `message`,
 /// the errno or underlying error that caused it, and where it was raised.
 public struct DaemonError: Error, Sendable, CustomStringConvertible {
-    /// Stable machine-readable code, e.g. `spool_create`, `config_parse`, `inotify_init`.
+    /// Stable machine-readable code, e.g. `spool-create`, `config-parse`, `inotify-init` (kebab-case).
     public let code: String
     public let message: String
     /// The underlying cause (an `Errno`-style description or another error), if any.

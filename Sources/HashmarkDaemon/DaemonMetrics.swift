@@ -8,6 +8,7 @@ public final class DaemonMetrics: Sendable {
     private let indexEntries: Gauge
     private let latency: DurationHistogram
     private let abandoned: Counter
+    private let healthy: Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -21,7 +22,12 @@ public final class DaemonMetrics: Sendable {
                       .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)])
         abandoned = registry.makeCounter(descriptor: Self.name(
             "abandoned", "total", "Computations given up on (timeout/shutdown) that may still be running"))
+        healthy = registry.makeGauge(descriptor: Self.name(
+            "healthy", "", "1 while the last file finished with a durable report; 0 while reports cannot be written"))
+        healthy.set(Double(1))
     }
+
+    func setHealthy(_ value: Bool) { healthy.set(Double(value ? 1 : 0)) }
 
     func recordOutcome(_ outcome: ProcessOutcome, duration: Duration) {
         var labels = [("verdict", outcome.verdict.label)]

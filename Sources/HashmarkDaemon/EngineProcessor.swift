@@ -1,44 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import HashmarkEngine
 import HashmarkReport
 import HashmarkStore
 
-/// The real `SpoolProcessor`: the shared engine call, a signed report, the ledger.
+/// The real `SpoolProcessor`: the daemon reads each file, `hashmark worker` processes decode and
+/// match it (`WorkerPool`), and the daemon checks, names and signs the report.
 ///
-/// Report ids are derived from (inbox name, content SHA-256, corpus snapshot, model id), so a
-/// re-run after a crash rewrites the same report — and keeps its `createdAt`, making the rewrite
-/// byte-identical and the ledger free of duplicates — while the same bytes under two names get
-/// two reports.
+/// Report ids derive from the inbox name and the SHA-256 of the bytes actually read (for entries
+/// that are not read — symlinks, FIFOs, unreadable files — from the name and the entry's identity),
+/// so two different files under one name never share a report. A file found in active/ after a
+/// crash whose report is already durable and in the ledger gets that report again, not a new
+/// decision against a corpus that may have changed meanwhile. A file that kills its worker or
+/// runs into the deadline twice (each time in a fresh worker) gets a `worker-crashed` or `timeout`
+/// error report and goes to failed/.
 public final class EngineProcessor: SpoolProcessor {
     private let config: DaemonConfig
     private let writer: ReportWriter
     private let committer: ReportCommitter
-    /// At most `workers` files are matched at once; more are in flight (see `SpoolRunner`).
-    private let gate: ComputeGate
-    private let engine = Locked<Engine?>(nil)
+    private let pool: WorkerPool
+    private let model: LoadedModel
     private let limits: EngineLimits
-    /// When the store's snapshot version was last compared with the loaded index's.
-    private let lastSnapshotCheck = Locked(Date.distantPast)
-    /// How often a worker looks for a changed corpus (a `corpus add` while the daemon runs).
-    static let snapshotCheckInterval: TimeInterval = 5
+    /// Attempts per file before a crash or timeout becomes its verdict.
+    static let attempts = 2
 
-    /// Loads the signing key (refusing one readable by others) and opens the reports folder.
-    public init(config: DaemonConfig) throws {
+    /// Loads the signing key (refusing one readable by others) and the model, and opens the
+    /// reports folder. Workers are `executable worker …` (the daemon's own binary by default).
+    public init(config: DaemonConfig, executable: String = "/proc/self/exe") throws {
         self.config = config
         let key = try SigningKey.load(pemPath: config.signingKey)
         let reports = config.spoolRoot + "/" + SpoolFolder.reports.rawValue
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         writer = try ReportWriter(directory: reports, signingKey: key)
         committer = ReportCommitter(writer: writer)
-        gate = ComputeGate(permits: config.workers)
+        model = try LoadedModel.locate(explicit: nil)
         limits = EngineLimits(image: .init(maxPixels: config.limits.maxPixels, maxFileBytes: config.limits.maxFileBytes),
                               maxTextBytes: config.limits.maxTextBytes)
+        pool = WorkerPool(size: config.workers, launch: Self.launch(config, model: model, executable: executable))
     }
+
+    /// The worker command line: everything it needs is an argument; its environment is empty but
+    /// for turning off the Swift runtime's backtracer (a crash report would fork a helper).
+    static func launch(_ config: DaemonConfig, model: LoadedModel, executable: String) -> WorkerPool.Launch {
+        var arguments = ["worker", "--db", config.corpusDB,
+                         "--max-file-bytes", "\(config.limits.maxFileBytes)",
+                         "--max-pixels", "\(config.limits.maxPixels)",
+                         "--max-text-bytes", "\(config.limits.maxTextBytes)",
+                         "--memory-mib", "\(config.limits.workerMemoryMiB)",
+                         "--parent", "\(getpid())"]
+        if let path = model.path { arguments += ["--model", path] }
+        return .init(executable: executable, arguments: arguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
+    }
+
+    /// Workers are killed at the deadline, so the daemon's own (cooperative) deadline is only a
+    /// backstop: both attempts, plus time to start a worker.
+    public var deadlineSeconds: Double? { Double(Self.attempts) * config.limits.maxSeconds + 30 }
 
     public func prepare() async throws -> IndexStatus {
         removeStaleTempFiles()
-        return try load()
+        guard FileManager.default.fileExists(atPath: config.corpusDB) else {
+            throw DaemonError(code: "corpus-missing", message: "no corpus database at \(config.corpusDB)")
+        }
+        return try await pool.start()
     }
+
+    public func reload() async throws -> IndexStatus { try await pool.reload() }
+
+    public func shutdown() { pool.shutdown() }
 
     /// A crash (SIGKILL) between creating a report's temp file and renaming it leaves
     /// `reports/.tmp-<pid>-<n>` behind. The daemon holds the spool lock, so no live writer owns one.
@@ -48,99 +78,115 @@ public final class EngineProcessor: SpoolProcessor {
             try? FileManager.default.removeItem(atPath: dir + "/" + name)
         }
     }
-    public func reload() async throws -> IndexStatus { try load() }
-
-    private func load() throws -> IndexStatus {
-        guard FileManager.default.fileExists(atPath: config.corpusDB) else {
-            throw DaemonError(code: "corpus-missing", message: "no corpus database at \(config.corpusDB)")
-        }
-        let store = try CorpusStore(path: config.corpusDB)
-        let fresh = Engine(index: try CorpusIndex(store: store), model: try LoadedModel.locate(explicit: nil),
-                           limits: limits)
-        engine.withLock { $0 = fresh }
-        let counts = fresh.index.counts
-        return IndexStatus(entries: counts.pdqHashes + counts.textPostings + counts.localFeatureSets,
-                           snapshot: fresh.index.snapshot.id)
-    }
-
-    /// The engine to match with; at most every few seconds, first swaps in a fresh index if the
-    /// corpus changed on disk since it was loaded (the same swap as SIGHUP).
-    private func current() -> Engine? {
-        let now = Date()
-        let due = lastSnapshotCheck.withLock { last -> Bool in
-            guard now.timeIntervalSince(last) >= Self.snapshotCheckInterval else { return false }
-            last = now
-            return true
-        }
-        if due, let loaded = engine.withLock({ $0 }),
-           let onDisk = try? CorpusStore(path: config.corpusDB).snapshot(),
-           onDisk.version != loaded.index.snapshot.version {
-            _ = try? load()
-        }
-        return engine.withLock { $0 }
-    }
 
     public func process(_ item: ClaimedFile) async -> ProcessOutcome {
-        guard let engine = current() else { return ProcessOutcome(verdict: .error(code: "not-ready"), reportID: nil, disposition: .retry) }
         guard let file = item.file else {
             return await reject(item, code: "not-regular-file", message: "the entry could not be opened")
         }
-        let verdict: Verdict
-        do {
-            let bytes = try file.readAll(limit: limits.image.maxFileBytes)
-            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "timeout"), reportID: nil, disposition: .retry) }
-            await gate.acquire()
-            defer { gate.release() }
-            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "timeout"), reportID: nil, disposition: .retry) }
-            verdict = engine.check(bytes: bytes, fileName: item.name.display)
-        } catch {
-            verdict = engine.errorVerdict(EngineError(code: error.code, message: error.message),
-                                          subject: subject(item, sha256: ""))
+        let content = file.read(limit: limits.image.maxFileBytes)
+        let subject = Subject(fileName: item.name.display, size: content.size, sha256: content.sha256,
+                              mediaType: "application/octet-stream")
+        let id = Self.reportID(name: item.name.bytes, sha256: content.sha256)
+        if item.recovered, let existing = try? writer.ledgeredReport(id: id) {
+            let kind = VerdictKind(existing)
+            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done)
         }
-        return await write(verdict, item: item, engine: engine)
+        guard case .complete(let bytes) = content.bytes else {
+            let (code, message) = content.failure ?? ("read-failed", "the file could not be read")
+            return await write(errorVerdict(code, message, subject: subject), item: item, id: id)
+        }
+        let header = (try? JSONValue.object(["name": .string(item.name.display)]).canonicalBytes()) ?? []
+        var last = (code: EngineError.Code.timeout, message: "")
+        for attempt in 1...Self.attempts {
+            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "shutdown"), reportID: nil, disposition: .retry) }
+            switch await pool.run(header: header, payload: bytes, deadline: config.limits.maxSeconds) {
+            case .reply(let reply):
+                guard var report = try? VerdictReport(bytes: reply), report.subject.sha256 == content.sha256 else {
+                    last = ("worker-crashed", "the worker's reply was not a valid report (attempt \(attempt))")
+                    continue
+                }
+                report.subject.fileName = subject.fileName
+                report.subject.size = subject.size
+                return await write(report, item: item, id: id)
+            case .timedOut:
+                last = (EngineError.Code.timeout,
+                        "processing exceeded \(config.limits.maxSeconds) s in \(attempt) fresh worker(s); each was killed")
+            case .crashed(let exit):
+                last = ("worker-crashed", "the worker processing this file died (\(exit)) in \(attempt) fresh worker(s)")
+            case .unavailable(let error):
+                return ProcessOutcome(verdict: .error(code: error.code), reportID: nil, disposition: .retry,
+                                      problem: "\(error)")
+            }
+        }
+        return await write(errorVerdict(last.code, last.message, subject: subject), item: item, id: id)
     }
 
     public func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
-        guard let engine = current() else { return ProcessOutcome(verdict: .error(code: code), reportID: nil, disposition: .retry) }
-        let verdict = engine.errorVerdict(EngineError(code: code, message: message), subject: subject(item, sha256: ""))
-        return await write(verdict, item: item, engine: engine)
-    }
-
-    private func subject(_ item: ClaimedFile, sha256: String) -> Subject {
-        Subject(fileName: item.name.display, size: Int(item.size), sha256: sha256,
-                mediaType: "application/octet-stream")
-    }
-
-    private func write(_ verdict: Verdict, item: ClaimedFile, engine: Engine) async -> ProcessOutcome {
-        let id = Self.reportID(name: item.name.bytes, sha256: verdict.subject.sha256,
-                               snapshot: verdict.corpusSnapshot, model: verdict.model.id)
-        let createdAt = existingCreatedAt(id) ?? RFC3339.string(from: Date())
-        let report = ReportBuilder.report(verdict, model: engine.model.model, reportID: id, createdAt: createdAt)
-        let kind: VerdictKind = switch verdict.kind {
-        case .infringing: .infringing
-        case .clear: .clear
-        case .error: .error(code: verdict.error?.code ?? "error")
+        // Nothing was read: the subject is the empty content, and the id includes the entry's
+        // identity (device, inode, change time) so two such entries under one name stay apart.
+        let subject = Subject(fileName: item.name.display, size: Int(item.size), sha256: SHA256.hex([UInt8]()),
+                              mediaType: "application/octet-stream")
+        let id = Self.reportID(name: item.name.bytes, sha256: subject.sha256, unread: item.identity)
+        if item.recovered, let existing = try? writer.ledgeredReport(id: id) {
+            return ProcessOutcome(verdict: VerdictKind(existing), reportID: id, disposition: .failed)
         }
+        return await write(errorVerdict(code, message, subject: subject), item: item, id: id)
+    }
+
+    private func errorVerdict(_ code: String, _ message: String, subject: Subject) -> VerdictReport {
+        let snapshot = pool.status?.snapshot ?? "unknown"
+        let verdict = Verdict.error(EngineError(code: code, message: message), subject: subject,
+                                    corpusSnapshot: snapshot, model: model.identity)
+        return ReportBuilder.report(verdict, model: model.model, reportID: "pending", createdAt: WorkerMain.pendingTime)
+    }
+
+    /// Names, dates and signs the report. A re-run that reaches the same decision keeps the
+    /// first `createdAt`, so the rewrite is byte-identical and the ledger gets no second line.
+    private func write(_ decided: VerdictReport, item: ClaimedFile, id: String) async -> ProcessOutcome {
+        var report = decided
+        report.reportId = id
+        report.createdAt = RFC3339.string(from: Date())
+        if let existing = existingReport(id) {
+            var same = report
+            same.createdAt = existing.createdAt
+            same.signer = existing.signer
+            same.previousReportSha256 = existing.previousReportSha256
+            if same == existing { report.createdAt = existing.createdAt }
+        }
+        let kind = VerdictKind(report)
         // The daemon may have given up on this item (timeout, shutdown): then write nothing.
         guard item.permit.begin() else { return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry) }
-        guard case .success = await committer.write(report) else {
-            return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry)
+        switch await committer.write(report) {
+        case .success:
+            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done)
+        case .failure(let error):
+            return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry, problem: "report not written: \(error)")
         }
-        return ProcessOutcome(verdict: kind, reportID: id, disposition: verdict.kind == .error ? .failed : .done)
     }
 
-    /// The `createdAt` of a report already written under this id (a crash re-run), if readable.
-    private func existingCreatedAt(_ id: String) -> String? {
-        let path = writer.directory + "/" + id + ".json"
-        guard let data = FileManager.default.contents(atPath: path),
-              let report = try? VerdictReport(bytes: [UInt8](data)) else { return nil }
-        return report.createdAt
+    /// The report already written under this id, if readable.
+    private func existingReport(_ id: String) -> VerdictReport? {
+        guard let data = FileManager.default.contents(atPath: writer.directory + "/" + id + ".json") else { return nil }
+        return try? VerdictReport(bytes: [UInt8](data))
     }
 
-    /// 32 hex digits of SHA-256 over the inbox name, the content hash, the snapshot and the model.
-    static func reportID(name: [UInt8], sha256: String, snapshot: String, model: String) -> String {
-        var input = name
-        for part in [sha256, snapshot, model] { input += [0] + Array(part.utf8) }
+    /// 32 hex digits of SHA-256 over the inbox name and the content's SHA-256 (and, for an entry
+    /// that was not read, its identity).
+    static func reportID(name: [UInt8], sha256: String, unread identity: String? = nil) -> String {
+        var input = name + [0] + Array(sha256.utf8)
+        if let identity { input += [0] + Array("unread:\(identity)".utf8) }
         return String(HashmarkStore.SHA256.hex(input).prefix(32))
     }
+}
+
+extension VerdictKind {
+    init(_ report: VerdictReport) {
+        switch report.verdict {
+        case .infringing: self = .infringing
+        case .clear: self = .clear
+        case .error: self = .error(code: report.error?.code ?? "error")
+        }
+    }
+
+    var isError: Bool { if case .error = self { true } else { false } }
 }

@@ -30,12 +30,12 @@ final class InboxWatcher: Sendable {
 
     init(directory: String) throws(DaemonError) {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard fd >= 0 else { throw DaemonError.posix("inotify_init", "inotify_init1 failed") }
+        guard fd >= 0 else { throw DaemonError.posix("inotify-init", "inotify_init1 failed") }
         let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR | IN_DONT_FOLLOW)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
             let err = errno
             close(fd)
-            throw DaemonError.posix("inotify_watch", "cannot watch \(directory)", errno: err)
+            throw DaemonError.posix("inotify-watch", "cannot watch \(directory)", errno: err)
         }
         let (stream, continuation) = AsyncStream.makeStream(of: InboxEvent.self, bufferingPolicy: .unbounded)
         events = stream

@@ -10,7 +10,7 @@ public struct MetricsAddress: Sendable, Equatable {
     let isIPv6: Bool
 
     public init(parsing text: String) throws(DaemonError) {
-        let bad = DaemonError(code: "config_value", message: "[metrics] listen \"\(text)\" is not host:port")
+        let bad = DaemonError(code: "config-value", message: "[metrics] listen \"\(text)\" is not host:port")
         guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { throw bad }
         var host = String(text[..<colon])
         if host == "localhost" { host = "127.0.0.1" }
@@ -46,7 +46,7 @@ final class MetricsServer: Sendable {
     init(address: MetricsAddress, render: @escaping @Sendable () -> [UInt8]) throws(DaemonError) {
         let family = address.isIPv6 ? AF_INET6 : AF_INET
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw DaemonError.posix("metrics_listen", "socket() failed") }
+        guard fd >= 0 else { throw DaemonError.posix("metrics-listen", "socket() failed") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var rc: Int32
@@ -70,7 +70,7 @@ final class MetricsServer: Sendable {
         guard rc == 0, listen(fd, 16) == 0 else {
             let err = errno
             close(fd)
-            throw DaemonError.posix("metrics_listen", "cannot listen on \(address.host):\(address.port)", errno: err)
+            throw DaemonError.posix("metrics-listen", "cannot listen on \(address.host):\(address.port)", errno: err)
         }
         var bound = sockaddr_in6()
         var length = socklen_t(MemoryLayout<sockaddr_in6>.size)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinux
 
 /// The spool folders. Producers write into `inbox/` (or `inbox/.tmp/` then rename in); the
 /// daemon alone writes `active/`, `done/` and `failed/`; the processor writes `reports/`.
@@ -17,7 +18,9 @@ public final class Spool: Sendable {
     public let root: String
     private let rootFD: Int32
     private let lockFD: Int32
-    private let folderFDs: [Int32]
+    /// One descriptor per `SpoolFolder` (in `allCases` order); replaced by `repair()` when a
+    /// folder was deleted under the daemon.
+    private let folderFDs: Locked<[Int32]>
     /// Serialises "pick a free destination name, then rename" so two workers never pick the same.
     private let naming = Locked(())
     private let syncer = FolderSyncer()
@@ -27,16 +30,16 @@ public final class Spool: Sendable {
         self.root = root
         try Self.makeDirectories(root)
         rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootFD >= 0 else { throw DaemonError.posix("spool_open", "cannot open spool root \(root)") }
+        guard rootFD >= 0 else { throw DaemonError.posix("spool-open", "cannot open spool root \(root)") }
         lockFD = openat(rootFD, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lockFD >= 0 else {
             close(rootFD)
-            throw DaemonError.posix("spool_open", "cannot open \(root)/.lock")
+            throw DaemonError.posix("spool-open", "cannot open \(root)/.lock")
         }
         guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
             let err = errno
             close(lockFD); close(rootFD)
-            throw DaemonError.posix("spool_locked", "another daemon holds \(root)/.lock", errno: err)
+            throw DaemonError.posix("spool-locked", "another daemon holds \(root)/.lock", errno: err)
         }
         var fds: [Int32] = []
         for folder in SpoolFolder.allCases {
@@ -44,15 +47,15 @@ public final class Spool: Sendable {
             guard fd >= 0 else {
                 let err = errno
                 fds.forEach { close($0) }; close(lockFD); close(rootFD)
-                throw DaemonError.posix("spool_open", "cannot open \(root)/\(folder.rawValue)", errno: err)
+                throw DaemonError.posix("spool-open", "cannot open \(root)/\(folder.rawValue)", errno: err)
             }
             fds.append(fd)
         }
-        folderFDs = fds
+        folderFDs = Locked(fds)
     }
 
     deinit {
-        folderFDs.forEach { close($0) }
+        folderFDs.withLock { $0.forEach { close($0) } }
         close(lockFD)
         close(rootFD)
     }
@@ -61,7 +64,31 @@ public final class Spool: Sendable {
     public func path(_ folder: SpoolFolder) -> String { root + "/" + folder.rawValue }
 
     func fd(_ folder: SpoolFolder) -> Int32 {
-        folderFDs[SpoolFolder.allCases.firstIndex(of: folder) ?? 0]
+        let index = SpoolFolder.allCases.firstIndex(of: folder) ?? 0
+        return folderFDs.withLock { $0[index] }
+    }
+
+    /// Recreates folders that were deleted or replaced while the daemon ran (an operator's
+    /// `rm -r done/`) and reopens them; returns the names of the folders it recreated. The old
+    /// descriptor is kept open (leaked on purpose, once per repair): another thread may be using it.
+    @discardableResult
+    func repair() -> [SpoolFolder] {
+        var repaired: [SpoolFolder] = []
+        for (index, folder) in SpoolFolder.allCases.enumerated() {
+            let current = folderFDs.withLock { $0[index] }
+            var opened = stat(), named = stat()
+            let alive = fstat(current, &opened) == 0 && opened.st_nlink > 0
+                && fstatat(rootFD, folder.rawValue, &named, AT_SYMLINK_NOFOLLOW) == 0
+                && named.st_dev == opened.st_dev && named.st_ino == opened.st_ino
+            guard !alive else { continue }
+            let mode: mode_t = folder == .inbox ? 0o770 : 0o750
+            if mkdirat(rootFD, folder.rawValue, mode) != 0 && errno != EEXIST { continue }
+            let fresh = openat(rootFD, folder.rawValue, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fresh >= 0 else { continue }
+            folderFDs.withLock { $0[index] = fresh }
+            repaired.append(folder)
+        }
+        return repaired
     }
 
     private static func makeDirectories(_ root: String) throws(DaemonError) {
@@ -69,14 +96,14 @@ public final class Spool: Sendable {
         for component in root.split(separator: "/") {
             prefix += "/" + component
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw DaemonError.posix("spool_create", "cannot create \(prefix)")
+                throw DaemonError.posix("spool-create", "cannot create \(prefix)")
             }
         }
         // inbox/ is group-writable so a producer group can drop files (umask still applies).
         for (sub, mode) in [("inbox", 0o770), ("inbox/.tmp", 0o770), ("active", 0o750), ("done", 0o750),
                             ("failed", 0o750), ("reports", 0o750)] as [(String, mode_t)] {
             if mkdir(root + "/" + sub, mode) != 0 && errno != EEXIST {
-                throw DaemonError.posix("spool_create", "cannot create \(root)/\(sub)")
+                throw DaemonError.posix("spool-create", "cannot create \(root)/\(sub)")
             }
         }
     }
@@ -87,14 +114,14 @@ public final class Spool: Sendable {
         let rc = name.withCString { fstatat(fd(folder), $0, &st, AT_SYMLINK_NOFOLLOW) }
         if rc == 0 { return SpoolEntryInfo(st) }
         if errno == ENOENT { return nil }
-        throw DaemonError.posix("spool_stat", "cannot stat \(folder.rawValue)/\(name.display)")
+        throw DaemonError.posix("spool-stat", "cannot stat \(folder.rawValue)/\(name.display)")
     }
 
     /// Calls `body` for every entry of a folder except `.` and `..`; stops when it returns false.
     func forEachEntry(in folder: SpoolFolder, _ body: (SpoolName) throws -> Bool) throws {
         let dupFD = dup(fd(folder))
         guard dupFD >= 0, let dir = fdopendir(dupFD) else {
-            throw DaemonError.posix("spool_scan", "cannot read \(folder.rawValue)/")
+            throw DaemonError.posix("spool-scan", "cannot read \(folder.rawValue)/")
         }
         defer { closedir(dir) }
         rewinddir(dir)
@@ -113,26 +140,41 @@ public final class Spool: Sendable {
     @discardableResult
     func move(_ name: SpoolName, from source: SpoolFolder, to destination: SpoolFolder,
               allowSuffix: Bool, durable: Bool = true) throws(DaemonError) -> SpoolName? {
+        // renameat2(RENAME_NOREPLACE): a name that appears in the destination between any check
+        // and the rename (a producer dropping the same name again) is never replaced.
         let result: Result<SpoolName?, DaemonError> = naming.withLock { _ in
             var target = name
             var attempt = 0
-            do throws(DaemonError) {
-                while try info(target, in: destination) != nil {
-                    guard allowSuffix else { return .failure(DaemonError(code: "spool_name_taken",
-                        message: "\(destination.rawValue)/\(name.display) exists")) }
+            while true {
+                var rc = name.withCString { from in
+                    target.withCString { to in hm_renameat_noreplace(fd(source), from, fd(destination), to) }
+                }
+                if rc != 0 && errno == EINVAL {
+                    // A file system without RENAME_NOREPLACE: check, then rename (racy, as before).
+                    var st = stat()
+                    if target.withCString({ fstatat(fd(destination), $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 {
+                        errno = EEXIST
+                    } else {
+                        rc = name.withCString { from in
+                            target.withCString { to in renameat(fd(source), from, fd(destination), to) }
+                        }
+                    }
+                }
+                if rc == 0 { return .success(target) }
+                switch errno {
+                case ENOENT:
+                    return .success(nil)
+                case EEXIST where allowSuffix && attempt < 10_000:
                     attempt += 1
                     target = name.withSuffix(attempt)
+                case EEXIST:
+                    return .failure(DaemonError(code: "spool-name-taken",
+                                                message: "\(destination.rawValue)/\(name.display) exists"))
+                default:
+                    return .failure(DaemonError.posix("spool-rename",
+                        "cannot move \(source.rawValue)/\(name.display) to \(destination.rawValue)/"))
                 }
-            } catch { return .failure(error) }
-            let rc = name.withCString { from in
-                target.withCString { to in renameat(fd(source), from, fd(destination), to) }
             }
-            if rc != 0 {
-                if errno == ENOENT { return .success(nil) }
-                return .failure(DaemonError.posix("spool_rename",
-                    "cannot move \(source.rawValue)/\(name.display) to \(destination.rawValue)/"))
-            }
-            return .success(target)
         }
         let moved = try result.get()
         if moved != nil {
@@ -149,7 +191,7 @@ public final class Spool: Sendable {
 
     /// fsync of a folder: makes renames into and out of it durable.
     func sync(_ folder: SpoolFolder) throws(DaemonError) {
-        if fsync(fd(folder)) != 0 { throw DaemonError.posix("spool_fsync", "cannot fsync \(folder.rawValue)/") }
+        if fsync(fd(folder)) != 0 { throw DaemonError.posix("spool-fsync", "cannot fsync \(folder.rawValue)/") }
     }
 
     /// Opens a regular file in active/ without following symlinks or blocking, and checks with
@@ -160,17 +202,17 @@ public final class Spool: Sendable {
         }
         guard descriptor >= 0 else {
             if errno == ELOOP { return .failure(DaemonError(code: "symlink", message: "became a symlink")) }
-            return .failure(DaemonError.posix("open_failed", "cannot open active/\(name.display)"))
+            return .failure(DaemonError.posix("open-failed", "cannot open active/\(name.display)"))
         }
         var st = stat()
         guard fstat(descriptor, &st) == 0 else {
             close(descriptor)
-            return .failure(DaemonError.posix("open_failed", "cannot fstat active/\(name.display)"))
+            return .failure(DaemonError.posix("open-failed", "cannot fstat active/\(name.display)"))
         }
         let opened = SpoolEntryInfo(st)
         guard opened.kind == .regular, opened.device == expected.device, opened.inode == expected.inode else {
             close(descriptor)
-            return .failure(DaemonError(code: opened.kind == .regular ? "file_replaced" : opened.kind.rejectionCode,
+            return .failure(DaemonError(code: opened.kind == .regular ? "file-replaced" : opened.kind.rejectionCode,
                                         message: "active/\(name.display) changed between lstat and open"))
         }
         return .success(ValidatedFile(descriptor: descriptor, size: opened.size))

@@ -110,24 +110,37 @@ public final class SpoolDaemon: Service, Sendable {
             if await !workersDone.wait(timeout: .seconds(config.shutdownGraceSeconds)) {
                 logger.warning("grace period over: in-flight items stay in active/ for the next start")
                 runner.abandonInFlight()
+                processor.shutdown()
                 await workersDone.wait()
             }
+            processor.shutdown()
             background.cancelAll()
         }
         let counts = runner.counts.withLock { $0 }
         logger.info("stopped", metadata: ["done": "\(counts.done)", "failed": "\(counts.failed)"])
     }
 
-    /// Initial inbox scan, then one per interval and whenever asked (overflow, room freed).
+    /// Initial inbox scan, then one per interval and whenever asked (overflow, room freed). Each
+    /// interval also recreates spool folders deleted under the daemon; what is left in active/
+    /// (reports that could not be written) is retried at the interval while healthy, backing off
+    /// up to 5 minutes while failures repeat.
     private func scanLoop(_ runner: SpoolRunner) async {
         await runner.scanInbox()
         let interval = config.scanIntervalSeconds
         await withTaskGroup(of: Void.self) { group in
             if interval > 0 {
                 group.addTask {
+                    var sinceRetry = 0.0
                     while true {
                         do { try await Task.sleep(for: .seconds(interval)) } catch { return }
-                        await runner.adoptActive()  // retries left in active/
+                        for folder in runner.spool.repair() {
+                            self.logger.warning("spool folder was missing: recreated", metadata: ["folder": "\(folder.rawValue)"])
+                        }
+                        sinceRetry += interval
+                        if sinceRetry >= runner.health.retryDelay(interval: interval) {
+                            sinceRetry = 0
+                            await runner.adoptActive()  // retries left in active/
+                        }
                         runner.requestRescan()
                     }
                 }
@@ -149,7 +162,8 @@ public final class SpoolDaemon: Service, Sendable {
             let inFlight = await runner.queue.inFlight
             metrics.setQueue(depth: depth, inFlight: inFlight)
             let counts = runner.counts.withLock { $0 }
-            let status = "STATUS=done \(counts.done), failed \(counts.failed), queued \(depth), in flight \(inFlight)"
+            var status = "STATUS=done \(counts.done), failed \(counts.failed), queued \(depth), in flight \(inFlight)"
+            if let problem = runner.health.problem { status += "; DEGRADED: \(problem)" }
             notifier.notify(notifier.watchdogInterval == nil ? status : "WATCHDOG=1\n" + status)
             do { try await Task.sleep(for: interval) } catch { return }
         }
@@ -210,6 +224,8 @@ public enum DaemonEnvironment {
     /// Runs `hashmark watch` until SIGTERM/SIGINT: journald-friendly logging to stderr,
     /// sd_notify, SIGHUP reload, graceful shutdown. The CLI calls this after `resolve`.
     public static func runWatch(config: DaemonConfig, processor: any SpoolProcessor) async throws {
+        // A worker that dies mid-request must be an EPIPE, not a signal that ends the daemon.
+        signal(SIGPIPE, SIG_IGN)
         let environment = current()
         let logger = makeLogger(level: config.logLevel, environment: environment)
         let daemon = SpoolDaemon(config: config, processor: processor, logger: logger, environment: environment,

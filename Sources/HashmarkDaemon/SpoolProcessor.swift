@@ -15,6 +15,17 @@ public protocol SpoolProcessor: Sendable {
     /// Writes an error report for an item that must not be read (`item.file` is nil for
     /// symlinks, FIFOs, sockets, devices, directories) or that timed out (`code == "timeout"`).
     func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome
+    /// How long the daemon lets `process` run before it gives up on the item by itself (revoking
+    /// its permit, writing a `timeout` report). nil: `[limits] max_seconds`. A processor that
+    /// pre-empts its own work (the engine's worker processes) gives a longer backstop.
+    var deadlineSeconds: Double? { get }
+    /// Stops whatever the processor runs (worker processes) at the end of a shutdown.
+    func shutdown()
+}
+
+extension SpoolProcessor {
+    public var deadlineSeconds: Double? { nil }
+    public func shutdown() {}
 }
 
 /// The corpus index the processor loaded: reported in logs, STATUS= and the index-size gauge.
@@ -43,17 +54,20 @@ public struct ClaimedFile: Sendable {
     public let file: ValidatedFile?
     /// True when this claim was found in active/ at start (re-run after a crash).
     public let recovered: Bool
+    /// Device, inode and change time of the entry: names an entry whose content is not read.
+    public let identity: String
     /// Gate for the one durable write of the report; see `ReportPermit`.
     public let permit: ReportPermit
 
     public init(name: SpoolName, activePath: String, kind: SpoolEntryKind, size: Int64,
-                file: ValidatedFile?, recovered: Bool, permit: ReportPermit = ReportPermit()) {
+                file: ValidatedFile?, recovered: Bool, identity: String = "", permit: ReportPermit = ReportPermit()) {
         self.name = name
         self.activePath = activePath
         self.kind = kind
         self.size = size
         self.file = file
         self.recovered = recovered
+        self.identity = identity
         self.permit = permit
     }
 }
@@ -126,10 +140,13 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// The report id (file `reports/<id>.json`); nil only with `.retry`.
     public var reportID: String?
     public var disposition: OriginalDisposition
+    /// With `.retry`: what went wrong (for the log, the health gauge and STATUS=).
+    public var problem: String?
 
-    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition) {
+    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition, problem: String? = nil) {
         self.verdict = verdict
         self.reportID = reportID
         self.disposition = disposition
+        self.problem = problem
     }
 }

@@ -16,7 +16,11 @@ final class SpoolRunner: Sendable {
     private let rescanContinuation: AsyncStream<Void>.Continuation
     private let attempts = Locked([SpoolName: (Attempt, ReportPermit)]())
     let counts = Locked(DaemonCounts())
-    /// Young files a scan found: one settle task each.
+    /// The latest failure to finish an item (no report written), for STATUS= and the health gauge.
+    let health: DaemonHealth
+    /// Inbox names whose claim the file system refused, and until when they are skipped.
+    let backoff = ClaimBackoff()
+    /// Young files a scan or inotify found: one settle task each.
     private let settling = Locked(Set<SpoolName>())
 
     init(spool: Spool, config: DaemonConfig, processor: any SpoolProcessor, metrics: DaemonMetrics,
@@ -27,6 +31,7 @@ final class SpoolRunner: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.onEvent = onEvent
+        health = DaemonHealth(metrics: metrics)
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         rescans = stream
         rescanContinuation = continuation
@@ -52,34 +57,40 @@ final class SpoolRunner: Sendable {
 
     /// Claims what waits in inbox/ until the queue is full or the inbox is drained. Reads only
     /// as many directory entries as can be claimed now; young regular files (possibly still being
-    /// written) get a settle task and are claimed once they hold still.
+    /// written) get a settle task and are claimed once they hold still. Names that cannot be
+    /// claimed (busy, or a rename the file system refuses) are skipped for the rest of the scan,
+    /// and refused ones also for a growing while (`ClaimBackoff`), so they never hide the files
+    /// behind them nor make the daemon rescan in a loop.
     func scanInbox() async {
         let room = config.queueCapacity + Self.inFlight(config)
+        var tried = Set<SpoolName>()
         for _ in 0..<100_000 {
             var ready: [SpoolName] = []
+            var more = false
             do {
                 try spool.forEachEntry(in: .inbox) { name in
-                    guard !name.isHidden, let info = try? spool.info(name, in: .inbox) else { return true }
+                    guard !name.isHidden, !tried.contains(name), !backoff.isWaiting(name),
+                          let info = try? spool.info(name, in: .inbox) else { return true }
                     if info.kind == .regular && isYoung(info) {
                         startSettling(name)
                     } else {
                         ready.append(name)
                     }
-                    return ready.count < room
+                    more = ready.count >= room
+                    return !more
                 }
             } catch {
                 logger.error("cannot list inbox/", metadata: ["error": "\(error)"])
                 return
             }
-            var claimed = 0
             for name in ready {
+                tried.insert(name)
                 switch await claim(name) {
-                case .claimed: claimed += 1
                 case .full, .closed: return
-                case .busy, .vanished: break
+                case .claimed, .busy, .vanished: break
                 }
             }
-            if ready.count < room || claimed == 0 { return }
+            if !more { return }
         }
     }
 
@@ -99,8 +110,15 @@ final class SpoolRunner: Sendable {
     }
 
     private func claim(_ name: SpoolName) async -> WorkQueue.Offer {
-        do { return try await queue.offer(name) } catch {
-            logger.error("cannot claim", metadata: ["name": "\(name.display)", "error": "\(error)"])
+        guard !backoff.isWaiting(name) else { return .busy }
+        do {
+            let offer = try await queue.offer(name)
+            if offer == .claimed { backoff.clear(name) }
+            return offer
+        } catch {
+            let seconds = backoff.refused(name)
+            logger.error("cannot claim; skipped for a while", metadata: [
+                "name": "\(name.display)", "error": "\(error)", "retry_in_s": "\(seconds)"])
             return .vanished
         }
     }
@@ -121,22 +139,20 @@ final class SpoolRunner: Sendable {
 
     /// Turns inotify events into claims.
     func feed(_ events: AsyncStream<InboxEvent>) async {
-        await withDiscardingTaskGroup { group in
-            for await event in events {
-                switch event {
-                case .movedIn(let name):
+        for await event in events {
+            switch event {
+            case .movedIn(let name):
+                _ = await claim(name)
+            case .closedAfterWrite(let name):
+                startSettling(name)
+            case .created(let name):
+                // Regular files announce themselves with CLOSE_WRITE; others never will.
+                if let info = try? spool.info(name, in: .inbox), info.kind != .regular {
                     _ = await claim(name)
-                case .closedAfterWrite(let name):
-                    group.addTask { await self.settleAndClaim(name) }
-                case .created(let name):
-                    // Regular files announce themselves with CLOSE_WRITE; others never will.
-                    if let info = try? spool.info(name, in: .inbox), info.kind != .regular {
-                        _ = await claim(name)
-                    }
-                case .overflow:
-                    logger.warning("inotify queue overflow: rescanning inbox/")
-                    requestRescan()
                 }
+            case .overflow:
+                logger.warning("inotify queue overflow: rescanning inbox/")
+                requestRescan()
             }
         }
     }
@@ -167,12 +183,17 @@ final class SpoolRunner: Sendable {
         }
         func item(_ file: ValidatedFile?) -> ClaimedFile {
             ClaimedFile(name: name, activePath: activePath, kind: info.kind, size: info.size, file: file,
-                        recovered: job.recovered)
+                        recovered: job.recovered, identity: info.identity)
         }
         let outcome: ProcessOutcome?
         if info.kind != .regular {
             outcome = await processor.reject(item(nil), code: info.kind.rejectionCode,
                                              message: "not a regular file (\(info.kind.rawValue)); not opened")
+        } else if info.links > 1 {
+            // Another name of the same inode may sit anywhere on this file system (a hard link to a
+            // file the daemon can read but the producer should not): never read it.
+            outcome = await processor.reject(item(nil), code: "hard-link",
+                                             message: "the file has \(info.links) links (a hard link); not opened")
         } else {
             switch spool.openValidated(name, expected: info) {
             case .failure(let error):
@@ -198,10 +219,17 @@ final class SpoolRunner: Sendable {
         await queue.finished(name)
         metrics.recordOutcome(outcome, duration: ContinuousClock.now - start)
         counts.withLock { $0.record(outcome) }
-        logger.info("processed", metadata: [
+        health.record(outcome.problem)
+        var metadata: Logger.Metadata = [
             "name": "\(name.display)", "verdict": "\(outcome.verdict)", "report": "\(outcome.reportID ?? "-")",
             "to": "\(outcome.disposition.rawValue)",
-        ])
+        ]
+        if let problem = outcome.problem {
+            metadata["problem"] = "\(problem)"
+            logger.error("processed", metadata: metadata)
+        } else {
+            logger.info("processed", metadata: metadata)
+        }
         onEvent(.processed(name: name, outcome: outcome, movedTo: movedTo))
     }
 
@@ -218,7 +246,7 @@ final class SpoolRunner: Sendable {
             attempt.resolve(.finished(outcome))
             return outcome
         }
-        let limit = config.limits.maxSeconds
+        let limit = processor.deadlineSeconds ?? config.limits.maxSeconds
         let timer = Task {
             do { try await Task.sleep(for: .seconds(limit)) } catch { return }
             attempt.resolve(.deadline)
@@ -236,7 +264,7 @@ final class SpoolRunner: Sendable {
             logger.warning("processing time limit reached; computation abandoned",
                            metadata: ["name": "\(item.name.display)", "seconds": "\(limit)"])
             let fresh = ClaimedFile(name: item.name, activePath: item.activePath, kind: item.kind, size: item.size,
-                                    file: item.file, recovered: item.recovered)
+                                    file: item.file, recovered: item.recovered, identity: item.identity)
             return await processor.reject(fresh, code: "timeout",
                                           message: "processing exceeded \(limit) s")
         }

@@ -46,7 +46,7 @@ actor WorkQueue {
         }
         do {
             guard try spool.move(name, from: .inbox, to: .active, allowSuffix: false, durable: false) != nil else { return .vanished }
-        } catch where error.code == "spool_name_taken" {
+        } catch where error.code == "spool-name-taken" {
             // An untracked leftover of the same name in active/ (retry): claim it after that one.
             deferred.insert(name)
             requestRescan()

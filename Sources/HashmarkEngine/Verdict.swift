@@ -151,3 +151,13 @@ public struct ModelIdentity: Sendable, Hashable, Codable {
     public var id: String
     public var sha256: String
 }
+
+extension Verdict {
+    /// An `error` verdict built outside the engine (the daemon's own refusals: symlinks, FIFOs,
+    /// hard links, timeouts, crashed workers), citing the corpus snapshot and model in force.
+    public static func error(_ error: EngineError, subject: Subject, corpusSnapshot: String,
+                             model: ModelIdentity) -> Verdict {
+        Verdict(kind: .error, score: 0, error: error, subject: subject, matches: [],
+                corpusSnapshot: corpusSnapshot, model: model)
+    }
+}

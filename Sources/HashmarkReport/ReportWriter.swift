@@ -209,4 +209,19 @@ public final class ReportWriter: @unchecked Sendable {
         cachedLength = complete
         return state
     }
+
+    /// The report stored under `id` when it is durable and the ledger's latest line for that id
+    /// names exactly its bytes (a report file whose ledger append was cut short by a crash does
+    /// not count); nil otherwise.
+    public func ledgeredReport(id: String) throws -> VerdictReport? {
+        guard ReportID.isValid(id) else { return nil }
+        let reportPath = directory + "/" + id + ".json"
+        guard let bytes = try? FileIO.readAll(reportPath) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        var latest: LedgerEntry?
+        try withLockedLedger { _, state in latest = state.latest[id] }
+        guard let latest, Hex.encode(try SHA256Digest.hash(bytes)) == latest.sha256 else { return nil }
+        return try VerdictReport(bytes: bytes)
+    }
 }

@@ -10,25 +10,43 @@ import Synchronization
 public final class CorpusStore: Sendable {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
+    /// A `DatabasePool` (read-write), or a read-only `DatabaseQueue` (`readOnly`).
+    let pool: any DatabaseWriter
     /// Digest cache keyed by snapshot version: the digest reads the whole corpus.
     let digestCache = Mutex<(version: Int64, digest: String)?>(nil)
 
     /// Opens the store at `path`, creating the file and running pending migrations as needed.
-    public init(path: String) throws(StoreError) {
+    /// `readOnly`: one read-only connection to an existing, fully migrated store (what a
+    /// sandboxed `hashmark worker` uses): nothing is created or written, and a store that needs
+    /// a migration is `db.stale`.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
         // Several processes share one store (the daemon, `corpus add`, `check`), and opening it
         // briefly takes the write lock: wait for it instead of failing with "database is locked".
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        config.readonly = readOnly
+        if !readOnly {
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = readOnly ? try DatabaseQueue(path: path, configuration: config)
+                            : try DatabasePool(path: path, configuration: config)
         } catch {
             throw StoreError(code: "db.open", message: "cannot open corpus database at \(path)", underlying: error)
+        }
+        if readOnly {
+            let current: Bool
+            do { current = try pool.read { try Schema.migrator.hasCompletedMigrations($0) } } catch {
+                throw StoreError(code: "db.open", message: "cannot read corpus database at \(path)", underlying: error)
+            }
+            guard current else {
+                throw StoreError(code: "db.stale", message: "the corpus database at \(path) needs a migration (open it once with `hashmark corpus stats`)")
+            }
+            return
         }
         do {
             try Schema.migrator.migrate(pool)

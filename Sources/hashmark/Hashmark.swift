@@ -7,6 +7,7 @@ struct Hashmark: AsyncParsableCommand {
         commandName: "hashmark",
         abstract: "Detect AI-generated copies of protected works.",
         subcommands: [HashCommand.self, CorpusCommand.self, CheckCommand.self, KeygenCommand.self,
-                      VerifyCommand.self, ShowCommand.self, WatchCommand.self, EvalCommand.self]
+                      VerifyCommand.self, ShowCommand.self, WatchCommand.self, EvalCommand.self,
+                      WorkerCommand.self]
     )
 }

@@ -41,14 +41,14 @@ struct DaemonConfigTests {
         func code(_ toml: String) -> String? {
             do { _ = try DaemonConfig(toml: toml); return nil } catch { return error.code }
         }
-        #expect(code("[spool]\nroots = \"/x\"\n") == "config_unknown_key")
-        #expect(code("[spoool]\nroot = \"/x\"\n") == "config_unknown_key")
-        #expect(code("[workers]\ncount = \"two\"\n") == "config_type")
-        #expect(code("[workers]\ncount = 0\n") == "config_value")
-        #expect(code("[metrics]\nlisten = \"nowhere\"\n") == "config_value")
-        #expect(code("[log]\nlevel = \"loud\"\n") == "config_value")
-        #expect(code("[spool\nroot=") == "config_parse")
-        #expect(code("spool = 3\n") == "config_type")
+        #expect(code("[spool]\nroots = \"/x\"\n") == "config-unknown-key")
+        #expect(code("[spoool]\nroot = \"/x\"\n") == "config-unknown-key")
+        #expect(code("[workers]\ncount = \"two\"\n") == "config-type")
+        #expect(code("[workers]\ncount = 0\n") == "config-value")
+        #expect(code("[metrics]\nlisten = \"nowhere\"\n") == "config-value")
+        #expect(code("[log]\nlevel = \"loud\"\n") == "config-value")
+        #expect(code("[spool\nroot=") == "config-parse")
+        #expect(code("spool = 3\n") == "config-type")
     }
 
     @Test("flags override the file; nil flags keep the file's values")

@@ -1,0 +1,38 @@
+/* Linux calls that Swift cannot reach directly: variadic functions (prctl, syscall) and
+   declarations glibc hides behind _GNU_SOURCE (renameat2, posix_spawn's closefrom). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdio.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/audit.h>
+
+/* renameat2 with RENAME_NOREPLACE: fails with EEXIST instead of replacing the destination. */
+static inline int hm_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
+}
+
+/* Closes every descriptor >= from in the spawned child (glibc >= 2.34). */
+static inline int hm_spawn_closefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
+static inline int hm_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+static inline int hm_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+static inline int hm_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+/* Installs a seccomp BPF filter (after hm_set_no_new_privs). */
+static inline int hm_seccomp_install(struct sock_filter *filter, unsigned short count) {
+    struct sock_fprog program = { .len = count, .filter = filter };
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+}
+
+static inline unsigned int hm_audit_arch_x86_64(void) { return AUDIT_ARCH_X86_64; }
+static inline unsigned int hm_audit_arch_aarch64(void) { return AUDIT_ARCH_AARCH64; }

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import HashmarkEngine
+import HashmarkReport
+import HashmarkStore
+
+/// `hashmark worker`: the process that decodes and matches submitted files for the daemon.
+///
+/// It loads the corpus (read-only) and the decision model, sandboxes itself (`WorkerSandbox`),
+/// says hello, then answers requests until its stdin closes. It holds no signing key and writes
+/// no file: it returns each verdict as an unsigned report, which the daemon checks, names and
+/// signs. The daemon kills it when a file takes too long and starts a fresh one.
+public enum WorkerMain {
+    public struct Options: Sendable {
+        public var corpusDB: String
+        /// The decision model file; nil: the built-in defaults.
+        public var modelPath: String?
+        public var limits: EngineLimits
+        public var memoryBytes: Int
+        /// The daemon's pid: the worker exits when it is no longer its parent.
+        public var parent: Int32
+
+        public init(corpusDB: String, modelPath: String?, limits: EngineLimits, memoryBytes: Int, parent: Int32) {
+            self.corpusDB = corpusDB
+            self.modelPath = modelPath
+            self.limits = limits
+            self.memoryBytes = memoryBytes
+            self.parent = parent
+        }
+    }
+
+    /// Placeholders in the worker's unsigned reports; the daemon replaces them.
+    static let pendingID = "pending"
+    static let pendingTime = "1970-01-01T00:00:00Z"
+    /// How often the worker looks for a changed corpus (a `corpus add` while the daemon runs).
+    static let snapshotCheckSeconds: Double = 5
+
+    /// Runs the worker; returns the process exit status.
+    public static func run(_ options: Options) -> Int32 {
+        // The protocol owns the original stdin/stdout; stray prints go to stderr.
+        let requests = dup(0), replies = dup(1)
+        let null = open("/dev/null", O_RDONLY)
+        dup2(null, 0)
+        dup2(2, 1)
+        close(null)
+        guard requests >= 0, replies >= 0 else { return 71 }
+        do {
+            try WorkerSandbox.limitResources(memoryBytes: options.memoryBytes, parent: options.parent)
+        } catch {
+            return hello(replies, error: error.code, message: error.message)
+        }
+        let store: CorpusStore
+        let model: LoadedModel
+        var engine: Engine
+        do {
+            store = try CorpusStore(path: options.corpusDB, readOnly: true)
+            model = try options.modelPath.map { path throws(EngineError) in try LoadedModel.load(path: path) } ?? .defaults
+            engine = Engine(index: try CorpusIndex(store: store), model: model, limits: options.limits)
+            try WorkerSandbox.restrictSystemCalls()
+        } catch let error as EngineError {
+            return hello(replies, error: error.code, message: error.message)
+        } catch let error as DaemonError {
+            return hello(replies, error: error.code, message: error.message)
+        } catch {
+            return hello(replies, error: EngineError.Code.corpusUnavailable, message: "\(error)")
+        }
+        guard WorkerFrame.write(helloReady(engine), to: replies) else { return 0 }
+        var checked = Date()
+        while let header = WorkerFrame.read(from: requests, limit: 1 << 16),
+              let payload = WorkerFrame.read(from: requests, limit: options.limits.image.maxFileBytes) {
+            if Date().timeIntervalSince(checked) >= snapshotCheckSeconds {
+                checked = Date()
+                if let onDisk = try? store.snapshot(), onDisk.version != engine.index.snapshot.version,
+                   let fresh = try? CorpusIndex(store: store) {
+                    engine = Engine(index: fresh, model: model, limits: options.limits)
+                }
+            }
+            var name = "submission"
+            if case .string(let given)? = (try? JSONValue.parse(header))?["name"] { name = given }
+            let verdict = engine.check(bytes: payload, fileName: name)
+            let report = ReportBuilder.report(verdict, model: model.model, reportID: pendingID, createdAt: pendingTime)
+            guard let bytes = try? report.canonicalBytes(), WorkerFrame.write(bytes, to: replies) else { return 74 }
+        }
+        return 0
+    }
+
+    static func helloReady(_ engine: Engine) -> [UInt8] {
+        let counts = engine.index.counts
+        let entries = counts.pdqHashes + counts.textPostings + counts.localFeatureSets
+        let value = JSONValue.object(["ready": .object([
+            "entries": .int(Int64(entries)), "snapshot": .string(engine.index.snapshot.id),
+        ])])
+        return (try? value.canonicalBytes()) ?? []
+    }
+
+    private static func hello(_ fd: Int32, error code: String, message: String) -> Int32 {
+        let value = JSONValue.object(["error": .object(["code": .string(code), "message": .string(message)])])
+        _ = WorkerFrame.write((try? value.canonicalBytes()) ?? [], to: fd)
+        return 3
+    }
+}
