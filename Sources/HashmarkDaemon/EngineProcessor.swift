@@ -51,6 +51,7 @@ public final class EngineProcessor: SpoolProcessor {
                          "--memory-mib", "\(config.limits.workerMemoryMiB)",
                          "--parent", "\(getpid())"]
         if let path = model.path { arguments += ["--model", path] }
+        if ProcessInfo.processInfo.environment["HASHMARK_WORKER_TEST_HOOKS"] == "1" { arguments.append("--test-hooks") }
         return .init(executable: executable, arguments: arguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
     }
 

@@ -17,12 +17,14 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-text-bytes")) var maxTextBytes: Int
     @Option(name: .customLong("memory-mib")) var memoryMiB: Int
     @Option var parent: Int32
+    @Flag(name: .customLong("test-hooks")) var testHooks = false
 
     func run() throws {
         let limits = EngineLimits(image: ImageLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes),
                                   maxTextBytes: maxTextBytes)
         let status = WorkerMain.run(.init(corpusDB: db, modelPath: model, limits: limits,
-                                          memoryBytes: memoryMiB << 20, parent: parent))
+                                          memoryBytes: memoryMiB << 20, parent: parent,
+                                          testHooks: testHooks))
         throw ExitCode(status)
     }
 }

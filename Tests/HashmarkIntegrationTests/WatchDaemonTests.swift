@@ -8,7 +8,10 @@ final class RunningDaemon {
     let log: String
     let process = Process()
 
-    init(corpus: RegisteredCorpus, keyDir: TempDir) throws {
+    /// - Parameters:
+    ///   - config: TOML text for `--config` (limits, workers, scan interval).
+    ///   - environment: added to the daemon's environment (e.g. `HASHMARK_WORKER_TEST_HOOKS`).
+    init(corpus: RegisteredCorpus, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:]) throws {
         spool = keyDir.path("spool")
         key = keyDir.path("keys/hashmark.key.pem")
         log = keyDir.path("daemon.log")
@@ -19,6 +22,12 @@ final class RunningDaemon {
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = ["watch", "--spool", spool, "--db", corpus.db, "--key", key]
+        if let config {
+            let path = keyDir.path("daemon.toml")
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            process.arguments! += ["--config", path]
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -26,6 +35,16 @@ final class RunningDaemon {
     }
 
     func inbox(_ name: String) -> String { spool + "/inbox/" + name }
+
+    /// Every signed report in reports/, parsed, by the subject's file name.
+    func reports() throws -> [String: [String: Any]] {
+        var byName: [String: [String: Any]] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: spool + "/reports") where file.hasSuffix(".json") {
+            guard let report = readJSON(spool + "/reports/" + file) else { continue }
+            byName[(report["subject"] as? [String: Any])?["fileName"] as? String ?? "?"] = report
+        }
+        return byName
+    }
     func count(_ folder: String, suffix: String = "") -> Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + folder)) ?? [])
             .filter { !$0.hasPrefix(".") && $0.hasSuffix(suffix) }.count

@@ -21,13 +21,19 @@ public enum WorkerMain {
         public var memoryBytes: Int
         /// The daemon's pid: the worker exits when it is no longer its parent.
         public var parent: Int32
+        /// Fault injection for the daemon's tests (`HASHMARK_WORKER_TEST_HOOKS=1` in the daemon's
+        /// environment): a file starting with `HASHMARK-TEST-HANG` spins forever, one starting with
+        /// `HASHMARK-TEST-CRASH` aborts the worker.
+        public var testHooks: Bool
 
-        public init(corpusDB: String, modelPath: String?, limits: EngineLimits, memoryBytes: Int, parent: Int32) {
+        public init(corpusDB: String, modelPath: String?, limits: EngineLimits, memoryBytes: Int, parent: Int32,
+                    testHooks: Bool = false) {
             self.corpusDB = corpusDB
             self.modelPath = modelPath
             self.limits = limits
             self.memoryBytes = memoryBytes
             self.parent = parent
+            self.testHooks = testHooks
         }
     }
 
@@ -77,6 +83,7 @@ public enum WorkerMain {
                     engine = Engine(index: fresh, model: model, limits: options.limits)
                 }
             }
+            if options.testHooks { injectFault(payload) }
             var name = "submission"
             if case .string(let given)? = (try? JSONValue.parse(header))?["name"] { name = given }
             let verdict = engine.check(bytes: payload, fileName: name)
@@ -84,6 +91,16 @@ public enum WorkerMain {
             guard let bytes = try? report.canonicalBytes(), WorkerFrame.write(bytes, to: replies) else { return 74 }
         }
         return 0
+    }
+
+    private static func injectFault(_ payload: [UInt8]) {
+        if payload.starts(with: Array("HASHMARK-TEST-HANG".utf8)) {
+            // getppid() is never 0 here, but the optimiser cannot know that.
+            var x: UInt64 = 1
+            while getppid() != 0 { for _ in 0..<100_000 { x = x &* 6364136223846793005 &+ 1442695040888963407 } }
+            print(x)
+        }
+        if payload.starts(with: Array("HASHMARK-TEST-CRASH".utf8)) { abort() }
     }
 
     static func helloReady(_ engine: Engine) -> [UInt8] {

@@ -52,7 +52,7 @@ final class WorkerPool: Sendable {
     let size: Int
     private let gate: ComputeGate
     private let state: Locked<State>
-    private let queue = DispatchQueue(label: "hashmark.workers", qos: .userInitiated, attributes: .concurrent)
+    private let queue = DispatchQueue(label: "hashmark.workers", attributes: .concurrent)
 
     init(size: Int, launch: Launch) {
         self.size = max(1, size)
