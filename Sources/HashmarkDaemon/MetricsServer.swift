@@ -97,14 +97,30 @@ final class MetricsServer: Sendable {
 
     func stop() { source.source.cancel() }
 
-    private static func serve(_ client: Int32, render: () -> [UInt8]) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+    /// Whole-request deadline: a client that trickles bytes (or reads slowly) gets this long for
+    /// its request and the reply together, then is cut off. Clients are served one at a time on
+    /// the server's own queue (the kernel's backlog of 16 holds the next ones), so a flood of
+    /// connections slows /metrics, never the daemon.
+    static let requestDeadlineNanoseconds: UInt64 = 2_000_000_000
+
+    /// Sets the socket's receive and send timeouts to what is left before `deadline`; false when
+    /// nothing is left.
+    private static func arm(_ client: Int32, until deadline: UInt64) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now < deadline else { return false }
+        let left = deadline - now
+        var timeout = timeval(tv_sec: Int(left / 1_000_000_000), tv_usec: Int(left % 1_000_000_000 / 1000) + 1)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return true
+    }
+
+    private static func serve(_ client: Int32, render: () -> [UInt8]) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + requestDeadlineNanoseconds
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
-        while request.count < 8192 {
+        while request.count < 8192, arm(client, until: deadline) {
             let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             request.append(contentsOf: chunk[0..<n])
@@ -125,7 +141,7 @@ final class MetricsServer: Sendable {
             response = reply("400 Bad Request", "text/plain", Array("bad request\n".utf8))
         }
         var sent = 0
-        while sent < response.count {
+        while sent < response.count, arm(client, until: deadline) {
             let n = response[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { break }
             sent += n

@@ -35,15 +35,22 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Single-line printable form: printable ASCII as is, `\n`, `\t`, `\\`, other bytes as `\xNN`.
-    /// Valid non-ASCII UTF-8 is kept when the whole name is valid UTF-8.
+    /// Valid non-ASCII UTF-8 is kept when the whole name is valid UTF-8, except characters that
+    /// change how text around them is shown — controls, bidirectional overrides and isolates,
+    /// zero-width and other format characters, line and paragraph separators — which become
+    /// `\u{…}`, so a name cannot reorder or hide text in a log, a terminal or the HTML view.
     public var display: String {
         let utf8 = utf8String
         var out = ""
         if let utf8 {
             for scalar in utf8.unicodeScalars {
-                if scalar.value < 0x80 { out += Self.escape(UInt8(scalar.value)) } else if scalar.properties.generalCategory == .control {
+                if scalar.value < 0x80 {
+                    out += Self.escape(UInt8(scalar.value))
+                } else if Self.isInvisible(scalar) {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else { out.unicodeScalars.append(scalar) }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         } else {
             for byte in bytes { out += byte < 0x80 ? Self.escape(byte) : Self.hex(byte) }
@@ -52,6 +59,15 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { display }
+
+    /// Controls (C1), format characters (bidi marks, overrides and isolates, zero-width joiners,
+    /// the BOM), line and paragraph separators.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
+    }
 
     private static func escape(_ byte: UInt8) -> String {
         switch byte {

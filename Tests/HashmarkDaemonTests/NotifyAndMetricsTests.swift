@@ -99,6 +99,44 @@ struct NotifyAndMetricsTests {
         #expect(response.contains("# TYPE hashmark_queue_depth gauge"))
     }
 
+    @Test("a client trickling its request is cut off at the whole-request deadline; the next one is served")
+    func slowClientCannotHoldTheMetricsServer() async throws {
+        let h = DaemonHarness { $0.metricsListen = "127.0.0.1:0" }
+        try await h.start()
+        let port = try #require(h.metricsPort)
+        // One byte every 0.5 s never trips a per-read timeout; only a whole-request deadline ends it.
+        let slow = try connectTo(port)
+        let trickler = Thread {
+            for _ in 0..<24 {
+                _ = "G".withCString { send(slow, $0, 1, Int32(MSG_NOSIGNAL)) }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        trickler.start()
+        try await Task.sleep(for: .milliseconds(200))
+        let started = Date()
+        let status = try httpStatus(port, "GET /metrics HTTP/1.1\r\n\r\n")
+        let waited = Date().timeIntervalSince(started)
+        close(slow)
+        try await h.stop()
+        #expect(status == "HTTP/1.1 200 OK")
+        // Served while the trickler (12 s in all) was still going: it was cut off, not waited out.
+        #expect(waited < 10, "waited \(waited) s")
+    }
+
+    private func connectTo(_ port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var sa = sockaddr_in()
+        sa.sin_family = sa_family_t(AF_INET)
+        sa.sin_port = port.bigEndian
+        sa.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &sa) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw HarnessError("connect failed") }
+        return fd
+    }
+
     private func httpStatus(_ port: UInt16, _ request: String) throws -> String {
         try http(port, request).components(separatedBy: "\r\n").first ?? ""
     }
@@ -107,7 +145,7 @@ struct NotifyAndMetricsTests {
     private func http(_ port: UInt16, _ request: String) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var sa = sockaddr_in()
         sa.sin_family = sa_family_t(AF_INET)

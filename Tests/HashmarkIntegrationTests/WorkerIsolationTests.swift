@@ -147,3 +147,47 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
     p.waitUntilExit()
     return String(text.prefix(64))
 }
+
+@Suite(.serialized, .timeLimit(.minutes(15))) struct HostileFileDaemonTests {
+    @Test func everyHostileFileGetsExactlyOneSignedReportAndTheDaemonStaysUp() throws {
+        let files = try HostileFiles.generate()
+        #expect(files.count >= 500, "\(files.count) hostile files")
+        #expect(Set(files.map(\.0)).count == files.count)
+        let corpus = try RegisteredCorpus.get()
+        let dir = try TempDir()
+        let daemon = try RunningDaemon(corpus: corpus, keyDir: dir, config: """
+            [limits]
+            max_seconds = 5
+            """)
+        for (name, bytes) in files { try daemon.drop(name, bytes) }
+        // A single 64 MiB line (text-too-long: over the 16 MiB text limit, under the file limit).
+        let big = daemon.spool + "/inbox/.tmp/line"
+        FileManager.default.createFile(atPath: big, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: big))
+        for _ in 0..<63 { handle.write(Data(repeating: UInt8(ascii: "a"), count: 1 << 20)) }
+        handle.write(Data(repeating: UInt8(ascii: "a"), count: (1 << 20) - 1))
+        try handle.close()
+        #expect(rename(big, daemon.inbox("single-line-64mib.txt")) == 0)
+        let total = files.count + 1
+        try waitFor("\(total) originals out of the inbox", seconds: 600) {
+            daemon.count("done") + daemon.count("failed") == total
+        }
+        #expect(daemon.count("active") == 0 && daemon.count("inbox") == 0)
+        #expect(daemon.process.isRunning)
+        daemon.stop()
+        let reports = try daemon.reports()
+        #expect(reports.count == total, "one report per file")
+        #expect(daemon.count("reports", suffix: ".json") == total)
+        #expect((reports["single-line-64mib.txt"]?["error"] as? [String: Any])?["code"] as? String == "text-too-long")
+        for (name, report) in reports {
+            let sha = (report["subject"] as? [String: Any])?["sha256"] as? String
+            #expect(sha != String(repeating: "0", count: 64), "\(name)")
+            if let code = (report["error"] as? [String: Any])?["code"] as? String {
+                #expect(code.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil, "\(name): \(code)")
+            }
+        }
+        let verify = try CLI.run(["verify", "--pubkey", dir.path("keys/hashmark.pub.pem"), "--ledger", daemon.spool + "/reports"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("\(total) reports"))
+    }
+}
