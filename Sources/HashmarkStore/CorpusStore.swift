@@ -36,22 +36,22 @@ public final class CorpusStore: Sendable {
             pool = readOnly ? try DatabaseQueue(path: path, configuration: config)
                             : try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(code: "db.open", message: "cannot open corpus database at \(path)", underlying: error)
+            throw StoreError(code: "db-open", message: "cannot open corpus database at \(path)", underlying: error)
         }
         if readOnly {
             let current: Bool
             do { current = try pool.read { try Schema.migrator.hasCompletedMigrations($0) } } catch {
-                throw StoreError(code: "db.open", message: "cannot read corpus database at \(path)", underlying: error)
+                throw StoreError(code: "db-open", message: "cannot read corpus database at \(path)", underlying: error)
             }
             guard current else {
-                throw StoreError(code: "db.stale", message: "the corpus database at \(path) needs a migration (open it once with `hashmark corpus stats`)")
+                throw StoreError(code: "db-stale", message: "the corpus database at \(path) needs a migration (open it once with `hashmark corpus stats`)")
             }
             return
         }
         do {
             try Schema.migrator.migrate(pool)
         } catch {
-            throw StoreError(code: "db.migrate", message: "cannot migrate corpus database at \(path)", underlying: error)
+            throw StoreError(code: "db-migrate", message: "cannot migrate corpus database at \(path)", underlying: error)
         }
     }
 
@@ -62,7 +62,7 @@ public final class CorpusStore: Sendable {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw StoreError(code: "db.io", message: "cannot read \(what)", underlying: error)
+            throw StoreError(code: "db-io", message: "cannot read \(what)", underlying: error)
         }
     }
 
@@ -73,7 +73,7 @@ public final class CorpusStore: Sendable {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw StoreError(code: "db.io", message: "cannot write \(what)", underlying: error)
+            throw StoreError(code: "db-io", message: "cannot write \(what)", underlying: error)
         }
     }
 
@@ -93,10 +93,10 @@ public final class CorpusStore: Sendable {
     ///
     /// Idempotent: a file whose `sha256` is already stored returns the existing work unchanged, as
     /// does a hash-only work (`sha256 == nil`) whose id and fingerprints are already stored. A
-    /// different work under an existing id is `work.duplicate-id`.
+    /// different work under an existing id is `work-duplicate-id`.
     public func add(work: Work, fingerprints: [StoredFingerprint], postings: [TextPosting] = [],
                     text: String? = nil) throws(StoreError) -> AddResult {
-        guard !work.id.isEmpty else { throw StoreError(code: "work.invalid", message: "a work needs a non-empty id") }
+        guard !work.id.isEmpty else { throw StoreError(code: "work-invalid", message: "a work needs a non-empty id") }
         let now = Date().timeIntervalSince1970
         return try write("work \(work.id)") { db in
             if let sha = work.sha256, let existing = try Self.fetchWork(db, sql: "WHERE sha256 = ?", [sha]) {
@@ -107,7 +107,7 @@ public final class CorpusStore: Sendable {
                    try Set(Self.fetchFingerprints(db, workID: work.id)) == Set(fingerprints) {
                     return AddResult(work: existing, inserted: false)
                 }
-                throw StoreError(code: "work.duplicate-id",
+                throw StoreError(code: "work-duplicate-id",
                                  message: "work id '\(work.id)' is already registered for different content")
             }
             var stored = work

@@ -32,7 +32,7 @@ public enum HashBankCSV {
             if n == 0, fields.first?.lowercased() == "hash" { continue }
             guard fields.count >= 3, let hash = Hash256(hex: fields[0]),
                   let quality = Int(fields[1]), (0...100).contains(quality), !fields[2].isEmpty else {
-                throw StoreError(code: "import.bad-row",
+                throw StoreError(code: "import-bad-row",
                                  message: "line \(n + 1): expected hash (64 hex digits),quality (0-100),id[,owner]")
             }
             rows.append(HashBankRow(hash: hash, quality: quality, id: fields[2],
@@ -93,7 +93,7 @@ extension CorpusStore {
     /// Registers hash-only image works (no file, so `sha256` is `nil` and the work id is the key)
     /// in ONE transaction and one snapshot bump. Rows sharing an id become one work with several
     /// hashes. Re-importing the same rows changes nothing; an id already used by a different work
-    /// fails the whole import with `work.duplicate-id`.
+    /// fails the whole import with `work-duplicate-id`.
     public func importHashes(_ rows: [HashBankRow], source: String = "hash-import") throws(StoreError) -> ImportResult {
         var order: [String] = []
         var byID: [String: [HashBankRow]] = [:]
@@ -110,7 +110,7 @@ extension CorpusStore {
                 let fps = group.map { StoredFingerprint.pdq($0.hash, quality: $0.quality) }.filter { seen.insert($0).inserted }
                 if let existing = try Self.fetchWork(db, sql: "WHERE id = ?", [id]) {
                     guard existing.sha256 == nil, try Set(Self.fetchFingerprints(db, workID: id)) == seen else {
-                        throw StoreError(code: "work.duplicate-id",
+                        throw StoreError(code: "work-duplicate-id",
                                          message: "work id '\(id)' is already registered for different content")
                     }
                     result.unchanged += 1

@@ -1,7 +1,7 @@
 /// Every failure of the corpus store: a stable `code` for machines, a `message` for people.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    /// Stable, documented codes: `db.open`, `db.io`, `db.migrate`, `work.duplicate-id`,
-    /// `work.invalid`, `work.not-found`, `import.bad-row`.
+    /// Stable, documented codes: `db-open`, `db-io`, `db-migrate`, `db-stale`, `work-duplicate-id`,
+    /// `work-invalid`, `work-not-found`, `import-bad-row` (kebab-case, like every code).
     public let code: String
     public let message: String
     /// The underlying error (usually a GRDB `DatabaseError`), if any.

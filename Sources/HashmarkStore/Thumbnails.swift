@@ -26,11 +26,11 @@ extension CorpusStore {
     public func setThumbnail(_ thumbnail: WorkThumbnail, of id: String) throws(StoreError) {
         guard thumbnail.width > 0, thumbnail.height > 0, thumbnail.originalWidth > 0,
               thumbnail.originalHeight > 0, !thumbnail.jpeg.isEmpty else {
-            throw StoreError(code: "work.invalid", message: "thumbnail of \(id) has an empty size or no bytes")
+            throw StoreError(code: "work-invalid", message: "thumbnail of \(id) has an empty size or no bytes")
         }
         try write("thumbnail of \(id)") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM works WHERE id = ?", arguments: [id]) == true else {
-                throw StoreError(code: "work.not-found", message: "no work '\(id)' to attach a thumbnail to")
+                throw StoreError(code: "work-not-found", message: "no work '\(id)' to attach a thumbnail to")
             }
             try db.execute(sql: """
                 INSERT OR REPLACE INTO work_thumbnails(work_id, width, height, original_width, original_height, jpeg)

@@ -71,7 +71,7 @@ struct StoreTests {
         do {
             _ = try store.add(work: other, fingerprints: f)
         } catch {
-            #expect(error.code == "work.duplicate-id")
+            #expect(error.code == "work-duplicate-id")
         }
         #expect(try store.snapshot() == snap)
     }
@@ -172,7 +172,7 @@ struct StoreTests {
             _ = try HashBankCSV.parse(HashBankCSV.header + "\nnot-a-hash,1,x,y\n")
             Issue.record("a malformed row must fail the parse")
         } catch {
-            #expect(error.code == "import.bad-row" && error.message.hasPrefix("line 2"))
+            #expect(error.code == "import-bad-row" && error.message.hasPrefix("line 2"))
         }
     }
 }

@@ -113,11 +113,11 @@ public struct LocalFeatureError: Error, Sendable, Hashable, CustomStringConverti
     public var description: String { "\(code): \(message)" }
 
     static func algorithmMismatch(_ a: String, _ b: String) -> LocalFeatureError {
-        LocalFeatureError(code: "local.algorithm_mismatch",
+        LocalFeatureError(code: "local-algorithm-mismatch",
                           message: "cannot compare local features '\(a)' with '\(b)'")
     }
 
     static func malformed(_ what: String) -> LocalFeatureError {
-        LocalFeatureError(code: "local.malformed", message: what)
+        LocalFeatureError(code: "local-malformed", message: what)
     }
 }
