@@ -49,6 +49,13 @@ struct DaemonConfigTests {
         #expect(code("[log]\nlevel = \"loud\"\n") == "config-value")
         #expect(code("[spool\nroot=") == "config-parse")
         #expect(code("spool = 3\n") == "config-type")
+        // Upper bounds: an extra digit is an error at start, not a daemon that waits or allocates without end.
+        #expect(code("[workers]\ncount = 100000\n") == "config-value")
+        #expect(code("[limits]\nmax_seconds = 86400\n") == "config-value")
+        #expect(code("[limits]\nmax_file_bytes = 99999999999\n") == "config-value")
+        #expect(code("[limits]\nworker_memory_mib = 16\n") == "config-value")
+        #expect(code("[scan]\nsettle_ms = 100000000\n") == "config-value")
+        #expect(code("[workers]\ncount = 256\n[limits]\nmax_seconds = 3600\n") == nil)
     }
 
     @Test("flags override the file; nil flags keep the file's values")
