@@ -28,10 +28,11 @@ static inline int hm_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 
 static inline int hm_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 static inline int hm_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
-/* Installs a seccomp BPF filter (after hm_set_no_new_privs). */
+/* Installs a seccomp BPF filter on every thread of the process (TSYNC; call
+   hm_set_no_new_privs first, the kernel then sets it on the other threads too). 0 on success. */
 static inline int hm_seccomp_install(struct sock_filter *filter, unsigned short count) {
     struct sock_fprog program = { .len = count, .filter = filter };
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &program);
 }
 
 static inline unsigned int hm_audit_arch_x86_64(void) { return AUDIT_ARCH_X86_64; }

@@ -191,3 +191,83 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
         #expect(verify.stdout.contains("\(total) reports"))
     }
 }
+
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerSandboxTests {
+    @Test func aWorkerRunsSeccompFilteredWithItsLimitsAndWithoutTheKey() throws {
+        let corpus = try RegisteredCorpus.get()
+        let dir = try TempDir()
+        let daemon = try RunningDaemon(corpus: corpus, keyDir: dir, config: """
+            [limits]
+            worker_memory_mib = 3000
+            """)
+        try daemon.drop("one.txt", Array("some text so that a worker starts".utf8))
+        try waitFor("the file") { daemon.count("done") == 1 }
+        let pid = daemon.process.processIdentifier
+        let worker = try #require(workerPIDs(parent: pid).first)
+        let status = try String(contentsOfFile: "/proc/\(worker)/status", encoding: .utf8)
+        #expect(status.contains("Seccomp:\t2"), "filter mode")
+        #expect(status.contains("NoNewPrivs:\t1"))
+        let limits = try String(contentsOfFile: "/proc/\(worker)/limits", encoding: .utf8)
+        let addressSpace = limits.split(separator: "\n").first { $0.hasPrefix("Max address space") }
+        #expect(addressSpace?.contains("\(3000 << 20)") == true, "\(String(describing: addressSpace))")
+        let oom = try String(contentsOfFile: "/proc/\(worker)/oom_score_adj", encoding: .utf8)
+        #expect(oom.trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
+        // Its open files: the pipes, stderr, the corpus — never the signing key; an empty environment
+        // but for the backtracer switch.
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(worker)/fd")
+        let targets = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(worker)/fd/\($0)") }
+        #expect(!targets.contains { $0.hasSuffix(".pem") }, "\(targets)")
+        #expect(targets.contains { $0.hasSuffix(".sqlite") }, "\(targets)")
+        let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(worker)/environ"))) ?? Data()
+        #expect(String(decoding: environ, as: UTF8.self) == "SWIFT_BACKTRACE=enable=no\0")
+        daemon.stop()
+    }
+
+    /// As an unprivileged user (nobody), the daemon meets a file it may not read (mode 0600, owned
+    /// by root): an `open-failed` report, the original in failed/, and the next file still done.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func anUnreadableFileGetsAnOpenFailedReportWhenTheDaemonIsNotRoot() throws {
+        let corpus = try RegisteredCorpus.get()
+        let dir = try TempDir()
+        chmod(dir.url.path, 0o777)
+        let db = dir.path("corpus.sqlite")
+        try FileManager.default.copyItem(atPath: corpus.db, toPath: db)
+        #expect(try CLI.run(["keygen", "--out", dir.path("keys")]).status == 0)
+        for path in [db, dir.path("keys"), dir.path("keys/hashmark.key.pem"), dir.path("keys/hashmark.pub.pem")] {
+            #expect(chown(path, 65534, 65534) == 0, "\(path)")
+        }
+        let spool = dir.path("spool")
+        let log = dir.path("daemon.log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary, "watch",
+                             "--spool", spool, "--db", db, "--key", dir.path("keys/hashmark.key.pem")]
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle.nullDevice
+        process.currentDirectoryURL = dir.url
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        try waitFor("ready") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains(" ready ") == true }
+        // The producer (root) drops a file the daemon's user cannot read.
+        let secret = spool + "/inbox/.tmp/secret"
+        #expect(FileManager.default.createFile(atPath: secret, contents: Data("private".utf8),
+                                               attributes: [.posixPermissions: 0o600]))
+        #expect(rename(secret, spool + "/inbox/secret.txt") == 0)
+        let chelsea = try Data(contentsOf: URL(fileURLWithPath: Corpus.image("scikit-image__chelsea")))
+        try chelsea.write(to: URL(fileURLWithPath: spool + "/inbox/.tmp/copy"))
+        #expect(rename(spool + "/inbox/.tmp/copy", spool + "/inbox/copy.jpg") == 0)
+        func count(_ folder: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + folder)) ?? []).filter { !$0.hasPrefix(".") }.count
+        }
+        try waitFor("both files out of active/", seconds: 60) { count("failed") == 1 && count("done") == 1 }
+        var codes: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: spool + "/reports") where file.hasSuffix(".json") {
+            let report = try #require(readJSON(spool + "/reports/" + file))
+            let name = (report["subject"] as? [String: Any])?["fileName"] as? String ?? "?"
+            codes[name] = (report["error"] as? [String: Any])?["code"] as? String ?? report["verdict"] as? String
+        }
+        #expect(codes == ["secret.txt": "open-failed", "copy.jpg": "infringing"], "\(codes)")
+        #expect(count("active") == 0)
+    }
+}

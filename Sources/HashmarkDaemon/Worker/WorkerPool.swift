@@ -53,6 +53,28 @@ final class WorkerPool: Sendable {
     private let gate: ComputeGate
     private let state: Locked<State>
     private let queue = DispatchQueue(label: "hashmark.workers", attributes: .concurrent)
+    /// Workers are spawned from this one thread, which lives as long as the daemon: a worker's
+    /// parent-death signal fires when the thread that spawned it ends, and Dispatch retires idle
+    /// threads.
+    private let spawner = BatchingThread<Spawn>(name: "hashmark.spawn") { batch in
+        for spawn in batch { spawn.run() }
+    }
+
+    private final class Spawn: @unchecked Sendable {
+        let launch: Launch
+        let done = DispatchSemaphore(value: 0)
+        var result: Swift.Result<WorkerProcess, DaemonError>?
+        init(_ launch: Launch) { self.launch = launch }
+        func run() {
+            do {
+                result = .success(try WorkerProcess(executable: launch.executable, arguments: launch.arguments,
+                                                    environment: launch.environment))
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+    }
 
     init(size: Int, launch: Launch) {
         self.size = max(1, size)
@@ -77,7 +99,7 @@ final class WorkerPool: Sendable {
 
     private func spawnAndAdopt(newGeneration: Bool) async throws(DaemonError) -> IndexStatus {
         let launch = state.withLock { $0.launch }
-        let started = await onPool { Self.spawn(launch) }
+        let started = await onPool { self.spawn(launch) }
         switch started {
         case .failure(let error):
             throw error
@@ -167,7 +189,7 @@ final class WorkerPool: Sendable {
         case .use(let process, let generation): return .success((process, generation))
         case .refuse(let error): return .failure(error)
         case .spawn(let launch, let generation):
-            switch Self.spawn(launch) {
+            switch spawn(launch) {
             case .failure(let error):
                 state.withLock { state in
                     state.failedStarts += 1
@@ -201,13 +223,17 @@ final class WorkerPool: Sendable {
         if !keep { process.terminate() }
     }
 
-    /// Starts a worker and reads its hello.
-    private static func spawn(_ launch: Launch) -> Swift.Result<(WorkerProcess, IndexStatus), DaemonError> {
+    /// Starts a worker (on the spawner thread) and reads its hello (on this one).
+    private func spawn(_ launch: Launch) -> Swift.Result<(WorkerProcess, IndexStatus), DaemonError> {
+        let request = Spawn(launch)
+        spawner.submit(request)
+        request.done.wait()
         let process: WorkerProcess
-        do {
-            process = try WorkerProcess(executable: launch.executable, arguments: launch.arguments,
-                                        environment: launch.environment)
-        } catch { return .failure(error) }
+        switch request.result {
+        case .success(let started): process = started
+        case .failure(let error): return .failure(error)
+        case nil: return .failure(DaemonError(code: "worker-spawn", message: "no spawn result"))
+        }
         guard let hello = process.hello(), let value = try? JSONValue.parse(hello) else {
             let exit = process.terminate()
             return .failure(DaemonError(code: "worker-unavailable", message: "the worker ended before it was ready (\(exit))"))

@@ -29,9 +29,10 @@ enum WorkerSandbox {
         _ = hm_set_not_dumpable()
     }
 
-    /// Sets no-new-privileges and installs a seccomp filter that makes process creation, program
-    /// execution, networking, tracing and kernel administration fail with EPERM. Call it once the
-    /// corpus is open: the worker needs none of these afterwards.
+    /// Sets no-new-privileges and installs a seccomp filter, on every thread of the process
+    /// (`SECCOMP_FILTER_FLAG_TSYNC`: prctl alone would cover only the calling thread), that makes
+    /// process creation, program execution, networking, tracing and kernel administration fail
+    /// with EPERM. Call it once the corpus is open: the worker needs none of these afterwards.
     static func restrictSystemCalls() throws(DaemonError) {
         guard hm_set_no_new_privs() == 0 else { throw DaemonError.posix("worker-sandbox", "PR_SET_NO_NEW_PRIVS failed") }
         var program = filter()
