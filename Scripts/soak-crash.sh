@@ -10,6 +10,9 @@
 #   SOAK_DB        passed as --db    (optional; needed unless the config names the corpus)
 #   SOAK_KEY       passed as --key   (optional; needed unless the config names the key)
 #   SOAK_INPUTS    a folder of sample files to copy (default: generated texts)
+#   SOAK_POISON=N  every Nth file is a poison file that hangs or crashes its worker (through the
+#                  worker's test hooks; max_seconds = 1 unless SOAK_CONFIG is given): each must end
+#                  in failed/ with a `timeout` or `worker-crashed` report, never retried forever
 #   SOAK_KEEP=1    keep the temporary spool for inspection
 #
 # Checks (exit 1 on any failure): 0 files lost (every dropped file ends in done/ or failed/
@@ -30,12 +33,23 @@ MANIFEST=$WORK/manifest      # "<sha256>  <name>" of every dropped file
 LOG=$WORK/daemon.log
 mkdir -p "$SPOOL/inbox/.tmp"
 : > "$MANIFEST"
+: > "$WORK/poisoned"
 cleanup() {
   [[ -n ${DAEMON:-} ]] && kill -9 "$DAEMON" 2>/dev/null || true
   [[ -n ${PRODUCER:-} ]] && kill "$PRODUCER" 2>/dev/null || true
   if [[ ${SOAK_KEEP:-0} == 1 ]]; then echo "soak: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+
+POISON=${SOAK_POISON:-0}
+if (( POISON > 0 )); then
+  export HASHMARK_WORKER_TEST_HOOKS=1
+  if [[ -z ${SOAK_CONFIG:-} ]]; then
+    SOAK_CONFIG=$WORK/soak.toml
+    printf '[limits]\nmax_seconds = 1\n' > "$SOAK_CONFIG"
+  fi
+fi
+POISONED=$WORK/poisoned     # names of the poison files
 
 ARGS=(watch --spool "$SPOOL")
 [[ -n ${SOAK_CONFIG:-} ]] && ARGS+=(--config "$SOAK_CONFIG")
@@ -49,7 +63,11 @@ if [[ -n ${SOAK_INPUTS:-} ]]; then mapfile -t INPUTS < <(find "$SOAK_INPUTS" -ma
 drop() {
   local name=$1 n=$2 src
   local tmp="$SPOOL/inbox/.tmp/$name"
-  if (( ${#INPUTS[@]} > 0 )); then
+  if (( POISON > 0 && n % POISON == POISON - 1 )); then
+    if (( n / POISON % 2 == 0 )); then printf 'HASHMARK-TEST-HANG %s\n' "$name" > "$tmp"
+    else printf 'HASHMARK-TEST-CRASH %s\n' "$name" > "$tmp"; fi
+    echo "$name" >> "$POISONED"
+  elif (( ${#INPUTS[@]} > 0 )); then
     src=${INPUTS[$(( n % ${#INPUTS[@]} ))]}
     cp "$src" "$tmp"
   else
@@ -139,6 +157,19 @@ done < <(find "$SPOOL/reports" -mindepth 1 -maxdepth 1 -printf '%f\n')
 for f in "$SPOOL"/reports/*.json; do jq -e . "$f" >/dev/null 2>&1 || problem "invalid JSON: ${f##*/}"; done
 dupes=$(jq -r '.subject.fileName' "$SPOOL"/reports/*.json | sort | uniq -d | wc -l)
 (( dupes == 0 )) || problem "$dupes file names with more than one report (conflicting verdicts)"
+# Poison files: quarantined in failed/ with a timeout or worker-crashed report.
+quarantined=0
+while read -r name; do
+  [[ -n $name ]] || continue
+  [[ -f $SPOOL/failed/$name ]] || problem "poison file not in failed/: $name"
+  code=$(jq -r --arg n "$name" 'select(.subject.fileName == $n) | .error.code' "$SPOOL"/reports/*.json)
+  [[ $code == timeout || $code == worker-crashed ]] || problem "poison file $name: report code '$code'"
+  quarantined=$((quarantined + 1))
+done < "$POISONED"
+# No worker outlives its daemon (they die with it: parent-death signal, end of their stdin).
+sleep 0.5
+orphans=$(pgrep -f -- "worker --db ${SOAK_DB:-/nonexistent} " | wc -l || true)
+(( orphans == 0 )) || problem "$orphans worker processes outlived their daemon"
 # The ledger chain is intact and every report matches its ledger line (and its signature).
 PUB=${SOAK_KEY%.key.pem}.pub.pem
 if [[ -n ${SOAK_KEY:-} && -f $PUB ]]; then
@@ -148,4 +179,4 @@ else
 fi
 
 if (( fail )); then echo "soak: FAILED ($ROUNDS rounds, $dropped files); log: $LOG" >&2; SOAK_KEEP=1; exit 1; fi
-echo "soak: OK — $ROUNDS SIGKILL rounds, $dropped files: 0 lost, 0 reports missing, 0 duplicate/conflicting, 0 partial"
+echo "soak: OK — $ROUNDS SIGKILL rounds, $dropped files ($quarantined poison, quarantined): 0 lost, 0 stuck, 0 reports missing, 0 duplicate/conflicting, 0 partial, 0 orphan workers"

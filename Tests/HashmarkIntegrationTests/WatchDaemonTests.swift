@@ -199,6 +199,7 @@ func readJSON(_ path: String) -> [String: Any]? {
         #expect(verdicts == ["before.jpg": "clear", "after.jpg": "infringing"])
     }
 
+    /// 20 SIGKILL rounds with a poison file (hanging or crashing its worker) every 4th file.
     @Test func crashSoakLosesNothingOverTwentyKillRounds() throws {
         let corpus = try RegisteredCorpus.get()
         let dir = try TempDir()
@@ -208,6 +209,7 @@ func readJSON(_ path: String) -> [String: Any]? {
         p.arguments = [CLI.repoRoot.appendingPathComponent("Scripts/soak-crash.sh").path, "20", "8"]
         p.environment = ProcessInfo.processInfo.environment.merging([
             "HASHMARK_BIN": CLI.binary, "SOAK_DB": corpus.db, "SOAK_KEY": dir.path("keys/hashmark.key.pem"),
+            "SOAK_POISON": "4",
         ]) { $1 }
         let out = Pipe()
         p.standardOutput = out
