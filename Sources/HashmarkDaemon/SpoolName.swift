@@ -1,3 +1,5 @@
+import HashmarkEngine
+
 /// A file name inside one spool folder, kept as the raw bytes the kernel gave us.
 ///
 /// Producers may use any bytes except `/` and NUL, including newlines and invalid UTF-8, so names
@@ -60,14 +62,7 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { display }
 
-    /// Controls (C1), format characters (bidi marks, overrides and isolates, zero-width joiners,
-    /// the BOM), line and paragraph separators.
-    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: return true
-        default: return false
-        }
-    }
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool { DisplayText.isInvisible(scalar) }
 
     private static func escape(_ byte: UInt8) -> String {
         switch byte {

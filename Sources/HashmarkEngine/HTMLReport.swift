@@ -76,11 +76,11 @@ public enum HTMLReport {
 
     static func match(_ n: Int, _ m: VerdictReport.Match, context: Context) -> String {
         let w = m.work
-        var s = "<section class=\"match\">\n<h2>Match \(n): <code>\(HTMLText.escape(w.id))</code>"
-        if !w.title.isEmpty { s += " — \(HTMLText.escape(w.title))" }
+        var s = "<section class=\"match\">\n<h2>Match \(n): \(code(w.id))"
+        if !w.title.isEmpty { s += " — \(HTMLText.escape(DisplayText.visible(w.title)))" }
         s += "</h2>\n"
-        s += table([("Work id", code(w.id)), ("Rights holder", HTMLText.escape(w.owner)),
-                    ("Licence", HTMLText.escape(w.license)), ("Matcher", code(m.matcher)),
+        s += table([("Work id", code(w.id)), ("Rights holder", HTMLText.escape(DisplayText.visible(w.owner))),
+                    ("Licence", HTMLText.escape(DisplayText.visible(w.license))), ("Matcher", code(m.matcher)),
                     ("Score", String(format: "%.3f", m.score))])
         switch m.evidence {
         case .image(let e): s += HTMLEvidence.image(e, work: w.id, context: context)
@@ -122,7 +122,8 @@ public enum HTMLReport {
         "<table class=\"facts\">" + rows.map { "<tr><th>\(HTMLText.escape($0.0))</th><td>\($0.1)</td></tr>" }.joined() + "</table>\n"
     }
 
-    static func code(_ s: String) -> String { "<code>\(HTMLText.escape(s))</code>" }
+    /// Names and ids: every invisible character shown as an escape (`DisplayText.visible`).
+    static func code(_ s: String) -> String { "<code>\(HTMLText.escape(DisplayText.visible(s)))</code>" }
 
     static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.4g", v)

@@ -4,7 +4,9 @@ import HashmarkFingerprint
 /// every string that reaches the page goes through `HTMLText.escape`.
 public enum HTMLText {
     /// Escapes text for element content and quoted attribute values. C0 control characters other
-    /// than tab and newlines become U+FFFD so a hostile report cannot smuggle odd bytes in.
+    /// than tab and newlines become U+FFFD so a hostile report cannot smuggle odd bytes in; C1
+    /// controls and bidirectional overrides, embeddings and isolates become visible `\u{…}`, so
+    /// they cannot reorder what the reader sees.
     public static func escape(_ s: some StringProtocol) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -19,6 +21,8 @@ public enum HTMLText {
             default:
                 if u.value < 0x20 || u.value == 0x7F {
                     out += "\u{FFFD}"
+                } else if (0x80...0x9F).contains(u.value) || DisplayText.isBidiControl(u) {
+                    out += "\\u{\(String(u.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(u)
                 }

@@ -87,5 +87,10 @@ struct DaemonConfigTests {
         #expect(SpoolName(bytes: Array("x/y".utf8)) == nil)
         #expect(SpoolName("..") == nil)
         #expect(SpoolName(".tmp")?.isHidden == true)
+        // Bidi overrides, zero-width and C1 characters are shown, not obeyed: "invoice\u{202E}fdp.exe"
+        // would read "invoiceexe.pdf" in a log or a terminal.
+        #expect(SpoolName("invoice\u{202E}fdp.exe")?.display == "invoice\\u{202e}fdp.exe")
+        #expect(SpoolName("a\u{200B}b\u{2066}c\u{85}d\u{2028}e")?.display == "a\\u{200b}b\\u{2066}c\\u{85}d\\u{2028}e")
+        #expect(SpoolName("café 日本")?.display == "café 日本")
     }
 }

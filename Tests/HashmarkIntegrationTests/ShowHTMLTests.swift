@@ -225,6 +225,22 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
         expectSelfContained(html)
     }
 
+    @Test func bidiOverridesAndInvisibleCharactersInNamesAreShownNotObeyed() {
+        let name = "invoice\u{202E}fdp.exe\u{200B}\u{1B}[31m"
+        let report = VerdictReport(
+            reportId: "r1", subject: .init(fileName: name, size: 1, sha256: String(repeating: "a", count: 64),
+                                           mediaType: "text/plain"),
+            verdict: .error, score: nil, error: .init(code: "x", message: "passage \u{2067}reversed\u{2069}"), matches: [],
+            decision: .init(rule: "r", thresholds: [:], modelId: "m", modelSha256: "s"), engine: .init(name: "e", version: "v"),
+            corpus: .init(snapshot: "c"), createdAt: "t", signer: .init(keyId: "k"))
+        let html = HTMLReport.render(report, signature: .notChecked(reason: "test"))
+        for invisible in ["\u{202E}", "\u{200B}", "\u{1B}", "\u{2067}", "\u{2069}"] {
+            #expect(!html.contains(invisible), "\(invisible.unicodeScalars.first!.value) reached the page")
+        }
+        #expect(html.contains("invoice\\u{202e}fdp.exe\\u{200b}\\u{1b}[31m"))
+        #expect(html.contains("passage \\u{2067}reversed\\u{2069}"))
+    }
+
     private func expectSelfContained(_ html: String) {
         for external in ["src=\"http", "href=\"http", "src='http", "href='http", "url(http", "@import", "<script"] {
             #expect(!html.lowercased().contains(external.lowercased()), "no \(external) in a self-contained page")
