@@ -23,6 +23,7 @@ public final class EngineProcessor: SpoolProcessor {
     private let pool: WorkerPool
     private let model: LoadedModel
     private let limits: EngineLimits
+    private let reading = DispatchQueue(label: "hashmark.read", attributes: .concurrent)
     /// Attempts per file before a crash or timeout becomes its verdict.
     static let attempts = 2
 
@@ -84,7 +85,12 @@ public final class EngineProcessor: SpoolProcessor {
         guard let file = item.file else {
             return await reject(item, code: "not-regular-file", message: "the entry could not be opened")
         }
-        let content = file.read(limit: limits.image.maxFileBytes)
+        // Reading (and, for a file over the limit, hashing all of it) blocks: not on the
+        // cooperative pool, where it would stall the inotify feed and the watchdog.
+        let limit = limits.image.maxFileBytes
+        let content = await withCheckedContinuation { continuation in
+            reading.async { continuation.resume(returning: file.read(limit: limit)) }
+        }
         let subject = Subject(fileName: item.name.display, size: content.size, sha256: content.sha256,
                               mediaType: "application/octet-stream")
         let id = Self.reportID(name: item.name.bytes, sha256: content.sha256)
