@@ -135,7 +135,9 @@ public final class ReportWriter: @unchecked Sendable {
     /// ledger lines appended in one write and fsynced once. When this returns, every `.success`
     /// report, its signature and its ledger line are durable. An invalid id fails only its own
     /// report; an I/O failure fails every report of the batch not yet ledgered (a re-run of the
-    /// same ids then repairs them, as after a crash).
+    /// same ids then repairs them, as after a crash). A batch that appends lines also appends a
+    /// signed checkpoint of the ledger as it stood before it, fsynced in the same round as the
+    /// files. A ledger that shrank or was rewritten fails the whole batch and is not written to.
     public func write(batch reports: [VerdictReport]) -> [Result<Written, ReportError>] {
         lock.lock()
         defer { lock.unlock() }
