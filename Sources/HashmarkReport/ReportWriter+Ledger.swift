@@ -86,8 +86,9 @@ extension ReportWriter {
         return state
     }
 
-    /// The last complete line of `checkpoints.tsv` when it is well formed and signed by this
-    /// writer's key; nil otherwise (no file, another key, or damage — `verify --ledger` reports that).
+    /// The newest complete line of `checkpoints.tsv` (within its last 64 KiB) that is well formed
+    /// and signed by this writer's key: lines appended after it by anyone else (garbage, another
+    /// key) do not hide it. Nil when there is none; `verify --ledger` reports damaged lines.
     private func newestCheckpoint() throws -> LedgerCheckpoint.Signed? {
         let fd = open(checkpointsPath, O_RDONLY | O_CLOEXEC)
         if fd < 0, errno == ENOENT { return nil }
@@ -96,12 +97,17 @@ extension ReportWriter {
         let size = try FileIO.size(fd: fd, path: checkpointsPath)
         let chunk = min(size, 64 << 10)
         let tail = try FileIO.readAt(fd: fd, count: chunk, offset: size - chunk, path: checkpointsPath)
-        guard let end = tail.lastIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let start = tail[..<end].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        guard start > 0 || chunk == size,
-              let line = try? LedgerCheckpoint.parse(line: tail[start..<end], number: 0),
-              line.verifies(with: signingKey.publicKey) else { return nil }
-        return line
+        var end = tail.lastIndex(of: UInt8(ascii: "\n"))
+        while let lineEnd = end {
+            let start = tail[..<lineEnd].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            guard start > 0 || chunk == size else { return nil }  // the line may begin before the chunk
+            if let line = try? LedgerCheckpoint.parse(line: tail[start..<lineEnd], number: 0),
+               line.verifies(with: signingKey.publicKey) {
+                return line
+            }
+            end = start > 0 ? start - 1 : nil
+        }
+        return nil
     }
 
     /// Opens `checkpoints.tsv` for appending; when its length is not the one this writer left, a

@@ -111,6 +111,9 @@ struct CheckpointTests {
         #expect(s.ledgerFailure() == "ledger-truncated")
         // Without the key, the count and head are still checked.
         #expect(ReportVerifier.verifyLedger(directory: s.dir).exitCode == 1)
+        // Deleted outright: not merely unreadable.
+        try FileManager.default.removeItem(atPath: s.ledgerPath)
+        #expect(s.ledgerFailure() == "ledger-truncated")
     }
 
     @Test func damagedOrForeignCheckpointsAreInvalid() throws {
@@ -260,6 +263,18 @@ struct CheckpointTests {
             try ReportWriter(directory: s.dir, signingKey: s.pair.signingKey).write(sampleReport(id: "report-4"))
         }
         #expect(rewritten?.code == .ledgerRewritten)
+
+        // Lines appended after our newest checkpoint (garbage, another key's) do not hide it.
+        try s.writeLines(Array(lines.prefix(2)))
+        let other = try KeyPair.generate()
+        let foreign2 = try LedgerCheckpoint(count: 2, head: written[1].sha256, keyId: other.publicKey.keyId,
+                                            time: "2026-01-31T12:00:00Z").line(signedBy: other.signingKey)
+        let cps = try Self.checkpointLines(s) + ["garbage", String(decoding: foreign2.dropLast(), as: UTF8.self)]
+        try Self.writeCheckpointLines(s, cps)
+        let hidden = #expect(throws: ReportError.self) {
+            try ReportWriter(directory: s.dir, signingKey: s.pair.signingKey).write(sampleReport(id: "report-4"))
+        }
+        #expect(hidden?.code == .ledgerShrank)
     }
 
     @Test func errorCodesAreKebabCase() {
