@@ -146,7 +146,7 @@ reports=$(find "$SPOOL/reports" -maxdepth 1 -name '*.json' | wc -l)
 (( reports == dropped )) || problem "dropped $dropped files, found $reports reports"
 while IFS= read -r f; do
   case $f in
-    ledger.jsonl) ;;
+    ledger.jsonl|checkpoints.tsv) ;;
     *.json) [[ -s $SPOOL/reports/$f ]] || problem "empty report $f"
             [[ -f $SPOOL/reports/$f.sig ]] || problem "report without signature: $f" ;;
     *.json.sig) [[ -f $SPOOL/reports/${f%.sig} ]] || problem "signature without report: $f" ;;

@@ -48,6 +48,34 @@ enum FileIO {
         }
     }
 
+    /// Reads exactly `count` bytes at `offset` (fewer only at end of file), without moving the offset.
+    static func readAt(fd: Int32, count: Int, offset: Int, path: String) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(offset + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReportError.io("pread \(path)", errno: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return Array(out[0..<done])
+    }
+
+    static func size(fd: Int32, path: String) throws -> Int {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ReportError.io("fstat \(path)", errno: errno) }
+        return Int(info.st_size)
+    }
+
+    static func truncate(fd: Int32, to length: Int, path: String) throws {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw ReportError.io("ftruncate \(path)", errno: errno) }
+    }
+
     static func fsyncOrThrow(_ fd: Int32, path: String) throws {
         while fsync(fd) != 0 {
             if errno == EINTR { continue }
@@ -99,13 +127,14 @@ enum FileIO {
 
     /// Second half: fsyncs every staged file, then renames each into place. The caller fsyncs
     /// the directory once afterwards. On failure the remaining temporary files are removed.
-    static func publish(_ staged: [Staged]) throws {
+    /// `alsoSyncing` joins the same concurrent fsync round (the caller keeps those descriptors).
+    static func publish(_ staged: [Staged], alsoSyncing extra: [(fd: Int32, path: String)] = []) throws {
         var next = 0
         defer {
             for file in staged[next...] { unlink(file.tempPath) }
             for file in staged { close(file.fd) }
         }
-        try fsyncConcurrently(staged.map { ($0.fd, $0.tempPath) })
+        try fsyncConcurrently(staged.map { ($0.fd, $0.tempPath) } + extra)
         while next < staged.count {
             let file = staged[next]
             guard rename(file.tempPath, file.finalPath) == 0 else {

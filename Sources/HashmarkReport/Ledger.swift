@@ -38,11 +38,12 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 
     /// Parses the complete lines of a ledger; `completeLength` is where a final line without
-    /// its newline (an append interrupted by a crash) starts, or `bytes.count`.
-    static func parse(_ bytes: [UInt8]) throws -> (entries: [LedgerEntry], completeLength: Int) {
+    /// its newline (an append interrupted by a crash) starts, or `bytes.count`. `firstLine`
+    /// numbers the lines in messages when `bytes` is a ledger's tail.
+    static func parse(_ bytes: [UInt8], firstLine: Int = 1) throws -> (entries: [LedgerEntry], completeLength: Int) {
         var entries: [LedgerEntry] = []
         var start = 0
-        var number = 1
+        var number = firstLine
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             entries.append(try LedgerEntry(line: bytes[start..<newline], number: number))
             start = newline + 1

@@ -29,6 +29,14 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
         case invalidReportId = "invalid-report-id"
         /// The ledger is malformed or inconsistent with the report directory.
         case ledger = "ledger"
+        /// The ledger is shorter than this writer last left it, or than the newest checkpoint
+        /// signed with this key says: lines were removed (truncated, deleted or replaced).
+        case ledgerShrank = "ledger-shrank"
+        /// The ledger's head line changed under this writer, new lines do not chain onto the head
+        /// it knew, or line N is not what the newest checkpoint (count N) signed.
+        case ledgerRewritten = "ledger-rewritten"
+        /// A checkpoint line is malformed (see `LedgerCheckpoint`).
+        case checkpointFormat = "checkpoint-format"
     }
 
     public let code: Code

@@ -37,9 +37,14 @@ public struct LedgerSummary: Sendable, Equatable {
     public let superseded: Int
     /// SHA-256 of the last line's report, or 64 zeros for an empty ledger.
     public let head: String
+    /// Lines of `checkpoints.tsv` checked against the ledger (0 when there is none).
+    public let checkpoints: Int
+    /// Ledger lines covered by the newest checkpoint (0 when there is none).
+    public let checkpointed: Int
 
-    public init(entries: Int, reports: Int, superseded: Int, head: String) {
+    public init(entries: Int, reports: Int, superseded: Int, head: String, checkpoints: Int = 0, checkpointed: Int = 0) {
         self.entries = entries; self.reports = reports; self.superseded = superseded; self.head = head
+        self.checkpoints = checkpoints; self.checkpointed = checkpointed
     }
 }
 
@@ -68,6 +73,18 @@ public enum ReportVerifier {
         }
         guard let signature = try? FileIO.readAll(reportPath + ".sig", limit: 4096) else {
             return .invalid(.init(code: "signature-missing", message: "cannot read \(reportPath).sig"))
+        }
+        return verify(reportBytes: bytes, signature: signature, publicKey: publicKey, originalFile: originalFile)
+    }
+
+    /// `verify(reportBytes:signature:publicKey:)` plus the check of `originalFile` against the
+    /// subject. Callers that go on to use the report (render it, act on it) read the file once and
+    /// pass those bytes here, so what they use is exactly what was verified; `signature: nil`
+    /// (no `.sig` file) is `signature-missing`.
+    public static func verify(reportBytes bytes: [UInt8], signature: [UInt8]?, publicKey: PublicKey,
+                              originalFile: String?) -> VerificationResult {
+        guard let signature else {
+            return .invalid(.init(code: "signature-missing", message: "there is no detached signature (.sig)"))
         }
         let result = verify(reportBytes: bytes, signature: signature, publicKey: publicKey)
         guard case .valid(let report) = result, let originalFile else { return result }
@@ -127,13 +144,22 @@ public enum ReportVerifier {
     /// before; for each report id its latest line's hash equals the bytes of `<id>.json`, whose
     /// `reportId` and `previousReportSha256` agree with that line; no `*.json` report in the
     /// directory is missing from the ledger; and, with `publicKey`, every signature verifies.
-    /// Not detectable from the directory alone: deleting the last lines together with their
-    /// reports — compare `LedgerSummary.head` with a copy kept elsewhere.
+    /// Each line of `checkpoints.tsv`, when present, must be well formed, must not go backwards,
+    /// and its count N and head H must match line N of the ledger (`ledger-truncated` when the
+    /// ledger has fewer lines, `checkpoint-mismatch` when line N differs); with `publicKey`, each
+    /// must name that key and its signature verify. Deleting the last lines together with their
+    /// reports and the checkpoints that cover them is not detectable from the directory alone:
+    /// compare with a copy of `checkpoints.tsv` (or `LedgerSummary.head`) kept elsewhere.
     public static func verifyLedger(directory: String, publicKey: PublicKey? = nil) -> LedgerVerificationResult {
         let ledgerPath = directory + "/" + LedgerEntry.fileName
         let bytes: [UInt8]
-        do { bytes = try FileIO.readAll(ledgerPath, limit: Int.max) } catch {
-            return .unusable(.init(code: "ledger-unreadable", message: "\(error)"))
+        if !FileManager.default.fileExists(atPath: ledgerPath),
+           FileManager.default.fileExists(atPath: directory + "/" + LedgerCheckpoint.fileName) {
+            bytes = []  // deleted: the checkpoints below say how many lines are missing
+        } else {
+            do { bytes = try FileIO.readAll(ledgerPath, limit: Int.max) } catch {
+                return .unusable(.init(code: "ledger-unreadable", message: "\(error)"))
+            }
         }
         let entries: [LedgerEntry]
         do {
@@ -155,6 +181,12 @@ public enum ReportVerifier {
             }
             head = entry.sha256
             latest[entry.reportId] = (entry, index + 1)
+        }
+        let checkpoints: (lines: Int, covered: Int)
+        switch verifyCheckpoints(directory: directory, entries: entries, publicKey: publicKey) {
+        case .success(let checked): checkpoints = checked
+        case .failure(.invalid(let failure)): return .invalid(failure)
+        case .failure(.unusable(let failure)): return .unusable(failure)
         }
         for id in latest.keys.sorted() {
             guard let (entry, line) = latest[id] else { continue }
@@ -189,6 +221,64 @@ public enum ReportVerifier {
             }
         }
         return .valid(LedgerSummary(entries: entries.count, reports: latest.count,
-                                    superseded: entries.count - latest.count, head: head))
+                                    superseded: entries.count - latest.count, head: head,
+                                    checkpoints: checkpoints.lines, checkpointed: checkpoints.covered))
+    }
+
+    enum CheckpointProblem: Error {
+        case invalid(VerificationFailure)
+        case unusable(VerificationFailure)
+    }
+
+    /// The checkpoint half of `verifyLedger`: lines checked and lines covered by the newest.
+    static func verifyCheckpoints(directory: String, entries: [LedgerEntry],
+                                  publicKey: PublicKey?) -> Result<(lines: Int, covered: Int), CheckpointProblem> {
+        let path = directory + "/" + LedgerCheckpoint.fileName
+        guard FileManager.default.fileExists(atPath: path) else { return .success((0, 0)) }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(path, limit: Int.max) } catch {
+            return .failure(.unusable(.init(code: "checkpoints-unreadable", message: "\(error)")))
+        }
+        let lines: [LedgerCheckpoint.Signed]
+        do {
+            let parsed = try LedgerCheckpoint.parseAll(bytes)
+            guard parsed.completeLength == bytes.count else {
+                return .failure(.invalid(.init(code: "checkpoint-syntax",
+                                               message: "the last line of \(LedgerCheckpoint.fileName) has no newline (torn append)")))
+            }
+            lines = parsed.lines
+        } catch {
+            return .failure(.invalid(.init(code: "checkpoint-syntax", message: "\(error)")))
+        }
+        var covered = 0
+        for (index, line) in lines.enumerated() {
+            let number = index + 1, checkpoint = line.checkpoint
+            if let publicKey {
+                guard checkpoint.keyId == publicKey.keyId else {
+                    return .failure(.invalid(.init(code: "checkpoint-key-id-mismatch",
+                                                   message: "checkpoint line \(number) names key \(checkpoint.keyId), key is \(publicKey.keyId)")))
+                }
+                guard line.verifies(with: publicKey) else {
+                    return .failure(.invalid(.init(code: "checkpoint-signature",
+                                                   message: "the signature of checkpoint line \(number) does not verify")))
+                }
+            }
+            guard checkpoint.count <= entries.count else {
+                return .failure(.invalid(.init(code: "ledger-truncated",
+                                               message: "checkpoint line \(number) (\(checkpoint.time)) covers \(checkpoint.count) ledger lines, "
+                                                + "the ledger has \(entries.count): lines were removed from its tail")))
+            }
+            guard entries[checkpoint.count - 1].sha256 == checkpoint.head else {
+                return .failure(.invalid(.init(code: "checkpoint-mismatch",
+                                               message: "checkpoint line \(number) says ledger line \(checkpoint.count) is \(checkpoint.head), "
+                                                + "the ledger says \(entries[checkpoint.count - 1].sha256): the ledger was rewritten")))
+            }
+            guard checkpoint.count >= covered else {
+                return .failure(.invalid(.init(code: "checkpoint-order",
+                                               message: "checkpoint line \(number) covers \(checkpoint.count) lines, fewer than the line before (\(covered))")))
+            }
+            covered = checkpoint.count
+        }
+        return .success((lines.count, covered))
     }
 }

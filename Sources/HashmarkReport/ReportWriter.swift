@@ -9,7 +9,18 @@ import Darwin
 /// the exact JSON bytes) and one line per report in `<dir>/ledger.jsonl`.
 ///
 /// Safe for concurrent callers: calls are serialised by a lock inside the process and by
-/// `flock` on the ledger across processes (the cached ledger is re-read when its size changes).
+/// `flock` on the ledger across processes. Lines another process appended are read and must chain
+/// onto the head this writer knew; a ledger that shrank, or whose head line changed, is refused
+/// (`ledger-shrank`, `ledger-rewritten`) and left untouched, never re-read from genesis.
+///
+/// Signed checkpoints: each group commit that appends lines also appends one signed
+/// `LedgerCheckpoint` to `checkpoints.tsv`, for the ledger as it stood when the batch began. That
+/// state is already durable (fsynced by the previous commit, or at load), so the checkpoint joins
+/// the batch's first concurrent fsync round — no extra flush — and can never claim a line a power
+/// cut could still take away. The price is that checkpoints lag one batch: call `checkpoint()`
+/// when the queue drains or before exit to cover the last one. On first use the writer checks the
+/// ledger against the newest checkpoint signed with its key, so a truncation done while no writer
+/// ran is refused too.
 ///
 /// Re-writing an existing report id (crash-recovery re-run): the report is rebuilt with the
 /// `previous` hash of that id's latest ledger line. If the bytes come out identical, the files are
@@ -27,20 +38,44 @@ public final class ReportWriter: @unchecked Sendable {
         public let sha256: String
         /// False when an identical report was already in the ledger.
         public let appendedToLedger: Bool
+        /// The ledger after the batch this report was committed in (log it on every commit).
+        public internal(set) var ledger = LedgerPosition(head: VerdictReport.genesisHash, count: 0, checkpointed: 0)
+    }
+
+    /// Where the ledger stands: `"ledger head H, count N"` is what a daemon logs after a commit.
+    public struct LedgerPosition: Sendable, Equatable, CustomStringConvertible {
+        /// SHA-256 of the last line's report (64 zeros for an empty ledger).
+        public let head: String
+        /// Number of lines.
+        public let count: Int
+        /// Lines covered by the newest checkpoint this writer wrote or checked (0: none).
+        public let checkpointed: Int
+
+        public init(head: String, count: Int, checkpointed: Int) {
+            self.head = head; self.count = count; self.checkpointed = checkpointed
+        }
+
+        public var description: String { "ledger head \(head), count \(count), checkpointed \(checkpointed)" }
     }
 
     public let directory: String
-    private let signingKey: SigningKey
+    let signingKey: SigningKey
     private let lock = NSLock()
     // Guarded by `lock`: the ledger as last read or written by this writer, and its length.
-    private var cached = LedgerState()
-    private var cachedLength: Int = -1
+    var cached = LedgerState()
+    var cachedLength: Int = -1
+    /// Guarded by `lock`: ledger lines covered by the newest durable checkpoint this writer knows,
+    /// and the length of `checkpoints.tsv` as this writer left it (-1: not looked at yet).
+    var checkpointed = 0
+    var checkpointsLength = -1
 
-    /// What writing needs from the ledger: its head, its line count and each report id's latest
-    /// line. Kept up to date by appends, so a batch costs the same whatever the ledger's length.
+    /// What writing needs from the ledger: its head, its line count, its last line's bytes (to see
+    /// that it is still there) and each report id's latest line. Kept up to date by appends, so a
+    /// batch costs the same whatever the ledger's length.
     struct LedgerState {
         var head = VerdictReport.genesisHash
         var count = 0
+        var lastLine: [UInt8] = []
         var latest: [String: LedgerEntry] = [:]
 
         mutating func append(_ entry: LedgerEntry) {
@@ -60,6 +95,35 @@ public final class ReportWriter: @unchecked Sendable {
     }
 
     public var ledgerPath: String { directory + "/" + LedgerEntry.fileName }
+    public var checkpointsPath: String { directory + "/" + LedgerCheckpoint.fileName }
+
+    /// The ledger as this writer last saw it; nil before its first write or checkpoint.
+    public var ledgerPosition: LedgerPosition? {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedLength < 0 ? nil : position
+    }
+
+    var position: LedgerPosition { LedgerPosition(head: cached.head, count: cached.count, checkpointed: checkpointed) }
+
+    /// Appends a signed checkpoint of the ledger as it is now (durable: fsynced), unless the newest
+    /// one this writer knows already covers it or the ledger is empty. Costs one fsync: call it when
+    /// the queue drains or before exit, not per report (commits checkpoint the state before them).
+    @discardableResult
+    public func checkpoint() throws -> LedgerPosition {
+        lock.lock()
+        defer { lock.unlock() }
+        try withLockedLedger { _, state in
+            guard state.count > 0, state.count != checkpointed else { return }
+            let file = try openCheckpoints()
+            defer { close(file.fd) }
+            try appendCheckpoint(fd: file.fd, for: state)
+            try FileIO.fsyncOrThrow(file.fd, path: checkpointsPath)
+            if file.created { try FileIO.fsyncDirectory(directory) }
+            checkpointed = state.count
+        }
+        return position
+    }
 
     /// Signs and durably stores one report; see `write(batch:)`.
     public func write(_ report: VerdictReport) throws -> Written {
@@ -71,7 +135,9 @@ public final class ReportWriter: @unchecked Sendable {
     /// ledger lines appended in one write and fsynced once. When this returns, every `.success`
     /// report, its signature and its ledger line are durable. An invalid id fails only its own
     /// report; an I/O failure fails every report of the batch not yet ledgered (a re-run of the
-    /// same ids then repairs them, as after a crash).
+    /// same ids then repairs them, as after a crash). A batch that appends lines also appends a
+    /// signed checkpoint of the ledger as it stood before it, fsynced in the same round as the
+    /// files. A ledger that shrank or was rewritten fails the whole batch and is not written to.
     public func write(batch reports: [VerdictReport]) -> [Result<Written, ReportError>] {
         lock.lock()
         defer { lock.unlock() }
@@ -81,14 +147,22 @@ public final class ReportWriter: @unchecked Sendable {
         }
         guard results.contains(where: { $0 == nil }) else { return results.compactMap { $0 } }  // no ledger touched
         do {
-            var appended: (entries: [LedgerEntry], bytes: Int)?
+            var appended: Appended?
             try withLockedLedger { fd, state in
                 appended = try commit(reports, fd: fd, ledger: state, into: &results)
             }
             // Extended only now, when nothing else holds the state (no copy of the map).
             if let appended, cachedLength >= 0 {
                 for entry in appended.entries { cached.append(entry) }
+                cached.lastLine = appended.lastLine
                 cachedLength += appended.bytes
+            }
+            let position = position
+            for index in results.indices {
+                if case .success(var written)? = results[index] {
+                    written.ledger = position
+                    results[index] = .success(written)
+                }
             }
         } catch {
             let failure = error as? ReportError ?? ReportError(.io, "\(error)")
@@ -97,9 +171,22 @@ public final class ReportWriter: @unchecked Sendable {
         return results.map { $0 ?? .failure(ReportError(.io, "report not written")) }
     }
 
+    /// Ledger lines a commit appended: the entries, their byte count and the last line's bytes.
+    struct Appended {
+        let entries: [LedgerEntry]
+        let bytes: Int
+        let lastLine: [UInt8]
+    }
+
     /// Opens and `flock`s the ledger (serialising writers across processes) and loads its state.
+    /// A ledger this writer has seen with lines is never created afresh: a deleted one is refused.
     private func withLockedLedger(_ body: (Int32, LedgerState) throws -> Void) throws {
-        let fd = open(ledgerPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let create = cachedLength > 0 ? 0 : O_CREAT
+        let fd = open(ledgerPath, O_RDWR | create | O_APPEND | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT, create == 0 {
+            throw ReportError(.ledgerShrank, "\(ledgerPath) was deleted under this writer (it had \(cached.count) lines); "
+                + "refusing to start a new chain")
+        }
         guard fd >= 0 else { throw ReportError.io("open \(ledgerPath)", errno: errno) }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
@@ -109,10 +196,9 @@ public final class ReportWriter: @unchecked Sendable {
         try body(fd, try loadLedger(fd: fd))
     }
 
-    /// Writes the batch; returns the ledger lines it appended (and their byte count), `nil` when
-    /// it appended none.
+    /// Writes the batch; returns the ledger lines it appended, `nil` when it appended none.
     private func commit(_ reports: [VerdictReport], fd: Int32, ledger: LedgerState,
-                        into results: inout [Result<Written, ReportError>?]) throws -> (entries: [LedgerEntry], bytes: Int)? {
+                        into results: inout [Result<Written, ReportError>?]) throws -> Appended? {
         var batchLatest: [String: LedgerEntry] = [:]  // lines appended by this batch, by id
         var head = ledger.head
         var staged: [FileIO.Staged] = []
@@ -169,45 +255,31 @@ public final class ReportWriter: @unchecked Sendable {
         }
         guard !appended.isEmpty else { return nil }
 
+        // The checkpoint of the ledger as it stood (durable already) joins the files' fsync round;
+        // the directory fsync below also covers a newly created checkpoints file.
+        var checkpointFile: (fd: Int32, created: Bool)?
+        defer { if let checkpointFile { close(checkpointFile.fd) } }
+        if ledger.count > 0, ledger.count != checkpointed {
+            let file = try openCheckpoints()
+            checkpointFile = file
+            try appendCheckpoint(fd: file.fd, for: ledger)
+        }
         let publishing = staged
         staged = []
-        try FileIO.publish(publishing)
+        try FileIO.publish(publishing, alsoSyncing: checkpointFile.map { [($0.fd, checkpointsPath)] } ?? [])
         try FileIO.fsyncDirectory(directory)
+        if checkpointFile != nil { checkpointed = ledger.count }
         var lines: [UInt8] = []
-        for item in appended { lines += try item.entry.line() }
+        var lastLine: [UInt8] = []
+        for item in appended {
+            lastLine = try item.entry.line()
+            lines += lastLine
+        }
         try FileIO.writeAll(fd: fd, lines, path: ledgerPath)
         try FileIO.fsyncOrThrow(fd, path: ledgerPath)
         if ledger.count == 0 { try FileIO.fsyncDirectory(directory) }  // the ledger file was just created
         for item in appended { results[item.index] = .success(item.written) }
-        return (appended.map(\.entry), lines.count)
-    }
-
-    /// Returns the ledger's state, re-reading the file only when its size is not the one this
-    /// writer left (another process appended, or first use). A torn last line (an append cut short
-    /// by a crash) is truncated away; its report is re-ledgered on re-run.
-    private func loadLedger(fd: Int32) throws -> LedgerState {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ReportError.io("fstat \(ledgerPath)", errno: errno) }
-        if Int(info.st_size) == cachedLength { return cached }
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw ReportError.io("lseek \(ledgerPath)", errno: errno) }
-        let bytes = try FileIO.readAll(fd: fd, path: ledgerPath, limit: Int.max)
-        let (entries, complete) = try LedgerEntry.parse(bytes)
-        var chainHead = VerdictReport.genesisHash
-        for (index, entry) in entries.enumerated() {
-            guard entry.previous == chainHead else {
-                throw ReportError(.ledger, "line \(index + 1) does not chain to the line before; refusing to extend it")
-            }
-            chainHead = entry.sha256
-        }
-        if complete < bytes.count {
-            guard ftruncate(fd, off_t(complete)) == 0 else { throw ReportError.io("ftruncate \(ledgerPath)", errno: errno) }
-            try FileIO.fsyncOrThrow(fd, path: ledgerPath)
-        }
-        var state = LedgerState()
-        for entry in entries { state.append(entry) }
-        cached = state
-        cachedLength = complete
-        return state
+        return Appended(entries: appended.map(\.entry), bytes: lines.count, lastLine: lastLine)
     }
 
     /// The report stored under `id` when it is durable and the ledger's latest line for that id

@@ -52,6 +52,8 @@ struct CheckCommand: ParsableCommand {
                 if !json { print("  report: \(written.reportPath)") }
             }
         }
+        // Commits checkpoint the ledger as it stood before them: cover the last report too.
+        try writer?.checkpoint()
         if anyError { throw ExitCode(2) }
         if anyInfringing { throw ExitCode(1) }
     }

@@ -12,10 +12,17 @@ struct ShowCommand: ParsableCommand {
             --html OUT.html writes a self-contained page (no external assets). With --db, it shows
             the corpus works' thumbnails and full texts; with --file (the checked file, matched by
             SHA-256), the submission itself.
+            The signature is checked with --pubkey PEM, else $HASHMARK_PUBKEY, else
+            var/keys/hashmark.pub.pem — never a key found beside the report; --key-id HEX pins the
+            key's id. What is shown is exactly the bytes that were verified (the file is read once).
+            Exit 0 when the report was rendered, whatever its signature status (VALID, INVALID or
+            not checked is part of the output); 2 when it cannot be read or a key given is refused.
             """)
 
-    @Option(help: "Public key PEM to check the signature with (default: beside the report, else var/keys).")
+    @Option(help: "Public key PEM to check the signature with (default: $HASHMARK_PUBKEY, else var/keys/hashmark.pub.pem).")
     var pubkey: String?
+    @Option(name: .customLong("key-id"), help: "Trusted key id (64 hex): a key with another id is refused.")
+    var keyId: String?
     @Option(help: "Write a self-contained HTML page here instead of printing.") var html: String?
     @Option(help: "Corpus database with the works' thumbnails and texts (HTML only; never created).")
     var db: String?
@@ -28,11 +35,14 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Read once: the bytes verified are the bytes rendered (no second read a swap could change).
         guard let data = FileManager.default.contents(atPath: report) else {
             throw CLIError("cannot read \(report)")
         }
-        let r = try VerdictReport(bytes: [UInt8](data))
-        let signature = signatureStatus()
+        let bytes = [UInt8](data)
+        let signatureBytes = FileManager.default.contents(atPath: report + ".sig").map { [UInt8]($0) }
+        let (parsed, signature) = try signatureStatus(bytes, signatureBytes)
+        let r = try parsed ?? VerdictReport(bytes: bytes)
         guard let html else {
             print(ReportText.render(r, signature: signature.text))
             return
@@ -57,19 +67,25 @@ struct ShowCommand: ParsableCommand {
         print(html)
     }
 
-    private func signatureStatus() -> (text: String, html: HTMLReport.Signature) {
+    /// Verifies `bytes` (the report as read) and returns the report parsed from them when valid.
+    private func signatureStatus(_ bytes: [UInt8], _ signatureBytes: [UInt8]?) throws
+        -> (VerdictReport?, (text: String, html: HTMLReport.Signature)) {
         let beside = URL(fileURLWithPath: report).deletingLastPathComponent()
             .appendingPathComponent(KeyPair.publicKeyFileName).path
-        let key = pubkey ?? [beside, "var/keys/\(KeyPair.publicKeyFileName)"].first {
-            FileManager.default.fileExists(atPath: $0)
+        let key: PublicKey
+        switch TrustedKey.resolve(pubkey: pubkey, keyId: keyId, pinnedOnly: [beside]) {
+        case .key(let found, _): key = found
+        case .none:
+            let reason = "no trusted public key (give --pubkey or --key-id, or set $\(TrustedKey.environmentVariable))"
+            return (nil, ("not checked (\(reason))", .notChecked(reason: reason)))
+        case .refused(let f):
+            Terminal.err("Error: \(f.code): \(f.message)")
+            throw ExitCode(2)
         }
-        guard let key else {
-            return ("not checked (no public key; give --pubkey)", .notChecked(reason: "no public key given (--pubkey)"))
-        }
-        switch ReportVerifier.verify(reportPath: report, publicKeyPath: key) {
-        case .valid(let r): return ("VALID (key \(r.signer.keyId))", .valid(keyId: r.signer.keyId))
-        case .invalid(let f): return ("INVALID — \(f.code): \(f.message)", .invalid(reason: "\(f.code): \(f.message)"))
-        case .unusable(let f): return ("not checked — \(f.code): \(f.message)", .notChecked(reason: "\(f.code): \(f.message)"))
+        switch ReportVerifier.verify(reportBytes: bytes, signature: signatureBytes, publicKey: key, originalFile: nil) {
+        case .valid(let r): return (r, ("VALID (key \(r.signer.keyId))", .valid(keyId: r.signer.keyId)))
+        case .invalid(let f): return (nil, ("INVALID — \(f.code): \(f.message)", .invalid(reason: "\(f.code): \(f.message)")))
+        case .unusable(let f): return (nil, ("not checked — \(f.code): \(f.message)", .notChecked(reason: "\(f.code): \(f.message)")))
         }
     }
 }

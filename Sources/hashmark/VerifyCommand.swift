@@ -8,15 +8,22 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check a signed report (signature, schema, optionally the original file) or a whole ledger.",
         discussion: """
-            Exit 0 valid, 1 invalid (the reason is printed), 2 unusable input.
+            Exit 0 valid, 1 invalid (the reason is printed), 2 unusable input (including no trusted key).
+            The key is never one found beside the report: --pubkey PEM, else $HASHMARK_PUBKEY, else
+            var/keys/hashmark.pub.pem. --key-id HEX pins the key: one whose id differs is refused
+            (with --key-id, a key beside the report is used if its id is the one given).
             The same signature check with nothing but OpenSSL:
               openssl pkeyutl -verify -pubin -inkey hashmark.pub.pem -rawin -in R.json -sigfile R.json.sig
+            --ledger also checks checkpoints.tsv: each signed checkpoint (count N, head H) must match
+            line N of ledger.jsonl, so a ledger truncated below a checkpoint is INVALID.
             """)
 
-    @Option(help: "Public key PEM (default: hashmark.pub.pem beside the report, else var/keys/hashmark.pub.pem).")
+    @Option(help: "Public key PEM (default: $HASHMARK_PUBKEY, else var/keys/hashmark.pub.pem; never beside the report).")
     var pubkey: String?
+    @Option(name: .customLong("key-id"), help: "Trusted key id (64 hex, SHA-256 of the key's DER): any other key is refused.")
+    var keyId: String?
     @Option(help: "The original file: its SHA-256 must equal the report's subject.") var file: String?
-    @Option(help: "Verify the whole ledger.jsonl chain of this reports folder.") var ledger: String?
+    @Option(help: "Verify the whole ledger.jsonl chain (and checkpoints.tsv) of this reports folder.") var ledger: String?
     @Argument(help: "Report JSON files.") var reports: [String] = []
 
     func validate() throws {
@@ -26,22 +33,42 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         var worst: Int32 = 0
         if let ledger {
-            let key = try keyPath(near: ledger + "/x").map { try PublicKey.load(pemPath: $0) }
-            let result = ReportVerifier.verifyLedger(directory: ledger, publicKey: key)
-            switch result {
-            case .valid(let s): print("\(ledger): ledger valid (\(s.entries) entries, \(s.reports) reports, head \(s.head))")
-            case .invalid(let f): print("\(ledger): ledger INVALID: \(f.code): \(f.message)")
-            case .unusable(let f): print("\(ledger): cannot verify: \(f.code): \(f.message)")
+            switch trustedKey(besides: ledger + "/" + KeyPair.publicKeyFileName) {
+            case .refused(let f):
+                print("\(ledger): cannot verify: \(f.code): \(f.message)")
+                worst = 2
+            case let resolution:
+                let key: PublicKey? = if case .key(let key, _) = resolution { key } else { nil }
+                let result = ReportVerifier.verifyLedger(directory: ledger, publicKey: key)
+                let keyNote = key.map { "signatures checked with key \($0.keyId.prefix(16))…" }
+                    ?? "signatures NOT checked: no trusted key (give --pubkey or --key-id)"
+                switch result {
+                case .valid(let s):
+                    print("\(ledger): ledger valid (\(s.entries) entries, \(s.reports) reports, head \(s.head); "
+                          + "\(s.checkpoints) checkpoints, the newest covering \(s.checkpointed) entries; \(keyNote))")
+                case .invalid(let f): print("\(ledger): ledger INVALID: \(f.code): \(f.message)")
+                case .unusable(let f): print("\(ledger): cannot verify: \(f.code): \(f.message)")
+                }
+                worst = max(worst, result.exitCode)
             }
-            worst = max(worst, result.exitCode)
         }
         for report in reports {
-            guard let key = try keyPath(near: report) else {
-                print("\(report): cannot verify: no public key (give --pubkey)")
+            let beside = URL(fileURLWithPath: report).deletingLastPathComponent()
+                .appendingPathComponent(KeyPair.publicKeyFileName).path
+            let key: PublicKey
+            switch trustedKey(besides: beside) {
+            case .key(let found, _): key = found
+            case .none:
+                print("\(report): cannot verify: no-trusted-key: give --pubkey PEM or --key-id HEX, or set "
+                      + "$\(TrustedKey.environmentVariable) (\(TrustedKey.defaultPath) not found)")
+                worst = max(worst, 2)
+                continue
+            case .refused(let f):
+                print("\(report): cannot verify: \(f.code): \(f.message)")
                 worst = max(worst, 2)
                 continue
             }
-            let result = ReportVerifier.verify(reportPath: report, publicKeyPath: key, originalFile: file)
+            let result = ReportVerifier.verify(reportPath: report, publicKey: key, originalFile: file)
             switch result {
             case .valid(let r):
                 print("\(report): valid — \(r.verdict.rawValue), signed by key \(r.signer.keyId.prefix(16))…")
@@ -53,12 +80,8 @@ struct VerifyCommand: ParsableCommand {
         if worst != 0 { throw ExitCode(worst) }
     }
 
-    private func keyPath(near report: String) throws -> String? {
-        if let pubkey { return pubkey }
-        let beside = URL(fileURLWithPath: report).deletingLastPathComponent()
-            .appendingPathComponent(KeyPair.publicKeyFileName).path
-        for candidate in [beside, "var/keys/\(KeyPair.publicKeyFileName)"]
-        where FileManager.default.fileExists(atPath: candidate) { return candidate }
-        return nil
+    /// `besides` (the key next to the report) counts only when `--key-id` pins its id.
+    private func trustedKey(besides: String) -> TrustedKey.Resolution {
+        TrustedKey.resolve(pubkey: pubkey, keyId: keyId, pinnedOnly: [besides])
     }
 }

@@ -31,7 +31,8 @@ struct BatchWriteTests {
         guard case .valid(let summary) = ReportVerifier.verifyLedger(directory: s.dir, publicKey: s.pair.publicKey) else {
             Issue.record("ledger after a batch did not verify"); return
         }
-        #expect(summary == LedgerSummary(entries: 4, reports: 4, superseded: 0, head: written[2].sha256))
+        #expect(summary == LedgerSummary(entries: 4, reports: 4, superseded: 0, head: written[2].sha256,
+                                         checkpoints: 1, checkpointed: 1))
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).filter { $0.hasPrefix(".") } == [])
     }
 

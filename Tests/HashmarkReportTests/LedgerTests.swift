@@ -50,7 +50,9 @@ struct LedgerTests {
         guard case .valid(let summary) = ReportVerifier.verifyLedger(directory: s.dir, publicKey: s.pair.publicKey) else {
             Issue.record("fresh ledger did not verify"); return
         }
-        #expect(summary == LedgerSummary(entries: 3, reports: 3, superseded: 0, head: written[2].sha256))
+        // Each commit checkpointed the ledger as it stood before it (counts 1 and 2).
+        #expect(summary == LedgerSummary(entries: 3, reports: 3, superseded: 0, head: written[2].sha256,
+                                         checkpoints: 2, checkpointed: 2))
         // No temporary files remain.
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).filter { $0.hasPrefix(".") } == [])
     }
