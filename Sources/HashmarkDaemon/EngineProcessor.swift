@@ -70,7 +70,16 @@ public final class EngineProcessor: SpoolProcessor {
 
     public func reload() async throws -> IndexStatus { try await pool.reload() }
 
-    public func shutdown() { pool.shutdown() }
+    public func shutdown() {
+        pool.shutdown()
+        maintain()
+    }
+
+    /// A signed checkpoint of the ledger when it moved since the last one (each group commit
+    /// checkpoints the state before it; this covers the newest commit while the inbox is quiet).
+    public func maintain() {
+        _ = try? writer.checkpoint()
+    }
 
     /// A crash (SIGKILL) between creating a report's temp file and renaming it leaves
     /// `reports/.tmp-<pid>-<n>` behind. The daemon holds the spool lock, so no live writer owns one.
@@ -164,8 +173,9 @@ public final class EngineProcessor: SpoolProcessor {
         // The daemon may have given up on this item (timeout, shutdown): then write nothing.
         guard item.permit.begin() else { return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry) }
         switch await committer.write(report) {
-        case .success:
-            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done)
+        case .success(let written):
+            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done,
+                                  ledger: written.appendedToLedger ? "\(written.ledger.head.prefix(16))…/\(written.ledger.count)" : nil)
         case .failure(let error):
             return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry, problem: "report not written: \(error)")
         }

@@ -133,6 +133,7 @@ public final class SpoolDaemon: Service, Sendable {
                     var sinceRetry = 0.0
                     while true {
                         do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                        self.processor.maintain()
                         for folder in runner.spool.repair() {
                             self.logger.warning("spool folder was missing: recreated", metadata: ["folder": "\(folder.rawValue)"])
                         }

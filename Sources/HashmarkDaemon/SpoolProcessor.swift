@@ -21,11 +21,15 @@ public protocol SpoolProcessor: Sendable {
     var deadlineSeconds: Double? { get }
     /// Stops whatever the processor runs (worker processes) at the end of a shutdown.
     func shutdown()
+    /// Periodic upkeep, called at every scan interval and once more at shutdown (the engine's
+    /// processor writes a signed ledger checkpoint when the ledger moved).
+    func maintain()
 }
 
 extension SpoolProcessor {
     public var deadlineSeconds: Double? { nil }
     public func shutdown() {}
+    public func maintain() {}
 }
 
 /// The corpus index the processor loaded: reported in logs, STATUS= and the index-size gauge.
@@ -142,11 +146,15 @@ public struct ProcessOutcome: Sendable, Equatable {
     public var disposition: OriginalDisposition
     /// With `.retry`: what went wrong (for the log, the health gauge and STATUS=).
     public var problem: String?
+    /// The ledger after this report's commit (`ledger head H, count N, …`), logged with it.
+    public var ledger: String?
 
-    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition, problem: String? = nil) {
+    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition, problem: String? = nil,
+                ledger: String? = nil) {
         self.verdict = verdict
         self.reportID = reportID
         self.disposition = disposition
         self.problem = problem
+        self.ledger = ledger
     }
 }

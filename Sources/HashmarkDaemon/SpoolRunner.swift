@@ -224,6 +224,7 @@ final class SpoolRunner: Sendable {
             "name": "\(name.display)", "verdict": "\(outcome.verdict)", "report": "\(outcome.reportID ?? "-")",
             "to": "\(outcome.disposition.rawValue)",
         ]
+        if let ledger = outcome.ledger { metadata["ledger"] = "\(ledger)" }
         if let problem = outcome.problem {
             metadata["problem"] = "\(problem)"
             logger.error("processed", metadata: metadata)

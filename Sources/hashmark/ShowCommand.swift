@@ -90,7 +90,9 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-/// Terminal rendering of a signed report.
+/// Terminal rendering of a signed report. Report strings are untrusted: every line goes through
+/// `DisplayText.visible`, so an escape sequence or a bidi override in a name, title or excerpt is
+/// printed as `\u{…}` instead of acting on the terminal.
 enum ReportText {
     static func render(_ r: VerdictReport, signature: String) -> String {
         var out: [String] = []
@@ -121,6 +123,6 @@ enum ReportText {
         out.append("model:     \(r.decision.modelId) (sha256 \(r.decision.modelSha256.prefix(16))…)")
         out.append("corpus:    \(r.corpus.snapshot); engine \(r.engine.name) \(r.engine.version); created \(r.createdAt)")
         out.append("signature: \(signature)")
-        return out.joined(separator: "\n")
+        return out.map { DisplayText.visible($0) }.joined(separator: "\n")
     }
 }

@@ -152,3 +152,23 @@ struct TrustWorld {
         #expect(r.status == 1 && r.stdout.contains("ledger INVALID: checkpoint-signature"), "\(r.stdout)")
     }
 }
+
+@Suite(.timeLimit(.minutes(5))) struct ShowTerminalTests {
+    /// A signed report whose strings carry a terminal escape and a bidi override: `show` prints
+    /// them as visible escapes, never raw.
+    @Test func showPrintsInvisibleCharactersAsEscapes() throws {
+        let world = try TrustWorld()
+        var report = TrustWorld.report(id: "odd-names", verdict: .error)
+        report.score = nil
+        report.subject.fileName = "invoice\u{202E}fdp.exe\u{1B}]0;owned\u{07}"
+        report.error = .init(code: "corrupt-image", message: "bad \u{1B}[2J bytes")
+        let dir = try TrustWorld.mkdir(world.tmp.path("odd"))
+        let path = try ReportWriter(directory: dir, signingKey: world.operatorKey.signingKey).write(report).reportPath
+        let result = try world.run(["show", path, "--pubkey", world.operatorPub])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E || $0.value == 0x07 })
+        #expect(result.stdout.contains("invoice\\u{202e}fdp.exe\\u{1b}]0;owned\\u{7}"), "\(result.stdout)")
+        #expect(result.stdout.contains("bad \\u{1b}[2J bytes"))
+        #expect(result.stdout.contains("VALID"))
+    }
+}

@@ -100,24 +100,35 @@ import Testing
         #expect(ledger.split(separator: "\n").count == 1)
     }
 
-    @Test func aDeletedReportsFolderIsRecreatedAndTheFileFinishes() throws {
+    @Test func deletedSpoolFoldersAreRecreatedButADeletedLedgerIsNeverRestartedSilently() throws {
         let corpus = try RegisteredCorpus.get()
         let dir = try TempDir()
-        let daemon = try RunningDaemon(corpus: corpus, keyDir: dir, config: """
+        let config = """
             [scan]
             interval_seconds = 0.2
-            """)
+            """
+        var daemon = try RunningDaemon(corpus: corpus, keyDir: dir, config: config)
         try daemon.drop("before.txt", Array("a text before the folders go".utf8))
         try waitFor("first") { daemon.count("done") == 1 }
-        try FileManager.default.removeItem(atPath: daemon.spool + "/reports")
+        // done/ deleted: recreated, and the next file finishes.
         try FileManager.default.removeItem(atPath: daemon.spool + "/done")
-        try daemon.drop("after.txt", Array("a text after the folders went".utf8))
-        try waitFor("the folders back and the file done", seconds: 30) {
-            daemon.count("done") == 1 && daemon.count("reports", suffix: ".json") == 1 && daemon.count("active") == 0
+        try daemon.drop("after.txt", Array("a text after done/ went".utf8))
+        try waitFor("done/ back and the file done", seconds: 30) { daemon.count("done") == 1 && daemon.count("active") == 0 }
+        #expect(try String(contentsOfFile: daemon.log, encoding: .utf8).contains("spool folder was missing: recreated"))
+        // reports/ deleted with its ledger: the folder comes back, but the writer refuses to start a
+        // new chain under the old one's feet; the file waits in active/ (not lost), the daemon says why.
+        try FileManager.default.removeItem(atPath: daemon.spool + "/reports")
+        try daemon.drop("third.txt", Array("a third text, after reports/ went".utf8))
+        try waitFor("the refusal in the log", seconds: 30) {
+            (try String(contentsOfFile: daemon.log, encoding: .utf8)).contains("ledger-shrank")
         }
+        #expect(daemon.count("active") == 1)
         #expect(daemon.process.isRunning)
-        let log = try String(contentsOfFile: daemon.log, encoding: .utf8)
-        #expect(log.contains("spool folder was missing: recreated"))
+        daemon.stop()
+        // An operator's restart starts the new chain; the waiting file finishes.
+        daemon = try RunningDaemon(corpus: corpus, keyDir: dir, config: config)
+        try waitFor("the waiting file after the restart", seconds: 30) { daemon.count("active") == 0 && daemon.count("done") == 2 }
+        daemon.stop()
     }
 }
 
