@@ -282,3 +282,116 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
         #expect(count("active") == 0)
     }
 }
+
+/// Mounts a small tmpfs for a test and unmounts it after (root only; nil where mounting fails).
+final class SmallFileSystem {
+    let path: String
+    init?(megabytes: Int) {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-fs-\(UUID().uuidString)").path
+        guard geteuid() == 0, (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil,
+              (try? CLI.shell(["mount", "-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path])) == 0 else {
+            try? FileManager.default.removeItem(atPath: path)
+            return nil
+        }
+    }
+    deinit {
+        _ = try? CLI.shell(["umount", "-l", path])
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+extension CLI {
+    /// Runs a system command; its exit status.
+    static func shell(_ args: [String]) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WriteFailureTests {
+    /// A full disk: the report cannot be written, the original waits in active/ (never lost), the
+    /// log names the errno, `hashmark_healthy` drops to 0; with space back, the retry finishes it.
+    @Test(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root"))
+    func aFullDiskIsReportedAndRetriedUntilThereIsSpace() throws {
+        let fs = try #require(SmallFileSystem(megabytes: 4), "mount -t tmpfs failed")
+        let corpus = try RegisteredCorpus.get()
+        let keys = try TempDir()
+        #expect(try CLI.run(["keygen", "--out", keys.path("keys")]).status == 0)
+        let spool = fs.path + "/spool"
+        let log = keys.path("daemon.log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        try """
+            [scan]
+            interval_seconds = 0.2
+            [metrics]
+            listen = "127.0.0.1:0"
+            """.write(toFile: keys.path("d.toml"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["watch", "--spool", spool, "--db", corpus.db, "--key", keys.path("keys/hashmark.key.pem"),
+                             "--config", keys.path("d.toml")]
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try waitFor("ready") { logText().contains(" ready ") }
+        let port = try #require(logText().firstMatch(of: /metrics=(\d+)/).map { String($0.1) })
+        func count(_ folder: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/" + folder)) ?? []).filter { !$0.hasPrefix(".") }.count
+        }
+        // Fill the file system, leaving room for the dropped file but not for its report.
+        let text = Array(String(repeating: "a plain text that fits, ", count: 20).utf8)
+        let filler = fs.path + "/filler"
+        FileManager.default.createFile(atPath: filler, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: filler))
+        while (try? handle.write(contentsOf: Data(repeating: 0, count: 64 << 10))) != nil {}
+        try? handle.close()
+        _ = try? CLI.shell(["truncate", "-s", "-\(text.count + 8192)", filler])
+        try Data(text).write(to: URL(fileURLWithPath: spool + "/inbox/.tmp/t"))
+        #expect(rename(spool + "/inbox/.tmp/t", spool + "/inbox/full.txt") == 0)
+        try waitFor("the failed write in the log", seconds: 30) { logText().contains("No space left on device") }
+        #expect(count("active") == 1 && count("done") == 0)
+        let metrics = try #require(try CLI.curl("http://127.0.0.1:\(port)/metrics"))
+        #expect(metrics.contains("hashmark_healthy 0"), "\(metrics.suffix(400))")
+        // Space again: the retry (backing off from the 0.2 s interval) finishes the file.
+        try FileManager.default.removeItem(atPath: filler)
+        try waitFor("the file done after space came back", seconds: 60) { count("done") == 1 && count("active") == 0 }
+        #expect(process.isRunning)
+    }
+}
+
+extension CLI {
+    /// GET over a plain socket (no curl needed); nil on failure.
+    static func curl(_ url: String) throws -> String? {
+        guard let components = URLComponents(string: url), let port = components.port else { return nil }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var sa = sockaddr_in()
+        sa.sin_family = sa_family_t(AF_INET)
+        sa.sin_port = UInt16(port).bigEndian
+        sa.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &sa) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { return nil }
+        let request = Array("GET \(components.path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}
