@@ -215,6 +215,10 @@ public final class Spool: Sendable {
             return .failure(DaemonError(code: opened.kind == .regular ? "file-replaced" : opened.kind.rejectionCode,
                                         message: "active/\(name.display) changed between lstat and open"))
         }
+        guard opened.links <= 1 else {
+            close(descriptor)
+            return .failure(DaemonError(code: "hard-link", message: "active/\(name.display) gained a second link before it was opened"))
+        }
         return .success(ValidatedFile(descriptor: descriptor, size: opened.size))
     }
 }

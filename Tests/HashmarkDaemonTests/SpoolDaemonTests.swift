@@ -85,6 +85,23 @@ struct SpoolDaemonTests {
         #expect(h.reports().count == 5)
     }
 
+    @Test("a hard-linked file (another name of the same inode) is refused unread; the link target is untouched")
+    func hardLinks() async throws {
+        let h = DaemonHarness()
+        let outside = h.path("outside-secret")
+        try "secret kept elsewhere".write(toFile: outside, atomically: false, encoding: .utf8)
+        try await h.start()
+        #expect(link(outside, h.path("inbox", "linked")) == 0)
+        try h.dropRenamed("plain", "an ordinary file")
+        try await h.waitProcessed(2)
+        try await h.stop()
+        let verdicts = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.display, $0.outcome.verdict) })
+        #expect(verdicts["linked"] == .error(code: "hard-link"))
+        #expect(verdicts["plain"] == .clear)
+        #expect(Set(h.processor.opened) == [Array("plain".utf8)], "the hard link was never opened")
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == "secret kept elsewhere")
+    }
+
     @Test("files left in active/ by a crash are processed again first; the inbox backlog is claimed at start")
     func crashRecovery() async throws {
         let root = DaemonHarness.makeTempDir()
