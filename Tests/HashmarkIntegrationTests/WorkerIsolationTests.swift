@@ -200,6 +200,14 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
         let verify = try CLI.run(["verify", "--pubkey", dir.path("keys/hashmark.pub.pem"), "--ledger", daemon.spool + "/reports"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("\(total) reports"))
+        // The figures for the record: how many files, and what they got.
+        var outcomes: [String: Int] = [:]
+        for report in reports.values {
+            let key = (report["error"] as? [String: Any])?["code"] as? String ?? report["verdict"] as? String ?? "?"
+            outcomes[key, default: 0] += 1
+        }
+        print("hostile files: \(total), reports: \(reports.count), outcomes: "
+              + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 }
 
