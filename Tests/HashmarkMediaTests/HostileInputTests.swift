@@ -1,4 +1,4 @@
-import HashmarkMedia
+@testable import HashmarkMedia
 import Testing
 
 /// Small files that ask for unbounded work or memory: refused, or decoded within the limits.
@@ -18,5 +18,62 @@ struct HostileInputTests {
         let decoded = try ImageDecoder.decode(MediaFixtures.bytes("progressive-448-scans.jpg"))
         #expect(decoded.image.width == 8 && decoded.image.height == 8)
         #expect(decoded.image.pixels.allSatisfy { (127...129).contains($0) })
+    }
+
+    /// 100 zTXt chunks, each a real deflate bomb (7.2 MB of zeros in 45 kB), between IHDR and
+    /// IDAT: libpng would inflate all of them (0.7 GB); they are dropped before it reads the file.
+    @Test func compressedTextChunksNeverReachLibpng() throws {
+        let plain = try MediaFixtures.bytes("rgb8.png")
+        #expect(Array(plain[12..<16]) == Array("IHDR".utf8))
+        let afterIHDR = 8 + 12 + 13
+        let bomb = Self.chunk("zTXt", Array("Comment".utf8) + [0, 0] + Self.zlibZeros(matches: 28_000))
+        let text = Self.chunk("tEXt", Array("Title\u{0}x".utf8)) + Self.chunk("iTXt", Array("T".utf8) + [0, 0, 0, 0, 0] + Array("y".utf8))
+        let hostile = Array(plain[..<afterIHDR]) + Array([[UInt8]](repeating: bomb, count: 100).joined()) + text
+            + Array(plain[afterIHDR...])
+        #expect(PNGChunks.withoutTextChunks(hostile) == plain)
+        #expect(PNGChunks.withoutTextChunks(plain) == nil)
+        #expect(try ImageDecoder.decode(hostile) == ImageDecoder.decode(plain))
+        // Cut inside a text chunk: the walk stops there and the rest reaches libpng as it was.
+        let cut = Array(hostile[..<(afterIHDR + bomb.count + 100)])
+        #expect(PNGChunks.withoutTextChunks(cut) == Array(plain[..<afterIHDR]) + Array(cut[(afterIHDR + bomb.count)...]))
+        #expect(mediaError { _ = try ImageDecoder.decode(cut) }?.code == "truncated")
+    }
+
+    /// A PNG chunk with its CRC-32.
+    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let body = Array(type.utf8) + data
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in body {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        let n = UInt32(data.count)
+        return [UInt8(n >> 24), UInt8(n >> 16 & 255), UInt8(n >> 8 & 255), UInt8(n & 255)] + body
+            + [UInt8(crc >> 24), UInt8(crc >> 16 & 255), UInt8(crc >> 8 & 255), UInt8(crc & 255)]
+    }
+
+    /// A zlib stream of 1 + 258 × `matches` zero bytes: one literal 0, then (length 258, distance 1)
+    /// pairs in a fixed-Huffman block, 13 bits for 258 bytes.
+    static func zlibZeros(matches: Int) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var bits: UInt64 = 0, count = 0
+        func put(_ value: UInt64, _ n: Int) {  // LSB first
+            bits |= value << UInt64(count); count += n
+            while count >= 8 { out.append(UInt8(bits & 255)); bits >>= 8; count -= 8 }
+        }
+        func code(_ value: UInt64, _ n: Int) {  // Huffman codes go MSB first
+            var reversed: UInt64 = 0
+            for k in 0..<n { reversed |= (value >> UInt64(k) & 1) << UInt64(n - 1 - k) }
+            put(reversed, n)
+        }
+        put(1, 1); put(1, 2)                   // final block, fixed Huffman
+        code(0x30, 8)                          // literal 0
+        for _ in 0..<matches { code(0xC5, 8); code(0, 5) }  // length 258 (code 285), distance 1
+        code(0, 7)                             // end of block
+        if count > 0 { put(0, 8 - count) }
+        let total = UInt64(1 + 258 * matches)
+        let adler = UInt32(total % 65521) << 16 | 1  // zeros: a stays 1, b = n mod 65521
+        return out + [UInt8(adler >> 24), UInt8(adler >> 16 & 255), UInt8(adler >> 8 & 255), UInt8(adler & 255)]
     }
 }
