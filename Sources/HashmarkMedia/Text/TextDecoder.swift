@@ -23,7 +23,7 @@ public enum TextEncoding: String, Sendable, Codable {
 
 /// Errors of text decoding, each with a stable `code`.
 public struct TextDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Codable {
+    public enum Code: String, Sendable, Codable, CaseIterable {
         /// Bytes that no supported encoding explains (NUL bytes without a UTF-16 BOM, a
         /// malformed UTF-16 or BOM-marked UTF-8 body).
         case invalidTextEncoding = "invalid-text-encoding"
