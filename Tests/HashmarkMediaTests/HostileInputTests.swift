@@ -30,13 +30,34 @@ struct HostileInputTests {
         let text = Self.chunk("tEXt", Array("Title\u{0}x".utf8)) + Self.chunk("iTXt", Array("T".utf8) + [0, 0, 0, 0, 0] + Array("y".utf8))
         let hostile = Array(plain[..<afterIHDR]) + Array([[UInt8]](repeating: bomb, count: 100).joined()) + text
             + Array(plain[afterIHDR...])
-        #expect(PNGChunks.withoutTextChunks(hostile) == plain)
-        #expect(PNGChunks.withoutTextChunks(plain) == nil)
+        #expect(PNGChunks.forLibpng(hostile) == plain)
+        #expect(PNGChunks.forLibpng(plain) == nil)
         #expect(try ImageDecoder.decode(hostile) == ImageDecoder.decode(plain))
         // Cut inside a text chunk: the walk stops there and the rest reaches libpng as it was.
         let cut = Array(hostile[..<(afterIHDR + bomb.count + 100)])
-        #expect(PNGChunks.withoutTextChunks(cut) == Array(plain[..<afterIHDR]) + Array(cut[(afterIHDR + bomb.count)...]))
+        #expect(PNGChunks.forLibpng(cut) == Array(plain[..<afterIHDR]) + Array(cut[(afterIHDR + bomb.count)...]))
         #expect(mediaError { _ = try ImageDecoder.decode(cut) }?.code == "truncated")
+    }
+
+    /// 100 iCCP chunks, each a 7.2 MB profile (a valid header, then zeros) in 45 kB, which libpng
+    /// inflates in full: only the first reaches libpng, and the pixels are those of the plain file.
+    @Test func onlyTheFirstICCPChunkReachesLibpng() throws {
+        let plain = try MediaFixtures.bytes("rgb8.png")
+        let afterIHDR = 8 + 12 + 13
+        let matches = 28_000
+        var header = [UInt8](repeating: 0, count: 132)
+        func put(_ bytes: [UInt8], at offset: Int) { header.replaceSubrange(offset..<offset + bytes.count, with: bytes) }
+        put(Self.bigEndian(UInt32(132 + 1 + 258 * matches)), at: 0)
+        put(Array("lcms".utf8), at: 4); header[8] = 2
+        put(Array("mntrRGB XYZ ".utf8), at: 12); put(Array("acsp".utf8), at: 36)
+        put(Self.bigEndian(0xF6D6) + Self.bigEndian(0x10000) + Self.bigEndian(0xD32D), at: 68)  // D50
+        let profile = Self.chunk("iCCP", Array("icc".utf8) + [0, 0] + Self.zlibZeros(matches: matches, after: header))
+        let hostile = Array(plain[..<afterIHDR]) + Array([[UInt8]](repeating: profile, count: 100).joined())
+            + Array(plain[afterIHDR...])
+        let expected = Array(plain[..<afterIHDR]) + profile + Array(plain[afterIHDR...])
+        #expect(PNGChunks.forLibpng(hostile) == expected)
+        #expect(PNGChunks.forLibpng(expected) == nil)
+        #expect(try ImageDecoder.decode(hostile) == ImageDecoder.decode(plain))
     }
 
     /// A PNG chunk with its CRC-32.
@@ -53,9 +74,11 @@ struct HostileInputTests {
             + [UInt8(crc >> 24), UInt8(crc >> 16 & 255), UInt8(crc >> 8 & 255), UInt8(crc & 255)]
     }
 
-    /// A zlib stream of 1 + 258 × `matches` zero bytes: one literal 0, then (length 258, distance 1)
-    /// pairs in a fixed-Huffman block, 13 bits for 258 bytes.
-    static func zlibZeros(matches: Int) -> [UInt8] {
+    static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+
+    /// A zlib stream of `prefix`, then 1 + 258 × `matches` zero bytes: literals, then
+    /// (length 258, distance 1) pairs in a fixed-Huffman block, 13 bits for 258 bytes.
+    static func zlibZeros(matches: Int, after prefix: [UInt8] = []) -> [UInt8] {
         var out: [UInt8] = [0x78, 0x01]
         var bits: UInt64 = 0, count = 0
         func put(_ value: UInt64, _ n: Int) {  // LSB first
@@ -68,12 +91,14 @@ struct HostileInputTests {
             put(reversed, n)
         }
         put(1, 1); put(1, 2)                   // final block, fixed Huffman
+        for byte in prefix { byte < 144 ? code(0x30 + UInt64(byte), 8) : code(0x190 + UInt64(byte - 144), 9) }
         code(0x30, 8)                          // literal 0
         for _ in 0..<matches { code(0xC5, 8); code(0, 5) }  // length 258 (code 285), distance 1
         code(0, 7)                             // end of block
         if count > 0 { put(0, 8 - count) }
-        let total = UInt64(1 + 258 * matches)
-        let adler = UInt32(total % 65521) << 16 | 1  // zeros: a stays 1, b = n mod 65521
-        return out + [UInt8(adler >> 24), UInt8(adler >> 16 & 255), UInt8(adler >> 8 & 255), UInt8(adler & 255)]
+        var a: UInt64 = 1, b: UInt64 = 0
+        for byte in prefix { a = (a + UInt64(byte)) % 65521; b = (b + a) % 65521 }
+        b = (b + a * UInt64(1 + 258 * matches)) % 65521  // zeros leave a as it is
+        return out + bigEndian(UInt32(b << 16 | a))
     }
 }

@@ -5,11 +5,11 @@ import HashmarkFingerprint
 ///
 /// libpng expands palette, grey, grey+alpha, 16-bit and interlaced files itself. 16-bit files
 /// without colour-space chunks are read as sRGB-encoded (`PNG_IMAGE_FLAG_16BIT_sRGB`), as viewers
-/// and Pillow treat them, rather than libpng's default assumption of linear data. Text chunks are
-/// removed first (`PNGChunks.withoutTextChunks`): libpng would inflate every compressed one.
+/// and Pillow treat them, rather than libpng's default assumption of linear data. Text chunks and extra
+/// iCCP profiles are removed first (`PNGChunks.forLibpng`): libpng would inflate every one.
 enum PNGDecoder {
     static func decode(_ bytes: [UInt8], limits: ImageLimits) throws(MediaError) -> DecodedImage {
-        let input = PNGChunks.withoutTextChunks(bytes) ?? bytes
+        let input = PNGChunks.forLibpng(bytes) ?? bytes
         let result: Result<DecodedImage, MediaError> = input.withUnsafeBufferPointer { buf in
             // libpng keeps reading from `buf` until finish_read: both calls stay inside this closure.
             var png = png_image()
