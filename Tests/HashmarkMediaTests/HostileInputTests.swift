@@ -60,6 +60,23 @@ struct HostileInputTests {
         #expect(try ImageDecoder.decode(hostile) == ImageDecoder.decode(plain))
     }
 
+    /// An 8×8 image whose IDAT stream goes on with 12.9 MB of zeros in 81 kB: libpng would
+    /// inflate all of it before warning "Too much image data" and returning the image.
+    @Test func imageDataFarBeyondTheImageIsRefused() throws {
+        let ihdr = Self.chunk("IHDR", Self.bigEndian(8) + Self.bigEndian(8) + [8, 2, 0, 0, 0])
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let end = Self.chunk("IEND", [])
+        // 8 rows of (filter 0, 24 zero bytes) are the first 200 of the zeros.
+        let hostile = signature + ihdr + Self.chunk("IDAT", Self.zlibZeros(matches: 50_000)) + end
+        let data = try #require(PNGChunks.imageData(hostile))
+        #expect(data.compressed > 80_000 && data.budget < 70_000)
+        #expect(mediaError { _ = try ImageDecoder.decode(hostile) }?.code == "corrupt-image")
+        // The same image with exactly its data decodes (black).
+        let exact = signature + ihdr + Self.chunk("IDAT", Self.zlibZeros(matches: 0, after: [UInt8](repeating: 0, count: 199))) + end
+        let decoded = try ImageDecoder.decode(exact)
+        #expect(decoded.image.width == 8 && decoded.image.pixels.allSatisfy { $0 == 0 })
+    }
+
     /// A PNG chunk with its CRC-32.
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let body = Array(type.utf8) + data
