@@ -34,6 +34,9 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let fileTooLarge = "file-too-large"
         /// The header announces more pixels than `ImageLimits.maxPixels`.
         public static let tooManyPixels = "too-many-pixels"
+        /// A progressive JPEG with more than 500 scans: each scan costs a pass over the whole
+        /// image, so a small file could ask for unbounded work (libjpeg-turbo's scan limit).
+        public static let tooManyScans = "too-many-scans"
         /// The data ends before the image does.
         public static let truncated = "truncated"
         /// The decoder rejected the data (bad header, bad CRC, bad Huffman code, ...).

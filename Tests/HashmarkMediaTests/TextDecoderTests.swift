@@ -45,6 +45,19 @@ struct TextDecoderTests {
         #expect(try TextFormat.forExtension("HTM") == .html)
     }
 
+    /// The byte cap is checked before anything else: even bytes that are not text report the size.
+    @Test func inputOverTheByteCapIsRefusedBeforeDecoding() throws {
+        func code(_ bytes: [UInt8], maxBytes: Int) -> TextDecodingError.Code? {
+            do { _ = try TextDecoder.decode(bytes, format: .markdown, maxBytes: maxBytes); return nil } catch { return error.code }
+        }
+        let text = Array(String(repeating: "[", count: 4096).utf8)
+        #expect(code(text, maxBytes: 4095) == .fileTooLarge)
+        #expect(code(text, maxBytes: 4096) == nil)
+        #expect(code([0x00, 0x01, 0x02, 0xFF], maxBytes: 3) == .fileTooLarge)
+        #expect(TextDecodingError.Code.fileTooLarge.rawValue == "file-too-large")
+        #expect(TextDecoder.defaultMaxBytes == ImageLimits().maxFileBytes)
+    }
+
     @Test func htmlKeepsTheProseOnly() throws {
         let html = """
         <!DOCTYPE html><html><head><title>T</title><style>p { color: red; } .x > y {}</style>

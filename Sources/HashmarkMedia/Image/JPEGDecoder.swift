@@ -10,6 +10,9 @@ enum JPEGDecoder {
     static let benignWarnings = ["extraneous bytes before marker", "unknown JFIF revision",
                                  "Invalid SOS parameters for sequential JPEG"]
 
+    /// TurboJPEG's message when `TJFLAG_LIMITSCANS` stops a progressive JPEG at scan 501.
+    static let scanLimitMessage = "more than 500 scans"
+
     static func decode(_ bytes: [UInt8], limits: ImageLimits, minimumSide: Int?) throws(MediaError) -> DecodedImage {
         guard let handle = tjInitDecompress() else {
             throw MediaError(code: MediaError.Code.internalError, message: "TurboJPEG could not start a decompressor.")
@@ -34,12 +37,15 @@ enum JPEGDecoder {
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let channels = cmyk ? 4 : 3
         var status: Int32 = 0
+        // Each scan of a progressive JPEG revisits every coefficient of the image, and a scan can be
+        // a few bytes: TJFLAG_LIMITSCANS refuses more than 500, so the work stays ≤ 500 × pixels.
+        let flags = Int32(TJFLAG_LIMITSCANS)
         // TurboJPEG writes every byte (grey where data is missing), so no zero-fill is needed.
         var pixels = [UInt8](unsafeUninitializedCapacity: sw * sh * channels) { dst, initialized in
             status = bytes.withUnsafeBufferPointer { src in
                 tjDecompress2(handle, src.baseAddress, UInt(src.count), dst.baseAddress, Int32(sw),
                               Int32(sw * channels), Int32(sh),
-                              Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), 0)
+                              Int32(cmyk ? TJPF_CMYK.rawValue : TJPF_RGB.rawValue), flags)
             }
             initialized = dst.count
         }
@@ -62,9 +68,13 @@ enum JPEGDecoder {
                             exifOrientation: orientation)
     }
 
-    /// Maps TurboJPEG's last error to `truncated` or `corrupt-image`.
+    /// Maps TurboJPEG's last error to `too-many-scans`, `truncated` or `corrupt-image`.
     private static func error(_ handle: tjhandle, bytes: [UInt8], stage: String) -> MediaError {
         let message = String(cString: tjGetErrorStr2(handle))
+        if message.contains(scanLimitMessage) {
+            return MediaError(code: MediaError.Code.tooManyScans,
+                              message: "The progressive JPEG has more than 500 scans.", underlying: message)
+        }
         // A header that fails for want of a scan, in a file lacking both SOS and EOI, was cut off.
         let cutBeforeScan = stage == "header" && !bytes.suffix(2).elementsEqual([0xFF, 0xD9])
             && !zip(bytes, bytes.dropFirst()).contains { $0 == (0xFF, 0xDA) }

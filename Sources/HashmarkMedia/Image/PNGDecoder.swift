@@ -5,10 +5,18 @@ import HashmarkFingerprint
 ///
 /// libpng expands palette, grey, grey+alpha, 16-bit and interlaced files itself. 16-bit files
 /// without colour-space chunks are read as sRGB-encoded (`PNG_IMAGE_FLAG_16BIT_sRGB`), as viewers
-/// and Pillow treat them, rather than libpng's default assumption of linear data.
+/// and Pillow treat them, rather than libpng's default assumption of linear data. Text chunks and extra
+/// iCCP profiles are removed first (`PNGChunks.forLibpng`): libpng would inflate every one. More
+/// compressed image data than the image can use is refused before libpng inflates it all.
 enum PNGDecoder {
     static func decode(_ bytes: [UInt8], limits: ImageLimits) throws(MediaError) -> DecodedImage {
-        let result: Result<DecodedImage, MediaError> = bytes.withUnsafeBufferPointer { buf in
+        if let data = PNGChunks.imageData(bytes), data.compressed > data.budget {
+            throw MediaError(code: MediaError.Code.corruptImage,
+                             message: "The PNG holds \(data.compressed) bytes of compressed image data; "
+                                 + "its size needs at most \(data.budget).")
+        }
+        let input = PNGChunks.forLibpng(bytes) ?? bytes
+        let result: Result<DecodedImage, MediaError> = input.withUnsafeBufferPointer { buf in
             // libpng keeps reading from `buf` until finish_read: both calls stay inside this closure.
             var png = png_image()
             png.version = UInt32(PNG_IMAGE_VERSION)

@@ -23,7 +23,7 @@ public enum TextEncoding: String, Sendable, Codable {
 
 /// Errors of text decoding, each with a stable `code`.
 public struct TextDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Codable {
+    public enum Code: String, Sendable, Codable, CaseIterable {
         /// Bytes that no supported encoding explains (NUL bytes without a UTF-16 BOM, a
         /// malformed UTF-16 or BOM-marked UTF-8 body).
         case invalidTextEncoding = "invalid-text-encoding"
@@ -31,6 +31,9 @@ public struct TextDecodingError: Error, Sendable, Equatable, CustomStringConvert
         case invalidUTF8 = "invalid-utf8"
         /// A document format (PDF, DOCX, …) that is not decoded.
         case unsupportedMedia = "unsupported-media"
+        /// More bytes than the decoder's `maxBytes`; refused before any decoding (the same code
+        /// as `MediaError.Code.fileTooLarge`).
+        case fileTooLarge = "file-too-large"
     }
 
     public var code: Code
@@ -64,14 +67,23 @@ public struct DecodedText: Sendable, Equatable {
 }
 
 public enum TextDecoder {
-    /// Decodes bytes and strips markup.
+    /// The default byte cap of `decode`: the default file limit, `ImageLimits().maxFileBytes`.
+    public static let defaultMaxBytes = ImageLimits().maxFileBytes
+
+    /// Decodes bytes and strips markup, in time and memory linear in `bytes.count`.
+    ///
+    /// Input over `maxBytes` is refused (`file-too-large`) before any work is done on it.
     ///
     /// Encoding rule: a BOM decides (UTF-8, UTF-16 LE/BE; a malformed body is an error).
     /// Without a BOM, valid UTF-8 is UTF-8; bytes with NUL (binary, or UTF-16 without BOM) are
     /// `invalid-text-encoding`; UTF-8 text with broken sequences (valid multi-byte characters
     /// beside invalid bytes) is `invalid-utf8`; otherwise — no valid multi-byte sequence at all —
     /// the bytes are ISO-8859-1 (every byte a character, so legacy Western files read correctly).
-    public static func decode(_ bytes: [UInt8], format: TextFormat = .plain) throws(TextDecodingError) -> DecodedText {
+    public static func decode(_ bytes: [UInt8], format: TextFormat = .plain,
+                              maxBytes: Int = defaultMaxBytes) throws(TextDecodingError) -> DecodedText {
+        guard bytes.count <= maxBytes else {
+            throw TextDecodingError(.fileTooLarge, "The text has \(bytes.count) bytes; the limit is \(maxBytes).")
+        }
         let (raw, encoding) = try decodeEncoding(bytes)
         let text: String
         switch format {
