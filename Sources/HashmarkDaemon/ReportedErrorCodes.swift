@@ -17,6 +17,7 @@ public enum ReportedErrorCodes {
     /// The decoders' and the engine's codes.
     public static let content = [
         MediaError.Code.emptyFile, MediaError.Code.fileTooLarge, MediaError.Code.tooManyPixels,
+        MediaError.Code.tooManyScans,
         MediaError.Code.truncated, MediaError.Code.corruptImage, MediaError.Code.unsupportedMedia,
         MediaError.Code.unknownFormat, MediaError.Code.ioError, MediaError.Code.invalidArgument,
         MediaError.Code.internalError,

@@ -118,7 +118,7 @@ public enum Fingerprinter {
         }
         let decoded: DecodedText
         do {
-            decoded = try TextDecoder.decode(bytes, format: format)
+            decoded = try TextDecoder.decode(bytes, format: format, maxBytes: limits.image.maxFileBytes)
         } catch {
             throw EngineError(error)
         }

@@ -1,4 +1,4 @@
-@testable import HashmarkMedia
+@_spi(Testing) import HashmarkMedia
 import Testing
 
 /// Small files that ask for unbounded work or memory: refused, or decoded within the limits.

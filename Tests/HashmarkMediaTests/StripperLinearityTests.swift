@@ -1,4 +1,4 @@
-@testable import HashmarkMedia
+@_spi(Testing) import HashmarkMedia
 import Testing
 
 /// Hostile markup costs the strippers work linear in its length. Work is counted in steps (one

@@ -1,5 +1,5 @@
 /// The chunk layer of a PNG, walked before libpng reads the stream.
-enum PNGChunks {
+@_spi(Testing) public enum PNGChunks {
     /// libpng inflates every zTXt and compressed iTXt chunk it meets before the image data, up to
     /// 8 MB each (`PNG_USER_CHUNK_MALLOC_MAX`) and up to 1,000 of them (`PNG_USER_CHUNK_CACHE_MAX`),
     /// and the simplified `png_image` API offers no way to skip them: a 1.4 MB file of 200 zTXt
@@ -16,7 +16,7 @@ enum PNGChunks {
     ///
     /// Only chunk lengths are read (libpng checks the CRCs of what it reads). A length running
     /// past the end stops the walk; the rest is kept as it is, for libpng to report.
-    static func forLibpng(_ png: [UInt8]) -> [UInt8]? {
+    @_spi(Testing) public static func forLibpng(_ png: [UInt8]) -> [UInt8]? {
         var drops = false
         var seenICCP = false
         let stop = walk(png) { _, type in drops = drops || !keep(type, seenICCP: &seenICCP) }
@@ -34,7 +34,7 @@ enum PNGChunks {
     /// stored, or an eighth with fixed codes; the bundled PNGs use at most 1.0×). libpng inflates
     /// IDAT data past the end of the image before it says "Too much image data": 520 kB holding an
     /// 8×8 image and 512 MiB of zeros took 1.2 s. `nil` without an IHDR.
-    static func imageData(_ png: [UInt8]) -> (compressed: Int, budget: Int)? {
+    @_spi(Testing) public static func imageData(_ png: [UInt8]) -> (compressed: Int, budget: Int)? {
         var header: [UInt8]?
         var compressed = 0
         _ = walk(png) { chunk, type in

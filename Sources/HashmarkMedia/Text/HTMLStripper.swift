@@ -8,7 +8,7 @@
 /// unclosed `<!--`, a tag whose quote or `>` never comes, a `<script>` without its end tag (as a
 /// browser does at end of file). An entity is looked for at most 12 characters past its `&`.
 /// Tag names are compared ASCII-case-insensitively, as the HTML standard does.
-enum HTMLStripper {
+@_spi(Testing) public enum HTMLStripper {
     static let blockTags: Set<String> = [
         "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
         "table", "blockquote", "pre", "section", "article", "header", "footer", "hr", "dd", "dt",
@@ -24,14 +24,14 @@ enum HTMLStripper {
         "shy": "\u{00AD}", "zwj": "\u{200D}", "zwnj": "\u{200C}",
     ]
 
-    static func plainText(_ html: String) -> String {
+    @_spi(Testing) public static func plainText(_ html: String) -> String {
         var steps = 0
         return plainText(html, steps: &steps)
     }
 
     /// `steps` grows by one per loop iteration over the input (each does O(1) work); the
     /// linearity tests bound it by a constant times the input's length.
-    static func plainText(_ html: String, steps: inout Int) -> String {
+    @_spi(Testing) public static func plainText(_ html: String, steps: inout Int) -> String {
         var html = html
         let out = html.withUTF8 { strip($0, steps: &steps) }
         return String(decoding: out, as: UTF8.self)

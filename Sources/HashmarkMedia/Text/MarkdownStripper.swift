@@ -8,15 +8,15 @@
 /// only moves forward. So `[[[[…`, `![![…` or `x [a](` repeated cost one pass over the line, not
 /// one pass per bracket, and link text and URLs never span lines. A `[` without a later `]` on its
 /// line is text. Lines end at the Character "\n"; a CRLF pair is one Character and does not.
-enum MarkdownStripper {
-    static func plainText(_ markdown: String) -> String {
+@_spi(Testing) public enum MarkdownStripper {
+    @_spi(Testing) public static func plainText(_ markdown: String) -> String {
         var steps = 0
         return plainText(markdown, steps: &steps)
     }
 
     /// `steps` grows by one per Character visited or byte copied (each O(1) work), the
     /// `HTMLStripper` pass included; the linearity tests bound it by a constant times the length.
-    static func plainText(_ markdown: String, steps: inout Int) -> String {
+    @_spi(Testing) public static func plainText(_ markdown: String, steps: inout Int) -> String {
         var out = ""
         var start = markdown.startIndex
         while true {
