@@ -15,10 +15,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     invariant(n.replacedBytes >= 0 && n.replacedBytes <= size, "replacedBytes \(n.replacedBytes)")
     let valid = String(validating: bytes, as: UTF8.self)
     invariant((n.replacedBytes == 0) == (valid != nil), "replacedBytes \(n.replacedBytes), valid UTF-8: \(valid != nil)")
-    var previousEnd: UInt32 = 0
+    // Spans are ordered but may overlap: one scalar can fold to several words ("¼" is NFKD
+    // "1⁄4": words "1" and "4", both spanning the two bytes of "¼").
+    var previousStart: UInt32 = 0, previousEnd: UInt32 = 0
     for k in 0..<n.wordCount {
         let s = n.wordStarts[k], e = n.wordEnds[k]
-        invariant(previousEnd <= s && s < e && Int(e) <= size, "word \(k) spans \(s)..<\(e) after \(previousEnd)")
+        invariant(previousStart <= s && previousEnd <= e && s < e && Int(e) <= size,
+                  "word \(k) spans \(s)..<\(e) after \(previousStart)..<\(previousEnd)")
+        previousStart = s
         previousEnd = e
     }
     if let valid {
