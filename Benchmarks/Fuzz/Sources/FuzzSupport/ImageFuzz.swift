@@ -6,16 +6,18 @@ public enum ImageFuzz {
     /// 4 MP keeps a decoded image (and ASan's shadow of it) small; 1 MiB is above any `-max_len`.
     public static let limits = ImageLimits(maxPixels: 4_000_000, maxFileBytes: 1 << 20)
 
-    /// Decodes `bytes` twice (determinism) and checks the result.
+    /// Decodes `bytes` twice (determinism) and checks the result. Returns what
+    /// `LLVMFuzzerTestOneInput` should: 0, or -1 for an input of another format.
     ///
-    /// - Parameter only: a per-format target passes its format: other inputs return at once, so
-    ///   the fuzzer's time goes to that decoder (the per-format decoders are internal to
-    ///   HashmarkMedia; `ImageDecoder.decode` dispatches on the same sniffed type).
+    /// - Parameter only: a per-format target passes its format: other inputs return -1 at once,
+    ///   which tells libFuzzer not to keep them (otherwise the corpus fills with inputs that only
+    ///   reach new branches of the sniffer). The per-format decoders are internal to
+    ///   HashmarkMedia; `ImageDecoder.decode` dispatches on the same sniffed type.
     /// - Parameter scaledCheck: JPEG only: also decode with a `minimumSide` and check the DCT-scaled
     ///   result against the full one.
-    public static func run(_ bytes: [UInt8], only: MediaType? = nil, scaledCheck: Bool = false) {
+    public static func run(_ bytes: [UInt8], only: MediaType? = nil, scaledCheck: Bool = false) -> CInt {
         let sniffed = MediaType.sniff(bytes, fileName: nil)
-        if let only, sniffed != only { return }
+        if let only, sniffed != only { return -1 }
         let first = decode(bytes, minimumSide: nil)
         let second = decode(bytes, minimumSide: nil)
         switch (first, second) {
@@ -46,6 +48,7 @@ public enum ImageFuzz {
                 invariant(false, "JPEG decodes at a reduced scale but not at full size: \(error)")
             }
         }
+        return 0
     }
 
     static func decode(_ bytes: [UInt8], minimumSide: Int?) -> Result<DecodedImage, MediaError> {
