@@ -11,6 +11,7 @@
 #   FUZZ_WORK     work dir (default var/fuzz): seeds/, <target>/corpus, <target>/artifacts, logs
 #   FUZZ_RUNS     also stop after this many executions (libFuzzer -runs), e.g. 1000000
 #   FUZZ_RSS_MB   -rss_limit_mb (default 2048)
+#   FUZZ_MAX_LEN  -max_len for every target (default: per target, see max_len_for)
 #   FUZZ_NICE     niceness of the fuzzer processes (default 15: others share this machine)
 #   FUZZ_NO_BUILD set to 1 to skip the build
 set -euo pipefail
@@ -152,7 +153,7 @@ for t in "${TARGETS[@]}"; do
     start=$(date +%s)
     set +e
     (cd "$dir" && nice -n "$NICE" "$BIN/$t" -max_total_time="$SECONDS_PER_TARGET" -runs="$RUNS" \
-        -rss_limit_mb="$RSS_MB" -timeout=10 -max_len="$(max_len_for "$t")" -print_final_stats=1 \
+        -rss_limit_mb="$RSS_MB" -timeout=10 -max_len="${FUZZ_MAX_LEN:-$(max_len_for "$t")}" -print_final_stats=1 \
         -artifact_prefix="$dir/artifacts/" "$dir/corpus" "$SEEDS/$(seeds_for "$t")") >"$log" 2>&1
     rc=$?
     set -e
@@ -161,7 +162,7 @@ for t in "${TARGETS[@]}"; do
     # A crash ends the run before the final stats: take the last status line's count instead.
     [ -z "$execs" ] && execs=$(grep -a -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     execs=${execs:-0}
-    rate=$(grep -a -o 'stat::average_exec_per_sec: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+    rate=$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | awk '{print $2}')
     rate=${rate:-$(( execs / (elapsed > 0 ? elapsed : 1) ))}
     new=$(ls -t "$dir/artifacts" | head -n $(( $(ls "$dir/artifacts" | wc -l) - before )))
     count() { printf '%s\n' "$new" | grep -c "^$1-" || true; }
