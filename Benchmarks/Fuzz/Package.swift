@@ -2,9 +2,11 @@
 import PackageDescription
 
 /// libFuzzer targets for Hashmark's hostile-input surfaces. A separate package, so the main build
-/// and CI do not pay for it. Build and run through `Scripts/fuzz.sh` (see ../FUZZ.md):
+/// and CI do not pay for it. Build and run through `Scripts/fuzz.sh` (see ../FUZZ.md); the build
+/// needs all three sanitizer flags (SwiftPM's alone leave the code without coverage):
 ///
-///     swift build -c release -sanitize=fuzzer -sanitize=address --package-path Benchmarks/Fuzz
+///     swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+///         --package-path Benchmarks/Fuzz
 ///
 /// Each executable holds one file defining `LLVMFuzzerTestOneInput` and no `main`: libFuzzer's
 /// runtime (linked by `-sanitize=fuzzer`) provides `main`.
