@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkTransforms
 
 /// A seeded generator of hostile inputs built from the media fixtures: truncations at every
 /// structural boundary and at even steps, huge and zero dimensions, bad chunk and segment
@@ -12,7 +13,7 @@ enum HostileFiles {
     /// (inbox name, bytes). Names are unique.
     static func generate(seed: UInt64 = 14) throws -> [(String, [UInt8])] {
         var out: [(String, [UInt8])] = []
-        var rng = SplitMix(seed)
+        var rng = SeededGenerator(seed: seed)
         for fixture in images {
             let bytes = try [UInt8](Data(contentsOf: media.appendingPathComponent(fixture)))
             let stem = fixture.replacingOccurrences(of: ".", with: "-")
@@ -129,17 +130,5 @@ enum HostileFiles {
             }
         }
         return out
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
