@@ -153,7 +153,7 @@ public final class EngineProcessor: SpoolProcessor {
         let snapshot = pool.status?.snapshot ?? "unknown"
         let verdict = Verdict.error(EngineError(code: code, message: message), subject: subject,
                                     corpusSnapshot: snapshot, model: model.identity)
-        return ReportBuilder.report(verdict, model: model.model, reportID: "pending", createdAt: WorkerMain.pendingTime)
+        return ReportBuilder.report(verdict, model: model.model, reportID: WorkerMain.pendingID, createdAt: WorkerMain.pendingTime)
     }
 
     /// Names, dates and signs the report. A re-run that reaches the same decision keeps the
