@@ -76,6 +76,9 @@ public final class SpoolDaemon: Service, Sendable {
         logger.info("ready", metadata: ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
                                         "entries": "\(index.entries)", "workers": "\(config.workers)",
                                         "metrics": "\(server.map { "\($0.port)" } ?? "off")"])
+        if Self.hardLinksUnprotected() {
+            logger.warning("fs.protected_hardlinks is 0: a producer can hard-link files it does not own into inbox/; such files are refused (more than one link), but turn the protection on (sysctl fs.protected_hardlinks=1)")
+        }
         onEvent(.ready(index: index, metricsPort: server?.port))
 
         let stop = Latch()
@@ -84,6 +87,16 @@ public final class SpoolDaemon: Service, Sendable {
         } onCancelOrGracefulShutdown: {
             stop.fire()
         }
+    }
+
+    /// The owner check for hard links is the kernel's: with `fs.protected_hardlinks = 1` (Debian's
+    /// default) a producer can only link files it owns or may write, so a link in the inbox never
+    /// reaches a file the daemon may read and the producer may not. The daemon refuses any file
+    /// with more than one link besides, and warns at start when the kernel's check is off.
+    @_spi(Testing) public static func hardLinksUnprotected(setting path: String = "/proc/sys/fs/protected_hardlinks") -> Bool {
+        guard let file = fopen(path, "r") else { return false }
+        defer { fclose(file) }
+        return fgetc(file) == Int32(UInt8(ascii: "0"))
     }
 
     private func serve(_ runner: SpoolRunner, watcher: InboxWatcher, stop: Latch) async {

@@ -1,5 +1,5 @@
 import Foundation
-import HashmarkDaemon
+@_spi(Testing) import HashmarkDaemon
 import Testing
 
 /// The daemon against a real temporary spool, real inotify and the checksum test processor.
@@ -100,6 +100,16 @@ struct SpoolDaemonTests {
         #expect(verdicts["plain"] == .clear)
         #expect(Set(h.processor.opened) == [Array("plain".utf8)], "the hard link was never opened")
         #expect(try String(contentsOfFile: outside, encoding: .utf8) == "secret kept elsewhere")
+    }
+
+    @Test("the start-up warning reads fs.protected_hardlinks: 0 warns, 1 or 2 or an unreadable setting does not")
+    func hardLinkProtectionSetting() throws {
+        let dir = DaemonHarness.makeTempDir()
+        for (content, warns) in [("0\n", true), ("1\n", false), ("2\n", false)] {
+            try content.write(toFile: dir + "/setting", atomically: true, encoding: .utf8)
+            #expect(SpoolDaemon.hardLinksUnprotected(setting: dir + "/setting") == warns, "\(content)")
+        }
+        #expect(!SpoolDaemon.hardLinksUnprotected(setting: dir + "/missing"))
     }
 
     @Test("files left in active/ by a crash are processed again first; the inbox backlog is claimed at start")
