@@ -125,26 +125,5 @@ public final class ValidatedFile: Sendable {
         }
         return Content(bytes: .complete(kept), size: Int(offset), sha256: sha, failure: nil)
     }
-
-    /// Reads the whole file from offset 0, refusing to read more than `limit` bytes.
-    /// Throws `file_too_large` when the file holds more than `limit` bytes.
-    public func readAll(limit: Int) throws(DaemonError) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(Int(min(Int64(limit), max(size, 0))) + 1)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var offset: off_t = 0
-        while true {
-            let n = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DaemonError.posix("read-failed", "cannot read the claimed file")
-            }
-            if n == 0 { return result }
-            if result.count + n > limit {
-                throw DaemonError(code: "file-too-large", message: "file holds more than \(limit) bytes")
-            }
-            result.append(contentsOf: chunk[0..<n])
-            offset += off_t(n)
-        }
-    }
 }
+

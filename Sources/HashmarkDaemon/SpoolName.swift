@@ -48,7 +48,7 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
             for scalar in utf8.unicodeScalars {
                 if scalar.value < 0x80 {
                     out += Self.escape(UInt8(scalar.value))
-                } else if Self.isInvisible(scalar) {
+                } else if DisplayText.isInvisible(scalar) {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -62,7 +62,6 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { display }
 
-    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool { DisplayText.isInvisible(scalar) }
 
     private static func escape(_ byte: UInt8) -> String {
         switch byte {

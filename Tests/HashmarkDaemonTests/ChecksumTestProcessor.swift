@@ -28,11 +28,12 @@ final class ChecksumTestProcessor: SpoolProcessor, @unchecked Sendable {
     }
 
     func process(_ item: ClaimedFile) async -> ProcessOutcome {
-        guard let file = item.file else { return await reject(item, code: "no_file", message: "no file") }
+        guard let file = item.file else { return await reject(item, code: "no-file", message: "no file") }
         lock.withLock { _opened.append(item.name.bytes) }
-        let bytes: [UInt8]
-        do { bytes = try file.readAll(limit: 1 << 20) } catch {
-            return await reject(item, code: error.code, message: error.message)
+        let content = file.read(limit: 1 << 20)
+        guard case .complete(let bytes) = content.bytes else {
+            let failure = content.failure ?? (code: "read-failed", message: "incomplete")
+            return await reject(item, code: failure.code, message: failure.message)
         }
         let text = String(decoding: bytes.prefix(16), as: UTF8.self)
         if text.hasPrefix("SLOW") { try? await Task.sleep(for: .milliseconds(150)) }

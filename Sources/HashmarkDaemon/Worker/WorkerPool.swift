@@ -40,7 +40,6 @@ final class WorkerPool: Sendable {
         var idle: [Idle] = []
         var busy: [pid_t: WorkerProcess] = [:]
         var generation = 0
-        var launch: Launch
         var closed = false
         var status: IndexStatus?
         /// Consecutive failed starts, and when the next start may be tried.
@@ -50,6 +49,7 @@ final class WorkerPool: Sendable {
     }
 
     let size: Int
+    private let launch: Launch
     private let gate: ComputeGate
     private let state: Locked<State>
     private let queue = DispatchQueue(label: "hashmark.workers", attributes: .concurrent)
@@ -79,7 +79,8 @@ final class WorkerPool: Sendable {
     init(size: Int, launch: Launch) {
         self.size = max(1, size)
         gate = ComputeGate(permits: max(1, size))
-        state = Locked(State(launch: launch))
+        self.launch = launch
+        state = Locked(State())
     }
 
     /// The corpus the newest worker loaded (nil before the first hello).
@@ -90,16 +91,14 @@ final class WorkerPool: Sendable {
         try await spawnAndAdopt(newGeneration: false)
     }
 
-    /// Starts a worker with `launch` (the same, by default: a fresh look at the corpus). On
-    /// success, older workers are retired as they become idle; on failure nothing changes.
-    func reload(_ launch: Launch? = nil) async throws(DaemonError) -> IndexStatus {
-        if let launch { state.withLock { $0.launch = launch } }
-        return try await spawnAndAdopt(newGeneration: true)
+    /// Starts a worker (a fresh look at the corpus). On success, older workers are retired as
+    /// they become idle; on failure nothing changes.
+    func reload() async throws(DaemonError) -> IndexStatus {
+        try await spawnAndAdopt(newGeneration: true)
     }
 
     private func spawnAndAdopt(newGeneration: Bool) async throws(DaemonError) -> IndexStatus {
-        let launch = state.withLock { $0.launch }
-        let started = await onPool { self.spawn(launch) }
+        let started = await onPool { self.spawn(self.launch) }
         switch started {
         case .failure(let error):
             throw error
@@ -170,7 +169,7 @@ final class WorkerPool: Sendable {
 
     /// An idle worker of the current generation, or a new one.
     private func checkOut() -> Swift.Result<(WorkerProcess, Int), DaemonError> {
-        enum Next { case use(WorkerProcess, Int), spawn(Launch, Int), refuse(DaemonError) }
+        enum Next { case use(WorkerProcess, Int), spawn(Int), refuse(DaemonError) }
         let next: Next = state.withLock { state in
             if state.closed { return .refuse(DaemonError(code: "worker-unavailable", message: "shutting down")) }
             while let idle = state.idle.popLast() {
@@ -183,12 +182,12 @@ final class WorkerPool: Sendable {
             if state.failedStarts > 0 && Self.now() < state.retryAt, let failure = state.lastFailure {
                 return .refuse(failure)
             }
-            return .spawn(state.launch, state.generation)
+            return .spawn(state.generation)
         }
         switch next {
         case .use(let process, let generation): return .success((process, generation))
         case .refuse(let error): return .failure(error)
-        case .spawn(let launch, let generation):
+        case .spawn(let generation):
             switch spawn(launch) {
             case .failure(let error):
                 state.withLock { state in
