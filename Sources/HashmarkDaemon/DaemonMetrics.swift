@@ -30,8 +30,8 @@ public final class DaemonMetrics: Sendable {
     func setHealthy(_ value: Bool) { healthy.set(Double(value ? 1 : 0)) }
 
     func recordOutcome(_ outcome: ProcessOutcome, duration: Duration) {
-        var labels = [("verdict", outcome.verdict.label)]
-        if case .error(let code) = outcome.verdict { labels.append(("code", code)) }
+        var labels = [("verdict", outcome.verdict.rawValue)]
+        if outcome.verdict == .error, let code = outcome.errorCode { labels.append(("code", code)) }
         switch outcome.disposition {
         case .done, .failed:
             registry.makeCounter(descriptor: Self.name("files_processed", "total",

@@ -100,12 +100,11 @@ public final class EngineProcessor: SpoolProcessor {
         let content = await withCheckedContinuation { continuation in
             reading.async { continuation.resume(returning: file.read(limit: limit)) }
         }
-        let subject = Subject(fileName: item.name.display, size: content.size, sha256: content.sha256,
+        let subject = VerdictReport.Subject(fileName: item.name.display, size: content.size, sha256: content.sha256,
                               mediaType: "application/octet-stream")
         let id = Self.reportID(name: item.name.bytes, sha256: content.sha256)
         if item.recovered, let existing = try? writer.ledgeredReport(id: id) {
-            let kind = VerdictKind(existing)
-            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done)
+            return ProcessOutcome(existing, reportID: id, disposition: existing.verdict == .error ? .failed : .done)
         }
         guard case .complete(let bytes) = content.bytes else {
             let (code, message) = content.failure ?? ("read-failed", "the file could not be read")
@@ -114,7 +113,7 @@ public final class EngineProcessor: SpoolProcessor {
         let header = (try? JSONValue.object(["name": .string(item.name.display)]).canonicalBytes()) ?? []
         var last = (code: EngineError.Code.timeout, message: "")
         for attempt in 1...Self.attempts {
-            if Task.isCancelled { return ProcessOutcome(verdict: .error(code: "shutdown"), reportID: nil, disposition: .retry) }
+            if Task.isCancelled { return ProcessOutcome(verdict: .error, errorCode: "shutdown", reportID: nil, disposition: .retry) }
             switch await pool.run(header: header, payload: bytes, deadline: config.limits.maxSeconds) {
             case .reply(let reply):
                 guard var report = try? VerdictReport(bytes: reply), report.subject.sha256 == content.sha256 else {
@@ -130,7 +129,7 @@ public final class EngineProcessor: SpoolProcessor {
             case .crashed(let exit):
                 last = ("worker-crashed", "the worker processing this file died (\(exit)) in \(attempt) fresh worker(s)")
             case .unavailable(let error):
-                return ProcessOutcome(verdict: .error(code: error.code), reportID: nil, disposition: .retry,
+                return ProcessOutcome(verdict: .error, errorCode: error.code, reportID: nil, disposition: .retry,
                                       problem: "\(error)")
             }
         }
@@ -140,28 +139,24 @@ public final class EngineProcessor: SpoolProcessor {
     public func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
         // Nothing was read: the subject is the empty content, and the id includes the entry's
         // identity (device, inode, change time) so two such entries under one name stay apart.
-        let subject = Subject(fileName: item.name.display, size: Int(item.size), sha256: SHA256.hex([UInt8]()),
+        let subject = VerdictReport.Subject(fileName: item.name.display, size: Int(item.size), sha256: SHA256.hex([UInt8]()),
                               mediaType: "application/octet-stream")
         let id = Self.reportID(name: item.name.bytes, sha256: subject.sha256, unread: item.identity)
         if item.recovered, let existing = try? writer.ledgeredReport(id: id) {
-            return ProcessOutcome(verdict: VerdictKind(existing), reportID: id, disposition: .failed)
+            return ProcessOutcome(existing, reportID: id, disposition: .failed)
         }
         return await write(errorVerdict(code, message, subject: subject), item: item, id: id)
     }
 
-    private func errorVerdict(_ code: String, _ message: String, subject: Subject) -> VerdictReport {
-        let snapshot = pool.status?.snapshot ?? "unknown"
-        let verdict = Verdict.error(EngineError(code: code, message: message), subject: subject,
-                                    corpusSnapshot: snapshot, model: model.identity)
-        return ReportBuilder.report(verdict, model: model.model, reportID: WorkerMain.pendingID, createdAt: WorkerMain.pendingTime)
+    private func errorVerdict(_ code: String, _ message: String, subject: VerdictReport.Subject) -> VerdictReport {
+        .error(EngineError(code: code, message: message), subject: subject,
+               corpusSnapshot: pool.status?.snapshot ?? "unknown", model: model)
     }
 
     /// Names, dates and signs the report. A re-run that reaches the same decision keeps the
     /// first `createdAt`, so the rewrite is byte-identical and the ledger gets no second line.
     private func write(_ decided: VerdictReport, item: ClaimedFile, id: String) async -> ProcessOutcome {
-        var report = decided
-        report.reportId = id
-        report.createdAt = RFC3339.string(from: Date())
+        var report = decided.named(id, createdAt: RFC3339.string(from: Date()))
         if let existing = existingReport(id) {
             var same = report
             same.createdAt = existing.createdAt
@@ -169,15 +164,14 @@ public final class EngineProcessor: SpoolProcessor {
             same.previousReportSha256 = existing.previousReportSha256
             if same == existing { report.createdAt = existing.createdAt }
         }
-        let kind = VerdictKind(report)
         // The daemon may have given up on this item (timeout, shutdown): then write nothing.
-        guard item.permit.begin() else { return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry) }
+        guard item.permit.begin() else { return ProcessOutcome(report, reportID: nil, disposition: .retry) }
         switch await committer.write(report) {
         case .success(let written):
-            return ProcessOutcome(verdict: kind, reportID: id, disposition: kind.isError ? .failed : .done,
+            return ProcessOutcome(report, reportID: id, disposition: report.verdict == .error ? .failed : .done,
                                   ledger: written.appendedToLedger ? "\(written.ledger.head.prefix(16))…/\(written.ledger.count)" : nil)
         case .failure(let error):
-            return ProcessOutcome(verdict: kind, reportID: nil, disposition: .retry, problem: "report not written: \(error)")
+            return ProcessOutcome(report, reportID: nil, disposition: .retry, problem: "report not written: \(error)")
         }
     }
 
@@ -194,16 +188,4 @@ public final class EngineProcessor: SpoolProcessor {
         if let identity { input += [0] + Array("unread:\(identity)".utf8) }
         return String(HashmarkStore.SHA256.hex(input).prefix(32))
     }
-}
-
-extension VerdictKind {
-    init(_ report: VerdictReport) {
-        switch report.verdict {
-        case .infringing: self = .infringing
-        case .clear: self = .clear
-        case .error: self = .error(code: report.error?.code ?? "error")
-        }
-    }
-
-    var isError: Bool { if case .error = self { true } else { false } }
 }

@@ -1,3 +1,4 @@
+import HashmarkReport
 /// What the daemon asks of the engine. The coordinator implements it with the real matcher; the
 /// daemon owns claiming, validation, timeouts, moving originals and signalling systemd.
 public protocol SpoolProcessor: Sendable {
@@ -106,27 +107,6 @@ public final class ReportPermit: Sendable {
     }
 }
 
-/// The verdict kind of one report.
-public enum VerdictKind: Sendable, Equatable, CustomStringConvertible {
-    case infringing
-    case clear
-    /// An error verdict with its stable code (`timeout`, `symlink`, `decode_failed`, ...).
-    case error(code: String)
-
-    public var label: String {
-        switch self {
-        case .infringing: return "infringing"
-        case .clear: return "clear"
-        case .error: return "error"
-        }
-    }
-
-    public var description: String {
-        if case .error(let code) = self { return "error(\(code))" }
-        return label
-    }
-}
-
 /// Where the original goes once its report is durable.
 public enum OriginalDisposition: String, Sendable {
     /// The report is durable and the verdict is infringing or clear.
@@ -140,7 +120,10 @@ public enum OriginalDisposition: String, Sendable {
 
 /// The result of processing one claimed file.
 public struct ProcessOutcome: Sendable, Equatable {
-    public var verdict: VerdictKind
+    /// The report's verdict; `.error` also when no report could be written (`errorCode` says why).
+    public var verdict: VerdictReport.Verdict
+    /// With `.error`: the report's error code, or why processing stopped (`shutdown`, …).
+    public var errorCode: String?
     /// The report id (file `reports/<id>.json`); nil only with `.retry`.
     public var reportID: String?
     public var disposition: OriginalDisposition
@@ -149,12 +132,23 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// The ledger after this report's commit (`ledger head H, count N, …`), logged with it.
     public var ledger: String?
 
-    public init(verdict: VerdictKind, reportID: String?, disposition: OriginalDisposition, problem: String? = nil,
-                ledger: String? = nil) {
+    public init(verdict: VerdictReport.Verdict, errorCode: String? = nil, reportID: String?,
+                disposition: OriginalDisposition, problem: String? = nil, ledger: String? = nil) {
         self.verdict = verdict
+        self.errorCode = errorCode
         self.reportID = reportID
         self.disposition = disposition
         self.problem = problem
         self.ledger = ledger
     }
+
+    /// The outcome of a written (or recovered) report.
+    public init(_ report: VerdictReport, reportID: String?, disposition: OriginalDisposition, problem: String? = nil,
+                ledger: String? = nil) {
+        self.init(verdict: report.verdict, errorCode: report.error?.code, reportID: reportID,
+                  disposition: disposition, problem: problem, ledger: ledger)
+    }
+
+    /// `infringing`, `clear` or `error(<code>)`, for logs.
+    public var verdictDescription: String { errorCode.map { "error(\($0))" } ?? verdict.rawValue }
 }

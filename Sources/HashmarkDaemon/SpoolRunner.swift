@@ -221,7 +221,7 @@ final class SpoolRunner: Sendable {
         counts.withLock { $0.record(outcome) }
         health.record(outcome.problem)
         var metadata: Logger.Metadata = [
-            "name": "\(name.display)", "verdict": "\(outcome.verdict)", "report": "\(outcome.reportID ?? "-")",
+            "name": "\(name.display)", "verdict": "\(outcome.verdictDescription)", "report": "\(outcome.reportID ?? "-")",
             "to": "\(outcome.disposition.rawValue)",
         ]
         if let ledger = outcome.ledger { metadata["ledger"] = "\(ledger)" }

@@ -1,5 +1,6 @@
 import HashmarkFingerprint
 import HashmarkIndex
+import HashmarkReport
 import HashmarkStore
 
 /// Everything matching needs, loaded once from the store: an immutable snapshot that workers
@@ -58,10 +59,10 @@ public final class CorpusIndex: Sendable {
         (works.count, pdq.count, textIndex.count, localFeatures.count)
     }
 
-    func ref(_ id: String) -> WorkRef {
+    func ref(_ id: String) -> VerdictReport.Work {
         let w = works[id]
-        return WorkRef(id: id, title: w?.title ?? "", owner: w?.owner ?? "", license: w?.license ?? "",
-                       mediaType: w?.mediaType ?? "")
+        return VerdictReport.Work(id: id, title: w?.title ?? "", owner: w?.owner ?? "", license: w?.license ?? "",
+                                  mediaType: w.map(\.mediaType))
     }
 
     /// The stored plain text of a work, normalised (evidence spans index into that text).

@@ -1,26 +1,28 @@
 import HashmarkFingerprint
+import HashmarkReport
 
-/// The thresholds and rule that turn evidence into a verdict, loaded from `Models/*.json`.
+/// The thresholds and rule that turn evidence into a verdict, loaded from `Models/*.json`. The
+/// engine, the evaluator and the fitter all decide through `decide(_:)` and `matchedWorks(_:)`.
 ///
 /// Rule: a submission is `infringing` when at least one corpus work meets its matcher's rule —
 /// PDQ: distance ≤ `image.pdqMaxDistance` with both qualities ≥ `image.pdqMinQuality`;
-/// local features: inliers ≥ `image.localMinInliers`; text: every threshold of `text`
-/// (`TextDecisionModel.score`). Each match also gets a score in 0…1 that is 0.5 exactly at its
-/// threshold (PDQ `1 − d / 2T`; local `n / (n + N)`; text `s / (1 + s)` with `s` the text score,
-/// 1 at the word threshold); the verdict's score is the highest. Scores rank, they are not
-/// probabilities until a fitted model calibrates them.
+/// local features: inliers ≥ `image.localMinInliers`, consulted only when no PDQ match fired
+/// (the cascade); text: every threshold of `text`. Each match also gets a score in 0…1 that is
+/// 0.5 exactly at its threshold (PDQ `1 − d / 2T`, at most 0.49 below the quality floor; local
+/// `n / (n + N)`; text `s / (1 + s)` with `s` = matched words / `minAlignedWords`); the verdict's
+/// score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
 ///
 /// A report cites the model's id and the SHA-256 of the file it was loaded from, so a reader can
-/// recompute every verdict from the evidence. `hashmark eval` fits and writes new versions.
+/// recompute every verdict from the evidence. `hashmark eval --fit` writes new versions.
 public struct DecisionModel: Codable, Sendable, Equatable {
     /// Always `hashmark.model/1` for this layout.
     public var schema: String
-    /// A stable, human-readable id, e.g. `hashmark-defaults-1`.
+    /// A stable, human-readable id, e.g. `hashmark-defaults-2`.
     public var id: String
     /// What the model is and how it was obtained (defaults, or fitted on which split at which FPR).
     public var description: String
     public var image: ImageRule
-    public var text: TextDecisionModel
+    public var text: TextRule
 
     /// Image thresholds: PDQ decides photometric copies; local features decide crops, pads, rotations.
     public struct ImageRule: Codable, Sendable, Equatable {
@@ -32,26 +34,132 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         public var pdqCandidateRadius: Int
         /// A local-feature match counts when RANSAC keeps at least this many inliers.
         public var localMinInliers: Int
-        /// Candidate works verified by RANSAC per submission (most shortlist votes first). The
-        /// right work comes first whenever it is shortlisted (Benchmarks/ORB.md); 4 and 8 gave the
-        /// same detection on both bundled eval splits (Models/README.md), 4 at half the cost.
+        /// Candidate works verified by RANSAC per submission (most shortlist votes first).
         public var localMaxCandidates: Int
         /// Shortlist votes a work needs before it is verified. A vote is one query descriptor whose
         /// nearest colliding corpus descriptor lies in this work and passes the cross-work ratio test
-        /// (`LocalShortlistIndex`); chance votes are rare, so a handful suffices.
+        /// (`LocalShortlistIndex`).
         public var localMinVotes: Int
+    }
+
+    /// Text: the alignment's knobs (`TextAlignmentParameters`) and the per-work thresholds. The
+    /// JSON keeps them in one flat object.
+    public struct TextRule: Codable, Sendable, Equatable {
+        public var alignment: TextAlignmentParameters
+        /// Words of the source spanned by the aligned passages, summed; 50 is the memorisation
+        /// literature's standard for a regurgitated passage.
+        public var minAlignedWords: Int
+        /// Identical words matched, summed over passages.
+        public var minMatchedWords: Int
+        /// Matched / aligned words (1 for a verbatim copy; about 0.7 at 30 % substitution).
+        public var minCoverage: Double
+        /// The longest common run must reach this.
+        public var minLongestRun: Int
+
+        public init(alignment: TextAlignmentParameters = .default, minAlignedWords: Int, minMatchedWords: Int,
+                    minCoverage: Double, minLongestRun: Int) {
+            self.alignment = alignment
+            self.minAlignedWords = minAlignedWords
+            self.minMatchedWords = minMatchedWords
+            self.minCoverage = minCoverage
+            self.minLongestRun = minLongestRun
+        }
+
+        /// ≥ 50 aligned words, ≥ 30 identical, coverage ≥ 0.4, a run of ≥ 4.
+        public static let `default` = TextRule(minAlignedWords: 50, minMatchedWords: 30, minCoverage: 0.4,
+                                               minLongestRun: 4)
+
+        enum CodingKeys: String, CodingKey { case minAlignedWords, minMatchedWords, minCoverage, minLongestRun }
+
+        public init(from decoder: any Decoder) throws {
+            alignment = try TextAlignmentParameters(from: decoder)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            minAlignedWords = try c.decode(Int.self, forKey: .minAlignedWords)
+            minMatchedWords = try c.decode(Int.self, forKey: .minMatchedWords)
+            minCoverage = try c.decode(Double.self, forKey: .minCoverage)
+            minLongestRun = try c.decode(Int.self, forKey: .minLongestRun)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try alignment.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(minAlignedWords, forKey: .minAlignedWords)
+            try c.encode(minMatchedWords, forKey: .minMatchedWords)
+            try c.encode(minCoverage, forKey: .minCoverage)
+            try c.encode(minLongestRun, forKey: .minLongestRun)
+        }
     }
 
     /// The documented defaults: PDQ ≤ 31 (Meta's recommended match threshold) at quality ≥ 50;
     /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests); the text
-    /// defaults of `TextDecisionModel` (≥ 50 aligned words, the memorisation literature's standard).
+    /// defaults of `TextRule` (≥ 50 aligned words).
     public static let defaults = DecisionModel(
         schema: "hashmark.model/1", id: "hashmark-defaults-2",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
-            + "local features >= 20 RANSAC inliers; text: TextDecisionModel defaults (>= 50 aligned words).",
+            + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3),
         text: .default)
+
+    // MARK: - Deciding
+
+    /// What one matcher found for one work: the numbers the rule reads.
+    public enum Features: Sendable, Equatable {
+        case pdq(distance: Int, quality: Int, workQuality: Int)
+        case localFeatures(inliers: Int)
+        case text(TextAlignmentSummary)
+
+        /// The features a piece of report evidence states.
+        public init(_ evidence: VerdictReport.Evidence) {
+            switch evidence {
+            case .image(let e): self = .pdq(distance: e.pdqDistance, quality: e.quality, workQuality: e.workQuality ?? e.quality)
+            case .localFeatures(let e): self = .localFeatures(inliers: e.inliers)
+            case .text(let e):
+                self = .text(TextAlignmentSummary(alignedWords: e.alignedWords, matchedWords: e.matchedWords ?? 0,
+                                                  coverage: e.coverage, longestRun: e.longestRun))
+            }
+        }
+
+        var isPDQ: Bool { if case .pdq = self { true } else { false } }
+        var isLocal: Bool { if case .localFeatures = self { true } else { false } }
+    }
+
+    /// One matcher's decision for one work.
+    public struct Decision: Sendable, Equatable {
+        /// The features meet the rule for their matcher.
+        public var isMatch: Bool
+        /// 0…1, 0.5 exactly at the threshold, higher is stronger.
+        public var score: Double
+    }
+
+    /// The rule applied to one matcher's features for one work.
+    public func decide(_ features: Features) -> Decision {
+        switch features {
+        case .pdq(let d, let q, let wq):
+            let qualityOK = q >= image.pdqMinQuality && wq >= image.pdqMinQuality
+            let score = max(0, min(1, 1 - Double(d) / Double(2 * max(1, image.pdqMaxDistance))))
+            return Decision(isMatch: qualityOK && d <= image.pdqMaxDistance, score: qualityOK ? score : min(score, 0.49))
+        case .localFeatures(let n):
+            return Decision(isMatch: n >= image.localMinInliers,
+                            score: Double(n) / (Double(n) + Double(max(1, image.localMinInliers))))
+        case .text(let t):
+            let isMatch = t.alignedWords >= text.minAlignedWords && t.matchedWords >= text.minMatchedWords
+                && t.coverage >= text.minCoverage && t.longestRun >= text.minLongestRun
+            let s = Double(t.matchedWords) / Double(max(1, text.minAlignedWords))
+            return Decision(isMatch: isMatch, score: s / (1 + s))
+        }
+    }
+
+    /// The works a submission is found to copy, from every matcher's features per work: PDQ
+    /// matches when any fired (local features then never count: the engine does not even
+    /// compute them), else local-feature matches; text matches always.
+    public func matchedWorks(_ found: [(work: String, features: Features)]) -> Set<String> {
+        let hits = found.filter { decide($0.features).isMatch }
+        let pdqFired = hits.contains { $0.features.isPDQ }
+        return Set(hits.filter { !(pdqFired && $0.features.isLocal) }.map(\.work))
+    }
+
+    // MARK: - Reports
 
     /// The rule in words, as written into every report.
     public var ruleDescription: String {

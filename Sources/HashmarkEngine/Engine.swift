@@ -1,6 +1,7 @@
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
+import HashmarkReport
 import HashmarkStore
 
 /// The one matching call shared by `hashmark check`, the daemon and the evaluator.
@@ -18,48 +19,37 @@ public struct Engine: Sendable {
     }
 
     /// Reads and checks a file. `fileName` is what the report names (default: `path`).
-    public func check(path: String, fileName: String? = nil) -> Verdict {
+    public func check(path: String, fileName: String? = nil) -> VerdictReport {
         let name = fileName ?? path
         do {
             let bytes = try MediaFile.read(path, maxBytes: limits.image.maxFileBytes)
             return check(bytes: bytes, fileName: name)
         } catch {
-            return errorVerdict(EngineError(error), subject: Subject(
+            return errorVerdict(EngineError(error), subject: VerdictReport.Subject(
                 fileName: name, size: FileSize.of(path) ?? 0, sha256: "", mediaType: MediaType.unknown.mimeType))
         }
     }
 
     /// Checks bytes already in memory.
-    public func check(bytes: [UInt8], fileName: String) -> Verdict {
-        let subject = Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
+    public func check(bytes: [UInt8], fileName: String) -> VerdictReport {
+        let subject = VerdictReport.Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
                               mediaType: MediaType.sniff(bytes, fileName: fileName).mimeType)
         do {
             let (content, pixels) = try Fingerprinter.analyseKeepingPixels(bytes, fileName: fileName, limits: limits)
-            let matches: [WorkMatch] = switch content {
+            let matches: [VerdictReport.Match] = switch content {
             case .image(let image): imageMatches(image, bytes: bytes, pixels: pixels)
             case .text(let text): textMatches(text)
             }
-            return decide(matches, subject: subject)
+            return VerdictReport(subject: subject, matches: matches, model: model, snapshot: index.snapshot.id)
         } catch {
             return errorVerdict(error, subject: subject)
         }
     }
 
-    /// An `error` verdict for a file that could not be checked (also used by the daemon for files
-    /// it refuses to open: symlinks, FIFOs, directories, timeouts).
-    public func errorVerdict(_ error: EngineError, subject: Subject) -> Verdict {
-        Verdict(kind: .error, score: 0, error: error, subject: subject, matches: [],
-                corpusSnapshot: index.snapshot.id, model: model.identity)
-    }
-
-    func decide(_ matches: [WorkMatch], subject: Subject) -> Verdict {
-        let sorted = matches.sorted {
-            $0.isMatch != $1.isMatch ? $0.isMatch : ($0.score != $1.score ? $0.score > $1.score : $0.work.id < $1.work.id)
-        }
-        let score = sorted.first?.score ?? 0
-        let kind: VerdictKind = sorted.contains(where: \.isMatch) ? .infringing : .clear
-        return Verdict(kind: kind, score: score, error: nil, subject: subject, matches: sorted,
-                       corpusSnapshot: index.snapshot.id, model: model.identity)
+    /// An `error` verdict for a file that could not be checked, citing this engine's corpus
+    /// snapshot and model.
+    public func errorVerdict(_ error: EngineError, subject: VerdictReport.Subject) -> VerdictReport {
+        .error(error, subject: subject, corpusSnapshot: index.snapshot.id, model: model)
     }
 }
 

@@ -1,21 +1,15 @@
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
+import HashmarkReport
 
 extension Engine {
-    /// Dihedral variant `v` of the submission's hash matched the work: the submission is the work
-    /// with the inverse of variant `v` applied (pdqhash order: original, rotated 90° counter-
-    /// clockwise, 180°, 90° clockwise, mirrored top–bottom, left–right, transposed, transversed).
-    /// Named as the edit that turns the work into the submission, in the report's vocabulary
-    /// (`rot90` = 90° clockwise).
-    static let transformNames = ["identity", "rot90", "rot180", "rot270", "flipV", "flipH", "transpose", "transverse"]
-
     /// `pixels`: the full-resolution decoded image when the fingerprinting decode produced it
     /// (otherwise the local-feature step decodes `bytes` at full size).
-    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8], pixels: RGBImage? = nil) -> [WorkMatch] {
+    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8], pixels: RGBImage? = nil) -> [VerdictReport.Match] {
         let rule = model.model.image
-        var best: [String: WorkMatch] = [:]
-        func keep(_ m: WorkMatch) {
+        var best: [String: VerdictReport.Match] = [:]
+        func keep(_ m: VerdictReport.Match) {
             if let old = best[m.work.id], old.score >= m.score { return }
             best[m.work.id] = m
         }
@@ -23,18 +17,14 @@ extension Engine {
         for (variant, hash) in image.dihedral.enumerated() {
             for hit in pdqSearch(hash, radius: rule.pdqCandidateRadius) {
                 let workID = index.pdq.workIDs[Int(index.pdq.workIndex[hit.index])]
-                let workQuality = Int(index.pdq.quality[hit.index])
-                let qualityOK = image.pdq.quality >= rule.pdqMinQuality && workQuality >= rule.pdqMinQuality
-                let isMatch = qualityOK && hit.distance <= rule.pdqMaxDistance
-                let score = max(0, min(1, 1 - Double(hit.distance) / Double(2 * max(1, rule.pdqMaxDistance))))
-                keep(WorkMatch(work: index.ref(workID), evidence: .pdq(PDQEvidence(
-                    distance: hit.distance, quality: image.pdq.quality, workQuality: workQuality,
-                    transform: Self.transformNames[variant], inverted: hit.inverted)),
-                    score: qualityOK ? score : min(score, 0.49), isMatch: isMatch))
+                let evidence = ImageEvidence(
+                    pdqDistance: hit.distance, quality: image.pdq.quality, workQuality: Int(index.pdq.quality[hit.index]),
+                    threshold: rule.pdqMaxDistance, transform: .init(pdqVariant: variant), inverted: hit.inverted)
+                keep(match(index.ref(workID), .image(evidence)))
             }
         }
         // Local features decide what PDQ cannot: crops, pads, rotations, perspective.
-        if !best.values.contains(where: \.isMatch), let local = localMatches(bytes, pixels: pixels) {
+        if !best.values.contains(where: { $0.isMatch == true }), let local = localMatches(bytes, pixels: pixels) {
             for m in local { keep(m) }
         }
         return Array(best.values)
@@ -46,7 +36,7 @@ extension Engine {
     }
 
     /// Keypoint matching against the shortlisted works; `nil` when the corpus has no local features.
-    private func localMatches(_ bytes: [UInt8], pixels: RGBImage?) -> [WorkMatch]? {
+    private func localMatches(_ bytes: [UInt8], pixels: RGBImage?) -> [VerdictReport.Match]? {
         guard let shortlist = index.localIndex, !index.localFeatures.isEmpty,
               let image = pixels ?? (try? ImageDecoder.decode(bytes, limits: limits.image))?.image else { return nil }
         let rule = model.model.image
@@ -54,25 +44,33 @@ extension Engine {
         let candidates = shortlist.candidates(for: query.descriptors + (query.mirroredDescriptors ?? []),
                                               minVotes: rule.localMinVotes)
         let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: rule.localMinInliers))
-        var out: [WorkMatch] = []
+        var out: [VerdictReport.Match] = []
         for candidate in candidates.prefix(rule.localMaxCandidates) {
             let i = Int(candidate.work)
             // Near misses under half the threshold are noise (unrelated pairs reach ~6): not evidence.
             guard let e = try? matcher.match(query: query, candidate: index.localFeatures[i]),
                   2 * e.inliers >= rule.localMinInliers else { continue }
-            let n = Double(e.inliers)
-            out.append(WorkMatch(work: index.ref(index.localWorkIDs[i]), evidence: .localFeatures(LocalEvidence(
-                inliers: e.inliers, tentativeMatches: e.tentativeMatches, scale: e.copyScale.map(Double.init),
-                rotationDegrees: e.copyRotationDegrees.map(Double.init), mirrored: e.mirrored,
-                workRegion: e.candidateRegion.map(Region.init), submissionRegion: e.queryRegion.map(Region.init))),
-                score: n / (n + Double(max(1, rule.localMinInliers))), isMatch: e.inliers >= rule.localMinInliers))
+            var region: ImageEvidence.RegionPair? = nil
+            if let q = e.queryRegion, let w = e.candidateRegion { region = .init(submitted: .init(q), source: .init(w)) }
+            out.append(match(index.ref(index.localWorkIDs[i]), .localFeatures(LocalFeatureEvidence(
+                inliers: e.inliers, tentativeMatches: e.tentativeMatches, threshold: rule.localMinInliers,
+                scale: e.copyScale.map(Double.init), rotationDegrees: e.copyRotationDegrees.map(Double.init),
+                mirrored: e.mirrored, region: region))))
         }
         return out
     }
+
+    /// A match with the model's decision on its evidence.
+    func match(_ work: VerdictReport.Work, _ evidence: VerdictReport.Evidence) -> VerdictReport.Match {
+        let d = model.model.decide(.init(evidence))
+        return .init(work: work, score: d.score, isMatch: d.isMatch, evidence: evidence)
+    }
 }
 
-extension Region {
+extension ImageEvidence.Rect {
+    /// Whole pixels (rounded) of a keypoint region; at least 1 × 1.
     init(_ r: LocalRect) {
-        self.init(x: Double(r.minX), y: Double(r.minY), width: Double(r.width), height: Double(r.height))
+        self.init(x: max(0, Int(Double(r.minX).rounded())), y: max(0, Int(Double(r.minY).rounded())),
+                  width: max(1, Int(Double(r.width).rounded())), height: max(1, Int(Double(r.height).rounded())))
     }
 }

@@ -47,6 +47,12 @@ public struct LoadedModel: Sendable {
     }
 }
 
+/// Which decision model produced a verdict.
+public struct ModelIdentity: Sendable, Hashable, Codable {
+    public var id: String
+    public var sha256: String
+}
+
 /// How model files are written: pretty, sorted keys, so diffs between versions read well.
 public enum ModelFile {
     public static var encoder: JSONEncoder {

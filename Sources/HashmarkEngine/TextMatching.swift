@@ -1,31 +1,30 @@
 import HashmarkFingerprint
 import HashmarkIndex
+import HashmarkReport
 
 extension Engine {
-    func textMatches(_ text: TextContent) -> [WorkMatch] {
-        let model = self.model.model.text
+    func textMatches(_ text: TextContent) -> [VerdictReport.Match] {
         var works: [Int32: (text: String, normalized: NormalizedText)] = [:]
-        let found = index.textIndex.match(query: text.normalized, model: model) { work in
+        let found = index.textIndex.match(query: text.normalized, model: model.model.text.alignment) { work in
             guard Int(work) < index.textWorkIDs.count,
                   let loaded = index.workText(index.textWorkIDs[Int(work)]) else { return nil }
             works[work] = loaded
             return loaded.normalized
         }
-        return found.compactMap { m -> WorkMatch? in
+        return found.compactMap { m -> VerdictReport.Match? in
             guard let source = works[m.work] else { return nil }
             let spans = m.passages.map { p in
-                TextSpanEvidence(
-                    submittedOffset: p.queryOffset, submittedLength: p.queryLength,
-                    sourceOffset: p.workOffset, sourceLength: p.workLength,
+                TextEvidence.Span(
+                    submitted: .init(offset: p.queryOffset, length: p.queryLength),
+                    source: .init(offset: p.workOffset, length: p.workLength),
                     alignedWords: p.alignedWords, matchedWords: p.matchedWords, longestRun: p.longestRun,
                     submittedExcerpt: Excerpt.cut(text.text, offset: p.queryOffset, length: p.queryLength),
                     sourceExcerpt: Excerpt.cut(source.text, offset: p.workOffset, length: p.workLength))
             }
-            let s = m.score
-            return WorkMatch(work: index.ref(index.textWorkIDs[Int(m.work)]), evidence: .text(TextEvidence(
-                spans: spans, alignedWords: s.alignedWords, matchedWords: s.matchedWords, coverage: s.coverage,
-                longestRun: s.longestRun, workWords: source.normalized.wordCount)),
-                score: s.score / (1 + s.score), isMatch: s.isMatch)
+            let s = m.summary
+            return match(index.ref(index.textWorkIDs[Int(m.work)]), .text(TextEvidence(
+                spans: spans, alignedWords: s.alignedWords, matchedWords: s.matchedWords,
+                coverage: min(1, max(0, s.coverage)), longestRun: s.longestRun, workWords: source.normalized.wordCount)))
         }
     }
 }

@@ -144,7 +144,7 @@ final class EndToEndRun: @unchecked Sendable {
         for name in names.sorted() {
             guard let report = byName[name] else { missing += 1; continue }
             guard let outcome = expected[name] ?? nil else { continue }
-            let matched = report.matches.filter { $0.score >= 0.5 }.map(\.work.id)
+            let matched = report.decisiveMatches.map(\.work.id)
             let detected = if outcome.label == .positive, let work = outcome.expectedWork, !work.isEmpty {
                 matched.contains(work)
             } else {

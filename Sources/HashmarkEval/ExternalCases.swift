@@ -47,7 +47,7 @@ public enum ExternalCases {
             let d = clock.now - start
             var outcome = CaseOutcome(plan, verdict: verdict, milliseconds: 0)
             outcome.milliseconds = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-            if verdict.subject.mediaType.hasPrefix("text/") || verdict.matches.first?.evidence.modality == "text" {
+            if verdict.subject.mediaType.hasPrefix("text/") || verdict.matches.first?.modality == .text {
                 outcome.modality = .text
             } else if verdict.subject.mediaType.hasPrefix("image/") {
                 outcome.modality = .image

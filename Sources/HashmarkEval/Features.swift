@@ -1,4 +1,6 @@
 import HashmarkEngine
+import HashmarkFingerprint
+import HashmarkReport
 
 /// What the engine found about one (case, corpus work) pair, reduced to the numbers the decision
 /// rule reads. Recorded on the training split with permissive models so that candidate
@@ -10,10 +12,10 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     public var pdqQuality: Int?
     /// Most RANSAC inliers of a local-feature verification.
     public var inliers: Int?
-    public var text: TextFeatures?
+    public var text: TextAlignmentSummary?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
-                text: TextFeatures? = nil) {
+                text: TextAlignmentSummary? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
@@ -22,42 +24,33 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     }
 }
 
-/// The aligned-text evidence of one (case, work) pair.
-public struct TextFeatures: Sendable, Codable, Equatable {
-    public var alignedWords: Int
-    public var matchedWords: Int
-    public var coverage: Double
-    public var longestRun: Int
-
-    public init(alignedWords: Int, matchedWords: Int, coverage: Double, longestRun: Int) {
-        self.alignedWords = alignedWords
-        self.matchedWords = matchedWords
-        self.coverage = coverage
-        self.longestRun = longestRun
-    }
-}
-
 extension WorkFeatures {
     /// Features of every work in a verdict, merged into `into` by work id.
-    static func merge(_ verdict: Verdict, into table: inout [String: WorkFeatures]) {
+    static func merge(_ verdict: VerdictReport, into table: inout [String: WorkFeatures]) {
         for m in verdict.matches {
             var f = table[m.work.id] ?? WorkFeatures(work: m.work.id)
-            switch m.evidence {
-            case .pdq(let e):
-                if f.pdqDistance.map({ e.distance < $0 }) ?? true {
-                    f.pdqDistance = e.distance
-                    f.pdqQuality = min(e.quality, e.workQuality)
+            switch DecisionModel.Features(m.evidence) {
+            case .pdq(let distance, let quality, let workQuality):
+                if f.pdqDistance.map({ distance < $0 }) ?? true {
+                    f.pdqDistance = distance
+                    f.pdqQuality = min(quality, workQuality)
                 }
-            case .localFeatures(let e):
-                f.inliers = max(f.inliers ?? 0, e.inliers)
-            case .text(let e):
-                if f.text.map({ e.alignedWords > $0.alignedWords }) ?? true {
-                    f.text = TextFeatures(alignedWords: e.alignedWords, matchedWords: e.matchedWords,
-                                          coverage: e.coverage, longestRun: e.longestRun)
-                }
+            case .localFeatures(let inliers):
+                f.inliers = max(f.inliers ?? 0, inliers)
+            case .text(let t):
+                if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
             }
             table[m.work.id] = f
         }
+    }
+
+    /// Every matcher's features recorded for this work, as the decision model reads them.
+    var features: [DecisionModel.Features] {
+        var out: [DecisionModel.Features] = []
+        if let d = pdqDistance, let q = pdqQuality { out.append(.pdq(distance: d, quality: q, workQuality: q)) }
+        if let n = inliers { out.append(.localFeatures(inliers: n)) }
+        if let t = text { out.append(.text(t)) }
+        return out
     }
 }
 

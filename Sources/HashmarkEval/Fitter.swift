@@ -32,27 +32,13 @@ public enum Fitter {
         targetFPR > 0 && Double(negatives) * targetFPR >= 3
     }
 
-    /// The image rule of `model` applied to recorded features: does it match `work`?
-    static func pdqFires(_ f: WorkFeatures, _ rule: DecisionModel.ImageRule) -> Bool {
-        guard let d = f.pdqDistance, let q = f.pdqQuality else { return false }
-        return q >= rule.pdqMinQuality && d <= rule.pdqMaxDistance
-    }
-
-    /// Whether the engine, with `rule`, would detect this case (right work for positives, any
-    /// work for negatives).
-    public static func imageDetects(_ c: FeatureCase, _ rule: DecisionModel.ImageRule) -> Bool {
-        let pdqHits = c.works.filter { pdqFires($0, rule) }
-        let hits = pdqHits.isEmpty ? c.works.filter { ($0.inliers ?? 0) >= rule.localMinInliers } : pdqHits
-        return c.positive ? hits.contains { $0.work == c.expectedWork } : !hits.isEmpty
-    }
-
-    public static func textDetects(_ c: FeatureCase, _ model: TextDecisionModel) -> Bool {
-        let hits = c.works.filter { w in
-            guard let t = w.text else { return false }
-            return t.alignedWords >= model.minAlignedWords && t.matchedWords >= model.minMatchedWords
-                && t.coverage >= model.minCoverage && t.longestRun >= model.minLongestRun
-        }
-        return c.positive ? hits.contains { $0.work == c.expectedWork } : !hits.isEmpty
+    /// Whether the engine, deciding with `model`, would detect this case: the right work for
+    /// positives that name one, any work otherwise (`DecisionModel.matchedWorks`, as the engine
+    /// decides; `CaseOutcome.detected` counts the same way).
+    public static func detects(_ c: FeatureCase, _ model: DecisionModel) -> Bool {
+        let hits = model.matchedWorks(c.works.flatMap { w in w.features.map { (w.work, $0) } })
+        if c.positive, let expected = c.expectedWork, !expected.isEmpty { return hits.contains(expected) }
+        return !hits.isEmpty
     }
 
     /// What a fit chose and how it did on the training split.
@@ -66,38 +52,38 @@ public enum Fitter {
 
     /// Grid search over PDQ distance and local inliers: the highest training TPR with FPR ≤
     /// target; ties go to the loosest PDQ distance, then the fewest inliers.
-    public static func fitImage(_ cases: [FeatureCase], base: DecisionModel.ImageRule, targetFPR: Double,
+    public static func fitImage(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
                                 pdqDistances: ClosedRange<Int> = 0...64,
                                 inliers: ClosedRange<Int> = 6...120) -> Fit<DecisionModel.ImageRule> {
         grid(cases, targetFPR: targetFPR, candidates: pdqDistances.reversed().flatMap { d in
             inliers.map { n in
-                var r = base
+                var r = base.image
                 r.pdqMaxDistance = d
-                r.pdqCandidateRadius = max(base.pdqCandidateRadius, d)
+                r.pdqCandidateRadius = max(base.image.pdqCandidateRadius, d)
                 r.localMinInliers = n
                 return r
             }
-        }, strictest: { var r = base; r.pdqMaxDistance = pdqDistances.lowerBound
+        }, strictest: { var r = base.image; r.pdqMaxDistance = pdqDistances.lowerBound
                         r.localMinInliers = inliers.upperBound; return r }(),
-        detects: imageDetects)
+        detects: { c, r in var m = base; m.image = r; return detects(c, m) })
     }
 
     /// Grid search over aligned words and coverage (other text thresholds kept from `base`);
     /// ties go to the fewest aligned words, then the lowest coverage.
-    public static func fitText(_ cases: [FeatureCase], base: TextDecisionModel, targetFPR: Double,
+    public static func fitText(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
                                alignedWords: [Int] = Array(stride(from: 20, through: 400, by: 5)),
-                               coverages: [Double] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) -> Fit<TextDecisionModel> {
+                               coverages: [Double] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) -> Fit<DecisionModel.TextRule> {
         grid(cases, targetFPR: targetFPR, candidates: alignedWords.flatMap { a in
             coverages.map { c in
-                var m = base
-                m.minAlignedWords = a
-                m.minMatchedWords = min(base.minMatchedWords, a)
-                m.minCoverage = c
-                return m
+                var t = base.text
+                t.minAlignedWords = a
+                t.minMatchedWords = min(base.text.minMatchedWords, a)
+                t.minCoverage = c
+                return t
             }
-        }, strictest: { var m = base; m.minAlignedWords = alignedWords.last ?? base.minAlignedWords
-                        m.minCoverage = coverages.last ?? base.minCoverage; return m }(),
-        detects: textDetects)
+        }, strictest: { var t = base.text; t.minAlignedWords = alignedWords.last ?? base.text.minAlignedWords
+                        t.minCoverage = coverages.last ?? base.text.minCoverage; return t }(),
+        detects: { c, t in var m = base; m.text = t; return detects(c, m) })
     }
 
     /// `candidates` in tie-break order (preferred first).

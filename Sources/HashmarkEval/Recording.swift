@@ -71,7 +71,7 @@ enum Recording {
         let loosenText = Fitter.negativesCanLoosen(textNegatives, targetFPR: options.targetFPR)
         if !images.isEmpty {
             let maxDistance = loosenImage ? pdqRadius : min(pdqRadius, base.image.pdqMaxDistance)
-            let fit = Fitter.fitImage(images, base: base.image, targetFPR: options.targetFPR,
+            let fit = Fitter.fitImage(images, base: base, targetFPR: options.targetFPR,
                                       pdqDistances: 0...maxDistance,
                                       inliers: (loosenImage ? 6 : max(6, base.image.localMinInliers))...120)
             model.image = fit.rule
@@ -79,7 +79,7 @@ enum Recording {
         }
         if !texts.isEmpty {
             let floor = loosenText ? 20 : max(20, base.text.minAlignedWords)
-            let fit = Fitter.fitText(texts, base: base.text, targetFPR: options.targetFPR,
+            let fit = Fitter.fitText(texts, base: base, targetFPR: options.targetFPR,
                                      alignedWords: Array(stride(from: floor, through: 400, by: 5)),
                                      coverages: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9].filter { loosenText || $0 >= base.text.minCoverage })
             model.text = fit.rule

@@ -91,7 +91,7 @@ public struct EvalReport: Sendable, Codable, Equatable {
 /// The thresholds a fit chose and their training-split figures.
 public struct FitSummary: Sendable, Codable, Equatable {
     public var image: Fitter.Fit<DecisionModel.ImageRule>?
-    public var text: Fitter.Fit<TextDecisionModel>?
+    public var text: Fitter.Fit<DecisionModel.TextRule>?
     public var trainCases: Int
     /// Modalities whose thresholds could only be tightened from the prior (too few negatives;
     /// see `Fitter.negativesCanLoosen`).

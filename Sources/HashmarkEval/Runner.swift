@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkEngine
+import HashmarkReport
 import HashmarkMedia
 
 /// The result of one case through `Engine.check(bytes:fileName:)`.
@@ -27,8 +28,8 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
     /// else for any work; 0 when nothing came close. ≥ 0.5 is the model's decision.
     public var score: Double
 
-    init(_ plan: CasePlan, verdict: Verdict, milliseconds: Double) {
-        let matched = verdict.matches.filter(\.isMatch)
+    init(_ plan: CasePlan, verdict: VerdictReport, milliseconds: Double) {
+        let matched = verdict.decisiveMatches
         let detected: Bool
         let score: Double
         if plan.label == .positive, let expected = plan.expectedWork, !expected.isEmpty {
@@ -38,7 +39,7 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
             detected = !matched.isEmpty
             score = verdict.matches.map(\.score).max() ?? 0
         }
-        self.init(plan, verdict: verdict.kind.rawValue, errorCode: verdict.error?.code, detected: detected,
+        self.init(plan, verdict: verdict.verdict.rawValue, errorCode: verdict.error?.code, detected: detected,
                   matchedWork: matched.first?.work.id, milliseconds: milliseconds, score: score)
     }
 
@@ -145,7 +146,7 @@ enum Runner {
     }
 
     /// One engine call, timed.
-    static func check(_ engine: Engine, _ plan: CasePlan, _ bytes: [UInt8]) -> (Verdict, Double) {
+    static func check(_ engine: Engine, _ plan: CasePlan, _ bytes: [UInt8]) -> (VerdictReport, Double) {
         let clock = ContinuousClock()
         let start = clock.now
         let verdict = engine.check(bytes: bytes, fileName: Materialiser.fileName(plan))

@@ -1,7 +1,7 @@
 /// A JSON value with one canonical byte form, so that a signature over the bytes is a
 /// signature over the value.
 ///
-/// Canonical form (the contract `hashmark.verdict/1` reports and the ledger are written in):
+/// Canonical form (the contract `hashmark.verdict` reports and the ledger are written in):
 /// - UTF-8, no byte-order mark, no whitespace outside strings.
 /// - Object keys sorted by their UTF-8 bytes (unsigned, lexicographic); no duplicate keys.
 /// - Strings escape only `"` as `\"`, `\` as `\\`, and U+0000–U+001F (`\b \t \n \f \r`, else

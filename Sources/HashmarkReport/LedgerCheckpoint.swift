@@ -8,7 +8,7 @@ import Foundation
 /// The part before the tab is canonical JSON (it never contains a tab: canonical JSON escapes it);
 /// the part after it is the base64 of a raw 64-byte Ed25519 signature over exactly those JSON bytes
 /// (no newline), made with the key that signs the reports (`keyId`). A checkpoint is not a
-/// `hashmark.verdict/1` report, so its signature can never pass for a report's, nor the reverse.
+/// `hashmark.verdict` report, so its signature can never pass for a report's, nor the reverse.
 ///
 /// Why an append-only log and not one file replaced atomically: a single "latest checkpoint" file
 /// can be rolled back together with the ledger by whoever can write the folder, and it only tells an

@@ -5,7 +5,7 @@
 extension VerdictReport {
     public func jsonValue() -> JSONValue {
         var root: [String: JSONValue] = [
-            "schema": .string(Self.schemaId),
+            "schema": .string(schema),
             "reportId": .string(reportId),
             "subject": .object([
                 "fileName": .string(subject.fileName), "size": .int(Int64(subject.size)),
@@ -42,13 +42,14 @@ extension VerdictReport {
     }
 
     public init(json: JSONValue) throws {
-        let root = try Obj(json, "$")
+        guard case .string(let schema)? = json["schema"], let index = Self.readableSchemas.firstIndex(of: schema) else {
+            throw ReportError(.schema, "$.schema: must be one of \(Self.readableSchemas.map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+        let root = try Obj(json, "$", version: index + 1)
         try root.keys(required: ["schema", "reportId", "subject", "verdict", "matches", "decision", "engine",
                                  "corpus", "createdAt", "previousReportSha256", "signer"],
                       optional: ["score", "error"])
-        guard try root.string("schema") == Self.schemaId else {
-            throw root.fail("schema", "must be \"\(Self.schemaId)\"")
-        }
+        self.schema = schema
         reportId = try root.string("reportId")
         guard ReportID.isValid(reportId) else { throw root.fail("reportId", "is not a valid report id") }
         let s = try root.object("subject")
@@ -70,7 +71,7 @@ extension VerdictReport {
             error = nil
         }
         matches = try root.array("matches").enumerated().map { index, item in
-            try Match(json: item, path: "$.matches[\(index)]")
+            try Match(Obj(item, "$.matches[\(index)]", version: root.version))
         }
         switch verdict {
         case .error:
@@ -111,133 +112,43 @@ extension VerdictReport {
 }
 
 extension VerdictReport.Match {
-    func jsonValue() -> JSONValue {
-        let evidenceValue: JSONValue
-        switch evidence {
-        case .image(let e):
-            var members: [String: JSONValue] = [
-                "pdqDistance": .int(Int64(e.pdqDistance)), "quality": .int(Int64(e.quality)),
-                "threshold": .int(Int64(e.threshold)),
-                "transform": .object(["name": .string(e.transform.rawValue), "inverted": .bool(e.inverted)]),
-            ]
-            if let region = e.region {
-                members["region"] = .object(["submitted": region.submitted.jsonValue(), "source": region.source.jsonValue()])
-            }
-            evidenceValue = .object(members)
-        case .localFeatures(let e):
-            var members: [String: JSONValue] = [
-                "inliers": .int(Int64(e.inliers)), "tentativeMatches": .int(Int64(e.tentativeMatches)),
-                "threshold": .int(Int64(e.threshold)), "mirrored": .bool(e.mirrored),
-            ]
-            if let scale = e.scale { members["scale"] = .double(scale) }
-            if let rotation = e.rotationDegrees { members["rotationDegrees"] = .double(rotation) }
-            if let region = e.region {
-                members["region"] = .object(["submitted": region.submitted.jsonValue(), "source": region.source.jsonValue()])
-            }
-            evidenceValue = .object(members)
-        case .text(let e):
-            var members: [String: JSONValue] = [
-                "spans": .array(e.spans.map { span in
-                    .object([
-                        "submitted": span.submitted.jsonValue(), "source": span.source.jsonValue(),
-                        "alignedWords": .int(Int64(span.alignedWords)),
-                        "submittedExcerpt": .string(span.submittedExcerpt), "sourceExcerpt": .string(span.sourceExcerpt),
-                    ])
-                }),
-                "alignedWords": .int(Int64(e.alignedWords)), "coverage": .double(e.coverage),
-                "longestRun": .int(Int64(e.longestRun)),
-            ]
-            if let matched = e.matchedWords { members["matchedWords"] = .int(Int64(matched)) }
-            evidenceValue = .object(members)
+    /// The match as reports and `check --json` write it.
+    public func jsonValue() -> JSONValue {
+        let evidenceValue: JSONValue = switch evidence {
+        case .image(let e): e.jsonValue()
+        case .localFeatures(let e): e.jsonValue()
+        case .text(let e): e.jsonValue()
         }
-        return .object([
-            "work": .object(["id": .string(work.id), "title": .string(work.title), "owner": .string(work.owner),
-                             "license": .string(work.license)]),
-            "modality": .string(modality.rawValue), "matcher": .string(matcher), "score": .double(score),
-            "evidence": evidenceValue,
-        ])
+        var w: [String: JSONValue] = ["id": .string(work.id), "title": .string(work.title),
+                                      "owner": .string(work.owner), "license": .string(work.license)]
+        if let mediaType = work.mediaType { w["mediaType"] = .string(mediaType) }
+        var m: [String: JSONValue] = [
+            "work": .object(w), "modality": .string(modality.rawValue), "matcher": .string(matcher),
+            "score": .double(score), "evidence": evidenceValue,
+        ]
+        if let isMatch { m["isMatch"] = .bool(isMatch) }
+        return .object(m)
     }
 
-    init(json: JSONValue, path: String) throws {
-        let m = try Obj(json, path)
-        try m.keys(required: ["work", "modality", "matcher", "score", "evidence"])
+    init(_ m: Obj) throws {
+        try m.keys(required: ["work", "modality", "matcher", "score", "evidence"], since2: ["isMatch"])
         let w = try m.object("work")
-        try w.keys(required: ["id", "title", "owner", "license"])
+        try w.keys(required: ["id", "title", "owner", "license"], since2: ["mediaType"])
         work = VerdictReport.Work(id: try w.string("id", nonEmpty: true), title: try w.string("title"),
-                                  owner: try w.string("owner"), license: try w.string("license"))
-        matcher = try m.string("matcher")
-        guard isSlug(matcher) else { throw m.fail("matcher", "must match ^[a-z][a-z0-9-]*$") }
+                                  owner: try w.string("owner"), license: try w.string("license"),
+                                  mediaType: w.has("mediaType") ? try w.string("mediaType", nonEmpty: true) : nil)
         score = try m.number("score", 0...1)
+        isMatch = m.has("isMatch") ? try m.bool("isMatch") : nil
         let ev = try m.object("evidence")
-        switch try m.string("modality") {
-        case "image" where matcher == "local-features":
-            try ev.keys(required: ["inliers", "tentativeMatches", "threshold", "mirrored"],
-                        optional: ["scale", "rotationDegrees", "region"])
-            var region: ImageEvidence.RegionPair?
-            if ev.has("region") {
-                let r = try ev.object("region")
-                try r.keys(required: ["submitted", "source"])
-                region = .init(submitted: try .init(r.object("submitted")), source: try .init(r.object("source")))
-            }
-            evidence = .localFeatures(LocalFeatureEvidence(
-                inliers: try ev.int("inliers", 0...Int.max), tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
-                threshold: try ev.int("threshold", 0...Int.max),
-                scale: ev.has("scale") ? try ev.number("scale", 0...1e6) : nil,
-                rotationDegrees: ev.has("rotationDegrees") ? try ev.number("rotationDegrees", -360...360) : nil,
-                mirrored: try ev.bool("mirrored"), region: region))
-        case "image":
-            try ev.keys(required: ["pdqDistance", "quality", "threshold", "transform"], optional: ["region"])
-            let t = try ev.object("transform")
-            try t.keys(required: ["name", "inverted"])
-            guard let name = ImageEvidence.Dihedral(rawValue: try t.string("name")) else {
-                throw t.fail("name", "must be a dihedral name (identity, rot90, …, transverse)")
-            }
-            var region: ImageEvidence.RegionPair?
-            if ev.has("region") {
-                let r = try ev.object("region")
-                try r.keys(required: ["submitted", "source"])
-                region = .init(submitted: try .init(r.object("submitted")), source: try .init(r.object("source")))
-            }
-            evidence = .image(ImageEvidence(
-                pdqDistance: try ev.int("pdqDistance", 0...256), quality: try ev.int("quality", 0...100),
-                threshold: try ev.int("threshold", 0...256), transform: name, inverted: try t.bool("inverted"),
-                region: region))
-        case "text":
-            try ev.keys(required: ["spans", "alignedWords", "coverage", "longestRun"], optional: ["matchedWords"])
-            let spans = try ev.array("spans").enumerated().map { index, item -> TextEvidence.Span in
-                let s = try Obj(item, "\(ev.path).spans[\(index)]")
-                try s.keys(required: ["submitted", "source", "alignedWords", "submittedExcerpt", "sourceExcerpt"])
-                return .init(submitted: try .init(s.object("submitted")), source: try .init(s.object("source")),
-                             alignedWords: try s.int("alignedWords", 0...Int.max),
-                             submittedExcerpt: try s.string("submittedExcerpt"), sourceExcerpt: try s.string("sourceExcerpt"))
-            }
-            guard !spans.isEmpty else { throw ev.fail("spans", "must not be empty") }
-            evidence = .text(TextEvidence(spans: spans, alignedWords: try ev.int("alignedWords", 0...Int.max),
-                                          matchedWords: ev.has("matchedWords") ? try ev.int("matchedWords", 0...Int.max) : nil,
-                                          coverage: try ev.number("coverage", 0...1),
-                                          longestRun: try ev.int("longestRun", 0...Int.max)))
+        switch (try m.string("modality"), try m.string("matcher")) {
+        case ("image", "pdq"): evidence = .image(try ImageEvidence(ev))
+        case ("image", "local-features"): evidence = .localFeatures(try LocalFeatureEvidence(ev))
+        case ("text", "text-align"): evidence = .text(try TextEvidence(ev))
+        case ("image", _), ("text", _):
+            throw m.fail("matcher", "must be pdq or local-features (image) or text-align (text)")
         default:
             throw m.fail("modality", "must be \"image\" or \"text\"")
         }
-    }
-}
-
-extension ImageEvidence.Rect {
-    func jsonValue() -> JSONValue {
-        .object(["x": .int(Int64(x)), "y": .int(Int64(y)), "width": .int(Int64(width)), "height": .int(Int64(height))])
-    }
-    init(_ o: Obj) throws {
-        try o.keys(required: ["x", "y", "width", "height"])
-        self.init(x: try o.int("x", 0...Int.max), y: try o.int("y", 0...Int.max),
-                  width: try o.int("width", 1...Int.max), height: try o.int("height", 1...Int.max))
-    }
-}
-
-extension TextEvidence.Range {
-    func jsonValue() -> JSONValue { .object(["offset": .int(Int64(offset)), "length": .int(Int64(length))]) }
-    init(_ o: Obj) throws {
-        try o.keys(required: ["offset", "length"])
-        self.init(offset: try o.int("offset", 0...Int.max), length: try o.int("length", 0...Int.max))
     }
 }
 
@@ -254,11 +165,14 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
+    /// The report's schema version (1 or 2): members added in `/2` are refused in `/1`.
+    let version: Int
 
-    init(_ value: JSONValue?, _ path: String) throws {
+    init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {
         guard case .object(let members)? = value else { throw ReportError(.schema, "\(path): expected an object") }
         self.members = members
         self.path = path
+        self.version = version
     }
 
     func fail(_ key: String, _ message: String) -> ReportError {
@@ -267,9 +181,10 @@ struct Obj {
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
-    func keys(required: [String], optional: [String] = []) throws {
+    /// `since2`: optional members that schema `/2` added.
+    func keys(required: [String], optional: [String] = [], since2: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
-        let allowed = Set(required + optional)
+        let allowed = Set(required + optional + (version >= 2 ? since2 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }
@@ -309,7 +224,7 @@ struct Obj {
         return value
     }
 
-    func object(_ key: String) throws -> Obj { try Obj(members[key], "\(path).\(key)") }
+    func object(_ key: String) throws -> Obj { try Obj(members[key], "\(path).\(key)", version: version) }
 
     func array(_ key: String) throws -> [JSONValue] {
         guard case .array(let items)? = members[key] else { throw fail(key, "expected an array") }

@@ -23,7 +23,7 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
         case jsonSyntax = "json-syntax"
         /// A value cannot be serialised canonically (e.g. NaN or infinity).
         case jsonValue = "json-value"
-        /// JSON is well formed but does not follow the `hashmark.verdict/1` schema.
+        /// JSON is well formed but does not follow the `hashmark.verdict` schema (`/1` or `/2`).
         case schema = "schema"
         /// A report id is not usable as a file name.
         case invalidReportId = "invalid-report-id"

@@ -64,7 +64,7 @@ public enum LedgerVerificationResult: Sendable {
 
 public enum ReportVerifier {
     /// Checks, in order: the detached signature `<reportPath>.sig` over the exact bytes, strict
-    /// JSON in canonical form, the `hashmark.verdict/1` schema, that `signer.keyId` is this key,
+    /// JSON in canonical form, the `hashmark.verdict/1` or `/2` schema, that `signer.keyId` is this key,
     /// and (when given) that `originalFile` has the subject's size and SHA-256.
     public static func verify(reportPath: String, publicKey: PublicKey, originalFile: String? = nil) -> VerificationResult {
         let bytes: [UInt8]

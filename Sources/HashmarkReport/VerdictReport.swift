@@ -1,11 +1,17 @@
-/// A `hashmark.verdict/1` report: everything a sceptical reader needs to recompute the verdict.
-/// JSON field names are a public contract, documented in `Schemas/hashmark.verdict-1.schema.json`.
-/// Optional fields are omitted from the JSON when absent, never written as `null`.
+/// A verdict and everything a sceptical reader needs to recompute it: the one model of a verdict,
+/// built by the engine, printed by `check --json`, signed into reports and shown by `show`.
+/// JSON field names are a public contract, documented in `Schemas/hashmark.verdict-2.schema.json`
+/// (`/2` is `/1` plus optional members; `verify` reads both). Optional fields are omitted from
+/// the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
-    public static let schemaId = "hashmark.verdict/1"
+    public static let schemaId = "hashmark.verdict/2"
+    /// Schemas this version reads: `/1` reports stay verifiable.
+    public static let readableSchemas = ["hashmark.verdict/1", schemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    /// `schemaId` for every report written now; a `/1` report read back keeps its own.
+    public var schema = VerdictReport.schemaId
     /// Usable as a file name: `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`.
     public var reportId: String
     public var subject: Subject
@@ -69,31 +75,48 @@ public struct VerdictReport: Sendable, Equatable {
         /// The rights holder.
         public var owner: String
         public var license: String
-        public init(id: String, title: String, owner: String, license: String) {
-            self.id = id; self.title = title; self.owner = owner; self.license = license
+        /// The work's media type as registered (`/2`).
+        public var mediaType: String?
+        public init(id: String, title: String, owner: String, license: String, mediaType: String? = nil) {
+            self.id = id; self.title = title; self.owner = owner; self.license = license; self.mediaType = mediaType
         }
     }
 
+    /// One corpus work compared closely with the submission: a match, or a near miss kept as context.
     public struct Match: Sendable, Equatable {
         public var work: Work
-        /// Which matcher produced it: `pdq`, `text-align`, later `local-features`.
-        public var matcher: String
-        /// The matcher's score for this work, in [0, 1].
+        /// The matcher's score for this work in [0, 1]: 0.5 exactly at the model's threshold.
         public var score: Double
-        /// Its kind also gives the match's `modality` in JSON.
+        /// This match alone meets the model's rule for its matcher (`/2`; in `/1` reports every
+        /// listed match of an infringing verdict was not necessarily one).
+        public var isMatch: Bool?
+        /// Its kind gives the match's `matcher` and `modality` in JSON.
         public var evidence: Evidence
-        public init(work: Work, matcher: String, score: Double, evidence: Evidence) {
-            self.work = work; self.matcher = matcher; self.score = score; self.evidence = evidence
+        public init(work: Work, score: Double, isMatch: Bool? = nil, evidence: Evidence) {
+            self.work = work; self.score = score; self.isMatch = isMatch; self.evidence = evidence
         }
+        /// `pdq`, `local-features` or `text-align`.
+        public var matcher: String { evidence.matcher }
         public var modality: Modality { evidence.modality }
     }
 
     public enum Modality: String, Sendable, CaseIterable { case image, text }
 
+    /// The evidence for one (submission, work) pair, by matcher.
     public enum Evidence: Sendable, Equatable {
         case image(ImageEvidence)
         case localFeatures(LocalFeatureEvidence)
         case text(TextEvidence)
+
+        /// The matcher's stable name, as written in reports.
+        public var matcher: String {
+            switch self {
+            case .image: "pdq"
+            case .localFeatures: "local-features"
+            case .text: "text-align"
+            }
+        }
+
         public var modality: Modality {
             switch self {
             case .image, .localFeatures: .image
@@ -135,108 +158,5 @@ public struct VerdictReport: Sendable, Equatable {
         public init(keyId: String, algorithm: String = Signer.ed25519) {
             self.keyId = keyId; self.algorithm = algorithm
         }
-    }
-}
-
-/// PDQ image evidence (and, with `region`, local-feature evidence).
-public struct ImageEvidence: Sendable, Equatable {
-    /// The eight symmetries of the square: the edit that turns the work into the submission.
-    /// `rot90`/`rot180`/`rot270` rotate clockwise; `flipH` mirrors left–right, `flipV` top–bottom;
-    /// `transpose` mirrors along the main diagonal, `transverse` along the anti-diagonal.
-    public enum Dihedral: String, Sendable, CaseIterable {
-        case identity, rot90, rot180, rot270, flipH, flipV, transpose, transverse
-    }
-
-    /// Hamming distance (0–256) between the submitted hash and the work's hash.
-    public var pdqDistance: Int
-    /// PDQ quality (0–100) of the submitted image's hash.
-    public var quality: Int
-    /// The largest distance that counts as a match for this matcher.
-    public var threshold: Int
-    /// The symmetry (and colour inversion) under which the best distance was found.
-    public var transform: Dihedral
-    public var inverted: Bool
-    /// Matched rectangle in both images, in pixels of each image, when known.
-    public var region: RegionPair?
-
-    public init(pdqDistance: Int, quality: Int, threshold: Int, transform: Dihedral, inverted: Bool,
-                region: RegionPair? = nil) {
-        self.pdqDistance = pdqDistance; self.quality = quality; self.threshold = threshold
-        self.transform = transform; self.inverted = inverted; self.region = region
-    }
-
-    public struct Rect: Sendable, Equatable {
-        public var x: Int, y: Int, width: Int, height: Int
-        public init(x: Int, y: Int, width: Int, height: Int) {
-            self.x = x; self.y = y; self.width = width; self.height = height
-        }
-    }
-
-    public struct RegionPair: Sendable, Equatable {
-        public var submitted: Rect
-        public var source: Rect
-        public init(submitted: Rect, source: Rect) { self.submitted = submitted; self.source = source }
-    }
-}
-
-/// Keypoint (local-feature) evidence: RANSAC-verified correspondences and the recovered geometry.
-public struct LocalFeatureEvidence: Sendable, Equatable {
-    /// Correspondences consistent with one affine transform.
-    public var inliers: Int
-    /// Ratio-tested correspondences offered to RANSAC.
-    public var tentativeMatches: Int
-    /// The fewest inliers that count as a match.
-    public var threshold: Int
-    /// Scale and clockwise rotation of the copy relative to the work, when a model was found.
-    public var scale: Double?
-    public var rotationDegrees: Double?
-    /// The copy is mirrored (matched through mirrored descriptors).
-    public var mirrored: Bool
-    /// The matched rectangle in both images, in pixels of each image.
-    public var region: ImageEvidence.RegionPair?
-
-    public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,
-                mirrored: Bool, region: ImageEvidence.RegionPair?) {
-        self.inliers = inliers; self.tentativeMatches = tentativeMatches; self.threshold = threshold
-        self.scale = scale; self.rotationDegrees = rotationDegrees; self.mirrored = mirrored; self.region = region
-    }
-}
-
-/// Aligned-passage text evidence. Offsets and lengths are in bytes of each document's original
-/// text (as the text pipeline maps normalised words back to the input).
-public struct TextEvidence: Sendable, Equatable {
-    public struct Range: Sendable, Equatable {
-        public var offset: Int, length: Int
-        public init(offset: Int, length: Int) { self.offset = offset; self.length = length }
-    }
-
-    public struct Span: Sendable, Equatable {
-        public var submitted: Range
-        public var source: Range
-        public var alignedWords: Int
-        /// Short excerpts (the engine bounds their length) so the report stands alone.
-        public var submittedExcerpt: String
-        public var sourceExcerpt: String
-        public init(submitted: Range, source: Range, alignedWords: Int, submittedExcerpt: String,
-                    sourceExcerpt: String) {
-            self.submitted = submitted; self.source = source; self.alignedWords = alignedWords
-            self.submittedExcerpt = submittedExcerpt; self.sourceExcerpt = sourceExcerpt
-        }
-    }
-
-    public var spans: [Span]
-    /// Total aligned words over all spans.
-    public var alignedWords: Int
-    /// Identical words inside the aligned spans, when the matcher reports them.
-    public var matchedWords: Int?
-    /// `matchedWords / alignedWords` (0–1): how much of the aligned source passage survived
-    /// verbatim (1 for a verbatim copy, about 0.7 at 30 % word substitution).
-    public var coverage: Double
-    /// Longest run of consecutive identical words.
-    public var longestRun: Int
-
-    public init(spans: [Span], alignedWords: Int, matchedWords: Int? = nil, coverage: Double, longestRun: Int) {
-        self.spans = spans; self.alignedWords = alignedWords; self.matchedWords = matchedWords
-        self.coverage = coverage; self.longestRun = longestRun
     }
 }

@@ -35,20 +35,18 @@ struct CheckCommand: ParsableCommand {
         var anyInfringing = false, anyError = false
         for file in files {
             let verdict = engine.check(path: file)
-            switch verdict.kind {
+            switch verdict.verdict {
             case .infringing: anyInfringing = true
             case .error: anyError = true
             case .clear: break
             }
             if json {
-                JSONLine.print(CheckLine(file: file, verdict: verdict))
+                JSONLine.print(CheckJSON.line(file: file, verdict))
             } else {
                 print(VerdictText.render(file: file, verdict))
             }
             if let writer {
-                let report = ReportBuilder.report(verdict, model: engine.model.model, reportID: ReportID.generate(),
-                                                  createdAt: RFC3339.string(from: Date()))
-                let written = try writer.write(report)
+                let written = try writer.write(verdict.named(ReportID.generate(), createdAt: RFC3339.string(from: Date())))
                 if !json { print("  report: \(written.reportPath)") }
             }
         }
@@ -74,27 +72,65 @@ enum EngineSetup {
     }
 }
 
-/// The terminal rendering of a verdict.
+/// The terminal rendering of a verdict: the matches that decide it, as `show` prints evidence.
 enum VerdictText {
-    static func render(file: String, _ v: Verdict) -> String {
-        var lines = ["\(file): \(v.kind.rawValue.uppercased()) (score \(fmt(v.score)))"]
+    static func render(file: String, _ v: VerdictReport) -> String {
+        var lines = ["\(file): \(v.verdict.rawValue.uppercased())\(v.score.map { " (score \(ReportText.fmt($0)))" } ?? "")"]
         if let e = v.error { lines.append("  error \(e.code): \(e.message)") }
-        for m in v.matches where m.isMatch {
-            lines.append("  \(m.evidence.matcher) \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)]")
-            switch m.evidence {
-            case .pdq(let e):
-                lines.append("    PDQ distance \(e.distance), transform \(e.transform)\(e.inverted ? " (inverted)" : ""), quality \(e.quality)/\(e.workQuality)")
-            case .localFeatures(let e):
-                lines.append("    \(e.inliers) inliers of \(e.tentativeMatches) matches, scale \(e.scale.map(fmt) ?? "?"), rotation \(e.rotationDegrees.map(fmt) ?? "?")°\(e.mirrored ? ", mirrored" : "")")
-            case .text(let e):
-                lines.append("    \(e.alignedWords) aligned words (\(e.matchedWords) identical), longest run \(e.longestRun), \(e.spans.count) passage(s)")
-                for s in e.spans.prefix(3) {
-                    lines.append("    submitted \(s.submittedOffset)+\(s.submittedLength) ↔ work \(s.sourceOffset)+\(s.sourceLength): \"\(s.sourceExcerpt.prefix(80))…\"")
-                }
-            }
+        for m in v.decisiveMatches {
+            lines.append("  \(m.matcher) \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)]")
+            lines += ReportText.evidence(m.evidence).map { "    " + $0 }
         }
-        return lines.joined(separator: "\n")
+        return lines.map { DisplayText.visible($0) }.joined(separator: "\n")
+    }
+}
+
+/// One line of `check --json`: `file`, `verdict`, `score`, `mediaType`, `sha256`, `matches`,
+/// `error`, `corpusSnapshot`, `model`. Each match is the report's match JSON (the one verdict
+/// vocabulary) plus the names `check --json` has always printed, kept as aliases: PDQ
+/// `distance` (= `pdqDistance`) and `transform` as the edit's name with `inverted` beside it;
+/// keypoints `workRegion`/`submissionRegion` (= `region.source`/`region.submitted`); text spans
+/// `submittedOffset`/`submittedLength`/`sourceOffset`/`sourceLength` (= `submitted`/`source`).
+enum CheckJSON {
+    static func line(file: String, _ v: VerdictReport) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "file": .string(file), "verdict": .string(v.verdict.rawValue), "score": .double(v.score ?? 0),
+            "mediaType": .string(v.subject.mediaType), "sha256": .string(v.subject.sha256),
+            "matches": .array(v.matches.map(match)), "corpusSnapshot": .string(v.corpus.snapshot),
+            "model": .object(["id": .string(v.decision.modelId), "sha256": .string(v.decision.modelSha256)]),
+        ]
+        if let e = v.error { o["error"] = .object(["code": .string(e.code), "message": .string(e.message)]) }
+        return .object(o)
     }
 
-    static func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+    static func match(_ m: VerdictReport.Match) -> JSONValue {
+        guard case .object(var o) = m.jsonValue(), case .object(var e)? = o["evidence"] else { return m.jsonValue() }
+        switch m.evidence {
+        case .image(let x):
+            e["distance"] = .int(Int64(x.pdqDistance))
+            e["transform"] = .string(x.transform.rawValue)
+            e["inverted"] = .bool(x.inverted)
+        case .localFeatures(let x):
+            if let r = x.region {
+                e["workRegion"] = rect(r.source)
+                e["submissionRegion"] = rect(r.submitted)
+            }
+        case .text(let x):
+            guard case .array(let spans)? = e["spans"] else { break }
+            e["spans"] = .array(zip(x.spans, spans).map { s, json in
+                guard case .object(var so) = json else { return json }
+                so["submittedOffset"] = .int(Int64(s.submitted.offset))
+                so["submittedLength"] = .int(Int64(s.submitted.length))
+                so["sourceOffset"] = .int(Int64(s.source.offset))
+                so["sourceLength"] = .int(Int64(s.source.length))
+                return .object(so)
+            })
+        }
+        o["evidence"] = .object(e)
+        return .object(o)
+    }
+
+    static func rect(_ r: ImageEvidence.Rect) -> JSONValue {
+        .object(["x": .int(Int64(r.x)), "y": .int(Int64(r.y)), "width": .int(Int64(r.width)), "height": .int(Int64(r.height))])
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkReport
 
 /// One JSON object per line on standard output, keys sorted, slashes unescaped.
 enum JSONLine {
@@ -7,6 +8,12 @@ enum JSONLine {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return }
         FileHandle.standardOutput.write(data + Data([0x0A]))
+    }
+
+    /// A `JSONValue` as its canonical bytes (sorted keys, no whitespace).
+    static func print(_ value: JSONValue) {
+        guard let bytes = try? value.canonicalBytes() else { return }
+        FileHandle.standardOutput.write(Data(bytes + [0x0A]))
     }
 }
 

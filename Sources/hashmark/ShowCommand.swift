@@ -97,26 +97,14 @@ enum ReportText {
     static func render(_ r: VerdictReport, signature: String) -> String {
         var out: [String] = []
         let banner = r.verdict.rawValue.uppercased()
-        out.append("\(banner)\(r.score.map { String(format: " (score %.3f)", $0) } ?? "")  —  report \(r.reportId)")
+        out.append("\(banner)\(r.score.map { " (score \(fmt($0)))" } ?? "")  —  report \(r.reportId)")
         out.append("subject:   \(r.subject.fileName) (\(r.subject.mediaType), \(r.subject.size) bytes)")
         out.append("sha256:    \(r.subject.sha256)")
         if let e = r.error { out.append("error:     \(e.code): \(e.message)") }
         for (i, m) in r.matches.enumerated() {
-            out.append("match \(i + 1):   \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)] via \(m.matcher), score \(String(format: "%.3f", m.score))")
-            switch m.evidence {
-            case .image(let e):
-                out.append("           PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)")
-            case .localFeatures(let e):
-                out.append("           \(e.inliers) inliers (threshold \(e.threshold)) of \(e.tentativeMatches) matches\(e.mirrored ? ", mirrored" : "")")
-                if let g = e.region {
-                    out.append("           work region x=\(g.source.x) y=\(g.source.y) \(g.source.width)×\(g.source.height) ↔ submitted x=\(g.submitted.x) y=\(g.submitted.y) \(g.submitted.width)×\(g.submitted.height)")
-                }
-            case .text(let e):
-                out.append("           \(e.alignedWords) aligned words, coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun)")
-                for s in e.spans.prefix(5) {
-                    out.append("           submitted \(s.submitted.offset)+\(s.submitted.length) ↔ work \(s.source.offset)+\(s.source.length): \"\(s.sourceExcerpt.prefix(100))\"")
-                }
-            }
+            let decisive = m.isMatch.map { $0 ? ", meets the rule" : ", below the rule" } ?? ""
+            out.append("match \(i + 1):   \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)] via \(m.matcher), score \(fmt(m.score))\(decisive)")
+            out += evidence(m.evidence).map { "           " + $0 }
         }
         out.append("decision:  \(r.decision.rule)")
         out.append("           thresholds \(r.decision.thresholds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
@@ -125,4 +113,26 @@ enum ReportText {
         out.append("signature: \(signature)")
         return out.map { DisplayText.visible($0) }.joined(separator: "\n")
     }
+
+    /// The evidence of one match in a few lines (shared with `check`'s terminal output).
+    static func evidence(_ evidence: VerdictReport.Evidence) -> [String] {
+        var out: [String] = []
+        switch evidence {
+        case .image(let e):
+            out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")")
+        case .localFeatures(let e):
+            out.append("\(e.inliers) inliers (threshold \(e.threshold)) of \(e.tentativeMatches) matches, scale \(e.scale.map(fmt) ?? "?"), rotation \(e.rotationDegrees.map(fmt) ?? "?")°\(e.mirrored ? ", mirrored" : "")")
+            if let g = e.region {
+                out.append("work region x=\(g.source.x) y=\(g.source.y) \(g.source.width)×\(g.source.height) ↔ submitted x=\(g.submitted.x) y=\(g.submitted.y) \(g.submitted.width)×\(g.submitted.height)")
+            }
+        case .text(let e):
+            out.append("\(e.alignedWords) aligned words\(e.matchedWords.map { " (\($0) identical)" } ?? ""), coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun), \(e.spans.count) passage(s)")
+            for s in e.spans.prefix(5) {
+                out.append("submitted \(s.submitted.offset)+\(s.submitted.length) ↔ work \(s.source.offset)+\(s.source.length): \"\(s.sourceExcerpt.prefix(100))\"")
+            }
+        }
+        return out
+    }
+
+    static func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
 }

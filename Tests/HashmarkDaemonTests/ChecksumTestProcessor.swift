@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkDaemon
+import HashmarkReport
 
 /// TEST DOUBLE of the engine (the real matcher is wired in by the coordinator): reads the
 /// claimed file, computes an FNV-1a checksum and writes `reports/<id>.json` durably (temp file,
@@ -41,40 +42,39 @@ final class ChecksumTestProcessor: SpoolProcessor, @unchecked Sendable {
             var x: UInt64 = 1
             while !Task.isCancelled { for i in 0..<10_000 { x = x &* 6364136223846793005 &+ UInt64(i) } }
             defer { spinEnded.continuation.yield() }
-            guard item.permit.begin() else { return ProcessOutcome(verdict: .error(code: "abandoned"), reportID: nil, disposition: .retry) }
+            guard item.permit.begin() else { return ProcessOutcome(verdict: .error, errorCode: "abandoned", reportID: nil, disposition: .retry) }
             return write(item, verdict: .clear, extra: "\(x)")
         }
-        let verdict: VerdictKind
-        if bytes.isEmpty { verdict = .error(code: "empty") } else if bytes.firstRange(of: Array("INFRINGE".utf8)) != nil {
-            verdict = .infringing
-        } else { verdict = .clear }
+        let verdict: VerdictReport.Verdict = bytes.isEmpty ? .error
+            : bytes.firstRange(of: Array("INFRINGE".utf8)) != nil ? .infringing : .clear
         guard item.permit.begin() else {
-            return ProcessOutcome(verdict: .error(code: "abandoned"), reportID: nil, disposition: .retry)
+            return ProcessOutcome(verdict: .error, errorCode: "abandoned", reportID: nil, disposition: .retry)
         }
-        return write(item, verdict: verdict, extra: String(Self.fnv(bytes), radix: 16))
+        return write(item, verdict: verdict, code: bytes.isEmpty ? "empty" : nil, extra: String(Self.fnv(bytes), radix: 16))
     }
 
     func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
-        write(item, verdict: .error(code: code), extra: message)
+        write(item, verdict: .error, code: code, extra: message)
     }
 
     /// Report id = FNV-1a of (inbox name, 0, verdict): same name → same report on a re-run.
-    private func write(_ item: ClaimedFile, verdict: VerdictKind, extra: String) -> ProcessOutcome {
-        let id = String(format: "%016llx", Self.fnv(item.name.bytes + [0] + Array(verdict.description.utf8)))
+    private func write(_ item: ClaimedFile, verdict: VerdictReport.Verdict, code: String? = nil, extra: String) -> ProcessOutcome {
+        let described = code.map { "error(\($0))" } ?? verdict.rawValue
+        let id = String(format: "%016llx", Self.fnv(item.name.bytes + [0] + Array(described.utf8)))
         let json = "{\"name\":\"\(item.name.display.replacingOccurrences(of: "\"", with: "\\\""))\","
-            + "\"verdict\":\"\(verdict)\",\"detail\":\"\(extra)\",\"recovered\":\(item.recovered)}\n"
+            + "\"verdict\":\"\(described)\",\"detail\":\"\(extra)\",\"recovered\":\(item.recovered)}\n"
         let tmp = reportsDir + "/.\(id).tmp", final = reportsDir + "/\(id).json"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return ProcessOutcome(verdict: verdict, reportID: nil, disposition: .retry) }
+        guard fd >= 0 else { return ProcessOutcome(verdict: verdict, errorCode: code, reportID: nil, disposition: .retry) }
         let data = Array(json.utf8)
         let ok = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == data.count && fsync(fd) == 0
         close(fd)
-        guard ok, rename(tmp, final) == 0 else { return ProcessOutcome(verdict: verdict, reportID: nil, disposition: .retry) }
+        guard ok, rename(tmp, final) == 0 else { return ProcessOutcome(verdict: verdict, errorCode: code, reportID: nil, disposition: .retry) }
         let dir = open(reportsDir, O_RDONLY | O_DIRECTORY)
         fsync(dir)
         close(dir)
         let failed: Bool = if case .error = verdict { true } else { false }
-        return ProcessOutcome(verdict: verdict, reportID: id, disposition: failed ? .failed : .done)
+        return ProcessOutcome(verdict: verdict, errorCode: code, reportID: id, disposition: failed ? .failed : .done)
     }
 
     static func fnv(_ bytes: [UInt8]) -> UInt64 {

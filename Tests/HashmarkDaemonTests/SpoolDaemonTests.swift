@@ -17,9 +17,9 @@ struct SpoolDaemonTests {
         try await h.stop()
 
         #expect(h.processed.map { $0.name.display }.sorted() == ["direct.txt", "renamed.txt"])
-        let verdicts = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.display, $0.outcome.verdict) })
-        #expect(verdicts["renamed.txt"] == .infringing)
-        #expect(verdicts["direct.txt"] == .clear)
+        let verdicts = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.display, $0.outcome.verdictDescription) })
+        #expect(verdicts["renamed.txt"] == "infringing")
+        #expect(verdicts["direct.txt"] == "clear")
         #expect(h.visible("done") == ["direct.txt", "renamed.txt"])
         #expect(h.visible("active").isEmpty)
         #expect(h.reports().count == 2)
@@ -47,7 +47,7 @@ struct SpoolDaemonTests {
         #expect(h.visible("inbox").isEmpty)
         #expect(h.visible("active").isEmpty)
         #expect(h.reports().count == 200)
-        #expect(h.processed.filter { $0.outcome.verdict == .error(code: "empty") }.count == 20)
+        #expect(h.processed.filter { $0.outcome.verdictDescription == "error(empty)" }.count == 20)
     }
 
     @Test("symlink, FIFO, directory are rejected to failed/ unread; odd names survive byte for byte")
@@ -69,12 +69,12 @@ struct SpoolDaemonTests {
         try await h.waitProcessed(5)
         try await h.stop()
 
-        let codes = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.bytes, $0.outcome.verdict) })
-        #expect(codes[Array("passwd-link".utf8)] == .error(code: "symlink"))
-        #expect(codes[Array("a-fifo".utf8)] == .error(code: "fifo"))
-        #expect(codes[Array("a-dir".utf8)] == .error(code: "directory"))
-        #expect(codes[Array("line\nbreak".utf8)] == .clear)
-        #expect(codes[invalidUTF8] == .clear)
+        let codes = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.bytes, $0.outcome.verdictDescription) })
+        #expect(codes[Array("passwd-link".utf8)] == "error(symlink)")
+        #expect(codes[Array("a-fifo".utf8)] == "error(fifo)")
+        #expect(codes[Array("a-dir".utf8)] == "error(directory)")
+        #expect(codes[Array("line\nbreak".utf8)] == "clear")
+        #expect(codes[invalidUTF8] == "clear")
         // Never opened: the processor only read the two regular files.
         #expect(Set(h.processor.opened) == [Array("line\nbreak".utf8), invalidUTF8])
         // Moved as they are: the symlink is still a symlink in failed/, pointing where it did.
@@ -95,9 +95,9 @@ struct SpoolDaemonTests {
         try h.dropRenamed("plain", "an ordinary file")
         try await h.waitProcessed(2)
         try await h.stop()
-        let verdicts = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.display, $0.outcome.verdict) })
-        #expect(verdicts["linked"] == .error(code: "hard-link"))
-        #expect(verdicts["plain"] == .clear)
+        let verdicts = Dictionary(uniqueKeysWithValues: h.processed.map { ($0.name.display, $0.outcome.verdictDescription) })
+        #expect(verdicts["linked"] == "error(hard-link)")
+        #expect(verdicts["plain"] == "clear")
         #expect(Set(h.processor.opened) == [Array("plain".utf8)], "the hard link was never opened")
         #expect(try String(contentsOfFile: outside, encoding: .utf8) == "secret kept elsewhere")
     }
@@ -164,7 +164,7 @@ struct SpoolDaemonTests {
         var ended = h.processor.spinEnded.stream.makeAsyncIterator()
         _ = await ended.next()  // the cancelled computation has returned
         try await h.stop()
-        #expect(h.processed.first?.outcome.verdict == .error(code: "timeout"))
+        #expect(h.processed.first?.outcome.verdictDescription == "error(timeout)")
         #expect(h.visible("failed") == ["spinner"])
         let reports = h.reports()
         #expect(reports.count == 1)

@@ -61,9 +61,11 @@ struct StatisticsAndFitTests {
                                             inliers: Int.random(in: 0...40, using: &rng), work: "other"))
             }
             let target: Double = [0.0, 0.01, 0.05].randomElement(using: &rng) ?? 0
-            let fit = Fitter.fitImage(cases, base: DecisionModel.defaults.image, targetFPR: target)
+            let fit = Fitter.fitImage(cases, base: DecisionModel.defaults, targetFPR: target)
+            var model = DecisionModel.defaults
+            model.image = fit.rule
             let negatives = cases.filter { !$0.positive }
-            let fp = negatives.filter { Fitter.imageDetects($0, fit.rule) }.count
+            let fp = negatives.filter { Fitter.detects($0, model) }.count
             #expect(Double(fp) / Double(negatives.count) <= target)
             #expect(fit.metTarget)
             #expect(fit.trainFPR.successes == fp)
@@ -77,7 +79,7 @@ struct StatisticsAndFitTests {
             Self.imageCase(true, pdq: 39, inliers: nil), Self.imageCase(true, pdq: 50, inliers: 26),
             Self.imageCase(true, pdq: 10, inliers: 0), Self.imageCase(true, pdq: 55, inliers: 30),
         ]
-        let fit = Fitter.fitImage(cases, base: DecisionModel.defaults.image, targetFPR: 0)
+        let fit = Fitter.fitImage(cases, base: DecisionModel.defaults, targetFPR: 0)
         #expect(fit.rule.pdqMaxDistance == 39)
         #expect(fit.rule.localMinInliers == 26)
         #expect(fit.trainTPR.successes == 4)
@@ -87,12 +89,12 @@ struct StatisticsAndFitTests {
     @Test func textFitPicksTheFewestAlignedWordsThatKeepNegativesOut() {
         func text(_ positive: Bool, _ aligned: Int, _ coverage: Double) -> FeatureCase {
             FeatureCase(positive: positive, expectedWork: positive ? "w" : nil, works: [WorkFeatures(
-                work: positive ? "w" : "z", text: TextFeatures(alignedWords: aligned,
+                work: positive ? "w" : "z", text: TextAlignmentSummary(alignedWords: aligned,
                     matchedWords: Int(Double(aligned) * coverage), coverage: coverage, longestRun: 20))])
         }
         let cases = [text(false, 80, 0.45), text(false, 30, 1), text(true, 85, 0.95), text(true, 200, 1),
                      text(true, 40, 0.5)]
-        let fit = Fitter.fitText(cases, base: .default, targetFPR: 0)
+        let fit = Fitter.fitText(cases, base: .defaults, targetFPR: 0)
         #expect(fit.trainFPR.successes == 0)
         // The 40-word positive has only 20 matched words (< 30): at most two positives are caught.
         #expect(fit.trainTPR.successes == 2)

@@ -50,16 +50,24 @@ struct TextCorpus {
         return TextCase(query: query, sourceBytes: source, pieces: ranges)
     }
 
-    /// Every work's passages and score for a query, best first (no index: seeds per work).
-    func match(_ query: String, model: TextDecisionModel = .default)
-        -> [(work: Int, passages: [TextPassageMatch], score: TextWorkScore)] {
+    /// Every work's passages and summary for a query, most matched words first (no index:
+    /// seeds per work).
+    func match(_ query: String, parameters: TextAlignmentParameters = .default)
+        -> [(work: Int, passages: [TextPassageMatch], score: TextAlignmentSummary)] {
         let q = TextNormalizer.normalize(query)
         return normalized.indices.compactMap { w in
             let passages = TextAligner.align(query: q, work: normalized[w],
-                                             seeds: TextAligner.seeds(query: q, work: normalized[w]), model: model)
-            return passages.isEmpty ? nil : (w, passages, model.score(passages))
-        }.sorted { $0.score.score > $1.score.score }
+                                             seeds: TextAligner.seeds(query: q, work: normalized[w]), model: parameters)
+            return passages.isEmpty ? nil : (w, passages, TextAlignmentSummary(passages))
+        }.sorted { $0.score.matchedWords > $1.score.matchedWords }
     }
+}
+
+extension TextAlignmentSummary {
+    /// The engine's default text rule (`DecisionModel.TextRule.default`: ≥ 50 aligned words,
+    /// ≥ 30 identical, coverage ≥ 0.4, a run of ≥ 4), restated so that the alignment tests need
+    /// no engine; `DecisionModelTests` (eval target) checks that the engine's defaults are these.
+    var isMatch: Bool { alignedWords >= 50 && matchedWords >= 30 && coverage >= 0.4 && longestRun >= 4 }
 }
 
 /// Edits an attacker might make; each keeps the words' order unless it says otherwise.

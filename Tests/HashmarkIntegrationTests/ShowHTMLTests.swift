@@ -206,9 +206,9 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
             reportId: "r1", subject: .init(fileName: x, size: 1, sha256: x, mediaType: x), verdict: .infringing,
             score: 0.9, error: .init(code: x, message: x),
             matches: [
-                .init(work: work, matcher: x, score: 1, evidence: .image(ImageEvidence(
+                .init(work: work, score: 1, evidence: .image(ImageEvidence(
                     pdqDistance: 0, quality: 100, threshold: 31, transform: .rot90, inverted: true, region: region))),
-                .init(work: work, matcher: x, score: 1, evidence: .text(HashmarkReport.TextEvidence(
+                .init(work: work, score: 1, evidence: .text(TextEvidence(
                     spans: [.init(submitted: .init(offset: 0, length: 99), source: .init(offset: -3, length: 1 << 40),
                                   alignedWords: 3, submittedExcerpt: x + " shared words", sourceExcerpt: x + " shared")],
                     alignedWords: 3, coverage: 1, longestRun: 3))),

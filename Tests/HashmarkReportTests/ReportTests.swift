@@ -13,24 +13,26 @@ struct ReportTests {
         return (try SigningKey.load(pemPath: path), dir)
     }
 
-    @Test func reportRoundTripsThroughCanonicalBytes() throws {
-        let report = sampleReport()
+    @Test(arguments: [false, true]) func reportRoundTripsThroughCanonicalBytes(schema1: Bool) throws {
+        let report = sampleReport(schema1: schema1)
         let bytes = try report.canonicalBytes()
         #expect(try VerdictReport(bytes: bytes) == report)
         #expect(try VerdictReport(bytes: bytes).canonicalBytes() == bytes)
-        #expect(try sampleReport().canonicalBytes() == bytes)
+        #expect(try sampleReport(schema1: schema1).canonicalBytes() == bytes)
     }
 
-    /// Golden bytes: the public contract must not drift silently. Re-record with
+    /// Golden bytes: the public contract must not drift silently — `/1` reports (written before
+    /// `/2`) still read and verify byte for byte, `/2` is today's. Re-record with
     /// HASHMARK_RECORD_GOLDENS=1 (the run then fails, so re-recording is a deliberate act).
-    @Test func goldenReportBytesAndSignature() throws {
+    @Test(arguments: [(true, "sample-report.json"), (false, "sample-report-2.json")])
+    func goldenReportBytesAndSignature(schema1: Bool, file: String) throws {
         let (key, keyDir) = try Self.fixtureKey()
         defer { removeDirectory(keyDir) }
-        var report = sampleReport()
+        var report = sampleReport(schema1: schema1)
         report.signer = .init(keyId: key.publicKey.keyId)
         let bytes = try report.canonicalBytes()
         let signature = try key.sign(bytes)
-        let jsonPath = fixturesDirectory + "/sample-report.json"
+        let jsonPath = fixturesDirectory + "/" + file
         if ProcessInfo.processInfo.environment["HASHMARK_RECORD_GOLDENS"] == "1" {
             try writeBytes(bytes, jsonPath)
             try writeBytes(signature, jsonPath + ".sig")
@@ -78,7 +80,7 @@ struct ReportTests {
 
     /// Schema violations in otherwise well-formed JSON: each edit must be rejected with a `schema` error.
     @Test(arguments: [
-        ("schema", JSONValue.string("hashmark.verdict/2")),
+        ("schema", JSONValue.string("hashmark.verdict/3")),
         ("verdict", .string("maybe")),
         ("verdict", .int(1)),
         ("reportId", .string("")),
@@ -95,6 +97,24 @@ struct ReportTests {
         members[key] = value
         let error = #expect(throws: ReportError.self) { try VerdictReport(json: .object(members)) }
         #expect(error?.code == .schema)
+    }
+
+    /// Members that `/2` added are refused in a `/1` report (the `/1` schema does not allow them),
+    /// and a match's matcher must name its evidence.
+    @Test func schema2MembersAreRefusedInSchema1() throws {
+        let v2 = sampleReport().jsonValue(), v1 = sampleReport(schema1: true).jsonValue()
+        guard case .object(let members1) = v1, case .object(let members2) = v2,
+              case .array(let matches2)? = members2["matches"] else { Issue.record("not an object"); return }
+        var mixed = members1
+        mixed["matches"] = .array(matches2)
+        let error = #expect(throws: ReportError.self) { try VerdictReport(json: .object(mixed)) }
+        #expect(error?.code == .schema && "\(error!)".contains("not allowed"))
+        var relabelled = members2
+        guard case .object(var first) = matches2[0] else { return }
+        first["matcher"] = .string("text-align")
+        relabelled["matches"] = .array([.object(first)] + matches2.dropFirst())
+        #expect(throws: ReportError.self) { try VerdictReport(json: .object(relabelled)) }
+        #expect(try VerdictReport(json: v1).schema == "hashmark.verdict/1")
     }
 
     @Test func missingRequiredFieldsAreRejected() throws {

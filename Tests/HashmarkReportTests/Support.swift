@@ -18,32 +18,46 @@ func writeBytes(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write
 let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/report").path
 
-/// A report exercising every field: an image match with a region and a text match with two spans.
+/// A report exercising every field: an image match with a region, a keypoint match and a text
+/// match with two spans. `schema1`: the `hashmark.verdict/1` shape (no members added in `/2`).
 func sampleReport(id: String = "20260131T120000Z-00112233aabbccdd", createdAt: String = "2026-01-31T12:00:00Z",
-                  fileName: String = "suspect café/upload #1.png") -> VerdictReport {
+                  fileName: String = "suspect café/upload #1.png", schema1: Bool = false) -> VerdictReport {
+    let v2 = !schema1
     let image = VerdictReport.Match(
-        work: .init(id: "img-0007", title: "Harbour at Dusk", owner: "Example Rights Ltd", license: "CC BY-SA 4.0"),
-        matcher: "pdq", score: 0.97,
-        evidence: .image(ImageEvidence(pdqDistance: 12, quality: 88, threshold: 31, transform: .rot90, inverted: false,
+        work: .init(id: "img-0007", title: "Harbour at Dusk", owner: "Example Rights Ltd", license: "CC BY-SA 4.0",
+                    mediaType: v2 ? "image/jpeg" : nil),
+        score: 0.97, isMatch: v2 ? true : nil,
+        evidence: .image(ImageEvidence(pdqDistance: 12, quality: 88, workQuality: v2 ? 91 : nil, threshold: 31,
+                                       transform: .rot90, inverted: false,
                                        region: .init(submitted: .init(x: 0, y: 10, width: 640, height: 460),
                                                      source: .init(x: 5, y: 0, width: 1024, height: 736)))))
+    let local = VerdictReport.Match(
+        work: .init(id: "img-0008", title: "Quay", owner: "Example Rights Ltd", license: "CC BY-SA 4.0",
+                    mediaType: v2 ? "image/png" : nil),
+        score: 0.375, isMatch: v2 ? false : nil,
+        evidence: .localFeatures(LocalFeatureEvidence(
+            inliers: 12, tentativeMatches: 40, threshold: 20, scale: 0.5, rotationDegrees: -90, mirrored: true,
+            region: .init(submitted: .init(x: 1, y: 2, width: 30, height: 40), source: .init(x: 3, y: 4, width: 60, height: 80)))))
     let text = VerdictReport.Match(
-        work: .init(id: "txt-0003", title: "A \"Quoted\" Title\twith tab", owner: "Anne Author", license: "All rights reserved"),
-        matcher: "text-align", score: 0.8125,
+        work: .init(id: "txt-0003", title: "A \"Quoted\" Title\twith tab", owner: "Anne Author", license: "All rights reserved",
+                    mediaType: v2 ? "text/plain" : nil),
+        score: 0.8125, isMatch: v2 ? true : nil,
         evidence: .text(TextEvidence(
             spans: [
                 .init(submitted: .init(offset: 120, length: 410), source: .init(offset: 9_812, length: 402), alignedWords: 61,
+                      matchedWords: v2 ? 55 : nil, longestRun: v2 ? 40 : nil,
                       submittedExcerpt: "It was the best of times, it was the worst…",
                       sourceExcerpt: "It was the best of times, it was the worst of times"),
                 .init(submitted: .init(offset: 900, length: 75), source: .init(offset: 20_001, length: 80), alignedWords: 12,
+                      matchedWords: v2 ? 8 : nil, longestRun: v2 ? 3 : nil,
                       submittedExcerpt: "path/to ü \\ back\nslash", sourceExcerpt: "ПРИВЕТ 日本 😀"),
             ],
-            alignedWords: 73, coverage: 0.0125, longestRun: 40)))
-    return VerdictReport(
+            alignedWords: 73, matchedWords: v2 ? 63 : nil, coverage: 0.0125, longestRun: 40, workWords: v2 ? 5_000 : nil)))
+    var report = VerdictReport(
         reportId: id,
         subject: .init(fileName: fileName, size: 123_456,
                        sha256: "3f0a5e6c1b2d4e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef", mediaType: "image/png"),
-        verdict: .infringing, score: 0.97, error: nil, matches: [image, text],
+        verdict: .infringing, score: 0.97, error: nil, matches: schema1 ? [image, text] : [image, local, text],
         decision: .init(rule: "infringing if any image match has pdqDistance <= pdqMaxDistance "
                             + "or any text match has alignedWords >= textMinAlignedWords",
                         thresholds: ["pdqMaxDistance": 31, "textMinAlignedWords": 50, "scoreCut": 0.5],
@@ -51,6 +65,8 @@ func sampleReport(id: String = "20260131T120000Z-00112233aabbccdd", createdAt: S
                         modelSha256: "aa0a5e6c1b2d4e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef"),
         engine: .init(name: "hashmark", version: "0.1.0"), corpus: .init(snapshot: "corpus-2026-01-30-0001"),
         createdAt: createdAt, signer: .init(keyId: String(repeating: "0", count: 64)))
+    if schema1 { report.schema = "hashmark.verdict/1" }
+    return report
 }
 
 /// Path of the system `openssl` binary, or nil when it is not installed.

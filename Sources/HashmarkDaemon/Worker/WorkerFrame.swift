@@ -8,7 +8,7 @@ import Glibc
 /// Daemon → worker: a request is two frames, a JSON header (`{"name": …}`) and the file's bytes.
 /// Worker → daemon: first a hello frame (`{"ready": {"entries", "snapshot"}}` or
 /// `{"error": {"code", "message"}}`), then one frame per request: the unsigned
-/// `hashmark.verdict/1` report as canonical JSON.
+/// `hashmark.verdict` report as canonical JSON.
 enum WorkerFrame {
     /// A frame longer than this is a protocol error (the largest is a file under the byte limit).
     static let maxLength = 1 << 30

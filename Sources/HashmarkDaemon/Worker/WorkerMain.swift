@@ -37,9 +37,6 @@ public enum WorkerMain {
         }
     }
 
-    /// Placeholders in the worker's unsigned reports; the daemon replaces them.
-    static let pendingID = "pending"
-    static let pendingTime = "1970-01-01T00:00:00Z"
     /// How often the worker looks for a changed corpus (a `corpus add` while the daemon runs).
     static let snapshotCheckSeconds: Double = 5
 
@@ -86,8 +83,9 @@ public enum WorkerMain {
             if options.testHooks { injectFault(payload) }
             var name = "submission"
             if case .string(let given)? = (try? JSONValue.parse(header))?["name"] { name = given }
-            let verdict = engine.check(bytes: payload, fileName: name)
-            let report = ReportBuilder.report(verdict, model: model.model, reportID: pendingID, createdAt: pendingTime)
+            // Unsigned, with the engine's placeholder id and time (the daemon names it).
+            let report = engine.check(bytes: payload, fileName: name)
+                .named(VerdictReport.pendingID, createdAt: VerdictReport.pendingTime)
             guard let bytes = try? report.canonicalBytes(), WorkerFrame.write(bytes, to: replies) else { return 74 }
         }
         return 0

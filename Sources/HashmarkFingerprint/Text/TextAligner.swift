@@ -55,7 +55,7 @@ public enum TextAligner {
     /// Aligns a query with one work from their seeds; passages are in query order.
     public static func align(query: NormalizedText, work: NormalizedText, seeds: [TextSeed],
                              k: Int = TextFingerprintParameters.default.k,
-                             model: TextDecisionModel = .default) -> [TextPassageMatch] {
+                             model: TextAlignmentParameters = .default) -> [TextPassageMatch] {
         let valid = seeds.filter {
             Int($0.queryPosition) + k <= query.wordCount && Int($0.workPosition) + k <= work.wordCount
         }

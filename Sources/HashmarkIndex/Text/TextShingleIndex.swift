@@ -91,7 +91,7 @@ public struct TextShingleIndex: Sendable {
     /// `minSeeds` seeds are dropped and at most `maxCandidates` works (most seeds first, then
     /// lowest id) are returned.
     public func seeds(query: NormalizedText, parameters: TextFingerprintParameters = .default,
-                      model: TextDecisionModel = .default) -> [(work: Int32, seeds: [TextSeed])] {
+                      model: TextAlignmentParameters = .default) -> [(work: Int32, seeds: [TextSeed])] {
         var byWork = [Int32: [TextSeed]]()
         for (i, h) in TextShingler.shingleHashes(query.wordHashes, k: parameters.k).enumerated() {
             guard let r = range(of: h), r.count <= model.maxPostingsPerHash else { continue }
@@ -108,20 +108,19 @@ public struct TextShingleIndex: Sendable {
     }
 }
 
-/// The result of matching a submission against a work.
+/// The result of aligning a submission with a work.
 public struct TextWorkMatch: Sendable, Hashable {
     public var work: Int32
     public var passages: [TextPassageMatch]
-    public var score: TextWorkScore
+    public var summary: TextAlignmentSummary
 }
 
 extension TextShingleIndex {
-    /// Seeding, alignment and scoring against every candidate work. `workText` returns a
-    /// work's normalised text (the engine re-normalises it from the corpus); works it cannot
-    /// supply are skipped. Results: best score first, including works below the thresholds
-    /// (check `score.isMatch`).
+    /// Seeding and alignment against every candidate work. `workText` returns a work's
+    /// normalised text; works it cannot supply are skipped. Results: most matched words first,
+    /// every work with an aligned passage (the decision is the engine's).
     public func match(query: NormalizedText, parameters: TextFingerprintParameters = .default,
-                      model: TextDecisionModel = .default,
+                      model: TextAlignmentParameters = .default,
                       workText: (Int32) -> NormalizedText?) -> [TextWorkMatch] {
         var out = [TextWorkMatch]()
         for candidate in seeds(query: query, parameters: parameters, model: model) {
@@ -129,8 +128,10 @@ extension TextShingleIndex {
             let passages = TextAligner.align(query: query, work: text, seeds: candidate.seeds,
                                              k: parameters.k, model: model)
             guard !passages.isEmpty else { continue }
-            out.append(TextWorkMatch(work: candidate.work, passages: passages, score: model.score(passages)))
+            out.append(TextWorkMatch(work: candidate.work, passages: passages, summary: TextAlignmentSummary(passages)))
         }
-        return out.sorted { $0.score.score != $1.score.score ? $0.score.score > $1.score.score : $0.work < $1.work }
+        return out.sorted {
+            $0.summary.matchedWords != $1.summary.matchedWords ? $0.summary.matchedWords > $1.summary.matchedWords : $0.work < $1.work
+        }
     }
 }

@@ -1,14 +1,31 @@
 #!/usr/bin/env python3
-"""Validates sample-report.json against Schemas/hashmark.verdict-1.schema.json with the
-`jsonschema` package (Debian: python3-jsonschema). Not needed by the Swift tests; run by hand
-after changing the schema or re-recording the golden report."""
+"""Validates the golden reports against their JSON Schemas with the `jsonschema` package
+(Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
+sample-report-2.json against Schemas/hashmark.verdict-2.schema.json (and, to show /2 only adds,
+sample-report.json against /2 once its schema id is rewritten). Not needed by the Swift tests;
+run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
 import jsonschema
 
 here = pathlib.Path(__file__).resolve().parent
-schema = json.loads((here.parents[2] / "Schemas" / "hashmark.verdict-1.schema.json").read_text())
-jsonschema.Draft202012Validator.check_schema(schema)
-errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads((here / "sample-report.json").read_text())))
-for error in errors:
-    print(f"{'/'.join(map(str, error.path))}: {error.message}")
-sys.exit(1 if errors else 0)
+schemas = here.parents[2] / "Schemas"
+failed = False
+v1 = json.loads((here / "sample-report.json").read_text())
+v1_as_2 = dict(v1, schema="hashmark.verdict/2")
+for schema_file, report_name, report in [
+    ("hashmark.verdict-1.schema.json", "sample-report.json", v1),
+    ("hashmark.verdict-2.schema.json", "sample-report-2.json", json.loads((here / "sample-report-2.json").read_text())),
+    ("hashmark.verdict-2.schema.json", "sample-report.json as /2", v1_as_2),
+]:
+    schema = json.loads((schemas / schema_file).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(report):
+        failed = True
+        print(f"{report_name}: {'/'.join(map(str, error.path))}: {error.message}")
+# The /1 schema must refuse what /2 added.
+schema1 = json.loads((schemas / "hashmark.verdict-1.schema.json").read_text())
+v2_as_1 = dict(json.loads((here / "sample-report-2.json").read_text()), schema="hashmark.verdict/1")
+if not list(jsonschema.Draft202012Validator(schema1).iter_errors(v2_as_1)):
+    failed = True
+    print("the /1 schema accepts /2 members")
+sys.exit(1 if failed else 0)
