@@ -1,0 +1,88 @@
+import Foundation
+import HashmarkEngine
+import HashmarkEval
+import HashmarkFingerprint
+import Testing
+
+/// One decision model decides everywhere: the engine on real files and the fitter on recorded
+/// features must reach the same verdict for every case and model.
+@Suite("Decision model", .timeLimit(.minutes(5)))
+struct DecisionModelTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test func engineAndFitterAgreeOnRecordedCases() async throws {
+        let base = try LoadedModel.load(path: Self.repo.appendingPathComponent("Models/hashmark-model.json").path)
+        var loose = base.model
+        loose.id = "agree-loose"
+        loose.image.pdqMaxDistance = 56
+        loose.image.pdqCandidateRadius = 64
+        loose.image.localMinInliers = 8
+        loose.text.minAlignedWords = 25
+        loose.text.minMatchedWords = 15
+        var strict = base.model
+        strict.id = "agree-strict"
+        strict.image.pdqMaxDistance = 10
+        strict.image.pdqMinQuality = 80
+        strict.image.localMinInliers = 60
+        strict.text.minAlignedWords = 150
+        strict.text.minCoverage = 0.8
+        let options = SuiteOptions(manifest: Self.repo.appendingPathComponent("Corpus/manifest.csv").path,
+                                   seed: 1, worksPerModality: 4, model: base)
+        let rows = try await EvalSuite.agreement(options, models: [base.model, loose, strict])
+        let cases = Set(rows.map(\.caseID)).count
+        #expect(cases >= 100, "\(cases) cases")
+        #expect(rows.count == 3 * cases)
+        let disagreements = rows.filter { $0.engine != $0.fitter }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, e.g. \(disagreements.prefix(5))")
+        // The models decide differently on these cases, so agreement is not trivial.
+        let detected = Dictionary(grouping: rows.filter(\.engine), by: \.modelID).mapValues(\.count)
+        #expect((detected["agree-loose"] ?? 0) > (detected[base.model.id] ?? 0))
+        #expect((detected[base.model.id] ?? 0) > (detected["agree-strict"] ?? 0))
+    }
+
+    @Test func scoresAreOneHalfExactlyAtTheThresholds() {
+        let m = DecisionModel.defaults
+        let atPDQ = m.decide(.pdq(distance: 31, quality: 100, workQuality: 100))
+        #expect(atPDQ.isMatch && atPDQ.score == 0.5)
+        #expect(!m.decide(.pdq(distance: 32, quality: 100, workQuality: 100)).isMatch)
+        let flat = m.decide(.pdq(distance: 0, quality: 100, workQuality: 49))
+        #expect(!flat.isMatch && flat.score <= 0.49)
+        let atInliers = m.decide(.localFeatures(inliers: 20))
+        #expect(atInliers.isMatch && atInliers.score == 0.5)
+        #expect(!m.decide(.localFeatures(inliers: 19)).isMatch)
+        let atWords = m.decide(.text(TextAlignmentSummary(alignedWords: 50, matchedWords: 50, coverage: 1, longestRun: 50)))
+        #expect(atWords.isMatch && atWords.score == 0.5)
+        #expect(!m.decide(.text(TextAlignmentSummary(alignedWords: 50, matchedWords: 50, coverage: 1, longestRun: 3))).isMatch)
+        #expect(!m.decide(.text(TextAlignmentSummary(alignedWords: 100, matchedWords: 39, coverage: 0.39, longestRun: 9))).isMatch)
+    }
+
+    /// PDQ first: keypoint matches count only when no PDQ match fired; text always counts.
+    @Test func imageCascade() {
+        let m = DecisionModel.defaults
+        let pdq = DecisionModel.Features.pdq(distance: 5, quality: 90, workQuality: 90)
+        let local = DecisionModel.Features.localFeatures(inliers: 50)
+        let text = DecisionModel.Features.text(.init(alignedWords: 80, matchedWords: 80, coverage: 1, longestRun: 80))
+        #expect(m.matchedWorks([("a", pdq), ("b", local), ("c", text)]) == ["a", "c"])
+        #expect(m.matchedWorks([("a", .pdq(distance: 60, quality: 90, workQuality: 90)), ("b", local)]) == ["b"])
+        #expect(m.matchedWorks([("a", .localFeatures(inliers: 3))]).isEmpty)
+    }
+
+    /// `text` stays one flat JSON object (alignment knobs and thresholds side by side), so every
+    /// model file written before the split still loads; the defaults are what the alignment tests
+    /// restate (`TextAlignmentSummary.isMatch` in the fingerprint tests).
+    @Test func modelFilesKeepTheirShape() throws {
+        let data = try ModelFile.encoder.encode(DecisionModel.defaults)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let text = try #require(json["text"] as? [String: Any])
+        #expect(Set(text.keys) == ["maxGapWords", "extensionWords", "minRunWords", "minSeeds", "minPassageWords",
+                                   "maxPostingsPerHash", "maxCandidates", "minAlignedWords", "minMatchedWords",
+                                   "minCoverage", "minLongestRun"])
+        #expect(try JSONDecoder().decode(DecisionModel.self, from: data) == .defaults)
+        for file in ["Models/hashmark-model.json", "Models/hashmark-fitted-20261126-1.json"] {
+            _ = try LoadedModel.load(path: Self.repo.appendingPathComponent(file).path)
+        }
+        let rule = DecisionModel.TextRule.default
+        #expect((rule.minAlignedWords, rule.minMatchedWords, rule.minCoverage, rule.minLongestRun) == (50, 30, 0.4, 4))
+    }
+}
