@@ -6,7 +6,8 @@ import Testing
 /// every local-feature fixture, as a keypoint count and a 64-bit digest per image, diffed against
 /// Tests/Fixtures/local/features-golden.txt. Any change of the extractor's output, however small,
 /// fails here; re-record with HASHMARK_RECORD_GOLDENS=1 (the run then fails, so re-recording is a
-/// deliberate act).
+/// deliberate act). Recorded on Linux x86-64: orientation goes through the platform's libm
+/// (atan2, cos, sin in Double, rounded to Float).
 @Suite("LocalFeatureGolden")
 struct LocalFeatureGoldenTests {
     static let goldenPath = LocalFixtures.dir.appendingPathComponent("features-golden.txt").path
