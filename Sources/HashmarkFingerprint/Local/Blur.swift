@@ -7,7 +7,7 @@ public enum LocalBlur {
     static let weights: [UInt32] = [1, 8, 28, 56, 70, 56, 28, 8, 1]
 
     /// Plain reference implementation: the whole image.
-    public static func scalar(_ img: GreyImage) -> GreyImage {
+    @_spi(Testing) public static func scalar(_ img: GreyImage) -> GreyImage {
         let w = img.width, h = img.height
         guard w > 0, h > 0 else { return img }
         var tmp = [UInt16](repeating: 0, count: w * h)

@@ -21,7 +21,7 @@ public enum LocalFAST {
     ]
 
     /// Plain reference implementation.
-    public static func scoresScalar(_ img: GreyImage, minThreshold: Int, margin: Int = 3) -> [UInt8] {
+    @_spi(Testing) public static func scoresScalar(_ img: GreyImage, minThreshold: Int, margin: Int = 3) -> [UInt8] {
         let w = img.width, h = img.height
         var out = [UInt8](repeating: 0, count: w * h)
         let m = max(3, margin)

@@ -141,7 +141,7 @@ public struct LocalMatcher: Sendable {
     }
 
     /// Scalar twin of `nearestTwo`: bit-by-bit Hamming distance.
-    public static func nearestTwoScalar(_ query: [Hash256], _ corpus: [Hash256]) -> [SIMD3<Int32>] {
+    @_spi(Testing) public static func nearestTwoScalar(_ query: [Hash256], _ corpus: [Hash256]) -> [SIMD3<Int32>] {
         query.map { q in
             var b = Int32(-1), d1 = Int32(257), d2 = Int32(257)
             for (j, c) in corpus.enumerated() {

@@ -124,7 +124,7 @@ extension GreyImage {
     }
 
     /// Scalar twin of `resized`: the bilinear formula pixel by pixel.
-    public func resizedScalar(width w: Int, height h: Int) -> GreyImage {
+    @_spi(Testing) public func resizedScalar(width w: Int, height h: Int) -> GreyImage {
         guard w > 0, h > 0, width > 0, height > 0 else {
             return GreyImage(uncheckedWidth: max(w, 0), height: max(h, 0),
                              pixels: [UInt8](repeating: 0, count: max(w, 0) * max(h, 0)))

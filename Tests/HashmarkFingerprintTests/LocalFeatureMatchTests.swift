@@ -48,10 +48,11 @@ struct LocalFeatureMatchTests {
         Case(name: "centre crop 25%", make: centreCrop(0.25)),
         Case(name: "centre crop 40%", make: centreCrop(0.40)),
         Case(name: "corner crop 20% top-left", make: cornerCrop(0.20, bottomRight: false)),
-        // Keeps 36 % of the area; flat bottom-right corners (intro1, gateau) leave too few corners.
-        // 5 since the one-pass FAST score (issue 8 speed-up): painting_colors lands at 19 inliers (one
-        // under the threshold) and china's rotation at 2.7°; the 520-query orb_bench is unchanged.
-        Case(name: "corner crop 40% bottom-right", make: cornerCrop(0.40, bottomRight: true), minCorrect: 5),
+        // Keeps 36 % of the area. 7 of 9, not 8: the bottom-right corners of intro1 and gateau are
+        // flat, so the work's 512 keypoints lie elsewhere — 4 (intro1) and 61 (gateau) of them inside
+        // the copy, which verifies with 3 and 10 inliers (the threshold is 20). The other seven
+        // verify with the right geometry (painting_colors with 20 inliers, the least of them).
+        Case(name: "corner crop 40% bottom-right", make: cornerCrop(0.40, bottomRight: true), minCorrect: 7),
         Case(name: "pad 10%", make: { img in
             let l = img.width / 10, t = img.height / 10
             return (LocalEdits.pad(img, left: l, top: t, right: l, bottom: t), full(img))
@@ -85,7 +86,8 @@ struct LocalFeatureMatchTests {
             let query = Self.extractor.extract(copy, includeMirrored: true)
             let e = try Self.matcher.match(query: query, candidate: corpus)
             let region = e.candidateRegion.map { $0.iou(truth) } ?? 0
-            print("\(c.name) \(name): inliers \(e.inliers)/\(e.tentativeMatches) scale \(e.copyScale ?? 0) rot \(e.copyRotationDegrees ?? 0) mirrored \(e.mirrored) aniso \(e.transform?.anisotropy ?? 0) IoU \(region)")
+            let inside = corpus.keypoints.filter { $0.x >= truth.minX && $0.x < truth.maxX && $0.y >= truth.minY && $0.y < truth.maxY }.count
+            print("\(c.name) \(name): work keypoints in the copy \(inside)/\(corpus.keypoints.count) query keypoints \(query.keypoints.count) inliers \(e.inliers)/\(e.tentativeMatches) scale \(e.copyScale ?? 0) rot \(e.copyRotationDegrees ?? 0) mirrored \(e.mirrored) aniso \(e.transform?.anisotropy ?? 0) IoU \(region)")
             guard e.isMatch else { continue }
             let scaleOK = c.name.hasPrefix("aspect") || c.name.hasPrefix("perspective")
                 || abs((e.copyScale ?? 0) - c.copyScale) < 0.05 * c.copyScale

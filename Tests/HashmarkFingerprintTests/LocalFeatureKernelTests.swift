@@ -1,4 +1,4 @@
-import HashmarkFingerprint
+@_spi(Testing) import HashmarkFingerprint
 import Testing
 
 /// SIMD kernels against their scalar twins (bit for bit), the descriptor pattern, and API guards.
