@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HashmarkStore", targets: ["HashmarkStore"]),
         .library(name: "HashmarkReport", targets: ["HashmarkReport"]),
         .library(name: "HashmarkEngine", targets: ["HashmarkEngine"]),
+        .library(name: "HashmarkView", targets: ["HashmarkView"]),
         .library(name: "HashmarkTransforms", targets: ["HashmarkTransforms"]),
     ],
     dependencies: [
@@ -55,6 +56,9 @@ let package = Package(
         .target(name: "HashmarkEngine",
                 dependencies: ["HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
                                "HashmarkStore", "HashmarkReport"]),
+        /// What people read: the self-contained HTML evidence page and thumbnails.
+        .target(name: "HashmarkView",
+                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkMedia", "HashmarkFingerprint"]),
         /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
         .target(name: "HashmarkDaemon",
                 dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "CLinux",
@@ -66,7 +70,7 @@ let package = Package(
         .target(name: "HashmarkEval", dependencies: ["HashmarkEngine", "HashmarkTransforms", "HashmarkReport"]),
         /// The thin command-line executable: argument parsing and wiring only.
         .executableTarget(name: "hashmark",
-                          dependencies: ["HashmarkEngine", "HashmarkDaemon", "HashmarkEval",
+                          dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkDaemon", "HashmarkEval",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
@@ -78,6 +82,6 @@ let package = Package(
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
         .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
-        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkTransforms"]),
+        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms"]),
     ]
 )

@@ -1,4 +1,4 @@
-import HashmarkEngine
+import HashmarkReport
 
 /// A file name inside one spool folder, kept as the raw bytes the kernel gave us.
 ///

@@ -3,6 +3,7 @@ import Foundation
 import HashmarkEngine
 import HashmarkReport
 import HashmarkStore
+import HashmarkView
 
 /// `hashmark show R.json`: a signed report, readable (terminal, or a self-contained HTML page).
 struct ShowCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import HashmarkMedia
 import HashmarkReport
 import HashmarkStore
 import HashmarkTransforms
+import HashmarkView
 import Testing
 
 /// Signed reports for a cropped image copy and an edited text excerpt, rendered by

@@ -1,4 +1,5 @@
 import HashmarkFingerprint
+import HashmarkReport
 
 /// Escaping and passage highlighting for the HTML evidence view. Report content is untrusted:
 /// every string that reaches the page goes through `HTMLText.escape`.

@@ -1,3 +1,4 @@
+import HashmarkEngine
 import HashmarkMedia
 import HashmarkReport
 import HashmarkStore
