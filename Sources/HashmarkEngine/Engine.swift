@@ -24,19 +24,22 @@ public struct Engine: Sendable {
             let bytes = try MediaFile.read(path, maxBytes: limits.image.maxFileBytes)
             return check(bytes: bytes, fileName: name)
         } catch {
-            return errorVerdict(EngineError(error), subject: Subject(
+            // A stale corpus is what the caller must fix first, whatever the file.
+            return errorVerdict(index.stale ?? EngineError(error), subject: Subject(
                 fileName: name, size: FileSize.of(path) ?? 0, sha256: "", mediaType: MediaType.unknown.mimeType))
         }
     }
 
-    /// Checks bytes already in memory.
+    /// Checks bytes already in memory. A stale corpus (`CorpusIndex.stale`) gives every file a
+    /// `corpus-stale` error verdict: matching against rows it cannot read would say "clear".
     public func check(bytes: [UInt8], fileName: String) -> Verdict {
+        let type = MediaType.sniff(bytes, fileName: fileName)
         let subject = Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
-                              mediaType: MediaType.sniff(bytes, fileName: fileName).mimeType)
+                              mediaType: type.mimeType)
+        if let stale = index.stale { return errorVerdict(stale, subject: subject) }
         do {
-            let (content, pixels) = try Fingerprinter.analyseKeepingPixels(bytes, fileName: fileName, limits: limits)
-            let matches: [WorkMatch] = switch content {
-            case .image(let image): imageMatches(image, bytes: bytes, pixels: pixels)
+            let matches: [WorkMatch] = switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
+            case .image(let image, let decoded): imageMatches(image, decoded: decoded)
             case .text(let text): textMatches(text)
             }
             return decide(matches, subject: subject)

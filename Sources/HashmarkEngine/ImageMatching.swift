@@ -10,9 +10,9 @@ extension Engine {
     /// (`rot90` = 90° clockwise).
     static let transformNames = ["identity", "rot90", "rot180", "rot270", "flipV", "flipH", "transpose", "transverse"]
 
-    /// `pixels`: the full-resolution decoded image when the fingerprinting decode produced it
-    /// (otherwise the local-feature step decodes `bytes` at full size).
-    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8], pixels: RGBImage? = nil) -> [WorkMatch] {
+    /// `decoded`: the pixels the fingerprint was made from (possibly a DCT-scaled JPEG, see
+    /// `Fingerprinter.analyseKeepingPixels`), which the keypoint step reuses.
+    func imageMatches(_ image: ImageFingerprint, decoded: DecodedImage) -> [WorkMatch] {
         let rule = model.model.image
         var best: [String: WorkMatch] = [:]
         func keep(_ m: WorkMatch) {
@@ -34,7 +34,7 @@ extension Engine {
             }
         }
         // Local features decide what PDQ cannot: crops, pads, rotations, perspective.
-        if !best.values.contains(where: \.isMatch), let local = localMatches(bytes, pixels: pixels) {
+        if !best.values.contains(where: \.isMatch), let local = localMatches(decoded) {
             for m in local { keep(m) }
         }
         return Array(best.values)
@@ -46,11 +46,10 @@ extension Engine {
     }
 
     /// Keypoint matching against the shortlisted works; `nil` when the corpus has no local features.
-    private func localMatches(_ bytes: [UInt8], pixels: RGBImage?) -> [WorkMatch]? {
-        guard let shortlist = index.localIndex, !index.localFeatures.isEmpty,
-              let image = pixels ?? (try? ImageDecoder.decode(bytes, limits: limits.image))?.image else { return nil }
+    private func localMatches(_ decoded: DecodedImage) -> [WorkMatch]? {
+        guard let shortlist = index.localIndex, !index.localFeatures.isEmpty else { return nil }
         let rule = model.model.image
-        let query = LocalFeatureExtractor().extract(image, includeMirrored: true)
+        let query = Fingerprinter.localFeatures(of: decoded, includeMirrored: true)
         let candidates = shortlist.candidates(for: query.descriptors + (query.mirroredDescriptors ?? []),
                                               minVotes: rule.localMinVotes)
         let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: rule.localMinInliers))
