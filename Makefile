@@ -60,8 +60,16 @@ run: build $(VAR)/corpus.stamp $(KEYS)/hashmark.key.pem
 	$(BIN) watch --spool $(SPOOL) --db $(DB) --key $(KEYS)/hashmark.key.pem
 
 # The corpus database is rebuilt from scratch whenever a Corpus file or the binary (whose
-# fingerprint algorithms may have changed) is newer than it.
-$(VAR)/corpus.stamp: $(CORPUS_FILES) $(BIN)
+# fingerprint algorithms may have changed) is newer than it, or when the binary finds it indexed
+# by other algorithms than its own (`corpus stats --check-current` exits 1; an engine would give
+# every file a `corpus-stale` verdict). When the binary is about to be rebuilt, the rebuild remakes
+# the database anyway.
+ifneq ($(filter run $(VAR)/corpus.stamp,$(MAKECMDGOALS)),)
+CORPUS_STALE := $(shell [ -x $(BIN) ] && [ -f $(DB) ] && ! $(BIN) corpus stats --db $(DB) --check-current >/dev/null 2>&1 && echo corpus-stale)
+endif
+.PHONY: corpus-stale
+corpus-stale: ;
+$(VAR)/corpus.stamp: $(CORPUS_FILES) $(BIN) $(CORPUS_STALE)
 	@mkdir -p $(VAR)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN) corpus add --db $(DB) --manifest Corpus/manifest.csv

@@ -21,7 +21,7 @@ public enum ReportedErrorCodes {
         MediaError.Code.truncated, MediaError.Code.corruptImage, MediaError.Code.unsupportedMedia,
         MediaError.Code.unknownFormat, MediaError.Code.ioError, MediaError.Code.invalidArgument,
         MediaError.Code.internalError,
-        EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable,
+        EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable, EngineError.Code.corpusStale,
     ] + [TextDecodingError.Code.invalidTextEncoding, .invalidUTF8, .unsupportedMedia].map(\.rawValue)
       + [TextFingerprintError.Code.invalidUTF8, .parameterMismatch, .invalidParameters, .invalidSignature,
          .inputTooLarge].map(\.rawValue)

@@ -14,20 +14,37 @@ public final class CorpusIndex: Sendable {
     let pdqIndex: MultiIndexHash256?
     let textWorkIDs: [String]
     let textIndex: TextShingleIndex
+    /// Each text work's stored plain text and its normalised form, read and normalised once at
+    /// load, so matching never reads the store.
+    let texts: [String: (text: String, normalized: NormalizedText)]
     let localWorkIDs: [String]
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?
+
+    /// `corpus-stale` when the store holds fingerprints or postings of an algorithm or version
+    /// other than the current one (`FingerprintAlgorithm`): every check then reports it instead
+    /// of matching against a corpus it cannot read.
+    public let stale: EngineError?
 
     /// Below this many PDQ hashes a SIMD linear scan (same results: the MIH oracle tests) beats
     /// the multi-index hash, whose ~1,400 mostly empty bucket visits per query are a fixed cost
     /// (Benchmarks/MIH.md); a 4,096-hash scan is ~0.03 ms.
     static let multiIndexMinimum = 4_096
 
-    /// Loads every work, PDQ hash, text posting and local-feature set from `store`.
+    /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`.
+    /// Any read failure, or a work with postings but no stored text, fails the load
+    /// (`corpus-unavailable`); a corpus made by older algorithms loads with `stale` set.
     public init(store: CorpusStore) throws(EngineError) {
         do {
             self.store = store
             snapshot = try store.snapshot()
+            let staleContent = try store.staleContent()
+            stale = staleContent.isEmpty ? nil : EngineError(
+                code: EngineError.Code.corpusStale,
+                message: "The corpus at \(store.path) was indexed by older fingerprint algorithms (\(staleContent)); "
+                    + "the current ones are \(FingerprintAlgorithm.current.map(\.description).joined(separator: ", ")). "
+                    + "Re-add the works (`hashmark corpus add` with the same files) or rebuild the database "
+                    + "(`make run` rebuilds var/hashmark.sqlite), then reload.")
             works = Dictionary(try store.list().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             pdq = try store.allPDQ()
             pdqIndex = pdq.hashes.count >= Self.multiIndexMinimum ? MultiIndexHash256(hashes: pdq.hashes) : nil
@@ -37,10 +54,20 @@ public final class CorpusIndex: Sendable {
                 HashmarkIndex.TextPosting(work: Int32(postings.workIndex[$0]), hash: postings.hashes[$0],
                                           position: UInt32(clamping: postings.positions[$0]))
             })
+            var loaded: [String: (text: String, normalized: NormalizedText)] = [:]
+            for (id, text) in try store.allTexts() { loaded[id] = (text, TextNormalizer.normalize(text)) }
+            if let missing = textWorkIDs.first(where: { loaded[$0] == nil }) {
+                throw EngineError(code: EngineError.Code.corpusUnavailable,
+                                  message: "work '\(missing)' has text postings but no stored text")
+            }
+            texts = loaded
             var ids: [String] = []
             var features: [LocalFeatures] = []
-            for (id, data) in try store.allFingerprints(algorithm: LocalFeatures.algorithm) {
-                guard let decoded = LocalFeatureCodec.decode(data) else { continue }
+            for (id, data) in try store.allFingerprints(algorithm: FingerprintAlgorithm.localFeatures.id) {
+                guard let decoded = LocalFeatureCodec.decode(data) else {
+                    throw EngineError(code: EngineError.Code.corpusUnavailable,
+                                      message: "the local features of work '\(id)' are malformed")
+                }
                 ids.append(id)
                 features.append(decoded)
             }
@@ -49,6 +76,8 @@ public final class CorpusIndex: Sendable {
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
+        } catch let error as EngineError {
+            throw error
         } catch {
             throw EngineError(code: EngineError.Code.corpusUnavailable, message: "\(error)")
         }
@@ -65,9 +94,9 @@ public final class CorpusIndex: Sendable {
                                   mediaType: w.map(\.mediaType))
     }
 
-    /// The stored plain text of a work, normalised (evidence spans index into that text).
+    /// The stored plain text of a work and its normalised form (evidence spans index into the
+    /// text), from memory; `nil` only for an id that is not a text work.
     func workText(_ id: String) -> (text: String, normalized: NormalizedText)? {
-        guard let text = try? store.text(of: id) else { return nil }
-        return (text, TextNormalizer.normalize(text))
+        texts[id]
     }
 }

@@ -25,19 +25,22 @@ public struct Engine: Sendable {
             let bytes = try MediaFile.read(path, maxBytes: limits.image.maxFileBytes)
             return check(bytes: bytes, fileName: name)
         } catch {
-            return errorVerdict(EngineError(error), subject: VerdictReport.Subject(
+            // A stale corpus is what the caller must fix first, whatever the file.
+            return errorVerdict(index.stale ?? EngineError(error), subject: VerdictReport.Subject(
                 fileName: name, size: FileSize.of(path) ?? 0, sha256: "", mediaType: MediaType.unknown.mimeType))
         }
     }
 
-    /// Checks bytes already in memory.
+    /// Checks bytes already in memory. A stale corpus (`CorpusIndex.stale`) gives every file a
+    /// `corpus-stale` error verdict: matching against rows it cannot read would say "clear".
     public func check(bytes: [UInt8], fileName: String) -> VerdictReport {
+        let type = MediaType.sniff(bytes, fileName: fileName)
         let subject = VerdictReport.Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
-                              mediaType: MediaType.sniff(bytes, fileName: fileName).mimeType)
+                                            mediaType: type.mimeType)
+        if let stale = index.stale { return errorVerdict(stale, subject: subject) }
         do {
-            let (content, pixels) = try Fingerprinter.analyseKeepingPixels(bytes, fileName: fileName, limits: limits)
-            let matches: [VerdictReport.Match] = switch content {
-            case .image(let image): imageMatches(image, bytes: bytes, pixels: pixels)
+            let matches: [VerdictReport.Match] = switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
+            case .image(let image, let decoded): imageMatches(image, decoded: decoded)
             case .text(let text): textMatches(text)
             }
             return VerdictReport(subject: subject, matches: matches, model: model, snapshot: index.snapshot.id)

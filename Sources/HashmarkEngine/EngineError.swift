@@ -25,6 +25,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let timeout = "timeout"
         /// The corpus or model could not be used.
         public static let corpusUnavailable = "corpus-unavailable"
+        /// The corpus holds fingerprints or postings of older algorithms: it must be re-indexed.
+        public static let corpusStale = "corpus-stale"
     }
 
     init(_ error: MediaError) {

@@ -55,14 +55,26 @@ public enum Fingerprinter {
     ///   instead of the fast path (within distance 10 of it, see `PDQ.fastHash`).
     public static func analyse(_ bytes: [UInt8], fileName: String?, limits: EngineLimits = .init(),
                                exact: Bool = false) throws(EngineError) -> FileContent {
-        try analyseKeepingPixels(bytes, fileName: fileName, limits: limits, exact: exact).content
+        switch try analyseKeepingPixels(bytes, type: MediaType.sniff(bytes, fileName: fileName),
+                                        limits: limits, exact: exact) {
+        case .image(let fingerprint, _): .image(fingerprint)
+        case .text(let text): .text(text)
+        }
     }
 
-    /// `analyse`, also handing back an image's decoded pixels when they are the full-resolution
-    /// upright image (every format but a JPEG decoded at DCT scale), so the local-feature matcher
-    /// does not decode the file a second time.
-    static func analyseKeepingPixels(_ bytes: [UInt8], fileName: String?, limits: EngineLimits,
-                                     exact: Bool = false) throws(EngineError) -> (content: FileContent, pixels: RGBImage?) {
+    /// What `analyseKeepingPixels` found: an image keeps the pixels its fingerprint was made from.
+    enum Analysed {
+        case image(ImageFingerprint, DecodedImage)
+        case text(TextContent)
+    }
+
+    /// `analyse` of bytes already sniffed as `type`, handing back an image's decoded pixels so
+    /// nothing decodes the file a second time. The default path decodes a JPEG at the smallest DCT
+    /// scale that serves both PDQ's fast path (shorter side ≥ `PDQ.fastPathMinimumSide`) and the
+    /// keypoint extractor (longer side ≥ its `maxSide`, to which it reduces anyway); `exact`
+    /// decodes at full size.
+    static func analyseKeepingPixels(_ bytes: [UInt8], type: MediaType, limits: EngineLimits,
+                                     exact: Bool = false) throws(EngineError) -> Analysed {
         if bytes.isEmpty {
             throw EngineError(code: MediaError.Code.emptyFile, message: "The file is empty.")
         }
@@ -70,12 +82,11 @@ public enum Fingerprinter {
             throw EngineError(code: MediaError.Code.fileTooLarge,
                               message: "The file has \(bytes.count) bytes; the limit is \(limits.image.maxFileBytes).")
         }
-        let type = MediaType.sniff(bytes, fileName: fileName)
         if type.isDecodableImage {
-            let (fingerprint, pixels) = try image(bytes, limits: limits, exact: exact)
-            return (.image(fingerprint), pixels)
+            let (fingerprint, decoded) = try image(bytes, type: type, limits: limits, exact: exact)
+            return .image(fingerprint, decoded)
         }
-        if type.isText { return (.text(try text(bytes, type: type, limits: limits)), nil) }
+        if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
         if type == .unknown {
             throw EngineError(code: MediaError.Code.unknownFormat,
                               message: "The content is neither a supported image nor text.")
@@ -84,14 +95,16 @@ public enum Fingerprinter {
                           message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML).")
     }
 
-    /// The default path decodes JPEGs at DCT scale (shorter side ≥ `PDQ.fastPathMinimumSide`) and
-    /// hashes them with the full image's sampling geometry; `exact` decodes at full size and runs
-    /// the reference's arithmetic.
-    static func image(_ bytes: [UInt8], limits: EngineLimits, exact: Bool) throws(EngineError) -> (ImageFingerprint, RGBImage?) {
+    /// The default path hashes a DCT-scaled JPEG with the full image's sampling geometry; `exact`
+    /// decodes at full size and runs the reference's arithmetic.
+    static func image(_ bytes: [UInt8], type: MediaType, limits: EngineLimits,
+                      exact: Bool) throws(EngineError) -> (ImageFingerprint, DecodedImage) {
         let decoded: DecodedImage
         do {
             decoded = try ImageDecoder.decode(bytes, limits: limits.image,
-                                              minimumSide: exact ? nil : PDQ.fastPathMinimumSide)
+                                              minimumSide: exact ? nil : PDQ.fastPathMinimumSide,
+                                              minimumLongestSide: exact ? nil : LocalFeatureParameters.default.maxSide,
+                                              type: type)
         } catch {
             throw EngineError(error)
         }
@@ -107,7 +120,27 @@ public enum Fingerprinter {
         }
         return (ImageFingerprint(mediaType: decoded.format, width: decoded.originalWidth,
                                  height: decoded.originalHeight, pdq: result.hash, dihedral: result.dihedral),
-                decoded.scaleDenominator == 1 ? decoded.image : nil)
+                decoded)
+    }
+
+    /// Local features of a decoded image, in the pixel coordinates of the full-resolution upright
+    /// image also when `decoded` is a DCT-scaled JPEG (the extractor works at most at
+    /// `LocalFeatureParameters.maxSide` anyway, so a scaled decode at least that large loses nothing).
+    static func localFeatures(of decoded: DecodedImage, includeMirrored: Bool) -> LocalFeatures {
+        var features = LocalFeatureExtractor().extract(decoded.image, includeMirrored: includeMirrored)
+        let image = decoded.image
+        guard image.width > 0, image.height > 0,
+              decoded.originalWidth != image.width || decoded.originalHeight != image.height else { return features }
+        let sx = Float(decoded.originalWidth) / Float(image.width)
+        let sy = Float(decoded.originalHeight) / Float(image.height)
+        for i in features.keypoints.indices {  // pixel centres map to pixel centres, as the extractor's own reduction
+            features.keypoints[i].x = (features.keypoints[i].x + 0.5) * sx - 0.5
+            features.keypoints[i].y = (features.keypoints[i].y + 0.5) * sy - 0.5
+            features.keypoints[i].scale *= (sx + sy) / 2
+        }
+        features.width = decoded.originalWidth
+        features.height = decoded.originalHeight
+        return features
     }
 
     static func text(_ bytes: [UInt8], type: MediaType, limits: EngineLimits) throws(EngineError) -> TextContent {

@@ -4,9 +4,9 @@ import HashmarkMedia
 import HashmarkReport
 
 extension Engine {
-    /// `pixels`: the full-resolution decoded image when the fingerprinting decode produced it
-    /// (otherwise the local-feature step decodes `bytes` at full size).
-    func imageMatches(_ image: ImageFingerprint, bytes: [UInt8], pixels: RGBImage? = nil) -> [VerdictReport.Match] {
+    /// `decoded`: the pixels the fingerprint was made from (possibly a DCT-scaled JPEG, see
+    /// `Fingerprinter.analyseKeepingPixels`), which the keypoint step reuses.
+    func imageMatches(_ image: ImageFingerprint, decoded: DecodedImage) -> [VerdictReport.Match] {
         let rule = model.model.image
         var best: [String: VerdictReport.Match] = [:]
         func keep(_ m: VerdictReport.Match) {
@@ -24,7 +24,7 @@ extension Engine {
             }
         }
         // Local features decide what PDQ cannot: crops, pads, rotations, perspective.
-        if !best.values.contains(where: { $0.isMatch == true }), let local = localMatches(bytes, pixels: pixels) {
+        if !best.values.contains(where: { $0.isMatch == true }), let local = localMatches(decoded) {
             for m in local { keep(m) }
         }
         return Array(best.values)
@@ -36,11 +36,10 @@ extension Engine {
     }
 
     /// Keypoint matching against the shortlisted works; `nil` when the corpus has no local features.
-    private func localMatches(_ bytes: [UInt8], pixels: RGBImage?) -> [VerdictReport.Match]? {
-        guard let shortlist = index.localIndex, !index.localFeatures.isEmpty,
-              let image = pixels ?? (try? ImageDecoder.decode(bytes, limits: limits.image))?.image else { return nil }
+    private func localMatches(_ decoded: DecodedImage) -> [VerdictReport.Match]? {
+        guard let shortlist = index.localIndex, !index.localFeatures.isEmpty else { return nil }
         let rule = model.model.image
-        let query = LocalFeatureExtractor().extract(image, includeMirrored: true)
+        let query = Fingerprinter.localFeatures(of: decoded, includeMirrored: true)
         let candidates = shortlist.candidates(for: query.descriptors + (query.mirroredDescriptors ?? []),
                                               minVotes: rule.localMinVotes)
         let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: rule.localMinInliers))

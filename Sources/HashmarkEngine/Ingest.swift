@@ -43,69 +43,103 @@ public struct Ingest: Sendable {
 
     public func add(bytes: [UInt8], fileName: String, metadata: Metadata) throws(EngineError) -> CorpusStore.AddResult {
         let sha256 = SHA256.hex(bytes)
-        // Already registered: skip the fingerprinting (the store would return the same answer).
-        if let existing = try? store.work(sha256: sha256) {
-            if existing.mediaType.hasPrefix("image/") { try upgrade(existing, bytes: bytes) }
+        // Already registered: skip the fingerprinting (the store would return the same answer),
+        // but bring what an older version stored up to date.
+        if let existing = try storeCall({ () throws(StoreError) in try store.work(sha256: sha256) }) {
+            try upgrade(existing, bytes: bytes, fileName: fileName)
             return .init(work: existing, inserted: false)
         }
-        let content = try Fingerprinter.analyse(bytes, fileName: fileName, limits: limits, exact: true)
+        let derived = try derive(bytes, fileName: fileName)
+        let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
+                        source: metadata.source, mediaType: derived.mediaType.mimeType, sha256: sha256)
+        let added = try storeCall { () throws(StoreError) in
+            try store.add(work: work, fingerprints: derived.fingerprints, postings: derived.postings,
+                          postingsAlgorithm: .textShingles, text: derived.text)
+        }
+        // A preview for the HTML evidence view only: a work without one matches exactly the same,
+        // so a failed thumbnail write is not worth failing the registration.
+        if added.inserted, let thumbnail = derived.thumbnail { try? store.setThumbnail(thumbnail, of: added.work.id) }
+        return added
+    }
+
+    /// Everything stored for a file, made from one analysis (one decode for an image).
+    struct Derived {
+        var mediaType: MediaType
         var fingerprints: [StoredFingerprint] = []
         var postings: [HashmarkStore.TextPosting] = []
         var text: String? = nil
         var thumbnail: WorkThumbnail? = nil
-        switch content {
-        case .image(let image):
-            fingerprints.append(.pdq(image.pdq.hash, quality: image.pdq.quality))
-            if let decoded = try? ImageDecoder.decode(bytes, limits: limits.image) {
-                fingerprints.append(Self.localFingerprint(decoded.image))
-                thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
-                                                originalHeight: decoded.originalHeight)
-            }
+    }
+
+    /// Exact PDQ, local features and thumbnail from the same decoded pixels, or a text's postings.
+    func derive(_ bytes: [UInt8], fileName: String) throws(EngineError) -> Derived {
+        switch try Fingerprinter.analyseKeepingPixels(bytes, type: MediaType.sniff(bytes, fileName: fileName),
+                                                      limits: limits, exact: true) {
+        case .image(let image, let decoded):
+            var d = Derived(mediaType: image.mediaType)
+            d.fingerprints = [.pdq(image.pdq.hash, quality: image.pdq.quality), Self.localFingerprint(decoded)]
+            // Optional, as above: no thumbnail only means the evidence view shows none.
+            d.thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
+                                              originalHeight: decoded.originalHeight)
+            return d
         case .text(let t):
-            postings = TextShingler.corpusShingles(t.normalized, parameters: .default).map {
+            var d = Derived(mediaType: t.mediaType, text: t.text)
+            d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default).map {
                 HashmarkStore.TextPosting(hash: $0.hash, position: Int32(clamping: $0.position))
             }
-            text = t.text
-        }
-        let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
-                        source: metadata.source, mediaType: content.mediaType.mimeType, sha256: sha256)
-        do {
-            let added = try store.add(work: work, fingerprints: fingerprints, postings: postings, text: text)
-            // A preview for the HTML evidence view; a work without one is still fully usable.
-            if added.inserted, let thumbnail { try? store.setThumbnail(thumbnail, of: added.work.id) }
-            return added
-        } catch {
-            throw EngineError(code: "store-error", message: error.description)
+            return d
         }
     }
 
     /// The stored form of an image's local features (the current extractor, mirror left out).
-    static func localFingerprint(_ image: RGBImage) -> StoredFingerprint {
-        let features = LocalFeatureExtractor().extract(image).withoutMirror
-        return StoredFingerprint(algorithm: LocalFeatures.algorithm, version: 2, data: LocalFeatureCodec.encode(features))
+    static func localFingerprint(_ decoded: DecodedImage) -> StoredFingerprint {
+        let features = Fingerprinter.localFeatures(of: decoded, includeMirrored: false).withoutMirror
+        return StoredFingerprint(algorithm: FingerprintAlgorithm.localFeatures.id,
+                                 version: FingerprintAlgorithm.localFeatures.version,
+                                 data: LocalFeatureCodec.encode(features))
     }
 
-    /// Adding an image work's file again brings what older versions stored up to date: local
-    /// features of an older extractor (which the index no longer loads) are re-extracted, and a
-    /// missing thumbnail is made.
-    private func upgrade(_ work: Work, bytes: [UInt8]) throws(EngineError) {
-        let stored = (try? store.fingerprints(of: work.id)) ?? []
-        let current = stored.contains { $0.algorithm == LocalFeatures.algorithm }
-        let thumbnailMissing = (try? store.thumbnail(of: work.id)) == .some(nil)
-        guard !current || thumbnailMissing, let decoded = try? ImageDecoder.decode(bytes, limits: limits.image) else { return }
-        if !current {
-            do {
-                try store.replaceFingerprints(of: work.id, family: Self.localFamily, with: [Self.localFingerprint(decoded.image)])
-            } catch {
-                throw EngineError(code: "store-error", message: error.description)
+    /// Adding a work's file again brings what older versions stored up to date: fingerprints or
+    /// text postings of an algorithm other than the current one (`FingerprintAlgorithm`, what makes
+    /// the index report `corpus-stale`) are made again, and a missing thumbnail is made.
+    private func upgrade(_ work: Work, bytes: [UInt8], fileName: String) throws(EngineError) {
+        let isImage = work.mediaType.hasPrefix("image/")
+        let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
+        // A kind is stale when any of its rows is not current, or (images) none is current.
+        let staleFamilies = FingerprintAlgorithm.current.filter { alg in
+            guard alg.kind != .textShingles else { return false }
+            let rows = stored.filter { $0.algorithm == alg.id || $0.algorithm.hasPrefix(alg.family) }
+            let allCurrent = rows.allSatisfy { $0.algorithm == alg.id && $0.version == alg.version }
+            return !allCurrent || (isImage && rows.isEmpty)
+        }
+        let postingsStale = try storeCall { () throws(StoreError) -> Bool in
+            let recorded = try store.postingsAlgorithm(of: work.id)
+            if let recorded { return !FingerprintAlgorithm.isCurrentPostings(id: recorded.algorithm, version: recorded.version) }
+            return try !store.postings(of: work.id).isEmpty
+        }
+        var thumbnailMissing = false
+        if isImage { thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil }
+        guard !staleFamilies.isEmpty || postingsStale || thumbnailMissing else { return }
+        let derived = try derive(bytes, fileName: fileName)
+        try storeCall { () throws(StoreError) in
+            for alg in staleFamilies {
+                try store.replaceFingerprints(of: work.id, family: alg.family,
+                                              with: derived.fingerprints.filter { $0.algorithm.hasPrefix(alg.family) })
+            }
+            if postingsStale {
+                try store.replacePostings(of: work.id, algorithm: .textShingles, with: derived.postings)
             }
         }
-        if thumbnailMissing, let thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
-                                                                  originalHeight: decoded.originalHeight) {
-            try? store.setThumbnail(thumbnail, of: work.id)
-        }
+        // Optional, as in `add`.
+        if thumbnailMissing, let thumbnail = derived.thumbnail { try? store.setThumbnail(thumbnail, of: work.id) }
     }
 
-    /// Every version of the local-feature algorithm is named `hashmark-orb-…`.
-    static let localFamily = "hashmark-orb-"
+    /// A store call whose failure fails the ingest (`store-error`), never passes for "absent".
+    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(EngineError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw EngineError(code: "store-error", message: error.description)
+        }
+    }
 }

@@ -4,8 +4,9 @@ import HashmarkFingerprint
 
 /// Bulk reads for start-up index loading, and the corpus snapshot.
 extension CorpusStore {
-    /// Every PDQ fingerprint in one pass, for building the in-memory index at start-up.
-    /// Rows with malformed data (not 32 bytes) are skipped.
+    /// Every PDQ fingerprint of the current version in one pass, for building the in-memory index
+    /// at start-up (other versions are `staleContent()`, never compared). Rows with malformed data
+    /// (not 32 bytes) are skipped.
     public func allPDQ() throws(StoreError) -> PDQTable {
         try read("PDQ fingerprints") { db in
             var table = PDQTable()
@@ -13,8 +14,9 @@ extension CorpusStore {
             var lastID = ""
             var lastIndex: UInt32 = 0
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT work_id, data, quality, variant FROM fingerprints WHERE algorithm = ? ORDER BY rowid
-                """, arguments: [StoredFingerprint.pdqAlgorithm])
+                SELECT work_id, data, quality, variant FROM fingerprints WHERE algorithm = ? AND version = ?
+                ORDER BY rowid
+                """, arguments: [FingerprintAlgorithm.pdq.id, FingerprintAlgorithm.pdq.version])
             while let row = try cursor.next() {
                 guard let hash = try row.withUnsafeData(atIndex: 1, { $0.flatMap { Hash256(bigEndianBytes: $0) } })
                 else { continue }
@@ -67,6 +69,17 @@ extension CorpusStore {
         }
     }
 
+    /// Every stored work text (text works' plain text), by work id, in one pass: the index keeps
+    /// them in memory so matching never reads the store.
+    public func allTexts() throws(StoreError) -> [(workID: String, text: String)] {
+        try read("work texts") { db in
+            var out: [(workID: String, text: String)] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT work_id, text FROM work_texts ORDER BY work_id")
+            while let row = try cursor.next() { out.append((row[0], row[1])) }
+            return out
+        }
+    }
+
     /// The current corpus snapshot. The digest is computed over the whole corpus on first use
     /// after a change (one read transaction, so version and digest always agree) and cached.
     public func snapshot() throws(StoreError) -> CorpusSnapshot {
@@ -82,8 +95,9 @@ extension CorpusStore {
     }
 
     /// SHA-256 over the works (sorted by id; `added_at` excluded so equal contents give equal
-    /// digests), each followed by its sorted fingerprint rows, then the stored texts by work id.
-    /// Postings are derived from the texts and are not hashed again.
+    /// digests), each followed by its sorted fingerprint rows, then the stored texts by work id,
+    /// then the algorithm recorded for each work's postings. The postings themselves are derived
+    /// from the texts by that algorithm and are not hashed again.
     static func contentDigest(_ db: Database) throws -> String {
         var h = SHA256()
         let works = try Row.fetchCursor(db, sql: """
@@ -119,6 +133,15 @@ extension CorpusStore {
             let text: String = row[1]
             h.update(Int64(text.utf8.count))
             h.update(text.utf8)
+        }
+        let algorithms = try Row.fetchCursor(db, sql: """
+            SELECT work_id, algorithm, version FROM text_posting_algorithms ORDER BY work_id
+            """)
+        while let row = try algorithms.next() {
+            h.updateField("P")
+            h.updateField(row[0] as String)
+            h.updateField(row[1] as String)
+            h.update(row[2] as Int64)
         }
         return SHA256.hexString(h.finalize())
     }

@@ -90,11 +90,13 @@ public final class CorpusStore: Sendable {
     }
 
     /// Registers a work with its fingerprints, text postings and (for text works) its plain text.
+    /// `postingsAlgorithm` records what made `postings` (see `FingerprintAlgorithm`).
     ///
     /// Idempotent: a file whose `sha256` is already stored returns the existing work unchanged, as
     /// does a hash-only work (`sha256 == nil`) whose id and fingerprints are already stored. A
     /// different work under an existing id is `work-duplicate-id`.
     public func add(work: Work, fingerprints: [StoredFingerprint], postings: [TextPosting] = [],
+                    postingsAlgorithm: FingerprintAlgorithm = .textShingles,
                     text: String? = nil) throws(StoreError) -> AddResult {
         guard !work.id.isEmpty else { throw StoreError(code: "work-invalid", message: "a work needs a non-empty id") }
         let now = Date().timeIntervalSince1970
@@ -112,7 +114,8 @@ public final class CorpusStore: Sendable {
             }
             var stored = work
             stored.addedAt = now
-            try Self.insert(db, work: stored, fingerprints: fingerprints, postings: postings, text: text)
+            try Self.insert(db, work: stored, fingerprints: fingerprints, postings: postings,
+                            postingsAlgorithm: postingsAlgorithm, text: text)
             try Self.bumpVersion(db)
             return AddResult(work: stored, inserted: true)
         }
@@ -136,6 +139,59 @@ public final class CorpusStore: Sendable {
             }
             try Self.bumpVersion(db)
             return true
+        }
+    }
+
+    /// Replaces a work's text postings with `postings` made by `algorithm`: how a text work
+    /// indexed by an older shingler is brought to the current one. `false` if the work is absent.
+    @discardableResult
+    public func replacePostings(of id: String, algorithm: FingerprintAlgorithm,
+                                with postings: [TextPosting]) throws(StoreError) -> Bool {
+        try write("postings of \(id)") { db in
+            guard try Self.fetchWork(db, sql: "WHERE id = ?", [id]) != nil else { return false }
+            try db.execute(sql: "DELETE FROM text_postings WHERE work_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM text_posting_algorithms WHERE work_id = ?", arguments: [id])
+            try Self.insert(db, postings: postings, of: id, algorithm: algorithm)
+            try Self.bumpVersion(db)
+            return true
+        }
+    }
+
+    /// The algorithm and version recorded for a work's text postings; `nil` when it has none
+    /// recorded (no postings, or postings from before the store recorded their algorithm).
+    public func postingsAlgorithm(of id: String) throws(StoreError) -> (algorithm: String, version: Int)? {
+        try read("posting algorithm of \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT algorithm, version FROM text_posting_algorithms WHERE work_id = ?",
+                             arguments: [id]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// Every fingerprint and text posting the current algorithms did not make (`FingerprintAlgorithm`),
+    /// grouped by algorithm and version: what makes a corpus stale.
+    public func staleContent() throws(StoreError) -> StaleContent {
+        try read("fingerprint algorithms") { db in
+            var entries: [StaleContent.Entry] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT algorithm, version, COUNT(DISTINCT work_id) FROM fingerprints
+                GROUP BY algorithm, version ORDER BY algorithm, version
+                """) {
+                let algorithm: String = row[0], version: Int = row[1]
+                if !FingerprintAlgorithm.isCurrentFingerprint(id: algorithm, version: version) {
+                    entries.append(.init(algorithm: algorithm, version: version, works: row[2], isTextPostings: false))
+                }
+            }
+            // Works with postings, by the algorithm recorded for them (NULL: none recorded).
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.algorithm, a.version, COUNT(*)
+                FROM (SELECT DISTINCT work_id FROM text_postings) p
+                LEFT JOIN text_posting_algorithms a ON a.work_id = p.work_id
+                GROUP BY a.algorithm, a.version ORDER BY a.algorithm, a.version
+                """) {
+                let algorithm: String? = row[0], version: Int? = row[1]
+                if let algorithm, let version, FingerprintAlgorithm.isCurrentPostings(id: algorithm, version: version) { continue }
+                entries.append(.init(algorithm: algorithm, version: version, works: row[2], isTextPostings: true))
+            }
+            return StaleContent(entries: entries)
         }
     }
 
@@ -189,6 +245,7 @@ public final class CorpusStore: Sendable {
 
     /// Counts per media type and algorithm, postings, snapshot version and file size.
     public func stats() throws(StoreError) -> StoreStats {
+        // Informational only (matching never reads it): a file size that cannot be read shows as 0.
         let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
         return try read("stats") { db in
             var byType: [String: Int] = [:]

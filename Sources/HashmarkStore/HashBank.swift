@@ -118,7 +118,7 @@ extension CorpusStore {
                 }
                 let work = Work(id: id, title: id, owner: group[0].owner, source: source,
                                 mediaType: "image", sha256: nil, addedAt: now)
-                try Self.insert(db, work: work, fingerprints: fps, postings: [], text: nil)
+                try Self.insert(db, work: work, fingerprints: fps, postings: [], postingsAlgorithm: .textShingles, text: nil)
                 result.inserted += 1
             }
             if result.inserted > 0 { try Self.bumpVersion(db) }

@@ -53,10 +53,11 @@ public struct StoredFingerprint: Sendable, Hashable {
     }
 
     /// The PDQ algorithm id used by `allPDQ()`.
-    public static let pdqAlgorithm = "pdq"
+    public static let pdqAlgorithm = FingerprintAlgorithm.pdq.id
 
     /// A PDQ fingerprint: 32 bytes, the hash's hex order (`words[0]` big-endian first).
-    public static func pdq(_ hash: Hash256, quality: Int, variant: Int = 0, version: Int = 1) -> StoredFingerprint {
+    public static func pdq(_ hash: Hash256, quality: Int, variant: Int = 0,
+                           version: Int = FingerprintAlgorithm.pdq.version) -> StoredFingerprint {
         StoredFingerprint(algorithm: pdqAlgorithm, version: version, variant: variant,
                           data: hash.bigEndianBytes, quality: quality)
     }

@@ -57,6 +57,28 @@ enum Schema {
                 );
                 """)
         }
+        // What made each text work's postings (`FingerprintAlgorithm`), one row per work with
+        // postings. Works indexed before this migration have none: the index reports the corpus
+        // as stale until they are re-added.
+        m.registerMigration("v3-posting-algorithms") { db in
+            try db.execute(sql: """
+                CREATE TABLE text_posting_algorithms (
+                    work_id TEXT PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                    algorithm TEXT NOT NULL,
+                    version INTEGER NOT NULL
+                );
+                """)
+        }
         return m
+    }
+}
+
+extension CorpusStore {
+    /// Creates a database file as an older Hashmark left it: only the migrations up to and
+    /// including `migration` applied, then `sql` run (rows in that schema). Tests of upgrades.
+    @_spi(Testing) public static func createLegacy(path: String, upTo migration: String, sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        try queue.write { try $0.execute(sql: sql) }
     }
 }

@@ -30,7 +30,7 @@ extension CorpusStore {
     }
 
     static func insert(_ db: Database, work: Work, fingerprints: [StoredFingerprint],
-                       postings: [TextPosting], text: String?) throws {
+                       postings: [TextPosting], postingsAlgorithm: FingerprintAlgorithm, text: String?) throws {
         try db.cachedStatement(sql: "INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [work.id, work.title, work.owner, work.license, work.source,
                                    work.mediaType, work.sha256, work.addedAt])
@@ -43,15 +43,21 @@ extension CorpusStore {
                 try st.execute(arguments: [work.id, f.algorithm, f.version, f.variant, Data(f.data), f.quality])
             }
         }
-        if !postings.isEmpty {
-            let st = try db.cachedStatement(sql: "INSERT INTO text_postings (work_id, hash, position) VALUES (?, ?, ?)")
-            for p in postings {
-                try st.execute(arguments: [work.id, Int64(bitPattern: p.hash), p.position])
-            }
-        }
+        try insert(db, postings: postings, of: work.id, algorithm: postingsAlgorithm)
         if let text {
             try db.execute(sql: "INSERT INTO work_texts (work_id, text) VALUES (?, ?)", arguments: [work.id, text])
         }
+    }
+
+    /// A work's postings and the algorithm that made them (no row at all when there are none).
+    static func insert(_ db: Database, postings: [TextPosting], of id: String, algorithm: FingerprintAlgorithm) throws {
+        guard !postings.isEmpty else { return }
+        let st = try db.cachedStatement(sql: "INSERT INTO text_postings (work_id, hash, position) VALUES (?, ?, ?)")
+        for p in postings {
+            try st.execute(arguments: [id, Int64(bitPattern: p.hash), p.position])
+        }
+        try db.execute(sql: "INSERT INTO text_posting_algorithms (work_id, algorithm, version) VALUES (?, ?, ?)",
+                       arguments: [id, algorithm.id, algorithm.version])
     }
 
     static func version(_ db: Database) throws -> Int64 {

@@ -92,24 +92,30 @@ struct CorpusCommand: ParsableCommand {
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Counts, snapshot and database size.")
+        static let configuration = CommandConfiguration(
+            abstract: "Counts, snapshot, database size, and whether the corpus needs re-indexing.",
+            discussion: "With --check-current: exit 1 when the corpus holds fingerprints or postings of older algorithms (what `make run` uses to rebuild it).")
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "JSON output.") var json = false
+        @Flag(help: "Exit 1 when the corpus was indexed by older fingerprint algorithms.") var checkCurrent = false
 
         func run() throws {
             let store = try database.open()
             let stats = try store.stats()
             let snapshot = try store.snapshot()
+            let stale = try store.staleContent()
             if json {
-                struct Out: Encodable { let stats: StoreStats; let snapshot: String }
-                JSONLine.print(Out(stats: stats, snapshot: snapshot.id))
-                return
+                struct Out: Encodable { let stats: StoreStats; let snapshot: String; let stale: String? }
+                JSONLine.print(Out(stats: stats, snapshot: snapshot.id, stale: stale.isEmpty ? nil : stale.description))
+            } else {
+                print("works: \(stats.works) \(stats.worksByMediaType.sorted { $0.key < $1.key })")
+                print("fingerprints: \(stats.fingerprintsByAlgorithm.sorted { $0.key < $1.key })")
+                print("text postings: \(stats.textPostings)")
+                print("snapshot: \(snapshot.id)")
+                print("database: \(store.path) (\(stats.fileBytes) bytes)")
+                print(stale.isEmpty ? "algorithms: current" : "algorithms: STALE: \(stale) (re-add the works)")
             }
-            print("works: \(stats.works) \(stats.worksByMediaType.sorted { $0.key < $1.key })")
-            print("fingerprints: \(stats.fingerprintsByAlgorithm.sorted { $0.key < $1.key })")
-            print("text postings: \(stats.textPostings)")
-            print("snapshot: \(snapshot.id)")
-            print("database: \(store.path) (\(stats.fileBytes) bytes)")
+            if checkCurrent && !stale.isEmpty { throw ExitCode(1) }
         }
     }
 

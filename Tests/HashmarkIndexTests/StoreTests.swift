@@ -133,13 +133,13 @@ struct StoreTests {
         do {
             let store = try CorpusStore(path: path)
             #expect(try store.journalMode() == "wal")
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms"])
             _ = try store.add(work: Work(id: "x", mediaType: "text", sha256: "00"), fingerprints: [])
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         }
         for _ in 0..<2 {
             let store = try CorpusStore(path: path)
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms"])
             #expect(try store.list().map(\.id) == ["x"])
             #expect(try store.snapshot().version == 1)
         }

@@ -4,8 +4,8 @@ import HashmarkFingerprint
 import HashmarkStore
 import Testing
 
-/// A store written by an older local-feature extractor: the index loads only the current
-/// algorithm, so adding the same file again must bring the work's features up to date.
+/// A store written by an older local-feature extractor: the index reports it as stale (it loads
+/// only the current algorithm), and adding the same file again brings the work's features up to date.
 struct IngestUpgradeTests {
     @Test func addingAFileAgainReplacesOlderLocalFeatures() throws {
         let dir = try TempDir()
@@ -21,6 +21,9 @@ struct IngestUpgradeTests {
         #expect(try store.replaceFingerprints(of: "coffee", family: "hashmark-orb-", with: [old]))
         let before = try store.snapshot()
         #expect(try store.allFingerprints(algorithm: LocalFeatures.algorithm).isEmpty)
+        let stale = try CorpusIndex(store: store).stale
+        #expect(stale?.code == EngineError.Code.corpusStale)
+        #expect(stale?.message.contains("fingerprints hashmark-orb-v1 v1 (1 works)") == true)
 
         let again = try ingest.add(path: path, metadata: .init(id: "coffee"))
         #expect(!again.inserted)
@@ -29,6 +32,7 @@ struct IngestUpgradeTests {
         #expect(algorithms.contains("pdq"), "other fingerprints are kept")
         #expect(try store.allFingerprints(algorithm: LocalFeatures.algorithm).map(\.data) == [current.data])
         #expect(try store.snapshot().version > before.version, "the index sees a new snapshot")
+        #expect(try CorpusIndex(store: store).stale == nil)
 
         // Already current: nothing is rewritten.
         let settled = try store.snapshot()

@@ -1,4 +1,5 @@
 import HashmarkFingerprint
+import Synchronization
 
 /// Resource limits for hostile input, checked before any pixel memory is allocated.
 public struct ImageLimits: Sendable, Equatable {
@@ -39,6 +40,19 @@ public struct DecodedImage: Sendable, Equatable {
     }
 }
 
+/// Counts `ImageDecoder.decode` calls made inside `DecodeCounter.$current.withValue(…)`: how
+/// tests show that a file is decoded once (a task-local, so parallel tests do not mix counts).
+@_spi(Testing) public final class DecodeCounter: Sendable {
+    @TaskLocal public static var current: DecodeCounter?
+    private let count = Mutex(0)
+
+    public init() {}
+
+    public var decodes: Int { count.withLock { $0 } }
+
+    func increment() { count.withLock { $0 += 1 } }
+}
+
 /// Decodes JPEG, PNG, WebP and the first frame of GIF into upright RGB.
 ///
 /// The format comes from the magic bytes, never the file name. Transparent pixels are composited
@@ -48,19 +62,26 @@ public struct DecodedImage: Sendable, Equatable {
 public enum ImageDecoder {
     /// Decodes an image held in memory.
     ///
-    /// - Parameter minimumSide: JPEG only: decode at the smallest DCT scale (1/2, 1/4 or 1/8) whose
-    ///   *shorter* side is still ≥ `minimumSide`, so both axes keep at least that resolution
-    ///   (PDQ's fast path passes 512). `nil` decodes at full size. Other formats ignore it.
-    public static func decode(_ bytes: [UInt8], limits: ImageLimits = .init(),
-                              minimumSide: Int? = nil) throws(MediaError) -> DecodedImage {
+    /// - Parameters:
+    ///   - minimumSide: JPEG only: decode at the smallest DCT scale (1/2, 1/4 or 1/8) whose
+    ///     *shorter* side is still ≥ `minimumSide`, so both axes keep at least that resolution
+    ///     (PDQ's fast path passes 384). `nil` (with `minimumLongestSide` `nil`) decodes at full
+    ///     size. Other formats ignore it.
+    ///   - minimumLongestSide: JPEG only: the chosen scale's *longer* side must also be ≥ this
+    ///     (the keypoint extractor's working size), so one decode serves both.
+    ///   - type: the format when the caller has already sniffed the bytes (sniffed here otherwise).
+    public static func decode(_ bytes: [UInt8], limits: ImageLimits = .init(), minimumSide: Int? = nil,
+                              minimumLongestSide: Int? = nil, type: MediaType? = nil) throws(MediaError) -> DecodedImage {
         if bytes.isEmpty { throw MediaError(code: MediaError.Code.emptyFile, message: "The file is empty.") }
         guard bytes.count <= limits.maxFileBytes else {
             throw MediaError(code: MediaError.Code.fileTooLarge,
                              message: "The file has \(bytes.count) bytes; the limit is \(limits.maxFileBytes).")
         }
-        let type = MediaType.sniff(bytes, fileName: nil)
+        DecodeCounter.current?.increment()
+        let type = type ?? MediaType.sniff(bytes, fileName: nil)
         switch type {
-        case .jpeg: return try JPEGDecoder.decode(bytes, limits: limits, minimumSide: minimumSide)
+        case .jpeg: return try JPEGDecoder.decode(bytes, limits: limits, minimumSide: minimumSide,
+                                                  minimumLongestSide: minimumLongestSide)
         case .png: return try PNGDecoder.decode(bytes, limits: limits)
         case .webp: return try WebPDecoder.decode(bytes, limits: limits)
         case .gif: return try GIFDecoder.decode(bytes, limits: limits)

@@ -13,7 +13,8 @@ enum JPEGDecoder {
     /// TurboJPEG's message when `TJFLAG_LIMITSCANS` stops a progressive JPEG at scan 501.
     static let scanLimitMessage = "more than 500 scans"
 
-    static func decode(_ bytes: [UInt8], limits: ImageLimits, minimumSide: Int?) throws(MediaError) -> DecodedImage {
+    static func decode(_ bytes: [UInt8], limits: ImageLimits, minimumSide: Int?,
+                       minimumLongestSide: Int? = nil) throws(MediaError) -> DecodedImage {
         guard let handle = tjInitDecompress() else {
             throw MediaError(code: MediaError.Code.internalError, message: "TurboJPEG could not start a decompressor.")
         }
@@ -27,8 +28,9 @@ enum JPEGDecoder {
         try ImageDecoder.checkDimensions(width: w, height: h, limits: limits, format: .jpeg)
 
         var denominator = 1
-        if let minimumSide {
-            for d in denominators where (min(w, h) + d - 1) / d >= minimumSide {
+        if minimumSide != nil || minimumLongestSide != nil {
+            let short = minimumSide ?? 0, long = minimumLongestSide ?? 0
+            for d in denominators where (min(w, h) + d - 1) / d >= short && (max(w, h) + d - 1) / d >= long {
                 denominator = d
                 break
             }
