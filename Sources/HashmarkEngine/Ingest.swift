@@ -6,10 +6,17 @@ import HashmarkStore
 public struct Ingest: Sendable {
     public let store: CorpusStore
     public let limits: EngineLimits
+    /// Makes the preview of an image work that the HTML evidence view shows, from the pixels
+    /// ingest decoded (`Thumbnail.maker` in HashmarkView); `nil`: no previews (matching does
+    /// not use them).
+    public let thumbnailer: Thumbnailer?
 
-    public init(store: CorpusStore, limits: EngineLimits = .init()) {
+    public typealias Thumbnailer = @Sendable (DecodedImage) -> WorkThumbnail?
+
+    public init(store: CorpusStore, limits: EngineLimits = .init(), thumbnailer: Thumbnailer? = nil) {
         self.store = store
         self.limits = limits
+        self.thumbnailer = thumbnailer
     }
 
     /// What the rights holder says about a work; empty fields stay empty.
@@ -79,8 +86,7 @@ public struct Ingest: Sendable {
             var d = Derived(mediaType: image.mediaType)
             d.fingerprints = [.pdq(image.pdq.hash, quality: image.pdq.quality), Self.localFingerprint(decoded)]
             // Optional, as above: no thumbnail only means the evidence view shows none.
-            d.thumbnail = try? Thumbnail.make(decoded.image, originalWidth: decoded.originalWidth,
-                                              originalHeight: decoded.originalHeight)
+            d.thumbnail = thumbnailer?(decoded)
             return d
         case .text(let t):
             var d = Derived(mediaType: t.mediaType, text: t.text)
@@ -118,7 +124,7 @@ public struct Ingest: Sendable {
             return try !store.postings(of: work.id).isEmpty
         }
         var thumbnailMissing = false
-        if isImage { thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil }
+        if isImage, thumbnailer != nil { thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil }
         guard !staleFamilies.isEmpty || postingsStale || thumbnailMissing else { return }
         let derived = try derive(bytes, fileName: fileName)
         try storeCall { () throws(StoreError) in

@@ -78,14 +78,18 @@ extension HTMLReport {
                 notes.append("The file given with --file is not the report's subject (its SHA-256 is \(sha)); it is not shown.")
                 return
             }
-            do throws(EngineError) {
+            do {
                 if image {
                     submittedImage = try Thumbnail.make(imageBytes: bytes, limits: limits.image)
                 } else if text, case .text(let t) = try Fingerprinter.analyse(bytes, fileName: path, limits: limits) {
                     submittedText = t.text
                 }
-            } catch {
+            } catch let error as MediaError {
                 notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")
+            } catch let error as EngineError {
+                notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")
+            } catch {
+                notes.append("Cannot decode the submitted file: \(error)")
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HashmarkEngine
 import HashmarkStore
+import HashmarkView
 
 /// `hashmark corpus …`: register and inspect rights holders' works.
 struct CorpusCommand: ParsableCommand {
@@ -39,7 +40,7 @@ struct CorpusCommand: ParsableCommand {
                     id: id ?? WorkID.defaultID(forPath: file), title: title ?? "", owner: "", license: "",
                     source: file)))
             }
-            let ingest = Ingest(store: store)
+            let ingest = Ingest(store: store, thumbnailer: Thumbnail.maker)
             var added = 0, unchanged = 0, failed = 0
             for (n, entry) in entries.enumerated() {
                 var meta = entry.metadata

@@ -2,6 +2,7 @@ import Foundation
 import HashmarkEngine
 import HashmarkFingerprint
 import HashmarkStore
+import HashmarkView
 import Testing
 
 /// A store written by an older local-feature extractor: the index reports it as stale (it loads
@@ -38,5 +39,22 @@ struct IngestUpgradeTests {
         let settled = try store.snapshot()
         _ = try ingest.add(path: path, metadata: .init(id: "coffee"))
         #expect(try store.snapshot().version == settled.version)
+    }
+
+    /// Previews are the view's business: ingest without a thumbnailer stores none (matching is
+    /// the same), and adding the file again with `Thumbnail.maker` makes the missing one from the
+    /// pixels ingest decoded, in the work's full-size coordinates.
+    @Test func aMissingThumbnailIsMadeWhenTheFileIsAddedAgainWithAThumbnailer() throws {
+        let dir = try TempDir()
+        let store = try CorpusStore(path: dir.path("corpus.sqlite"))
+        let path = Corpus.image("scikit-image__coffee")
+        #expect(try Ingest(store: store).add(path: path, metadata: .init(id: "coffee")).inserted)
+        #expect(try store.thumbnail(of: "coffee") == nil)
+        let snapshot = try store.snapshot()
+        #expect(try !Ingest(store: store, thumbnailer: Thumbnail.maker).add(path: path, metadata: .init(id: "coffee")).inserted)
+        let t = try #require(try store.thumbnail(of: "coffee"))
+        #expect(max(t.width, t.height) == Thumbnail.maxSide && (t.originalWidth, t.originalHeight) == (600, 400))
+        #expect(t.jpeg.starts(with: [0xFF, 0xD8]))
+        #expect(try store.snapshot() == snapshot, "a preview does not change what is matched")
     }
 }

@@ -1,3 +1,4 @@
+import HashmarkEngine
 import HashmarkFingerprint
 import HashmarkMedia
 import HashmarkStore
@@ -9,32 +10,27 @@ public enum Thumbnail {
     /// JPEG quality of thumbnails: small files, faces and text still recognisable.
     public static let quality = 80
 
+    /// What ingest calls to store a preview of each image work (`Ingest.thumbnailer`).
+    public static let maker: Ingest.Thumbnailer = { decoded in
+        try? make(decoded.image, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight)
+    }
+
     /// Area-downscales `image` so its longest side is at most `maxSide` (never upscales) and
     /// encodes it as JPEG. `originalWidth/Height` are the upright full-resolution size the
     /// evidence regions refer to (the image given may already be a scaled decode).
     public static func make(_ image: RGBImage, originalWidth: Int, originalHeight: Int,
                             maxSide: Int = Thumbnail.maxSide,
-                            quality: Int = Thumbnail.quality) throws(EngineError) -> WorkThumbnail {
+                            quality: Int = Thumbnail.quality) throws(MediaError) -> WorkThumbnail {
         let small = downscale(image, maxSide: maxSide)
-        let jpeg: [UInt8]
-        do {
-            jpeg = try JPEGEncoder.encode(small, quality: quality)
-        } catch {
-            throw EngineError(error)
-        }
+        let jpeg = try JPEGEncoder.encode(small, quality: quality)
         return WorkThumbnail(width: small.width, height: small.height, originalWidth: originalWidth,
                              originalHeight: originalHeight, jpeg: jpeg)
     }
 
     /// Decodes image bytes (JPEG at a reduced DCT scale when that is enough) and makes a thumbnail.
     public static func make(imageBytes bytes: [UInt8], limits: ImageLimits = .init(),
-                            maxSide: Int = Thumbnail.maxSide) throws(EngineError) -> WorkThumbnail {
-        let decoded: DecodedImage
-        do {
-            decoded = try ImageDecoder.decode(bytes, limits: limits, minimumSide: maxSide)
-        } catch {
-            throw EngineError(error)
-        }
+                            maxSide: Int = Thumbnail.maxSide) throws(MediaError) -> WorkThumbnail {
+        let decoded = try ImageDecoder.decode(bytes, limits: limits, minimumSide: maxSide)
         return try make(decoded.image, originalWidth: decoded.originalWidth,
                         originalHeight: decoded.originalHeight, maxSide: maxSide)
     }
