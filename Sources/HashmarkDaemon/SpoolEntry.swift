@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import HashmarkStore
+import HashmarkPrimitives
 
 /// What `lstat` says an entry is. Only `.regular` is ever opened.
 public enum SpoolEntryKind: String, Sendable {
@@ -95,7 +95,7 @@ public final class ValidatedFile: Sendable {
 
     /// Reads the file from offset 0, keeping at most `limit` bytes in memory and hashing all.
     public func read(limit: Int) -> Content {
-        var hasher = HashmarkStore.SHA256()
+        var hasher = SHA256()
         var kept: [UInt8] = []
         kept.reserveCapacity(Int(min(Int64(limit), max(size, 0))))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -106,7 +106,7 @@ public final class ValidatedFile: Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 let error = DaemonError.posix("read-failed", "cannot read the claimed file after \(offset) bytes")
-                return Content(bytes: .incomplete, size: Int(offset), sha256: HashmarkStore.SHA256.hexString(hasher.finalize()),
+                return Content(bytes: .incomplete, size: Int(offset), sha256: Hex.encode(hasher.finalize()),
                                failure: ("read-failed", error.description))
             }
             if n == 0 { break }
@@ -118,7 +118,7 @@ public final class ValidatedFile: Sendable {
             if !tooLarge { kept.append(contentsOf: chunk[0..<n]) }
             offset += off_t(n)
         }
-        let sha = HashmarkStore.SHA256.hexString(hasher.finalize())
+        let sha = Hex.encode(hasher.finalize())
         if tooLarge {
             return Content(bytes: .incomplete, size: Int(offset), sha256: sha,
                            failure: ("file-too-large", "The file has \(offset) bytes; the limit is \(limit)."))

@@ -1,6 +1,7 @@
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
+import HashmarkPrimitives
 import HashmarkStore
 
 /// The one matching call shared by `hashmark check`, the daemon and the evaluator.

@@ -1,4 +1,5 @@
 import HashmarkMedia
+import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -89,7 +90,7 @@ public enum ReportVerifier {
         let result = verify(reportBytes: bytes, signature: signature, publicKey: publicKey)
         guard case .valid(let report) = result, let originalFile else { return result }
         let digest: (digest: [UInt8], size: Int)
-        do { digest = try SHA256Digest.hash(filePath: originalFile) } catch {
+        do { digest = try SHA256.hash(filePath: originalFile) } catch {
             return .unusable(.init(code: "original-unreadable", message: "\(error)"))
         }
         guard digest.size == report.subject.size else {
@@ -194,7 +195,7 @@ public enum ReportVerifier {
             guard let report = try? FileIO.readAll(path) else {
                 return .invalid(.init(code: "report-missing", message: "\(id).json (ledger line \(line)) is missing"))
             }
-            guard (try? SHA256Digest.hex(report)) == entry.sha256 else {
+            guard SHA256.hex(report) == entry.sha256 else {
                 return .invalid(.init(code: "report-altered",
                                       message: "\(id).json does not hash to ledger line \(line)"))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -213,7 +214,7 @@ public final class ReportWriter: @unchecked Sendable {
             if let existing = batchLatest[report.reportId] ?? ledger.latest[report.reportId] {
                 signed.previousReportSha256 = existing.previous
                 let bytes = try signed.canonicalBytes()
-                let digest = Hex.encode(try SHA256Digest.hash(bytes))
+                let digest = SHA256.hex(bytes)
                 if digest == existing.sha256 {
                     // A re-run that produced the identical report: repair the files if needed.
                     let signature = try signingKey.sign(bytes)
@@ -232,7 +233,7 @@ public final class ReportWriter: @unchecked Sendable {
             let bytes: [UInt8], digest: String
             do {
                 bytes = try signed.canonicalBytes()
-                digest = Hex.encode(try SHA256Digest.hash(bytes))
+                digest = SHA256.hex(bytes)
                 let signature = try signingKey.sign(bytes)
                 let json = try FileIO.stage(bytes, for: reportPath, mode: 0o644)
                 staged.append(json)
@@ -293,7 +294,7 @@ public final class ReportWriter: @unchecked Sendable {
         defer { lock.unlock() }
         var latest: LedgerEntry?
         try withLockedLedger { _, state in latest = state.latest[id] }
-        guard let latest, Hex.encode(try SHA256Digest.hash(bytes)) == latest.sha256 else { return nil }
+        guard let latest, SHA256.hex(bytes) == latest.sha256 else { return nil }
         return try VerdictReport(bytes: bytes)
     }
 }

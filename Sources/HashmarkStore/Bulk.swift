@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HashmarkFingerprint
+import HashmarkPrimitives
 
 /// Bulk reads for start-up index loading, and the corpus snapshot.
 extension CorpusStore {
@@ -120,6 +121,6 @@ extension CorpusStore {
             h.update(Int64(text.utf8.count))
             h.update(text.utf8)
         }
-        return SHA256.hexString(h.finalize())
+        return Hex.encode(h.finalize())
     }
 }
