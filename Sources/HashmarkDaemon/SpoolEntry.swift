@@ -76,10 +76,6 @@ public final class ValidatedFile: Sendable {
 
     deinit { close(descriptor) }
 
-    /// A path that names this open file (`/proc/self/fd/N`) for APIs that want a path; opening it
-    /// reopens the same inode, never whatever the spool name points to now.
-    public var procPath: String { "/proc/self/fd/\(descriptor)" }
-
     /// What `read(limit:)` got: the bytes (when the file fits the limit and reads cleanly), and
     /// in every case the size and SHA-256 of all the bytes that could be read.
     public struct Content: Sendable {
