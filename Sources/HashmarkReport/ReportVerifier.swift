@@ -72,8 +72,9 @@ public enum ReportVerifier {
         do { bytes = try FileIO.readAll(reportPath) } catch {
             return .unusable(.init(code: "report-unreadable", message: "\(error)"))
         }
-        guard let signature = try? FileIO.readAll(reportPath + ".sig", limit: 4096) else {
-            return .invalid(.init(code: "signature-missing", message: "cannot read \(reportPath).sig"))
+        let signature: [UInt8]
+        do { signature = try FileIO.readAll(reportPath + ".sig", limit: 4096) } catch {
+            return .invalid(.init(code: "signature-missing", message: "cannot read \(reportPath).sig: \(error)"))
         }
         return verify(reportBytes: bytes, signature: signature, publicKey: publicKey, originalFile: originalFile)
     }
@@ -192,8 +193,9 @@ public enum ReportVerifier {
         for id in latest.keys.sorted() {
             guard let (entry, line) = latest[id] else { continue }
             let path = directory + "/" + id + ".json"
-            guard let report = try? FileIO.readAll(path) else {
-                return .invalid(.init(code: "report-missing", message: "\(id).json (ledger line \(line)) is missing"))
+            let report: [UInt8]
+            do { report = try FileIO.readAll(path) } catch {
+                return .invalid(.init(code: "report-missing", message: "\(id).json (ledger line \(line)) is missing: \(error)"))
             }
             guard SHA256.hex(report) == entry.sha256 else {
                 return .invalid(.init(code: "report-altered",
