@@ -38,6 +38,8 @@ let package = Package(
         /// glibc and Linux UAPI headers (prctl, seccomp, renameat2, posix_spawn closefrom).
         .systemLibrary(name: "CLinux"),
 
+        /// Shared primitives below every I/O target: the one SHA-256 (OpenSSL EVP) and hex codec.
+        .target(name: "HashmarkPrimitives", dependencies: ["COpenSSL"]),
         /// Pure maths: buffers in, values out. No files, clock, network or database.
         .target(name: "HashmarkFingerprint"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
@@ -49,19 +51,20 @@ let package = Package(
         .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
         /// The corpus store: SQLite through GRDB.
         .target(name: "HashmarkStore",
-                dependencies: ["HashmarkFingerprint", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]),
+                dependencies: ["HashmarkFingerprint", "HashmarkPrimitives", .product(name: "GRDB", package: "GRDB.swift")]),
         /// Signed verdict reports: canonical JSON, Ed25519 through OpenSSL, the ledger.
-        .target(name: "HashmarkReport", dependencies: ["COpenSSL"]),
+        .target(name: "HashmarkReport", dependencies: ["HashmarkPrimitives", "COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.
         .target(name: "HashmarkEngine",
                 dependencies: ["HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
-                               "HashmarkStore", "HashmarkReport"]),
+                               "HashmarkStore", "HashmarkReport", "HashmarkPrimitives"]),
         /// What people read: the self-contained HTML evidence page and thumbnails.
         .target(name: "HashmarkView",
-                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkMedia", "HashmarkFingerprint"]),
+                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkMedia", "HashmarkFingerprint",
+                               "HashmarkPrimitives"]),
         /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
         .target(name: "HashmarkDaemon",
-                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "CLinux",
+                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkPrimitives", "CLinux",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus"),
@@ -73,13 +76,15 @@ let package = Package(
                           dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkDaemon", "HashmarkEval",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .testTarget(name: "HashmarkPrimitivesTests", dependencies: ["HashmarkPrimitives"]),
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
         .testTarget(name: "HashmarkIndexTests",
-                    dependencies: ["HashmarkIndex", "HashmarkStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport"]),
+                    dependencies: ["HashmarkIndex", "HashmarkStore", "HashmarkPrimitives",
+                                   .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport", "HashmarkPrimitives"]),
         .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
         .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms"]),

@@ -1,8 +1,9 @@
 /* Linux calls that Swift cannot reach directly: variadic functions (prctl, syscall) and
-   declarations glibc hides behind _GNU_SOURCE (renameat2, posix_spawn's closefrom). */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+   declarations glibc hides behind _GNU_SOURCE (renameat2, posix_spawn's closefrom).
+   _GNU_SOURCE itself is NOT defined here: it changes the layout names of shared types (fd_set's
+   `fds_bits` instead of `__fds_bits`), and Clang then refuses a Swift file that sees both this
+   module's and Glibc's/Dispatch's fd_set ("not present in definition of 'fd_set'"). The two
+   GNU functions are declared below with glibc's own prototypes instead. */
 #include <stdio.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -14,9 +15,15 @@
 #include <linux/seccomp.h>
 #include <linux/audit.h>
 
+/* glibc's prototypes (stdio.h and spawn.h under __USE_GNU). */
+extern int renameat2(int oldfd, const char *old, int newfd, const char *new_, unsigned int flags);
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+/* renameat2's flag (stdio.h under __USE_GNU, linux/fs.h). */
+#define HM_RENAME_NOREPLACE (1 << 0)
+
 /* renameat2 with RENAME_NOREPLACE: fails with EEXIST instead of replacing the destination. */
 static inline int hm_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
-    return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, HM_RENAME_NOREPLACE);
 }
 
 /* Closes every descriptor >= from in the spawned child (glibc >= 2.34). */

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Inbox names whose claim (rename into active/) failed, skipped for 1 s, 2 s, 4 s, … up to
 /// 5 minutes: a file the daemon may not move (sticky inbox, immutable file, a full active/)
@@ -10,7 +11,7 @@ final class ClaimBackoff: Sendable {
         var until: UInt64
         var failures: Int
     }
-    private let entries = Locked([SpoolName: Entry]())
+    private let entries = Mutex([SpoolName: Entry]())
     /// Beyond this many remembered names the expired ones are dropped.
     static let capacity = 10_000
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An async counting semaphore: at most `permits` holders at a time, waiters served in order.
 ///
 /// The daemon keeps more items in flight than it has workers (so that finished items can wait
@@ -8,9 +10,9 @@ final class ComputeGate: Sendable {
         var available: Int
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
-    init(permits: Int) { state = Locked(State(available: max(1, permits))) }
+    init(permits: Int) { state = Mutex(State(available: max(1, permits))) }
 
     func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

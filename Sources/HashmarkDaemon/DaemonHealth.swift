@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Whether the daemon can currently finish files: set by every outcome. A file left in active/
 /// because its report could not be written (disk full, read-only file system, a deleted folder,
 /// no worker) makes the daemon unhealthy until the next file finishes; shown in STATUS=, the
@@ -7,7 +9,7 @@ final class DaemonHealth: Sendable {
         var problem: String?
         var consecutiveFailures = 0
     }
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let metrics: DaemonMetrics
 
     init(metrics: DaemonMetrics) { self.metrics = metrics }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import HashmarkEngine
+import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
 
@@ -186,6 +187,6 @@ public final class EngineProcessor: SpoolProcessor {
     static func reportID(name: [UInt8], sha256: String, unread identity: String? = nil) -> String {
         var input = name + [0] + Array(sha256.utf8)
         if let identity { input += [0] + Array("unread:\(identity)".utf8) }
-        return String(HashmarkStore.SHA256.hex(input).prefix(32))
+        return String(SHA256.hex(input).prefix(32))
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A one-shot signal that many tasks can await; waiting is cancellable. Used for "stop
 /// requested" and "workers finished", where a graceful-shutdown hook (synchronous) must wake
 /// async code without `Task.sleep` polling.
@@ -7,7 +9,7 @@ final class Latch: Sendable {
         var nextID: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     func fire() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -69,7 +71,7 @@ final class Attempt: Sendable {
         var end: AttemptEnd?
         var waiter: CheckedContinuation<AttemptEnd, Never>?
     }
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     func resolve(_ end: AttemptEnd) {
         let waiter = state.withLock { state -> CheckedContinuation<AttemptEnd, Never>? in

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinux
+import Synchronization
 
 /// The spool folders. Producers write into `inbox/` (or `inbox/.tmp/` then rename in); the
 /// daemon alone writes `active/`, `done/` and `failed/`; the processor writes `reports/`.
@@ -20,9 +21,9 @@ public final class Spool: Sendable {
     private let lockFD: Int32
     /// One descriptor per `SpoolFolder` (in `allCases` order); replaced by `repair()` when a
     /// folder was deleted under the daemon.
-    private let folderFDs: Locked<[Int32]>
+    private let folderFDs: Mutex<[Int32]>
     /// Serialises "pick a free destination name, then rename" so two workers never pick the same.
-    private let naming = Locked(())
+    private let naming = Mutex(())
     private let syncer = FolderSyncer()
 
     /// Opens (creating when missing) the spool under `root`.
@@ -51,7 +52,7 @@ public final class Spool: Sendable {
             }
             fds.append(fd)
         }
-        folderFDs = Locked(fds)
+        folderFDs = Mutex(fds)
     }
 
     deinit {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import HashmarkStore
+import HashmarkPrimitives
 
 /// What `lstat` says an entry is. Only `.regular` is ever opened.
 public enum SpoolEntryKind: String, Sendable {
@@ -76,10 +76,6 @@ public final class ValidatedFile: Sendable {
 
     deinit { close(descriptor) }
 
-    /// A path that names this open file (`/proc/self/fd/N`) for APIs that want a path; opening it
-    /// reopens the same inode, never whatever the spool name points to now.
-    public var procPath: String { "/proc/self/fd/\(descriptor)" }
-
     /// What `read(limit:)` got: the bytes (when the file fits the limit and reads cleanly), and
     /// in every case the size and SHA-256 of all the bytes that could be read.
     public struct Content: Sendable {
@@ -95,7 +91,7 @@ public final class ValidatedFile: Sendable {
 
     /// Reads the file from offset 0, keeping at most `limit` bytes in memory and hashing all.
     public func read(limit: Int) -> Content {
-        var hasher = HashmarkStore.SHA256()
+        var hasher = SHA256()
         var kept: [UInt8] = []
         kept.reserveCapacity(Int(min(Int64(limit), max(size, 0))))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -106,7 +102,7 @@ public final class ValidatedFile: Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 let error = DaemonError.posix("read-failed", "cannot read the claimed file after \(offset) bytes")
-                return Content(bytes: .incomplete, size: Int(offset), sha256: HashmarkStore.SHA256.hexString(hasher.finalize()),
+                return Content(bytes: .incomplete, size: Int(offset), sha256: Hex.encode(hasher.finalize()),
                                failure: ("read-failed", error.description))
             }
             if n == 0 { break }
@@ -118,7 +114,7 @@ public final class ValidatedFile: Sendable {
             if !tooLarge { kept.append(contentsOf: chunk[0..<n]) }
             offset += off_t(n)
         }
-        let sha = HashmarkStore.SHA256.hexString(hasher.finalize())
+        let sha = Hex.encode(hasher.finalize())
         if tooLarge {
             return Content(bytes: .incomplete, size: Int(offset), sha256: sha,
                            failure: ("file-too-large", "The file has \(offset) bytes; the limit is \(limit)."))

@@ -1,3 +1,4 @@
+import HashmarkPrimitives
 import HashmarkReport
 
 /// A file name inside one spool folder, kept as the raw bytes the kernel gave us.
@@ -74,10 +75,8 @@ public struct SpoolName: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return "\\x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
-    }
+    /// A C-style `\xNN` escape of one byte (lowercase, like every hex in the package).
+    private static func hex(_ byte: UInt8) -> String { "\\x" + Hex.encode(CollectionOfOne(byte)) }
 
     /// The same name with `~n` appended, trimmed so the result still fits in 255 bytes.
     func withSuffix(_ n: Int) -> SpoolName {

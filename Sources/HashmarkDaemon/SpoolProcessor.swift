@@ -1,4 +1,6 @@
 import HashmarkReport
+import Synchronization
+
 /// What the daemon asks of the engine. The coordinator implements it with the real matcher; the
 /// daemon owns claiming, validation, timeouts, moving originals and signalling systemd.
 public protocol SpoolProcessor: Sendable {
@@ -83,7 +85,7 @@ public struct ClaimedFile: Sendable {
 /// such abandoned work can no longer write a report that would contradict the `timeout` report.
 public final class ReportPermit: Sendable {
     private enum State { case open, writing, revoked }
-    private let state = Locked(State.open)
+    private let state = Mutex(State.open)
 
     public init() {}
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import Synchronization
 
 /// One run of the daemon: workers, inbox scanning and inotify handling over one open spool.
 final class SpoolRunner: Sendable {
@@ -14,14 +15,14 @@ final class SpoolRunner: Sendable {
     let queue: WorkQueue
     let rescans: AsyncStream<Void>
     private let rescanContinuation: AsyncStream<Void>.Continuation
-    private let attempts = Locked([SpoolName: (Attempt, ReportPermit)]())
-    let counts = Locked(DaemonCounts())
+    private let attempts = Mutex([SpoolName: (Attempt, ReportPermit)]())
+    let counts = Mutex(DaemonCounts())
     /// The latest failure to finish an item (no report written), for STATUS= and the health gauge.
     let health: DaemonHealth
     /// Inbox names whose claim the file system refused, and until when they are skipped.
     let backoff = ClaimBackoff()
     /// Young files a scan or inotify found: one settle task each.
-    private let settling = Locked(Set<SpoolName>())
+    private let settling = Mutex(Set<SpoolName>())
 
     init(spool: Spool, config: DaemonConfig, processor: any SpoolProcessor, metrics: DaemonMetrics,
          logger: Logger, onEvent: @escaping @Sendable (DaemonEvent) -> Void) {

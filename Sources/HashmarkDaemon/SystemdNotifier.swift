@@ -31,8 +31,6 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    public var isEnabled: Bool { address != nil }
-
     /// Sends `message` (e.g. "READY=1\nSTATUS=..."). Failures are returned, not thrown: a
     /// missing notify socket must never stop file processing.
     @discardableResult

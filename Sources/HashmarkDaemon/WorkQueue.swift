@@ -31,7 +31,6 @@ actor WorkQueue {
 
     var depth: Int { queued.count - head }
     var inFlight: Int { tracked.count - depth }
-    var isClosed: Bool { closed }
 
     /// Claims inbox/`name` (atomic rename into active/) if there is room.
     func offer(_ name: SpoolName) throws(DaemonError) -> Offer {

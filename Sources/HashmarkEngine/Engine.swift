@@ -1,6 +1,7 @@
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
+import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
 

@@ -1,5 +1,6 @@
 import HashmarkFingerprint
 import HashmarkMedia
+import HashmarkPrimitives
 import HashmarkStore
 
 /// Registering rights holders' works: fingerprint once, keep in the store.

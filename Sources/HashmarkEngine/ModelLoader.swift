@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkStore
 
 /// A decision model together with the identity of the exact bytes it came from.

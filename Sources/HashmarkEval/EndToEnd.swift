@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkReport
+import Synchronization
 
 /// `--end-to-end`: the same cases once more through a real `hashmark watch` process on a
 /// temporary spool — files renamed into its inbox, signed reports read back, signatures and the
@@ -33,11 +34,15 @@ public struct EndToEndSummary: Sendable, Codable, Equatable {
 
 /// A spool and key for one end-to-end run; cases are staged in `inbox/.tmp/` (which the daemon
 /// ignores) while the in-process run produces them, then released together.
-final class EndToEndRun: @unchecked Sendable {
+final class EndToEndRun: Sendable {
     let root: URL
-    private let lock = NSLock()
-    private var staged: [String: CaseOutcome?] = [:]
-    private var nameOf: [String: String] = [:]
+    private struct Staging {
+        /// Inbox name -> the in-process outcome (nil until recorded).
+        var staged: [String: CaseOutcome?] = [:]
+        /// Case id -> inbox name.
+        var nameOf: [String: String] = [:]
+    }
+    private let state = Mutex(Staging())
 
     init(root: URL) throws(EvalError) {
         self.root = root
@@ -60,29 +65,29 @@ final class EndToEndRun: @unchecked Sendable {
 
     /// Records the in-process outcome to compare with.
     func record(_ outcome: CaseOutcome) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let name = nameOf[outcome.id] { staged[name] = outcome }
+        state.withLock { state in
+            if let name = state.nameOf[outcome.id] { state.staged[name] = outcome }
+        }
     }
 
     private func uniqueName(_ plan: CasePlan) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        var name = Materialiser.fileName(plan)
-        var n = 1
-        while staged[name] != nil {
-            n += 1
-            name = "\(n)-" + Materialiser.fileName(plan)
+        state.withLock { state in
+            var name = Materialiser.fileName(plan)
+            var n = 1
+            while state.staged[name] != nil {
+                n += 1
+                name = "\(n)-" + Materialiser.fileName(plan)
+            }
+            state.staged[name] = .some(nil)
+            state.nameOf[plan.id] = name
+            return name
         }
-        staged[name] = .some(nil)
-        nameOf[plan.id] = name
-        return name
     }
 
     /// Starts `binary watch` on the spool, releases every staged case into the inbox, waits until
     /// all originals left active/ (or `timeout`), stops the daemon and compares its reports.
     func run(binary: String, database: String, model: String?, timeout: Duration) throws(EvalError) -> EndToEndSummary {
-        let names = lock.withLock { Array(staged.keys) }
+        let names = state.withLock { Array($0.staged.keys) }
         if names.isEmpty {
             return EndToEndSummary(cases: 0, verifiedReports: 0, missing: 0, ledgerValid: true, agreeing: 0,
                                    disagreements: [], seconds: 0, filesPerSecond: 0)
@@ -138,7 +143,7 @@ final class EndToEndRun: @unchecked Sendable {
         if let publicKey, case .valid = ReportVerifier.verifyLedger(directory: reports, publicKey: publicKey) {
             ledgerValid = true
         }
-        let expected = lock.withLock { staged }
+        let expected = state.withLock { $0.staged }
         var missing = 0, agreeing = 0
         var disagreements: [String] = []
         for name in names.sorted() {

@@ -1,4 +1,5 @@
 import COpenSSL
+import HashmarkPrimitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,7 +46,7 @@ public struct PublicKey: Sendable, Hashable {
         guard written == derLength else { throw ReportError.openssl("i2d_PUBKEY") }
         self.rawBytes = raw
         self.der = der
-        self.keyId = Hex.encode(try SHA256Digest.hash(der))
+        self.keyId = SHA256.hex(der)
     }
 
     /// Parses a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) holding an Ed25519 key.

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 
 /// Report ids double as file names (`<id>.json`), so they are restricted to a safe alphabet.
 public enum ReportID {

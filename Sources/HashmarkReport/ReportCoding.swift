@@ -2,6 +2,8 @@
 // (required and unknown keys, types, enums, ranges, patterns), so `verify` does not need a
 // general JSON Schema engine.
 
+import HashmarkPrimitives
+
 extension VerdictReport {
     public func jsonValue() -> JSONValue {
         var root: [String: JSONValue] = [

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -71,8 +72,9 @@ public enum ReportVerifier {
         do { bytes = try FileIO.readAll(reportPath) } catch {
             return .unusable(.init(code: "report-unreadable", message: "\(error)"))
         }
-        guard let signature = try? FileIO.readAll(reportPath + ".sig", limit: 4096) else {
-            return .invalid(.init(code: "signature-missing", message: "cannot read \(reportPath).sig"))
+        let signature: [UInt8]
+        do { signature = try FileIO.readAll(reportPath + ".sig", limit: 4096) } catch {
+            return .invalid(.init(code: "signature-missing", message: "cannot read \(reportPath).sig: \(error)"))
         }
         return verify(reportBytes: bytes, signature: signature, publicKey: publicKey, originalFile: originalFile)
     }
@@ -89,7 +91,7 @@ public enum ReportVerifier {
         let result = verify(reportBytes: bytes, signature: signature, publicKey: publicKey)
         guard case .valid(let report) = result, let originalFile else { return result }
         let digest: (digest: [UInt8], size: Int)
-        do { digest = try SHA256Digest.hash(filePath: originalFile) } catch {
+        do { digest = try SHA256.hash(filePath: originalFile) } catch {
             return .unusable(.init(code: "original-unreadable", message: "\(error)"))
         }
         guard digest.size == report.subject.size else {
@@ -191,10 +193,11 @@ public enum ReportVerifier {
         for id in latest.keys.sorted() {
             guard let (entry, line) = latest[id] else { continue }
             let path = directory + "/" + id + ".json"
-            guard let report = try? FileIO.readAll(path) else {
-                return .invalid(.init(code: "report-missing", message: "\(id).json (ledger line \(line)) is missing"))
+            let report: [UInt8]
+            do { report = try FileIO.readAll(path) } catch {
+                return .invalid(.init(code: "report-missing", message: "\(id).json (ledger line \(line)) is missing: \(error)"))
             }
-            guard (try? SHA256Digest.hex(report)) == entry.sha256 else {
+            guard SHA256.hex(report) == entry.sha256 else {
                 return .invalid(.init(code: "report-altered",
                                       message: "\(id).json does not hash to ledger line \(line)"))
             }

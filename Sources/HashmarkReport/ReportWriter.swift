@@ -1,4 +1,6 @@
 import Foundation
+import HashmarkPrimitives
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -60,7 +62,8 @@ public final class ReportWriter: @unchecked Sendable {
 
     public let directory: String
     let signingKey: SigningKey
-    private let lock = NSLock()
+    /// Serialises this writer's callers; the state below is only touched with it held.
+    private let lock = Mutex(())
     // Guarded by `lock`: the ledger as last read or written by this writer, and its length.
     var cached = LedgerState()
     var cachedLength: Int = -1
@@ -99,9 +102,7 @@ public final class ReportWriter: @unchecked Sendable {
 
     /// The ledger as this writer last saw it; nil before its first write or checkpoint.
     public var ledgerPosition: LedgerPosition? {
-        lock.lock()
-        defer { lock.unlock() }
-        return cachedLength < 0 ? nil : position
+        lock.withLock { _ in cachedLength < 0 ? nil : position }
     }
 
     var position: LedgerPosition { LedgerPosition(head: cached.head, count: cached.count, checkpointed: checkpointed) }
@@ -111,8 +112,10 @@ public final class ReportWriter: @unchecked Sendable {
     /// the queue drains or before exit, not per report (commits checkpoint the state before them).
     @discardableResult
     public func checkpoint() throws -> LedgerPosition {
-        lock.lock()
-        defer { lock.unlock() }
+        try lock.withLock { _ in try checkpointLocked() }
+    }
+
+    private func checkpointLocked() throws -> LedgerPosition {
         try withLockedLedger { _, state in
             guard state.count > 0, state.count != checkpointed else { return }
             let file = try openCheckpoints()
@@ -139,8 +142,10 @@ public final class ReportWriter: @unchecked Sendable {
     /// signed checkpoint of the ledger as it stood before it, fsynced in the same round as the
     /// files. A ledger that shrank or was rewritten fails the whole batch and is not written to.
     public func write(batch reports: [VerdictReport]) -> [Result<Written, ReportError>] {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.withLock { _ in writeLocked(batch: reports) }
+    }
+
+    private func writeLocked(batch reports: [VerdictReport]) -> [Result<Written, ReportError>] {
         var results = [Result<Written, ReportError>?](repeating: nil, count: reports.count)
         for (index, report) in reports.enumerated() where !ReportID.isValid(report.reportId) {
             results[index] = .failure(ReportError(.invalidReportId, "\"\(report.reportId)\" cannot be used as a file name"))
@@ -213,7 +218,7 @@ public final class ReportWriter: @unchecked Sendable {
             if let existing = batchLatest[report.reportId] ?? ledger.latest[report.reportId] {
                 signed.previousReportSha256 = existing.previous
                 let bytes = try signed.canonicalBytes()
-                let digest = Hex.encode(try SHA256Digest.hash(bytes))
+                let digest = SHA256.hex(bytes)
                 if digest == existing.sha256 {
                     // A re-run that produced the identical report: repair the files if needed.
                     let signature = try signingKey.sign(bytes)
@@ -232,7 +237,7 @@ public final class ReportWriter: @unchecked Sendable {
             let bytes: [UInt8], digest: String
             do {
                 bytes = try signed.canonicalBytes()
-                digest = Hex.encode(try SHA256Digest.hash(bytes))
+                digest = SHA256.hex(bytes)
                 let signature = try signingKey.sign(bytes)
                 let json = try FileIO.stage(bytes, for: reportPath, mode: 0o644)
                 staged.append(json)
@@ -289,11 +294,12 @@ public final class ReportWriter: @unchecked Sendable {
         guard ReportID.isValid(id) else { return nil }
         let reportPath = directory + "/" + id + ".json"
         guard let bytes = try? FileIO.readAll(reportPath) else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        var latest: LedgerEntry?
-        try withLockedLedger { _, state in latest = state.latest[id] }
-        guard let latest, Hex.encode(try SHA256Digest.hash(bytes)) == latest.sha256 else { return nil }
+        let latest: LedgerEntry? = try lock.withLock { _ in
+            var latest: LedgerEntry?
+            try withLockedLedger { _, state in latest = state.latest[id] }
+            return latest
+        }
+        guard let latest, SHA256.hex(bytes) == latest.sha256 else { return nil }
         return try VerdictReport(bytes: bytes)
     }
 }

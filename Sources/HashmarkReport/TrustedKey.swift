@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 
 /// Which public key `show` and `verify` may trust. Never a key merely found next to the report:
 /// whoever can write a forged report there can put their own key beside it.

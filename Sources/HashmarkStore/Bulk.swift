@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HashmarkFingerprint
+import HashmarkPrimitives
 
 /// Bulk reads for start-up index loading, and the corpus snapshot.
 extension CorpusStore {
@@ -143,6 +144,6 @@ extension CorpusStore {
             h.updateField(row[1] as String)
             h.update(row[2] as Int64)
         }
-        return SHA256.hexString(h.finalize())
+        return Hex.encode(h.finalize())
     }
 }

@@ -1,5 +1,6 @@
 import HashmarkEngine
 import HashmarkMedia
+import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
 

@@ -128,8 +128,9 @@ struct CorpusCommand: ParsableCommand {
         @Argument(help: "CSV file.") var file: String
 
         func run() throws {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIError("cannot read \(file)")
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw CLIError("cannot read \(file): \(error)")
             }
             let result = try database.open().importHashes(try HashBankCSV.parse(text), source: file)
             print("imported \(result.inserted) works, \(result.unchanged) unchanged")

@@ -1,6 +1,7 @@
 import Foundation
 import HashmarkDaemon
 import HashmarkReport
+import Synchronization
 
 /// TEST DOUBLE of the engine (the real matcher is wired in by the coordinator): reads the
 /// claimed file, computes an FNV-1a checksum and writes `reports/<id>.json` durably (temp file,
@@ -8,29 +9,31 @@ import HashmarkReport
 ///
 /// Content conventions: empty → error `empty`; contains "INFRINGE" → infringing; starts with
 /// "SLOW" → 150 ms cooperative wait first; starts with "SPIN" → CPU loop until cancelled.
-final class ChecksumTestProcessor: SpoolProcessor, @unchecked Sendable {
+final class ChecksumTestProcessor: SpoolProcessor, Sendable {
     let reportsDir: String
-    private let lock = NSLock()
-    private var _opened: [[UInt8]] = []
-    private var _snapshot = 1
+    private struct State {
+        var opened: [[UInt8]] = []
+        var snapshot = 1
+    }
+    private let state = Mutex(State())
     /// Fired when an abandoned SPIN computation has returned.
     let spinEnded = AsyncStream<Void>.makeStream()
 
     init(spoolRoot: String) { reportsDir = spoolRoot + "/reports" }
 
     /// Names of the items whose content this processor read.
-    var opened: [[UInt8]] { lock.withLock { _opened } }
+    var opened: [[UInt8]] { state.withLock { $0.opened } }
 
     func prepare() async throws -> IndexStatus { IndexStatus(entries: 3, snapshot: "test-1") }
 
     func reload() async throws -> IndexStatus {
-        let n = lock.withLock { _snapshot += 1; return _snapshot }
+        let n = state.withLock { $0.snapshot += 1; return $0.snapshot }
         return IndexStatus(entries: 3 + n, snapshot: "test-\(n)")
     }
 
     func process(_ item: ClaimedFile) async -> ProcessOutcome {
         guard let file = item.file else { return await reject(item, code: "no-file", message: "no file") }
-        lock.withLock { _opened.append(item.name.bytes) }
+        state.withLock { $0.opened.append(item.name.bytes) }
         let content = file.read(limit: 1 << 20)
         guard case .complete(let bytes) = content.bytes else {
             let failure = content.failure ?? (code: "read-failed", message: "incomplete")

@@ -2,21 +2,21 @@ import Foundation
 import HashmarkDaemon
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs a real `SpoolDaemon` on a temporary spool with real inotify, and turns its events into
 /// something tests can await (no sleeps).
 /// Collects daemon events synchronously and wakes waiters through an AsyncStream.
-final class EventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [DaemonEvent] = []
+final class EventLog: Sendable {
+    private let events = Mutex([DaemonEvent]())
     let wakeups = AsyncStream<Void>.makeStream()
 
     func record(_ event: DaemonEvent) {
-        lock.withLock { events.append(event) }
+        events.withLock { $0.append(event) }
         wakeups.continuation.yield()
     }
 
-    var all: [DaemonEvent] { lock.withLock { events } }
+    var all: [DaemonEvent] { events.withLock { $0 } }
 }
 
 final class DaemonHarness: @unchecked Sendable {

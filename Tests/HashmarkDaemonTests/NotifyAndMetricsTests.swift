@@ -1,14 +1,14 @@
 import Foundation
 import HashmarkDaemon
 import Testing
+import Synchronization
 
 /// A datagram socket standing in for systemd's notify socket. Receives on its own thread so
 /// no cooperative thread blocks; messages arrive through an AsyncStream.
-final class NotifySocketListener: @unchecked Sendable {
+final class NotifySocketListener: Sendable {
     let fd: Int32
     let messages = AsyncStream<String>.makeStream()
-    private let stopped = NSLock()
-    private var isStopped = false
+    private let stopped = Mutex(false)
 
     /// `path` starting with "@" binds an abstract socket.
     init(path: String) throws {
@@ -25,7 +25,7 @@ final class NotifySocketListener: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
-            while !stopped.withLock({ isStopped }) {
+            while !stopped.withLock({ $0 }) {
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n > 0 { messages.continuation.yield(String(decoding: buffer[0..<n], as: UTF8.self)) }
             }
@@ -35,7 +35,7 @@ final class NotifySocketListener: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() { stopped.withLock { isStopped = true } }
+    func stop() { stopped.withLock { $0 = true } }
 }
 
 @Suite("Notify and metrics", .timeLimit(.minutes(8)))

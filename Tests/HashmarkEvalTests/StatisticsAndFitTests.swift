@@ -25,7 +25,7 @@ struct StatisticsAndFitTests {
 
     /// Negative "distances": a negative passes threshold t when its distance ≤ t.
     @Test func loosestThresholdStaysWithinTargetAndIsTheLoosest() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestRandom(seed: 1)
         for _ in 0..<200 {
             let negatives: [Int?] = (0..<Int.random(in: 1...300, using: &rng)).map { _ in
                 Bool.random(using: &rng) ? Int.random(in: 0...100, using: &rng) : nil
@@ -36,10 +36,10 @@ struct StatisticsAndFitTests {
             }
             let chosen = Fitter.loosest(negatives: negatives, candidates: Array(0...100), targetFPR: target) { (d: Int, t: Int) in d <= t }
             if let t = chosen {
-                #expect(fpr(t) <= target)
-                if t < 100 { #expect(fpr(t + 1) > target) }
+                #expect(fpr(t) <= target, "\(rng.replay)")
+                if t < 100 { #expect(fpr(t + 1) > target, "\(rng.replay)") }
             } else {
-                #expect(fpr(0) > target)
+                #expect(fpr(0) > target, "\(rng.replay)")
             }
         }
     }
@@ -51,7 +51,7 @@ struct StatisticsAndFitTests {
     }
 
     @Test func imageFitNeverExceedsTheTargetOnItsTrainingData() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestRandom(seed: 2)
         for _ in 0..<10 {
             var cases: [FeatureCase] = []
             for _ in 0..<100 {
@@ -66,9 +66,9 @@ struct StatisticsAndFitTests {
             model.image = fit.rule
             let negatives = cases.filter { !$0.positive }
             let fp = negatives.filter { Fitter.detects($0, model) }.count
-            #expect(Double(fp) / Double(negatives.count) <= target)
-            #expect(fit.metTarget)
-            #expect(fit.trainFPR.successes == fp)
+            #expect(Double(fp) / Double(negatives.count) <= target, "\(rng.replay)")
+            #expect(fit.metTarget, "\(rng.replay)")
+            #expect(fit.trainFPR.successes == fp, "\(rng.replay)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkFingerprint
+import HashmarkPrimitives
 @_spi(Testing) import HashmarkStore
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkFingerprint
+import HashmarkPrimitives
 import HashmarkStore
 import Testing
 

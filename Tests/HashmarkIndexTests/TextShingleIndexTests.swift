@@ -27,12 +27,12 @@ struct TextShingleIndexTests {
         let works = try Self.works()
         var rows = Self.postings(works)
         rows += rows.prefix(100) // duplicated rows, as a careless loader might hand over
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestRandom(seed: 3)
         rows.shuffle(using: &rng)
         let index = TextShingleIndex(postings: rows)
         let unique = Set(rows)
-        #expect(index.count == unique.count)
-        #expect(index.distinctHashes == Set(rows.map(\.hash)).count)
+        #expect(index.count == unique.count, "\(rng.replay)")
+        #expect(index.distinctHashes == Set(rows.map(\.hash)).count, "\(rng.replay)")
         var byHash = [UInt64: [TextPosting]]()
         for r in unique { byHash[r.hash, default: []].append(r) }
         // Every stored hash, plus query hashes that are mostly absent.
@@ -41,8 +41,8 @@ struct TextShingleIndexTests {
         for h in probes {
             let expected = (byHash[h] ?? []).map { ($0.work, $0.position) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             let got = index.postings(for: h)
-            #expect(got.count == expected.count && zip(got, expected).allSatisfy { $0 == $1 })
-            #expect(index.frequency(of: h) == expected.count)
+            #expect(got.count == expected.count && zip(got, expected).allSatisfy { $0 == $1 }, "\(rng.replay)")
+            #expect(index.frequency(of: h) == expected.count, "\(rng.replay)")
         }
     }
 

@@ -4,6 +4,7 @@ import HashmarkFingerprint
 @_spi(Testing) import HashmarkMedia
 @_spi(Testing) import HashmarkStore
 import HashmarkTransforms
+import HashmarkView
 import Testing
 
 /// A corpus made by older algorithms is reported, never matched as "clear"; matching never reads
@@ -114,10 +115,11 @@ struct CorpusIdentityTests {
         let store = try CorpusStore(path: dir.path("c.sqlite"))
         let counter = DecodeCounter()
         let added = try DecodeCounter.$current.withValue(counter) {
-            try Ingest(store: store).add(path: Corpus.image("scikit-image__coffee"), metadata: .init(id: "coffee"))
+            try Ingest(store: store, thumbnailer: Thumbnail.maker)
+                .add(path: Corpus.image("scikit-image__coffee"), metadata: .init(id: "coffee"))
         }
         #expect(added.inserted)
-        #expect(counter.decodes == 1)
+        #expect(counter.decodes == 1, "PDQ, keypoints and the thumbnail from one decode")
         let algorithms = try store.fingerprints(of: "coffee").map(\.algorithm)
         #expect(Set(algorithms) == [FingerprintAlgorithm.pdq.id, FingerprintAlgorithm.localFeatures.id])
         #expect(try store.thumbnail(of: "coffee") != nil)

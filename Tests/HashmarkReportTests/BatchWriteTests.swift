@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
@@ -23,7 +24,7 @@ struct BatchWriteTests {
         #expect(written[2].report.previousReportSha256 == written[1].sha256)
         #expect(written.allSatisfy { $0.appendedToLedger })
         for item in written {
-            #expect(try SHA256Digest.hex(try readBytes(item.reportPath)) == item.sha256)
+            #expect(SHA256.hex(try readBytes(item.reportPath)) == item.sha256)
             #expect(try opensslVerifies(publicKeyPath: try publicKeyFile(s), messagePath: item.reportPath,
                                         signaturePath: item.signaturePath))
         }

@@ -1,28 +1,29 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
-@Suite("SHA-256")
-struct SHA256Tests {
-    @Test func knownVectors() throws {
-        #expect(try SHA256Digest.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(try SHA256Digest.hex(Array("abc".utf8))
-            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-
+/// File hashing (the report's subject) on the package's one SHA-256; the digest itself is
+/// tested in HashmarkPrimitivesTests.
+@Suite("SHA-256 of files")
+struct FileSHA256Tests {
     @Test func streamingFileEqualsOneShot() throws {
         let dir = try makeTempDirectory()
         defer { removeDirectory(dir) }
         // Three chunks and a ragged tail, so chunk boundaries are crossed.
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<(3 * SHA256Digest.chunkSize + 7)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var rng = TestRandom(seed: 4)
+        let bytes = (0..<(3 * SHA256.fileChunkSize + 7)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let path = dir + "/blob.bin"
         try writeBytes(bytes, path)
-        let streamed = try SHA256Digest.hash(filePath: path)
-        #expect(streamed.size == bytes.count)
-        #expect(streamed.digest == (try SHA256Digest.hash(bytes)))
+        let streamed = try SHA256.hash(filePath: path)
+        #expect(streamed.size == bytes.count, "\(rng.replay)")
+        #expect(streamed.digest == SHA256.hash(bytes), "\(rng.replay)")
         let sum = try runOpenSSL(["dgst", "-sha256", "-r", path])
-        #expect(sum.output.hasPrefix(Hex.encode(streamed.digest)))
+        #expect(sum.output.hasPrefix(Hex.encode(streamed.digest)), "\(rng.replay)")
+    }
+
+    @Test func missingFileIsAnIOError() {
+        #expect(throws: ReportError.self) { try SHA256.hash(filePath: "/nonexistent/hashmark-\(getpid())") }
     }
 }
 
@@ -32,10 +33,11 @@ struct CanonicalJSONTests {
         let pairs: [(String, JSONValue)] = [("b", .int(1)), ("a", .array([.null, .bool(true)])), ("é", .string("x")),
                                             ("Z", .double(0.5)), ("aa", .object([:])), ("", .int(-3))]
         var first: [UInt8]?
+        var rng = TestRandom(seed: 5)
         for _ in 0..<20 {
-            let value = JSONValue.object(Dictionary(uniqueKeysWithValues: pairs.shuffled()))
+            let value = JSONValue.object(Dictionary(uniqueKeysWithValues: pairs.shuffled(using: &rng)))
             let bytes = try value.canonicalBytes()
-            if let first { #expect(bytes == first) } else { first = bytes }
+            if let first { #expect(bytes == first, "\(rng.replay)") } else { first = bytes }
         }
         // UTF-8 byte order: "" < "Z" < "a" < "aa" < "b" < "é" (0xC3 sorts after ASCII).
         #expect(try JSONValue.object(Dictionary(uniqueKeysWithValues: pairs)).canonicalString()

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
@@ -71,7 +72,7 @@ struct KeyTests {
         let derPath = dir + "/pub.der"
         try runOpenSSL(["pkey", "-pubin", "-in", paths.publicKey, "-outform", "DER", "-out", derPath])
         #expect(try readBytes(derPath) == publicKey.der)
-        #expect(try SHA256Digest.hex(try readBytes(derPath)) == publicKey.keyId)
+        #expect(SHA256.hex(try readBytes(derPath)) == publicKey.keyId)
 
         let message = Array("the exact bytes".utf8)
         let signature = try loaded.sign(message)

@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
@@ -43,7 +44,7 @@ struct LedgerTests {
         #expect(written[0].report.previousReportSha256 == VerdictReport.genesisHash)
         #expect(written[1].report.previousReportSha256 == written[0].sha256)
         #expect(written[2].report.previousReportSha256 == written[1].sha256)
-        #expect(try SHA256Digest.hex(try readBytes(written[2].reportPath)) == written[2].sha256)
+        #expect(SHA256.hex(try readBytes(written[2].reportPath)) == written[2].sha256)
         let lines = try s.lines()
         #expect(lines.count == 3)
         #expect(lines[1] == #"{"previous":"\#(written[0].sha256)","reportId":"report-2","sha256":"\#(written[1].sha256)"}"#)

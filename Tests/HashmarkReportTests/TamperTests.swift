@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
@@ -162,7 +163,7 @@ struct TamperTests {
         let content = Array("a real upload".utf8)
         try writeBytes(content, original)
         var report = sampleReport()
-        report.subject = .init(fileName: "upload.bin", size: content.count, sha256: try SHA256Digest.hex(content),
+        report.subject = .init(fileName: "upload.bin", size: content.count, sha256: SHA256.hex(content),
                                mediaType: "application/octet-stream")
         let written = try ReportWriter(directory: dir, signingKey: pair.signingKey).write(report)
         #expect(ReportVerifier.verify(reportPath: written.reportPath, publicKey: pair.publicKey, originalFile: original).exitCode == 0)

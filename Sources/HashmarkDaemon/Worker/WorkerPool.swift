@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import HashmarkReport
+import Synchronization
 
 /// Up to `size` `hashmark worker` processes, each matching one file at a time.
 ///
@@ -51,7 +52,7 @@ final class WorkerPool: Sendable {
     let size: Int
     private let launch: Launch
     private let gate: ComputeGate
-    private let state: Locked<State>
+    private let state: Mutex<State>
     private let queue = DispatchQueue(label: "hashmark.workers", attributes: .concurrent)
     /// Workers are spawned from this one thread, which lives as long as the daemon: a worker's
     /// parent-death signal fires when the thread that spawned it ends, and Dispatch retires idle
@@ -80,7 +81,7 @@ final class WorkerPool: Sendable {
         self.size = max(1, size)
         gate = ComputeGate(permits: max(1, size))
         self.launch = launch
-        state = Locked(State())
+        state = Mutex(State())
     }
 
     /// The corpus the newest worker loaded (nil before the first hello).
@@ -143,7 +144,7 @@ final class WorkerPool: Sendable {
             return .unavailable(DaemonError(code: "worker-unavailable", message: "no worker"))
         }
         // The deadline kills the worker only while this exchange is in flight.
-        let phase = Locked(0)  // 0 running, 1 finished, 2 timed out
+        let phase = Mutex(0)  // 0 running, 1 finished, 2 timed out
         let timer = DispatchWorkItem {
             phase.withLock { value in
                 guard value == 0 else { return }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinux
+import Synchronization
 
 /// One `hashmark worker` child process: the daemon's own binary, started with `posix_spawn`,
 /// talking over its stdin and stdout (see `WorkerFrame`); stderr is the daemon's (the journal).
@@ -14,8 +15,8 @@ final class WorkerProcess: Sendable {
     /// The daemon's ends: requests are written to `input`, replies read from `output`.
     private let input: Int32
     private let output: Int32
-    private let inputOpen = Locked(true)
-    private let reaped = Locked<Int32?>(nil)
+    private let inputOpen = Mutex(true)
+    private let reaped = Mutex<Int32?>(nil)
 
     /// How a worker ended, from `waitpid`.
     enum Exit: Sendable, Equatable, CustomStringConvertible {

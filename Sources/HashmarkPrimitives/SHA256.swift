@@ -1,7 +1,8 @@
 import COpenSSL
 
 /// SHA-256 (FIPS 180-4), streaming, computed by OpenSSL's EVP interface (the same library that
-/// signs the reports; its SHA extensions make a file hash a fraction of a millisecond).
+/// signs the reports; its SHA extensions make a file hash a fraction of a millisecond). The one
+/// SHA-256 of the package: corpus digests, subject and report hashes, key ids.
 ///
 /// A value type: a copy made before `finalize()` continues independently (copy-on-write of the
 /// OpenSSL context). The known-answer vectors in the tests pin it.
@@ -16,6 +17,12 @@ public struct SHA256: Sendable {
         let context = box
         let done: Void? = bytes.withContiguousStorageIfAvailable { context.update(UnsafeRawBufferPointer($0)) }
         if done == nil { Array(bytes).withUnsafeBytes { context.update($0) } }
+    }
+
+    /// Feeds raw memory without copying it (file chunks).
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+        box.update(buffer)
     }
 
     /// Feeds a string's UTF-8 bytes followed by a 0 byte, so adjacent fields cannot run together.
@@ -43,20 +50,8 @@ public struct SHA256: Sendable {
         return h.finalize()
     }
 
-    /// One-shot digest as 64 lower-case hex digits.
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String { hexString(hash(bytes)) }
-
-    /// Lower-case hex of any byte string.
-    public static func hexString(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// One-shot digest as 64 lower-case hex digits (`Hex.encode` of `hash`).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(hash(bytes)) }
 
     /// The OpenSSL digest context. Only ever mutated through a uniquely referenced box, so sharing
     /// it between copies of `SHA256` is safe.

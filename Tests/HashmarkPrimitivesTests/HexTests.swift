@@ -1,4 +1,4 @@
-import HashmarkReport
+import HashmarkPrimitives
 import Testing
 
 @Suite("Hex")
@@ -11,5 +11,15 @@ struct HexTests {
         #expect(Hex.decode("abc") == nil)
         #expect(Hex.isSHA256(String(repeating: "0", count: 64)))
         #expect(!Hex.isSHA256(String(repeating: "0", count: 63)))
+    }
+
+    @Test func everyByteRoundTrips() {
+        let bytes = (0...255).map { UInt8($0) }
+        let text = Hex.encode(bytes)
+        #expect(text.utf8.count == 512)
+        #expect(text.hasPrefix("000102") && text.hasSuffix("fdfeff"))
+        #expect(Hex.decode(text) == bytes)
+        #expect(Hex.encode([UInt8]()) == "" && Hex.decode("") == [])
+        #expect(Hex.decode("0g") == nil)
     }
 }

@@ -1,8 +1,11 @@
-import HashmarkStore
+import HashmarkPrimitives
 import Testing
 
+/// The package's one SHA-256 (OpenSSL EVP): NIST known answers, padding boundaries, and
+/// incremental updates (any chunking, copies mid-stream) equal to the one-shot digest.
 @Suite("SHA-256 known answers")
 struct SHA256Tests {
+    /// FIPS 180-4 / NIST CAVP examples: "", "abc", the 448-bit message, one million "a".
     @Test func fipsVectors() {
         #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -37,7 +40,40 @@ struct SHA256Tests {
                 if chunk == 3 { h.update(bytes[i..<end].lazy.map { $0 }) } else { h.update(bytes[i..<end]) }
                 i = end
             }
-            #expect(SHA256.hexString(h.finalize()) == expected, "chunk \(chunk)")
+            #expect(Hex.encode(h.finalize()) == expected, "chunk \(chunk)")
         }
+    }
+
+    @Test func oneShotForms() {
+        let bytes = Array("abc".utf8)
+        let digest = SHA256.hash(bytes)
+        #expect(digest.count == 32)
+        #expect(Hex.encode(digest) == SHA256.hex(bytes))
+        #expect(SHA256.hex(bytes[...]) == SHA256.hex(bytes))
+        #expect(bytes.withUnsafeBytes { raw in
+            var h = SHA256()
+            h.update(raw)
+            return Hex.encode(h.finalize())
+        } == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    /// A copy taken mid-stream continues on its own; a finalized hasher starts again from empty.
+    @Test func copiesAreIndependentAndFinalizeRearms() {
+        var h = SHA256()
+        h.update(Array("ab".utf8))
+        var copy = h
+        h.update(Array("c".utf8))
+        copy.update(Array("x".utf8))
+        #expect(Hex.encode(h.finalize()) == SHA256.hex(Array("abc".utf8)))
+        #expect(Hex.encode(copy.finalize()) == SHA256.hex(Array("abx".utf8)))
+        #expect(Hex.encode(h.finalize()) == SHA256.hex([UInt8]()))
+    }
+
+    /// Fields end in a 0 byte; integers are 8 bytes big-endian.
+    @Test func fieldAndIntegerEncodings() {
+        var h = SHA256()
+        h.updateField("ab")
+        h.update(Int64(258))
+        #expect(Hex.encode(h.finalize()) == SHA256.hex([0x61, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 2]))
     }
 }

@@ -1,4 +1,5 @@
-/// Lowercase hexadecimal, the only spelling of hashes and key ids in reports and the ledger.
+/// Lowercase hexadecimal, the only spelling of hashes and key ids in reports, the ledger, the
+/// corpus and the spool (the package's one hex codec).
 public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
