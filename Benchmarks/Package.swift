@@ -27,7 +27,8 @@ let package = Package(
         .executableTarget(
             name: "text-bench",
             dependencies: [.product(name: "HashmarkFingerprint", package: "Hashmark"),
-                           .product(name: "HashmarkIndex", package: "Hashmark")],
+                           .product(name: "HashmarkIndex", package: "Hashmark"),
+                           .product(name: "HashmarkEngine", package: "Hashmark")],
             path: "Sources/text-bench", exclude: ["text_bench.py"]
         ),
         .executableTarget(

@@ -15,8 +15,9 @@
 #include <linux/seccomp.h>
 #include <linux/audit.h>
 
-/* glibc's prototypes (stdio.h and spawn.h under __USE_GNU). */
+/* glibc's prototypes (stdio.h, unistd.h and spawn.h under __USE_GNU). */
 extern int renameat2(int oldfd, const char *old, int newfd, const char *new_, unsigned int flags);
+extern int pipe2(int pipedes[2], int flags);
 extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 /* renameat2's flag (stdio.h under __USE_GNU, linux/fs.h). */
 #define HM_RENAME_NOREPLACE (1 << 0)

@@ -51,7 +51,7 @@ public final class CorpusIndex: Sendable {
             let postings = try store.allPostings()
             textWorkIDs = postings.workIDs
             textIndex = TextShingleIndex(postings: postings.hashes.indices.lazy.map {
-                HashmarkIndex.TextPosting(work: Int32(postings.workIndex[$0]), hash: postings.hashes[$0],
+                TextPosting(work: Int32(postings.workIndex[$0]), hash: postings.hashes[$0],
                                           position: UInt32(clamping: postings.positions[$0]))
             })
             var loaded: [String: (text: String, normalized: NormalizedText)] = [:]

@@ -74,7 +74,7 @@ public struct Ingest: Sendable {
     struct Derived {
         var mediaType: MediaType
         var fingerprints: [StoredFingerprint] = []
-        var postings: [HashmarkStore.TextPosting] = []
+        var postings: [TextShingle] = []
         var text: String? = nil
         var thumbnail: WorkThumbnail? = nil
     }
@@ -91,9 +91,7 @@ public struct Ingest: Sendable {
             return d
         case .text(let t):
             var d = Derived(mediaType: t.mediaType, text: t.text)
-            d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default).map {
-                HashmarkStore.TextPosting(hash: $0.hash, position: Int32(clamping: $0.position))
-            }
+            d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default)
             return d
         }
     }

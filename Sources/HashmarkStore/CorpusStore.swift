@@ -95,7 +95,7 @@ public final class CorpusStore: Sendable {
     /// Idempotent: a file whose `sha256` is already stored returns the existing work unchanged, as
     /// does a hash-only work (`sha256 == nil`) whose id and fingerprints are already stored. A
     /// different work under an existing id is `work-duplicate-id`.
-    public func add(work: Work, fingerprints: [StoredFingerprint], postings: [TextPosting] = [],
+    public func add(work: Work, fingerprints: [StoredFingerprint], postings: [TextShingle] = [],
                     postingsAlgorithm: FingerprintAlgorithm = .textShingles,
                     text: String? = nil) throws(StoreError) -> AddResult {
         guard !work.id.isEmpty else { throw StoreError(code: "work-invalid", message: "a work needs a non-empty id") }
@@ -146,7 +146,7 @@ public final class CorpusStore: Sendable {
     /// indexed by an older shingler is brought to the current one. `false` if the work is absent.
     @discardableResult
     public func replacePostings(of id: String, algorithm: FingerprintAlgorithm,
-                                with postings: [TextPosting]) throws(StoreError) -> Bool {
+                                with postings: [TextShingle]) throws(StoreError) -> Bool {
         try write("postings of \(id)") { db in
             guard try Self.fetchWork(db, sql: "WHERE id = ?", [id]) != nil else { return false }
             try db.execute(sql: "DELETE FROM text_postings WHERE work_id = ?", arguments: [id])
@@ -234,11 +234,11 @@ public final class CorpusStore: Sendable {
     }
 
     /// The text postings of one work, by position.
-    public func postings(of id: String) throws(StoreError) -> [TextPosting] {
+    public func postings(of id: String) throws(StoreError) -> [TextShingle] {
         try read("postings of \(id)") { db in
             try Row.fetchAll(db, sql: "SELECT hash, position FROM text_postings WHERE work_id = ? ORDER BY position, hash",
                              arguments: [id]).map {
-                TextPosting(hash: UInt64(bitPattern: $0[0] as Int64), position: $0[1])
+                TextShingle(hash: UInt64(bitPattern: $0[0] as Int64), position: UInt32(clamping: $0[1] as Int64))
             }
         }
     }

@@ -68,16 +68,6 @@ public struct StoredFingerprint: Sendable, Hashable {
     }
 }
 
-/// One text shingle posting: shingle `hash` occurs at word `position` of the work's text.
-public struct TextPosting: Sendable, Hashable {
-    public var hash: UInt64
-    public var position: Int32
-    public init(hash: UInt64, position: Int32) {
-        self.hash = hash
-        self.position = position
-    }
-}
-
 /// All PDQ rows in one bulk read, laid out for building an in-memory index.
 ///
 /// Parallel arrays (not an array of structs) so an index can take `hashes` as is; row `i`

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HashmarkFingerprint
 
 /// Row mapping and inserts shared by the public calls; all run inside a caller's transaction.
 extension CorpusStore {
@@ -30,7 +31,7 @@ extension CorpusStore {
     }
 
     static func insert(_ db: Database, work: Work, fingerprints: [StoredFingerprint],
-                       postings: [TextPosting], postingsAlgorithm: FingerprintAlgorithm, text: String?) throws {
+                       postings: [TextShingle], postingsAlgorithm: FingerprintAlgorithm, text: String?) throws {
         try db.cachedStatement(sql: "INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [work.id, work.title, work.owner, work.license, work.source,
                                    work.mediaType, work.sha256, work.addedAt])
@@ -50,11 +51,11 @@ extension CorpusStore {
     }
 
     /// A work's postings and the algorithm that made them (no row at all when there are none).
-    static func insert(_ db: Database, postings: [TextPosting], of id: String, algorithm: FingerprintAlgorithm) throws {
+    static func insert(_ db: Database, postings: [TextShingle], of id: String, algorithm: FingerprintAlgorithm) throws {
         guard !postings.isEmpty else { return }
         let st = try db.cachedStatement(sql: "INSERT INTO text_postings (work_id, hash, position) VALUES (?, ?, ?)")
         for p in postings {
-            try st.execute(arguments: [id, Int64(bitPattern: p.hash), p.position])
+            try st.execute(arguments: [id, Int64(bitPattern: p.hash), Int64(p.position)])
         }
         try db.execute(sql: "INSERT INTO text_posting_algorithms (work_id, algorithm, version) VALUES (?, ?, ?)",
                        arguments: [id, algorithm.id, algorithm.version])

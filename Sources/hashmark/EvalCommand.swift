@@ -98,9 +98,9 @@ struct EvalCommand: AsyncParsableCommand {
             built.attach(endToEnd: result.endToEnd)
             report = built
         }
-        print(ReportWriter.markdown(report), terminator: "")
+        print(EvalOutput.markdown(report), terminator: "")
         if let out {
-            try ReportWriter.write(report, outcomes: outcomes, to: out)
+            try EvalOutput.write(report, outcomes: outcomes, to: out)
             Terminal.err("wrote \(out)/report.md, report.json, cases.json, detection.svg, roc.svg")
         }
         if !report.passed { throw ExitCode(1) }

@@ -44,7 +44,7 @@ struct SuiteEndToEndTests {
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-eval-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        try ReportWriter.write(report, outcomes: result.outcomes, to: out.path)
+        try EvalOutput.write(report, outcomes: result.outcomes, to: out.path)
         for name in ["detection.svg", "roc.svg"] {
             let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n") && svg.contains("<polyline"), "\(name)")

@@ -16,7 +16,7 @@ struct StoreAlgorithmTests {
         Work(id: id, title: id, mediaType: "image/jpeg", sha256: SHA256.hex(Array(id.utf8)))
     }
 
-    static let postings = [TextPosting(hash: 11, position: 0), TextPosting(hash: 12, position: 3)]
+    static let postings = [TextShingle(hash: 11, position: 0), TextShingle(hash: 12, position: 3)]
 
     @Test func currentRowsAreNotStaleAndRecordTheirAlgorithm() throws {
         let dir = try temporaryDirectory()

@@ -22,7 +22,7 @@ struct StoreTests {
         let path = dir.appendingPathComponent("corpus.sqlite").path
         let (w1, f1) = imageWork("alpha")
         let (w2, f2) = imageWork("beta")
-        let postings = [TextPosting(hash: 0xFFFF_0000_1234_5678, position: 0), TextPosting(hash: 7, position: 1)]
+        let postings = [TextShingle(hash: 0xFFFF_0000_1234_5678, position: 0), TextShingle(hash: 7, position: 1)]
         var before: (list: [Work], pdq: PDQTable, snap: CorpusSnapshot, text: String?)
         do {
             let store = try CorpusStore(path: path)
@@ -84,7 +84,7 @@ struct StoreTests {
         let (w1, f1) = imageWork("keep")
         let (w2, f2) = imageWork("gone")
         _ = try store.add(work: w1, fingerprints: f1)
-        _ = try store.add(work: w2, fingerprints: f2, postings: [TextPosting(hash: 1, position: 0)], text: "t")
+        _ = try store.add(work: w2, fingerprints: f2, postings: [TextShingle(hash: 1, position: 0)], text: "t")
         #expect(try store.remove(id: "gone"))
         #expect(try !store.remove(id: "gone"))
         #expect(try store.work(id: "gone") == nil)

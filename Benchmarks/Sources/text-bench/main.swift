@@ -10,6 +10,7 @@
 // against that index plus `--books` synthetic books (Books.swift), with index bytes per word.
 
 import Foundation
+import HashmarkEngine
 import HashmarkFingerprint
 import HashmarkIndex
 
@@ -81,7 +82,8 @@ func queryLatencies(_ index: TextShingleIndex, workText: (Int32) -> NormalizedTe
             let c0 = cpuSeconds()
             let d = clock.measure {
                 let q = TextNormalizer.normalize(utf8: query)
-                hits = index.match(query: q, workText: workText).filter(\.score.isMatch).map(\.work)
+                hits = index.match(query: q, workText: workText)
+                    .filter { DecisionModel.defaults.decide(.text($0.summary)).isMatch }.map(\.work)
             }
             cpu.append((cpuSeconds() - c0) * 1e3)
             latencies.append(seconds(d) * 1e3)

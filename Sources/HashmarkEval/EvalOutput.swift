@@ -1,7 +1,7 @@
 import Foundation
 
-/// Renders a report as Markdown (also printed on the terminal), JSON and an SVG plot.
-public enum ReportWriter {
+/// Writes an evaluation report as Markdown (also printed on the terminal), JSON and SVG plots.
+public enum EvalOutput {
     public static func markdown(_ r: EvalReport) -> String {
         var out = ["# Hashmark evaluation", "", "Reproduce with:", "", "```", r.command, "```", ""]
         out.append("- Model: `\(r.model.id)` (SHA-256 `\(r.model.sha256)`)")
