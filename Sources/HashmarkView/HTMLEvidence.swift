@@ -10,7 +10,7 @@ enum HTMLEvidence {
         if e.inverted { transform += ", colours inverted" }
         let facts = HTMLReport.table([
             ("PDQ distance", "\(e.pdqDistance) of 256 (match if ≤ \(e.threshold))"),
-            ("PDQ quality", "\(e.quality)"),
+            ("PDQ quality", "\(e.quality)" + (e.workQuality.map { " (work: \($0))" } ?? "")),
             ("Edit from work to submission", HTMLText.escape(transform)),
         ])
         return facts + images(region: e.region, work: work, context: context)
@@ -73,12 +73,16 @@ enum HTMLEvidence {
                     ("Coverage", String(format: "%.2f", e.coverage)),
                     ("Longest common run", "\(e.longestRun) words")]
         if let m = e.matchedWords { rows.insert(("Identical words", "\(m)"), at: 1) }
+        if let n = e.workWords { rows.append(("Words in the work", "\(n)")) }
         var s = HTMLReport.table(rows)
         for (i, span) in e.spans.enumerated() {
             let sub = side(full: context.submittedText, range: span.submitted, excerpt: span.submittedExcerpt)
             let src = side(full: context.workTexts[work], range: span.source, excerpt: span.sourceExcerpt)
             let common = HTMLText.wordSet(sub.passage.span).intersection(HTMLText.wordSet(src.passage.span))
-            s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(span.alignedWords) aligned words</span></h3>\n"
+            var counts = "\(span.alignedWords) aligned words"
+            if let m = span.matchedWords { counts += ", \(m) identical" }
+            if let r = span.longestRun { counts += ", longest run \(r)" }
+            s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(counts)</span></h3>\n"
             s += "<div class=\"pair\">\n"
             s += column("Submitted · bytes \(span.submitted.offset)–\(span.submitted.offset + span.submitted.length)", sub, common)
             s += column("Work \(work) · bytes \(span.source.offset)–\(span.source.offset + span.source.length)", src, common)

@@ -78,10 +78,12 @@ public enum HTMLReport {
         let w = m.work
         var s = "<section class=\"match\">\n<h2>Match \(n): \(code(w.id))"
         if !w.title.isEmpty { s += " — \(HTMLText.escape(DisplayText.visible(w.title)))" }
+        if let type = w.mediaType { s += " <span class=\"dim\">\(HTMLText.escape(DisplayText.visible(type)))</span>" }
         s += "</h2>\n"
         s += table([("Work id", code(w.id)), ("Rights holder", HTMLText.escape(DisplayText.visible(w.owner))),
                     ("Licence", HTMLText.escape(DisplayText.visible(w.license))), ("Matcher", code(m.matcher)),
-                    ("Score", String(format: "%.3f", m.score))])
+                    ("Score", String(format: "%.3f", m.score)
+                        + (m.isMatch.map { $0 ? " — meets the rule on its own" : " — below the rule: context only" } ?? ""))])
         switch m.evidence {
         case .image(let e): s += HTMLEvidence.image(e, work: w.id, context: context)
         case .localFeatures(let e): s += HTMLEvidence.localFeatures(e, work: w.id, context: context)

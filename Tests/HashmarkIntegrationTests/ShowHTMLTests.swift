@@ -105,6 +105,9 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
                     "outline for \(r)")
         }
         #expect(html.contains("viewBox=\"0 0 512 512\""), "the work's outline is scaled from ascent's 512×512 pixels")
+        // What schema /2 adds is shown too: the decision per match and the work's media type.
+        #expect(match.isMatch == true && html.contains("meets the rule on its own"))
+        #expect(html.contains("<span class=\"dim\">image/jpeg</span>"))
         #expect(html.contains("VALID — the detached signature verifies under key \(page.report.signer.keyId)"))
         expectSelfContained(html)
     }
@@ -118,6 +121,13 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
         let html = page.html
         #expect(html.contains("r-cran-janeaustenr__austen_emma_02"))
         #expect(html.contains("<span class=\"span\">"))
+        guard case .text(let e) = match.evidence, let span = e.spans.first, let identical = span.matchedWords,
+              let workWords = e.workWords else {
+            Issue.record("expected /2 text evidence with per-span counts and workWords, got \(match.evidence)")
+            return
+        }
+        #expect(html.contains("\(span.alignedWords) aligned words, \(identical) identical, longest run"))
+        #expect(html.contains("<td>\(workWords)</td>"))
         let marks = html.components(separatedBy: "<mark>").count - 1
         #expect(marks >= 200, "most of the ~120 aligned words are marked, on both sides (\(marks) marks)")
         // The substituted word is on the submitted side only, so it is never marked.
