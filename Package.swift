@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HashmarkReport", targets: ["HashmarkReport"]),
         .library(name: "HashmarkEngine", targets: ["HashmarkEngine"]),
         .library(name: "HashmarkView", targets: ["HashmarkView"]),
+        .library(name: "HashmarkNeural", targets: ["HashmarkNeural"]),
         .library(name: "HashmarkTransforms", targets: ["HashmarkTransforms"]),
     ],
     dependencies: [
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "HashmarkPrimitives", dependencies: ["COpenSSL"]),
         /// Pure maths: buffers in, values out. No files, clock, network or database.
         .target(name: "HashmarkFingerprint"),
+        /// Model inference in our own code (tokenizer, transformer forward pass, SIMD kernels with
+        /// scalar twins): weights and text in, vectors out. No files.
+        .target(name: "HashmarkNeural"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
         .target(name: "HashmarkTransforms", dependencies: ["HashmarkFingerprint"]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
@@ -78,6 +82,7 @@ let package = Package(
 
         .testTarget(name: "HashmarkPrimitivesTests", dependencies: ["HashmarkPrimitives"]),
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkNeural"]),
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
