@@ -8,6 +8,10 @@ Writes two files:
       one sentence a line: source, licence, the sentence as a JSON string (controls, format and
       separator characters written as \\u escapes), the reference ids truncated the way
       sentence-transformers does it (max_seq_length 256, [CLS] and [SEP] included)
+  Tests/Fixtures/minilm/tokens-scalars.tsv
+      the same for a sweep over Unicode: every scalar of the Basic Multilingual Plane, and of the
+      supplementary plane 1 in blocks with an assigned character, one block in 16 of plane 2
+      (CJK ideographs), 64 to a line, space-separated
   Sources/HashmarkNeural/WordPieceUnicodeData.swift
       what the reference's BertNormalizer and BertPreTokenizer do with every Unicode scalar,
       measured one scalar at a time: the Swift side needs no Unicode tables of its own, so a
@@ -141,9 +145,20 @@ def load_tokenizer(src):
     return tokenizer
 
 
-def write_goldens(tokenizer):
-    rows = corpus_sentences() + [(HAND, HAND_LICENCE, s) for s in CASES]
-    out = ROOT / "Tests/Fixtures/minilm/tokens.tsv"
+def sweep():
+    rows = []
+    for first in range(0, 0x30000, 64):
+        block = [cp for cp in range(first, first + 64) if not 0xD800 <= cp <= 0xDFFF]
+        if not block or (first > 0xFFFF and all(unicodedata.category(chr(cp)) == "Cn" for cp in block)):
+            continue
+        if first >= 0x20000 and first % 0x400:
+            continue  # plane 2 is CJK ideographs, all alike: one block in 16
+        rows.append(("Unicode sweep U+%04X" % first, HAND_LICENCE, " ".join(map(chr, block))))
+    return rows
+
+
+def write_goldens(tokenizer, rows, name):
+    out = ROOT / "Tests/Fixtures/minilm" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("# source\tlicence\tsentence (JSON string)\tids ([CLS] ... [SEP], truncated at %d)\n" % MAX_TOKENS)
@@ -151,8 +166,7 @@ def write_goldens(tokenizer):
             ids = tokenizer.encode(s).ids
             f.write("%s\t%s\t%s\t%s\n" % (source, licence, escape(s), " ".join(map(str, ids))))
     truncated = sum(1 for *_, s in rows if len(tokenizer.encode(s).ids) == MAX_TOKENS)
-    print(f"{out.relative_to(ROOT)}: {len(rows)} sentences ({len(rows) - len(CASES)} from Corpus/texts, "
-          f"{len(CASES)} hand-written), {truncated} truncated at {MAX_TOKENS}")
+    print(f"{out.relative_to(ROOT)}: {len(rows)} lines, {truncated} truncated at {MAX_TOKENS}")
 
 
 # Scalar kinds in WordPieceUnicodeData.normalizer, as the Swift side reads them.
@@ -253,7 +267,10 @@ enum WordPieceUnicodeData {{
 def main(src):
     tokenizer = load_tokenizer(src)
     write_tables(tokenizer)
-    write_goldens(tokenizer)
+    corpus = corpus_sentences()
+    print(f"{len(corpus)} sentences from Corpus/texts, {len(CASES)} hand-written")
+    write_goldens(tokenizer, corpus + [(HAND, HAND_LICENCE, s) for s in CASES], "tokens.tsv")
+    write_goldens(tokenizer, sweep(), "tokens-scalars.tsv")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 /// The reference tokenizer's per-scalar behaviour (`WordPieceUnicodeData`), parsed into sorted
 /// arrays. Every step of BERT normalisation (clean text, spaces around CJK ideographs, NFD and
 /// dropping non-spacing marks, lowercase) maps one scalar to zero or more scalars on its own, so
-/// a table per scalar reproduces it; the one thing it cannot see is NFD's canonical reordering
-/// of combining marks, which only matters for marks that survive (spacing ones), in an order
-/// other than the canonical one.
+/// a table per scalar reproduces it. The one thing a table cannot see is NFD's canonical
+/// reordering of combining marks. It matters only for the ~200 marks the reference keeps (its
+/// Unicode tables are older than its normaliser's, or the mark is spacing), two of them in a row
+/// and not in canonical order: text in NFC or NFD never has that (checked over all pairs by
+/// hand, Tests/Fixtures/minilm/README.md), so we do not reorder.
 struct WordPieceUnicode: Sendable {
     enum Kind: UInt8, Sendable {
         case keep, drop, space, isolate, hangul, map

@@ -21,8 +21,8 @@ struct WordPieceTests {
         let ids: [Int32]
     }
 
-    static func goldens() throws -> [Golden] {
-        let url = root.appendingPathComponent("Tests/Fixtures/minilm/tokens.tsv")
+    static func goldens(_ name: String) throws -> [Golden] {
+        let url = root.appendingPathComponent("Tests/Fixtures/minilm/\(name)")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         var goldens: [Golden] = []
         for (index, line) in lines.enumerated() where !line.isEmpty && !line.hasPrefix("#") {
@@ -37,10 +37,22 @@ struct WordPieceTests {
         return goldens
     }
 
+    /// Sentences from Corpus/texts and hand-written cases (scripts, accents, emoji, controls…).
     @Test func everyGoldenSentenceGivesTheReferenceIds() throws {
-        let tokenizer = try Self.tokenizer()
-        let goldens = try Self.goldens()
+        let goldens = try Self.goldens("tokens.tsv")
         #expect(goldens.count >= 1000)
+        try Self.expectReferenceIds(goldens)
+    }
+
+    /// Every scalar of the BMP and plane 1 (plane 2 sampled), 64 to a line.
+    @Test func everyScalarGivesTheReferenceIds() throws {
+        let goldens = try Self.goldens("tokens-scalars.tsv")
+        #expect(goldens.count > 1024)
+        try Self.expectReferenceIds(goldens)
+    }
+
+    static func expectReferenceIds(_ goldens: [Golden]) throws {
+        let tokenizer = try Self.tokenizer()
         var wrong: [String] = []
         for golden in goldens {
             let ids = tokenizer.encode(golden.text)
