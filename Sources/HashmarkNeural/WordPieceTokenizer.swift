@@ -55,7 +55,8 @@ public struct WordPieceTokenizer: Sendable {
         return text.withUTF8 { encode(utf8: $0, maxTokens: maxTokens) }
     }
 
-    /// As `encode(_:maxTokens:)`, for text already in UTF-8 (which must be valid UTF-8).
+    /// As `encode(_:maxTokens:)`, for text already in UTF-8. Bytes that are not valid UTF-8 give
+    /// ids that mean nothing, but never trap.
     public func encode(utf8 text: UnsafeBufferPointer<UInt8>, maxTokens: Int = 256) -> [Int32] {
         var state = WordPieceEncoding(tokenizer: self, limit: Swift.max(maxTokens, 2) - 1,
                                       capacity: Swift.min(maxTokens, text.count / 3 + 2))

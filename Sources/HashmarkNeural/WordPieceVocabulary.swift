@@ -10,19 +10,30 @@ struct WordPieceVocabulary: Sendable {
         var ids: [Int32] = []
         var hashes: [UInt64] = []
         /// Entry index + 1, 0 when empty; the count is a power of two.
-        var slots: [Int32] = []
+        var slots: [Int32]
         /// The longest key in bytes: no longer piece can match.
         var longestKey = 0
 
-        mutating func build() {
+        init(capacity: Int) {
             var size = 16
-            while size < ids.count * 2 { size <<= 1 }
+            while size < capacity * 2 { size <<= 1 }
             slots = [Int32](repeating: 0, count: size)
-            for entry in ids.indices {
-                var slot = Int(truncatingIfNeeded: hashes[entry]) & (size - 1)
-                while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
-                slots[slot] = Int32(entry + 1)
-            }
+        }
+
+        /// Adds a key, or returns the id already stored under the same bytes.
+        mutating func insert(start: Int, length: Int, id: Int32, in bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+            let key = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
+            if let existing = lookup(key, in: bytes) { return existing }
+            let hash = WordPieceVocabulary.hash(key)
+            var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+            keyStart.append(Int32(start))
+            keyLength.append(Int32(length))
+            ids.append(id)
+            hashes.append(hash)
+            slots[slot] = Int32(ids.count)
+            longestKey = Swift.max(longestKey, length)
+            return nil
         }
 
         func lookup(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
@@ -69,30 +80,21 @@ struct WordPieceVocabulary: Sendable {
         if Int(starts[starts.count - 1]) != bytes.count { starts.append(Int32(bytes.count)) }
         let count = starts.count - 1
         guard count > 0 else { throw WordPieceError(.emptyVocabulary, "the vocabulary has no tokens") }
-        var initial = Table(), continuation = Table()
-        initial.ids.reserveCapacity(count)
-        var seen: [UInt64: [Int32]] = [:]
+        var initial = Table(capacity: count), continuation = Table(capacity: count)
         try bytes.withUnsafeBufferPointer { all throws(WordPieceError) in
             for id in 0..<count {
-                let start = Int(starts[id]), end = Int(starts[id + 1])
-                let key = UnsafeBufferPointer(rebasing: all[start..<end])
-                guard !key.isEmpty else {
+                let start = Int(starts[id]), length = Int(starts[id + 1]) - start
+                guard length > 0 else {
                     throw WordPieceError(.emptyToken, "line \(id + 1) of the vocabulary is empty")
                 }
-                let hash = Self.hash(key)
-                for other in seen[hash, default: []] where Array(all[Int(starts[Int(other)])..<Int(starts[Int(other) + 1])]) == Array(key) {
+                if let other = initial.insert(start: start, length: length, id: Int32(id), in: all) {
                     throw WordPieceError(.duplicateToken, "lines \(other + 1) and \(id + 1) of the vocabulary hold the same token")
                 }
-                seen[hash, default: []].append(Int32(id))
-                initial.add(start: start, length: end - start, id: Int32(id), hash: hash)
-                if key.count > 2, key[0] == 0x23, key[1] == 0x23 {
-                    let rest = UnsafeBufferPointer(rebasing: all[(start + 2)..<end])
-                    continuation.add(start: start + 2, length: end - start - 2, id: Int32(id), hash: Self.hash(rest))
+                if length > 2, all[start] == 0x23, all[start + 1] == 0x23 {
+                    _ = continuation.insert(start: start + 2, length: length - 2, id: Int32(id), in: all)
                 }
             }
         }
-        initial.build()
-        continuation.build()
         self.bytes = bytes
         self.initial = initial
         self.continuation = continuation
@@ -115,15 +117,5 @@ struct WordPieceVocabulary: Sendable {
             h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
         }
         return h
-    }
-}
-
-extension WordPieceVocabulary.Table {
-    fileprivate mutating func add(start: Int, length: Int, id: Int32, hash: UInt64) {
-        keyStart.append(Int32(start))
-        keyLength.append(Int32(length))
-        ids.append(id)
-        hashes.append(hash)
-        longestKey = Swift.max(longestKey, length)
     }
 }
