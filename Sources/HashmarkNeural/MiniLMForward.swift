@@ -10,17 +10,19 @@ extension MiniLM {
         if let bad = tokenIDs.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
             throw MiniLMError(.invalidInput, "token id \(bad) is outside the vocabulary (\(vocabularySize))")
         }
-        let h = dimension, inter = intermediateSize
-        // x, q, k, v, context, tmp: n × h each; the FFN's n × inter; scores; one weight panel.
-        let sizes = [n * h, n * h, n * h, n * h, n * h, n * h, n * inter, n, inter * Int8GroupMatrix.panelWidth]
+        let h = dimension, inter = intermediateSize, padded = (n + 15) / 16 * 16
+        // x, q, k, v, context, tmp: n × h each; the FFN's n × inter; scores; one head's keys
+        // transposed; one weight panel.
+        let sizes = [n * h, n * h, n * h, n * h, n * h, n * h, n * inter, padded, padded * h / heads,
+                     inter * Int8GroupMatrix.panelWidth]
         var scratch = [Float](repeating: 0, count: sizes.reduce(0, +))
         var out = [Float](repeating: 0, count: h)
         scratch.withUnsafeMutableBufferPointer { buffer in
             var cursor = buffer.baseAddress!
             var parts: [UnsafeMutablePointer<Float>] = []
             for size in sizes { parts.append(cursor); cursor += size }
-            let (x, q, k, v, context, tmp, ffn, scores, panel) =
-                (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7], parts[8])
+            let (x, q, k, v, context, tmp, ffn, scores, keysT, panel) =
+                (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7], parts[8], parts[9])
             embedTokens(tokenIDs, into: x)
             embeddingGamma.withUnsafeBufferPointer { g in
                 embeddingBeta.withUnsafeBufferPointer { b in
@@ -31,7 +33,7 @@ extension MiniLM {
                 linear(x, n, layer.query, layer.queryBias, q, panel)
                 linear(x, n, layer.key, layer.keyBias, k, panel)
                 linear(x, n, layer.value, layer.valueBias, v, panel)
-                attention(q, k, v, tokens: n, scores: scores, into: context)
+                attention(q, k, v, tokens: n, scores: scores, keysT: keysT, into: context)
                 linear(context, n, layer.attentionOutput, layer.attentionOutputBias, tmp, panel)
                 addAndNorm(tmp, x, n, layer.attentionNormGamma, layer.attentionNormBeta)
                 linear(x, n, layer.intermediate, layer.intermediateBias, ffn, panel)
@@ -79,29 +81,58 @@ extension MiniLM {
         x.update(from: sum, count: count)
     }
 
-    /// Multi-head self-attention over all tokens (no mask: one unpadded sentence).
+    /// Multi-head self-attention over all tokens (no mask: one unpadded sentence). Each head's keys
+    /// are transposed (`[d][n]`, zero-padded to 16) so that a query's scores are SIMD across keys.
     private func attention(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-                           tokens n: Int, scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let h = dimension, d = h / heads
+                           tokens n: Int, scores: UnsafeMutablePointer<Float>, keysT: UnsafeMutablePointer<Float>,
+                           into out: UnsafeMutablePointer<Float>) {
+        let h = dimension, d = h / heads, padded = (n + 15) / 16 * 16
         let scale = 1 / Float(d).squareRoot()
         typealias V16 = SIMD16<Float>
+        let load = NeuralKernels.load, store = NeuralKernels.store
         for head in 0..<heads {
             let base = head * d
+            for c in 0..<d {
+                for j in 0..<n { keysT[c * padded + j] = k[j * h + base + c] }
+                for j in n..<padded { keysT[c * padded + j] = 0 }
+            }
             for i in 0..<n {
                 let qi = q + i * h + base
-                for j in 0..<n {
-                    let kj = k + j * h + base
+                // Scores, four blocks of 16 keys at a time (independent FMA chains).
+                var jb = 0
+                while jb + 64 <= padded {
+                    var a0 = V16(), a1 = V16(), a2 = V16(), a3 = V16()
+                    for c in 0..<d {
+                        let kc = keysT + c * padded + jb, s = qi[c]
+                        a0 = a0.addingProduct(s, load(kc)); a1 = a1.addingProduct(s, load(kc + 16))
+                        a2 = a2.addingProduct(s, load(kc + 32)); a3 = a3.addingProduct(s, load(kc + 48))
+                    }
+                    store(a0 * scale, scores + jb); store(a1 * scale, scores + jb + 16)
+                    store(a2 * scale, scores + jb + 32); store(a3 * scale, scores + jb + 48)
+                    jb += 64
+                }
+                while jb < padded {
                     var acc = V16()
-                    var c = 0
-                    while c < d { acc = acc.addingProduct(NeuralKernels.load(qi + c), NeuralKernels.load(kj + c)); c += 16 }
-                    scores[j] = NeuralKernels.laneSum(acc) * scale
+                    for c in 0..<d { acc = acc.addingProduct(qi[c], load(keysT + c * padded + jb)) }
+                    store(acc * scale, scores + jb)
+                    jb += 16
                 }
                 NeuralKernels.softmax(scores, n)
+                // Weighted values: keys taken four at a time into separate accumulators.
                 var c = 0
                 while c < d {
-                    var acc = V16()
-                    for j in 0..<n { acc = acc.addingProduct(scores[j], NeuralKernels.load(v + j * h + base + c)) }
-                    NeuralKernels.store(acc, out + i * h + base + c)
+                    let vc = v + base + c
+                    var a0 = V16(), a1 = V16(), a2 = V16(), a3 = V16()
+                    var j = 0
+                    while j + 4 <= n {
+                        a0 = a0.addingProduct(scores[j], load(vc + j * h))
+                        a1 = a1.addingProduct(scores[j + 1], load(vc + (j + 1) * h))
+                        a2 = a2.addingProduct(scores[j + 2], load(vc + (j + 2) * h))
+                        a3 = a3.addingProduct(scores[j + 3], load(vc + (j + 3) * h))
+                        j += 4
+                    }
+                    while j < n { a0 = a0.addingProduct(scores[j], load(vc + j * h)); j += 1 }
+                    store((a0 + a1) + (a2 + a3), out + i * h + base + c)
                     c += 16
                 }
             }

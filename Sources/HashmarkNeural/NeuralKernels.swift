@@ -15,6 +15,11 @@ import Foundation
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V16.self)
     }
 
+    /// `a > b ? a : b` per lane. The standard `pointwiseMax` (IEEE `maximum`, NaN-aware) compiles
+    /// to a lane loop through memory here; for the non-NaN values these kernels see the two agree.
+    @inline(__always) static func vmax(_ a: V16, _ b: V16) -> V16 { b.replacing(with: a, where: a .> b) }
+    @inline(__always) static func vmin(_ a: V16, _ b: V16) -> V16 { b.replacing(with: a, where: a .< b) }
+
     /// Sum of the 16 lanes as halves added pairwise (8, 4, 2, 1): the order the scalar twin copies.
     @inline(__always) static func laneSum(_ v: V16) -> Float {
         let a = v.lowHalf + v.highHalf
@@ -158,21 +163,46 @@ import Foundation
         guard count > 0 else { return }
         var top = V16(repeating: -.infinity)
         var i = 0
-        while i + 16 <= count { top = pointwiseMax(top, load(x + i)); i += 16 }
-        var peak = top.max()
+        while i + 16 <= count { top = vmax(load(x + i), top); i += 16 }
+        var peak = -Float.infinity  // not `top.max()`: that one is a lane loop through memory
+        for l in 0..<16 where top[l] > peak { peak = top[l] }
         while i < count { peak = Swift.max(peak, x[i]); i += 1 }
-        for j in 0..<count { x[j] = exp(x[j] - peak) }
-        let inv = 1 / sum(x, count)
+        let m = V16(repeating: peak)
+        var acc = V16()
+        i = 0
+        while i + 16 <= count { let e = Self.exp(load(x + i) - m); store(e, x + i); acc += e; i += 16 }
+        var total = laneSum(acc)
+        while i < count { x[i] = NeuralKernelsScalar.exp(x[i] - peak); total += x[i]; i += 1 }
+        let inv = 1 / total
         i = 0
         while i + 16 <= count { store(load(x + i) * inv, x + i); i += 16 }
         while i < count { x[i] *= inv; i += 1 }
+    }
+
+    /// eˣ for x in [−87, 88] (clamped there): x = n·ln 2 + r, Cephes' degree-5 polynomial for eʳ,
+    /// 2ⁿ built in the exponent bits (n from adding 1.5·2²³, which rounds to an integer).
+    @inline(__always) public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        typealias E = ExpCoefficients
+        let x = vmin(vmax(x, V16(repeating: E.low)), V16(repeating: E.high))
+        let t = V16(repeating: E.magic).addingProduct(x, V16(repeating: E.log2e))
+        let n = t - V16(repeating: E.magic)
+        var r = x.addingProduct(n, V16(repeating: -E.ln2Hi))
+        r = r.addingProduct(n, V16(repeating: -E.ln2Lo))
+        var p = V16(repeating: E.c1).addingProduct(V16(repeating: E.c0), r)
+        p = V16(repeating: E.c2).addingProduct(p, r)
+        p = V16(repeating: E.c3).addingProduct(p, r)
+        p = V16(repeating: E.c4).addingProduct(p, r)
+        p = V16(repeating: E.c5).addingProduct(p, r)
+        let e = r.addingProduct(p, r * r) + V16(repeating: 1)
+        let bits = (unsafeBitCast(t, to: SIMD16<UInt32>.self) &+ SIMD16(repeating: E.bias)) &<< 23
+        return e * unsafeBitCast(bits, to: V16.self)
     }
 
     /// erf(x) as a rational function of x on [−4, 4] (Eigen's float erf; max abs error 4.2e-7
     /// against the exact erf) and ±1 beyond (|1 − erf(4)| < 2e-8).
     @inline(__always) public static func erf(_ x: SIMD16<Float>) -> SIMD16<Float> {
         typealias E = ErfCoefficients
-        let x = pointwiseMin(pointwiseMax(x, V16(repeating: -4)), V16(repeating: 4))
+        let x = vmin(vmax(x, V16(repeating: -4)), V16(repeating: 4))
         let x2 = x * x
         var p = V16(repeating: E.a3).addingProduct(x2, V16(repeating: E.a1))
         p = V16(repeating: E.a5).addingProduct(x2, p)
@@ -232,6 +262,16 @@ import Foundation
         while i + 16 <= count { store(load(x + i) * inv, x + i); i += 16 }
         while i < count { x[i] *= inv; i += 1 }
     }
+}
+
+enum ExpCoefficients {
+    static let low: Float = -87, high: Float = 88
+    static let magic: Float = 12_582_912, log2e: Float = 1.44269504088896341
+    static let ln2Hi: Float = 0.693359375, ln2Lo: Float = -2.12194440e-4
+    static let c0: Float = 1.9875691500e-4, c1: Float = 1.3981999507e-3, c2: Float = 8.3334519073e-3
+    static let c3: Float = 4.1665795894e-2, c4: Float = 1.6666665459e-1, c5: Float = 5.0000001201e-1
+    /// Takes `magic`'s bits to n + 127 (the biased exponent), wrapping: 127 − 0x4B40_0000.
+    static let bias: UInt32 = 0xB4C0_007F
 }
 
 /// Eigen's `generic_fast_erf_float`: erf(x) ≈ x · P(x²) / Q(x²) on [−4, 4].

@@ -12,9 +12,9 @@
     /// Input features (columns in the file).
     public let cols: Int
     public let groupSize: Int
-    /// `[rows / 32][cols][32]` int8 values.
+    /// `[rows / 32][cols][32]` int8 values (empty when dequantised once).
     let panels: [Int8]
-    /// `[rows / 32][cols / groupSize][32]` scales.
+    /// `[rows / 32][cols / groupSize][32]` scales (empty when dequantised once).
     let panelScales: [Float]
     /// `[rows / 32][cols][32]` float32 weights when dequantised once at load, else empty.
     let dequantised: [Float]
@@ -39,8 +39,6 @@
                 for g in 0..<groups { panelScales[(panel * groups + g) * width + j] = scales[row * groups + g] }
             }
         }
-        self.panels = panels
-        self.panelScales = panelScales
         if dequantiseOnce {
             var floats = [Float](repeating: 0, count: rows * cols)
             panels.withUnsafeBufferPointer { q in
@@ -55,7 +53,11 @@
                 }
             }
             dequantised = floats
+            self.panels = []  // the float32 copy replaces them
+            self.panelScales = []
         } else {
+            self.panels = panels
+            self.panelScales = panelScales
             dequantised = []
         }
     }

@@ -69,9 +69,26 @@ import Foundation
 
     public static func softmax(_ x: [Float]) -> [Float] {
         guard let peak = x.max() else { return x }
-        let e = x.map { exp($0 - peak) }
+        let e = x.map { Self.exp($0 - peak) }  // the polynomial twin below, not the C library's
         let inv = 1 / sum(e[...])
         return e.map { $0 * inv }
+    }
+
+    /// The same eˣ as `NeuralKernels.exp`, one value.
+    public static func exp(_ x: Float) -> Float {
+        typealias E = ExpCoefficients
+        let x = Swift.min(Swift.max(x, E.low), E.high)
+        let t = E.magic.addingProduct(x, E.log2e)
+        let n = t - E.magic
+        var r = x.addingProduct(n, -E.ln2Hi)
+        r = r.addingProduct(n, -E.ln2Lo)
+        var p = E.c1.addingProduct(E.c0, r)
+        p = E.c2.addingProduct(p, r)
+        p = E.c3.addingProduct(p, r)
+        p = E.c4.addingProduct(p, r)
+        p = E.c5.addingProduct(p, r)
+        let e = r.addingProduct(p, r * r) + 1
+        return e * Float(bitPattern: (t.bitPattern &+ E.bias) &<< 23)
     }
 
     /// The same rational erf as `NeuralKernels.erf`, one value.

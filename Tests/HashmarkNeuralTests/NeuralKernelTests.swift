@@ -91,6 +91,22 @@ struct NeuralKernelTests {
         }
     }
 
+    @Test func expMatchesScalarTwinAndTheCLibrary() {
+        var rng = NeuralTestRandom(seed: 6)
+        let x = [0, -0.0, -87, 88, -1000, 1000, -.infinity, 1e-20, -1e-20, 0.5, -0.5, -86.9, 87.9, 1, -1, 2] + rng.floats(4096, -90...90)
+        var worst: Float = 0
+        for start in stride(from: 0, to: x.count - 15, by: 16) {
+            let v = NeuralKernels.exp(SIMD16<Float>(x[start..<(start + 16)]))
+            for l in 0..<16 {
+                let s = NeuralKernelsScalar.exp(x[start + l])
+                #expect(v[l].bitPattern == s.bitPattern, "exp(\(x[start + l])) \(rng.replay)")
+                let clamped = min(max(x[start + l], -87), 88)
+                worst = max(worst, abs(s - Foundation.exp(clamped)) / Foundation.exp(clamped))
+            }
+        }
+        #expect(worst < 3e-7, "exp max relative error \(worst)")
+    }
+
     @Test func geluMatchesScalarTwinAndErf() {
         var rng = NeuralTestRandom(seed: 4)
         let edges: [Float] = [0, -0.0, 1e-30, -1e-30, 5.65, -5.66, Float(4 * 2.0.squareRoot()), 100, -100, 3e38, -3e38]
