@@ -36,8 +36,8 @@ public struct MiniLM: Sendable {
     let layers: [Layer]
 
     /// Parses `model.json` (`manifest`) and `weights.bin` (`weights`). With `dequantiseOnce` the
-    /// encoder's matrices are turned into float32 here (56.6 MB held instead of 26.0 MB) rather than panel by panel in
-    /// each call; the results are identical bit for bit.
+    /// encoder's matrices are turned into float32 here (56.6 MB held instead of 26.0 MB) rather than
+    /// panel by panel in each call: ~3% faster at 30 tokens, bit-for-bit the same results.
     public init(manifest: Data, weights: Data, dequantiseOnce: Bool = false) throws(MiniLMError) {
         let m: MiniLMManifest
         do {

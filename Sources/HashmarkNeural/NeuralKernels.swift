@@ -78,13 +78,9 @@ import Foundation
                         }
                         let b = bias + panel * 32, out = y + panel * 32
                         var t = 0
-                        while t + 6 <= tokens {
-                            kernel6(x + t * cols, cols, w, b, out + t * rows, rows)
-                            t += 6
-                        }
                         while t < tokens {
-                            kernel1(x + t * cols, cols, w, b, out + t * rows)
-                            t += 1
+                            kernel6(x + t * cols, cols, min(6, tokens - t), w, b, out + t * rows, rows)
+                            t += 6
                         }
                     }
                 }
@@ -92,13 +88,17 @@ import Foundation
         }
     }
 
-    /// Six tokens × 32 outputs: twelve accumulators in registers, one broadcast per token and k.
+    /// Up to six tokens × 32 outputs: twelve accumulators in registers, one broadcast per token and
+    /// k. With fewer than six tokens the last one is computed again in the spare rows and not stored,
+    /// so a short tail costs one pass over the panel, not one pass a token.
     @inline(__always)
-    static func kernel6(_ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                        _ y: UnsafeMutablePointer<Float>, _ ldy: Int) {
+    static func kernel6(_ x: UnsafePointer<Float>, _ ldx: Int, _ count: Int, _ w: UnsafePointer<Float>,
+                        _ bias: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ ldy: Int) {
         var a0 = V16(), b0 = V16(), a1 = V16(), b1 = V16(), a2 = V16(), b2 = V16()
         var a3 = V16(), b3 = V16(), a4 = V16(), b4 = V16(), a5 = V16(), b5 = V16()
-        let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx
+        let last = count - 1
+        let x0 = x, x1 = x + min(1, last) * ldx, x2 = x + min(2, last) * ldx
+        let x3 = x + min(3, last) * ldx, x4 = x + min(4, last) * ldx, x5 = x + min(5, last) * ldx
         var wk = w
         for k in 0..<ldx {
             let w0 = load(wk), w1 = load(wk + 16)
@@ -113,23 +113,11 @@ import Foundation
         }
         let c0 = load(bias), c1 = load(bias + 16)
         store(a0 + c0, y); store(b0 + c1, y + 16)
-        store(a1 + c0, y + ldy); store(b1 + c1, y + ldy + 16)
-        store(a2 + c0, y + 2 * ldy); store(b2 + c1, y + 2 * ldy + 16)
-        store(a3 + c0, y + 3 * ldy); store(b3 + c1, y + 3 * ldy + 16)
-        store(a4 + c0, y + 4 * ldy); store(b4 + c1, y + 4 * ldy + 16)
-        store(a5 + c0, y + 5 * ldy); store(b5 + c1, y + 5 * ldy + 16)
-    }
-
-    @inline(__always)
-    static func kernel1(_ x: UnsafePointer<Float>, _ cols: Int, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                        _ y: UnsafeMutablePointer<Float>) {
-        var a = V16(), b = V16()
-        for k in 0..<cols {
-            a = a.addingProduct(x[k], load(w + k * 32))
-            b = b.addingProduct(x[k], load(w + k * 32 + 16))
-        }
-        store(a + load(bias), y)
-        store(b + load(bias + 16), y + 16)
+        if count > 1 { store(a1 + c0, y + ldy); store(b1 + c1, y + ldy + 16) }
+        if count > 2 { store(a2 + c0, y + 2 * ldy); store(b2 + c1, y + 2 * ldy + 16) }
+        if count > 3 { store(a3 + c0, y + 3 * ldy); store(b3 + c1, y + 3 * ldy + 16) }
+        if count > 4 { store(a4 + c0, y + 4 * ldy); store(b4 + c1, y + 4 * ldy + 16) }
+        if count > 5 { store(a5 + c0, y + 5 * ldy); store(b5 + c1, y + 5 * ldy + 16) }
     }
 
     // MARK: normalisation, activation, pooling
