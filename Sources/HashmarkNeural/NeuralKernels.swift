@@ -72,8 +72,8 @@ import Foundation
                         if !d.isEmpty, let once = d.baseAddress {
                             w = once + panel * cols * 32
                         } else {
-                            dequantisePanel(cols: cols, groupSize: matrix.groupSize, panel: panel, values: q.baseAddress!, scales: s.baseAddress!,
-                                            into: panelScratch)
+                            dequantisePanel(cols: cols, groupSize: matrix.groupSize, panel: panel,
+                                            values: q.baseAddress!, scales: s.baseAddress!, into: panelScratch)
                             w = UnsafePointer(panelScratch)
                         }
                         let b = bias + panel * 32, out = y + panel * 32
