@@ -39,5 +39,10 @@ let package = Package(
                            .product(name: "HashmarkTransforms", package: "Hashmark")],
             path: "Sources/orb-bench"
         ),
+        .executableTarget(
+            name: "minilm-bench",
+            dependencies: [.product(name: "HashmarkNeural", package: "Hashmark")],
+            path: "Sources/minilm-bench", exclude: ["minilm_bench.py"]
+        ),
     ]
 )

@@ -1,0 +1,147 @@
+import Foundation
+@_spi(Testing) import HashmarkNeural
+import Testing
+
+/// SplitMix64, seeded by `HASHMARK_TEST_SEED` when set (the repository's convention for random tests).
+struct NeuralTestRandom: RandomNumberGenerator {
+    let seed: UInt64
+    private var state: UInt64
+
+    init(seed fixed: UInt64) {
+        seed = ProcessInfo.processInfo.environment["HASHMARK_TEST_SEED"].flatMap { UInt64($0) } ?? fixed
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    var replay: String { "HASHMARK_TEST_SEED=\(seed)" }
+
+    mutating func floats(_ count: Int, _ range: ClosedRange<Float> = -3...3) -> [Float] {
+        (0..<count).map { _ in Float.random(in: range, using: &self) }
+    }
+}
+
+func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
+
+/// Every SIMD kernel of the MiniLM forward pass against its scalar twin, bit for bit.
+@Suite("Neural kernels: SIMD vs scalar twin")
+struct NeuralKernelTests {
+    /// Lengths around the SIMD width and the model's own (384, 1536).
+    static let lengths = [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 384, 1536]
+
+    @Test(arguments: [(1, 32, 32, 32), (5, 64, 32, 32), (6, 384, 64, 32), (7, 96, 128, 16), (13, 1536, 32, 32),
+                      (30, 384, 1536, 32), (31, 384, 96, 128)])
+    func linearMatchesScalarTwin(tokens: Int, cols: Int, rows: Int, group: Int) throws {
+        var rng = NeuralTestRandom(seed: UInt64(tokens * 1000 + cols))
+        let values = (0..<(rows * cols)).map { _ in Int8.random(in: -127...127, using: &rng) }
+        let scales = rng.floats(rows * cols / group, 0.0001...0.05)
+        let x = rng.floats(tokens * cols), bias = rng.floats(rows)
+        let expected = NeuralKernelsScalar.linear(x, tokens: tokens, values: values, scales: scales, rows: rows,
+                                                  cols: cols, groupSize: group, bias: bias)
+        for once in [false, true] {
+            let matrix = try #require(values.withUnsafeBufferPointer { v in
+                scales.withUnsafeBufferPointer { s in
+                    Int8GroupMatrix(values: v, scales: s, rows: rows, cols: cols, groupSize: group, dequantiseOnce: once)
+                }
+            })
+            var y = [Float](repeating: .nan, count: tokens * rows)
+            var panel = [Float](repeating: 0, count: cols * 32)
+            NeuralKernels.linear(x, tokens: tokens, matrix: matrix, bias: bias, into: &y, panelScratch: &panel)
+            #expect(bits(y) == bits(expected), "\(tokens)×\(cols)→\(rows) once \(once) \(rng.replay)")
+        }
+    }
+
+    @Test func matrixRejectsSizesThatDoNotFit() {
+        let v = [Int8](repeating: 1, count: 48 * 32), s = [Float](repeating: 1, count: 48)
+        let m = v.withUnsafeBufferPointer { v in
+            s.withUnsafeBufferPointer { s in
+                Int8GroupMatrix(values: v, scales: s, rows: 48, cols: 32, groupSize: 32, dequantiseOnce: false)
+            }
+        }
+        #expect(m == nil)
+    }
+
+    @Test func layerNormMatchesScalarTwin() {
+        var rng = NeuralTestRandom(seed: 2)
+        for width in Self.lengths where width > 0 {
+            for rows in [1, 3] {
+                let x = rng.floats(rows * width, -20...20), g = rng.floats(width), b = rng.floats(width)
+                var simd = x
+                NeuralKernels.layerNorm(&simd, rows: rows, width: width, gamma: g, beta: b, eps: 1e-12)
+                let scalar = NeuralKernelsScalar.layerNorm(x, rows: rows, width: width, gamma: g, beta: b, eps: 1e-12)
+                #expect(bits(simd) == bits(scalar), "width \(width) rows \(rows) \(rng.replay)")
+            }
+        }
+    }
+
+    @Test func softmaxMatchesScalarTwin() {
+        var rng = NeuralTestRandom(seed: 3)
+        for count in Self.lengths {
+            let x = rng.floats(count, -30...30)
+            var simd = x
+            NeuralKernels.softmax(&simd, count)
+            #expect(bits(simd) == bits(NeuralKernelsScalar.softmax(x)), "count \(count) \(rng.replay)")
+            if count > 0 { #expect(abs(simd.reduce(0, +) - 1) < 1e-5) }
+        }
+    }
+
+    @Test func expMatchesScalarTwinAndTheCLibrary() {
+        var rng = NeuralTestRandom(seed: 6)
+        let x = [0, -0.0, -87, 88, -1000, 1000, -.infinity, 1e-20, -1e-20, 0.5, -0.5, -86.9, 87.9, 1, -1, 2] + rng.floats(4096, -90...90)
+        var worst: Float = 0
+        for start in stride(from: 0, to: x.count - 15, by: 16) {
+            let v = NeuralKernels.exp(SIMD16<Float>(x[start..<(start + 16)]))
+            for l in 0..<16 {
+                let s = NeuralKernelsScalar.exp(x[start + l])
+                #expect(v[l].bitPattern == s.bitPattern, "exp(\(x[start + l])) \(rng.replay)")
+                let clamped = min(max(x[start + l], -87), 88)
+                worst = max(worst, abs(s - Foundation.exp(clamped)) / Foundation.exp(clamped))
+            }
+        }
+        #expect(worst < 3e-7, "exp max relative error \(worst)")
+    }
+
+    @Test func geluMatchesScalarTwinAndErf() {
+        var rng = NeuralTestRandom(seed: 4)
+        let edges: [Float] = [0, -0.0, 1e-30, -1e-30, 5.65, -5.66, Float(4 * 2.0.squareRoot()), 100, -100, 3e38, -3e38]
+        for count in Self.lengths {
+            let x = rng.floats(count, -8...8) + edges
+            var simd = x
+            NeuralKernels.gelu(&simd, x.count)
+            #expect(bits(simd) == bits(NeuralKernelsScalar.gelu(x)), "count \(count) \(rng.replay)")
+        }
+        // The rational erf against the C library's, and GELU against its double-precision definition.
+        var worst: Double = 0
+        for i in -80_000...80_000 {
+            let v = Float(i) / 10_000
+            worst = max(worst, abs(Double(NeuralKernelsScalar.erf(v)) - Foundation.erf(Double(v))))
+        }
+        #expect(worst < 5e-7, "erf max abs error \(worst)")
+    }
+
+    @Test func meanPoolAndL2NormaliseMatchScalarTwins() {
+        var rng = NeuralTestRandom(seed: 5)
+        for width in Self.lengths where width > 0 {
+            for rows in [1, 2, 30, 256] {
+                let x = rng.floats(rows * width)
+                var pooled = [Float](repeating: .nan, count: width)
+                NeuralKernels.meanPool(x, rows: rows, width: width, into: &pooled)
+                #expect(bits(pooled) == bits(NeuralKernelsScalar.meanPool(x, rows: rows, width: width)),
+                        "width \(width) rows \(rows) \(rng.replay)")
+            }
+            let v = rng.floats(width)
+            var simd = v
+            NeuralKernels.l2Normalise(&simd, width)
+            #expect(bits(simd) == bits(NeuralKernelsScalar.l2Normalise(v)), "width \(width) \(rng.replay)")
+        }
+        var zero = [Float](repeating: 0, count: 20)
+        NeuralKernels.l2Normalise(&zero, 20)
+        #expect(zero.allSatisfy { $0 == 0 })
+    }
+}
