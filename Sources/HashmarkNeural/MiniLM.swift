@@ -38,33 +38,33 @@ public struct MiniLM: Sendable {
     /// Parses `model.json` (`manifest`) and `weights.bin` (`weights`). With `dequantiseOnce` the
     /// encoder's matrices are turned into float32 here (56.6 MB held instead of 26.0 MB) rather than
     /// panel by panel in each call: ~3% faster at 30 tokens, bit-for-bit the same results.
-    public init(manifest: Data, weights: Data, dequantiseOnce: Bool = false) throws(MiniLMError) {
+    public init(manifest: Data, weights: Data, dequantiseOnce: Bool = false) throws(NeuralError) {
         let m: MiniLMManifest
         do {
             m = try JSONDecoder().decode(MiniLMManifest.self, from: manifest)
         } catch {
-            throw MiniLMError(.manifest, "model.json could not be decoded", underlying: error)
+            throw NeuralError(.manifest, "model.json could not be decoded", underlying: error)
         }
         guard m.format == MiniLMModelFiles.format else {
-            throw MiniLMError(.unsupported, "format \(m.format), expected \(MiniLMModelFiles.format)")
+            throw NeuralError(.unsupported, "format \(m.format), expected \(MiniLMModelFiles.format)")
         }
         let a = m.architecture
         guard a.activation == "gelu-erf", a.pooling == "mean", a.normalize else {
-            throw MiniLMError(.unsupported, "activation \(a.activation), pooling \(a.pooling), normalize "
+            throw NeuralError(.unsupported, "activation \(a.activation), pooling \(a.pooling), normalize "
                                   + "\(a.normalize): only gelu-erf, mean, true are implemented")
         }
         let panel = Int8GroupMatrix.panelWidth
         guard a.layers > 0, a.heads > 0, a.hidden > 0, a.hidden % a.heads == 0, (a.hidden / a.heads) % 16 == 0,
               a.hidden % panel == 0, a.intermediate > 0, a.intermediate % panel == 0, a.vocab > 0,
               a.maxTokens > 0, a.maxTokens <= a.maxPositions else {
-            throw MiniLMError(.architecture, "layers \(a.layers), heads \(a.heads), hidden \(a.hidden), "
+            throw NeuralError(.architecture, "layers \(a.layers), heads \(a.heads), hidden \(a.hidden), "
                                   + "intermediate \(a.intermediate), maxTokens \(a.maxTokens): hidden must split "
                                   + "into heads of a multiple of 16 and both widths be multiples of \(panel)")
         }
         var table: [String: MiniLMManifest.Tensor] = [:]
         for t in m.tensors { table[t.name] = t }
         let result = weights.withUnsafeBytes { raw in
-            Result { () throws(MiniLMError) -> MiniLM in
+            Result { () throws(NeuralError) -> MiniLM in
                 try MiniLM(manifest: m, reader: MiniLMTensorReader(table: table, weights: raw),
                            dequantiseOnce: dequantiseOnce)
             }
@@ -72,7 +72,7 @@ public struct MiniLM: Sendable {
         self = try result.get()
     }
 
-    private init(manifest m: MiniLMManifest, reader r: MiniLMTensorReader, dequantiseOnce: Bool) throws(MiniLMError) {
+    private init(manifest m: MiniLMManifest, reader r: MiniLMTensorReader, dequantiseOnce: Bool) throws(NeuralError) {
         try r.validateAll()
         let a = m.architecture, h = a.hidden, i = a.intermediate
         modelID = m.model
@@ -90,14 +90,14 @@ public struct MiniLM: Sendable {
         positions = try r.float32("embeddings.position_embeddings.weight", shape: [a.maxPositions, h])
         guard let types = r.table["embeddings.token_type_embeddings.weight"], types.shape.count == 2,
               types.shape[0] >= 1 else {
-            throw MiniLMError(.missingTensor, "embeddings.token_type_embeddings.weight is missing or empty")
+            throw NeuralError(.missingTensor, "embeddings.token_type_embeddings.weight is missing or empty")
         }
         tokenType0 = Array(try r.float32("embeddings.token_type_embeddings.weight",
                                          shape: [types.shape[0], h]).prefix(h))
         embeddingGamma = try r.float32("embeddings.LayerNorm.weight", shape: [h])
         embeddingBeta = try r.float32("embeddings.LayerNorm.bias", shape: [h])
 
-        func matrix(_ name: String, rows: Int, cols: Int) throws(MiniLMError) -> Int8GroupMatrix {
+        func matrix(_ name: String, rows: Int, cols: Int) throws(NeuralError) -> Int8GroupMatrix {
             let (values, scales, group) = try r.int8Groups(name, rows: rows, cols: cols)
             let built = values.withUnsafeBufferPointer { v in
                 scales.withUnsafeBufferPointer { s in
@@ -105,7 +105,7 @@ public struct MiniLM: Sendable {
                                     dequantiseOnce: dequantiseOnce)
                 }
             }
-            guard let built else { throw MiniLMError(.tensorShape, "\(name): [\(rows), \(cols)] groups of \(group)") }
+            guard let built else { throw NeuralError(.tensorShape, "\(name): [\(rows), \(cols)] groups of \(group)") }
             return built
         }
         var layers: [Layer] = []

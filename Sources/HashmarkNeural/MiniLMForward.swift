@@ -2,13 +2,13 @@ extension MiniLM {
     /// The L2-normalised sentence embedding (`dimension` floats) of `tokenIDs`, which must be what
     /// the WordPiece tokenizer gives, [CLS] … [SEP] included, at most `maxTokens` of them, no padding.
     /// All tokens are attended to and averaged, as sentence-transformers does for one sentence.
-    public func embed(tokenIDs: [Int32]) throws(MiniLMError) -> [Float] {
+    public func embed(tokenIDs: [Int32]) throws(NeuralError) -> [Float] {
         let n = tokenIDs.count
         guard n > 0, n <= maxTokens else {
-            throw MiniLMError(.invalidInput, "\(n) token ids: the model takes 1 to \(maxTokens)")
+            throw NeuralError(.invalidInput, "\(n) token ids: the model takes 1 to \(maxTokens)")
         }
         if let bad = tokenIDs.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
-            throw MiniLMError(.invalidInput, "token id \(bad) is outside the vocabulary (\(vocabularySize))")
+            throw NeuralError(.invalidInput, "token id \(bad) is outside the vocabulary (\(vocabularySize))")
         }
         let h = dimension, inter = intermediateSize, padded = (n + 15) / 16 * 16
         // x, q, k, v, context, tmp: n × h each; the FFN's n × inter; scores; one head's keys

@@ -38,20 +38,20 @@ struct MiniLMTensorReader {
     let table: [String: MiniLMManifest.Tensor]
     let weights: UnsafeRawBufferPointer
 
-    func entry(_ name: String, shape: [Int], dtype: String) throws(MiniLMError) -> MiniLMManifest.Tensor {
-        guard let t = table[name] else { throw MiniLMError(.missingTensor, "\(name) is not in model.json") }
+    func entry(_ name: String, shape: [Int], dtype: String) throws(NeuralError) -> MiniLMManifest.Tensor {
+        guard let t = table[name] else { throw NeuralError(.missingTensor, "\(name) is not in model.json") }
         guard t.shape == shape else {
-            throw MiniLMError(.tensorShape, "\(name) has shape \(t.shape), expected \(shape)")
+            throw NeuralError(.tensorShape, "\(name) has shape \(t.shape), expected \(shape)")
         }
         guard t.dtype == dtype else {
-            throw MiniLMError(.tensorShape, "\(name) has dtype \(t.dtype), expected \(dtype)")
+            throw NeuralError(.tensorShape, "\(name) has dtype \(t.dtype), expected \(dtype)")
         }
         return t
     }
 
-    func range(_ name: String, offset: Int, bytes: Int) throws(MiniLMError) -> Int {
+    func range(_ name: String, offset: Int, bytes: Int) throws(NeuralError) -> Int {
         guard offset >= 0, bytes >= 0, offset <= weights.count, bytes <= weights.count - offset else {
-            throw MiniLMError(.truncatedWeights, "\(name): bytes \(offset)..<\(offset + bytes) are outside "
+            throw NeuralError(.truncatedWeights, "\(name): bytes \(offset)..<\(offset + bytes) are outside "
                                   + "weights.bin (\(weights.count) bytes)")
         }
         return offset
@@ -59,10 +59,10 @@ struct MiniLMTensorReader {
 
     /// Every tensor of the table, used or not (the pooler is not), lies inside `weights.bin`, with a
     /// known dtype and positive dimensions: a truncated or mismatched file fails here, whole.
-    func validateAll() throws(MiniLMError) {
+    func validateAll() throws(NeuralError) {
         for t in table.values.sorted(by: { $0.name < $1.name }) {
             guard !t.shape.isEmpty, t.shape.allSatisfy({ $0 > 0 && $0 < 1 << 31 }) else {
-                throw MiniLMError(.tensorShape, "\(t.name) has shape \(t.shape)")
+                throw NeuralError(.tensorShape, "\(t.name) has shape \(t.shape)")
             }
             let count = t.shape.reduce(1, *)
             switch t.dtype {
@@ -71,13 +71,13 @@ struct MiniLMTensorReader {
             case "int8-groups":
                 guard t.shape.count == 2, let group = t.groupSize, group > 0, t.shape[1] % group == 0,
                       let scaleOffset = t.scaleOffset else {
-                    throw MiniLMError(.tensorShape, "\(t.name): int8-groups needs 2 dimensions, a groupSize "
+                    throw NeuralError(.tensorShape, "\(t.name): int8-groups needs 2 dimensions, a groupSize "
                                           + "dividing the columns, and a scaleOffset")
                 }
                 _ = try range(t.name, offset: t.offset, bytes: count)
                 _ = try range(t.name + " scales", offset: scaleOffset, bytes: 4 * (count / group))
             default:
-                throw MiniLMError(.tensorShape, "\(t.name) has dtype \(t.dtype), not float32 or int8-groups")
+                throw NeuralError(.tensorShape, "\(t.name) has dtype \(t.dtype), not float32 or int8-groups")
             }
         }
     }
@@ -89,18 +89,18 @@ struct MiniLMTensorReader {
         }
     }
 
-    func float32(_ name: String, shape: [Int]) throws(MiniLMError) -> [Float] {
+    func float32(_ name: String, shape: [Int]) throws(NeuralError) -> [Float] {
         let t = try entry(name, shape: shape, dtype: "float32")
         let count = shape.reduce(1, *)
         return floats(at: try range(name, offset: t.offset, bytes: 4 * count), count: count)
     }
 
     /// int8 values `[rows, cols]` and scales `[rows, cols / groupSize]`, both row-major.
-    func int8Groups(_ name: String, rows: Int, cols: Int) throws(MiniLMError)
+    func int8Groups(_ name: String, rows: Int, cols: Int) throws(NeuralError)
         -> (values: [Int8], scales: [Float], groupSize: Int) {
         let t = try entry(name, shape: [rows, cols], dtype: "int8-groups")
         guard let group = t.groupSize, group > 0, cols % group == 0, let scaleOffset = t.scaleOffset else {
-            throw MiniLMError(.tensorShape, "\(name): groupSize \(t.groupSize.map(String.init) ?? "missing") "
+            throw NeuralError(.tensorShape, "\(name): groupSize \(t.groupSize.map(String.init) ?? "missing") "
                                   + "does not divide \(cols) columns, or scaleOffset is missing")
         }
         let start = try range(name, offset: t.offset, bytes: rows * cols)

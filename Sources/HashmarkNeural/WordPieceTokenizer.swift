@@ -22,16 +22,16 @@ public struct WordPieceTokenizer: Sendable {
     private let specials: [(name: [UInt8], id: Int32)]
 
     /// - Parameter vocabulary: the text of `vocab.txt`, one token a line, line number = id.
-    public init(vocabulary: String) throws(WordPieceError) {
+    public init(vocabulary: String) throws(NeuralError) {
         try self.init(vocabularyUTF8: Array(vocabulary.utf8))
     }
 
     /// - Parameter vocabularyUTF8: the bytes of `vocab.txt`.
-    public init(vocabularyUTF8: [UInt8]) throws(WordPieceError) {
+    public init(vocabularyUTF8: [UInt8]) throws(NeuralError) {
         let vocabulary = try WordPieceVocabulary(text: vocabularyUTF8)
-        func id(_ token: String) throws(WordPieceError) -> Int32 {
+        func id(_ token: String) throws(NeuralError) -> Int32 {
             guard let id = vocabulary.id(of: token) else {
-                throw WordPieceError(.missingSpecialToken, "the vocabulary has no \(token)")
+                throw NeuralError(.missingSpecialToken, "the vocabulary has no \(token)")
             }
             return id
         }

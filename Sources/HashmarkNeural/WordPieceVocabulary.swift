@@ -66,7 +66,7 @@ struct WordPieceVocabulary: Sendable {
     let tokenStart: [Int32]
 
     /// Reads `vocab.txt`: one token a line (LF), the line number (from 0) is the id.
-    init(text: some Collection<UInt8>) throws(WordPieceError) {
+    init(text: some Collection<UInt8>) throws(NeuralError) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.count)
         var starts: [Int32] = [0]
@@ -79,16 +79,16 @@ struct WordPieceVocabulary: Sendable {
         }
         if Int(starts[starts.count - 1]) != bytes.count { starts.append(Int32(bytes.count)) }
         let count = starts.count - 1
-        guard count > 0 else { throw WordPieceError(.emptyVocabulary, "the vocabulary has no tokens") }
+        guard count > 0 else { throw NeuralError(.emptyVocabulary, "the vocabulary has no tokens") }
         var initial = Table(capacity: count), continuation = Table(capacity: count)
-        try bytes.withUnsafeBufferPointer { all throws(WordPieceError) in
+        try bytes.withUnsafeBufferPointer { all throws(NeuralError) in
             for id in 0..<count {
                 let start = Int(starts[id]), length = Int(starts[id + 1]) - start
                 guard length > 0 else {
-                    throw WordPieceError(.emptyToken, "line \(id + 1) of the vocabulary is empty")
+                    throw NeuralError(.emptyToken, "line \(id + 1) of the vocabulary is empty")
                 }
                 if let other = initial.insert(start: start, length: length, id: Int32(id), in: all) {
-                    throw WordPieceError(.duplicateToken, "lines \(other + 1) and \(id + 1) of the vocabulary hold the same token")
+                    throw NeuralError(.duplicateToken, "lines \(other + 1) and \(id + 1) of the vocabulary hold the same token")
                 }
                 if length > 2, all[start] == 0x23, all[start + 1] == 0x23 {
                     _ = continuation.insert(start: start + 2, length: length - 2, id: Int32(id), in: all)

@@ -21,6 +21,7 @@ struct MiniLMGoldenTests {
     struct Golden {
         let index: Int
         let source: String
+        let text: String
         let ids: [Int32]
         let dequantised: [Float]
         let float32: [Float]
@@ -36,7 +37,8 @@ struct MiniLMGoldenTests {
             let ids = try cols[4].split(separator: " ").map { try #require(Int32($0)) }
             try #require(ids.count == Int(cols[3]))
             let slice = (i * dimension)..<((i + 1) * dimension)
-            return Golden(index: i, source: String(cols[1]), ids: ids, dequantised: Array(a[slice]), float32: Array(b[slice]))
+            return Golden(index: i, source: String(cols[1]), text: String(cols[5]), ids: ids,
+                          dequantised: Array(a[slice]), float32: Array(b[slice]))
         }
     }
 
@@ -75,6 +77,21 @@ struct MiniLMGoldenTests {
               + "(dequantised reference), \(worstCos32) (float32 model)")
     }
 
+    /// Text in, embedding out: our tokenizer gives the reference's ids for every golden sentence,
+    /// so the two halves tested apart also hold together.
+    @Test func ourTokenizerFeedsTheForwardPassTheReferenceIds() throws {
+        let (manifest, weights) = try Self.files()
+        let model = try MiniLM(manifest: manifest, weights: weights)
+        let vocabulary = try String(contentsOf: Self.modelFolder.appendingPathComponent("vocab.txt"), encoding: .utf8)
+        let tokenizer = try WordPieceTokenizer(vocabulary: vocabulary)
+        for g in try Self.goldens(dimension: model.dimension) {
+            let ids = tokenizer.encode(g.text, maxTokens: model.maxTokens)
+            #expect(ids == g.ids, "sentence \(g.index) (\(g.source))")
+            guard ids == g.ids else { continue }
+            #expect(Self.cosine(try model.embed(tokenIDs: ids), g.dequantised) >= 0.9999)
+        }
+    }
+
     @Test func dequantisingOnceGivesTheSameEmbeddings() throws {
         let (manifest, weights) = try Self.files()
         let onTheFly = try MiniLM(manifest: manifest, weights: weights)
@@ -90,23 +107,23 @@ struct MiniLMGoldenTests {
         for keep in [0, 1000, weights.count / 2, weights.count - 1] {
             #expect {
                 _ = try MiniLM(manifest: manifest, weights: weights.prefix(keep))
-            } throws: { ($0 as? MiniLMError)?.code == .truncatedWeights }
+            } throws: { ($0 as? NeuralError)?.code == .truncatedWeights }
         }
         #expect { _ = try MiniLM(manifest: Data("{\"format\": 1}".utf8), weights: weights) }
-            throws: { ($0 as? MiniLMError)?.code == .manifest }
+            throws: { ($0 as? NeuralError)?.code == .manifest }
         var other = try #require(try JSONSerialization.jsonObject(with: manifest) as? [String: Any])
         var tensors = try #require(other["tensors"] as? [[String: Any]])
         tensors.removeAll { ($0["name"] as? String) == "encoder.layer.3.output.dense.weight" }
         other["tensors"] = tensors
         #expect { _ = try MiniLM(manifest: try JSONSerialization.data(withJSONObject: other), weights: weights) }
-            throws: { ($0 as? MiniLMError)?.code == .missingTensor }
+            throws: { ($0 as? NeuralError)?.code == .missingTensor }
     }
 
     @Test func invalidTokenIDsAreATypedError() throws {
         let (manifest, weights) = try Self.files()
         let model = try MiniLM(manifest: manifest, weights: weights)
         for ids: [Int32] in [[], [101, 30522, 102], [101, -1, 102], [Int32](repeating: 1000, count: 257)] {
-            #expect { _ = try model.embed(tokenIDs: ids) } throws: { ($0 as? MiniLMError)?.code == .invalidInput }
+            #expect { _ = try model.embed(tokenIDs: ids) } throws: { ($0 as? NeuralError)?.code == .invalidInput }
         }
         let longest = try model.embed(tokenIDs: [Int32](repeating: 1000, count: 256))
         #expect(abs(longest.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)

@@ -91,12 +91,12 @@ struct WordPieceTests {
     }
 
     @Test func vocabularyErrorsAreReported() {
-        #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabulary: "") }
-        #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabulary: "[PAD]\n[UNK]\n[CLS]\n[SEP]\n") }
-        #expect(throws: WordPieceError.self) {
+        #expect(throws: NeuralError.self) { try WordPieceTokenizer(vocabulary: "") }
+        #expect(throws: NeuralError.self) { try WordPieceTokenizer(vocabulary: "[PAD]\n[UNK]\n[CLS]\n[SEP]\n") }
+        #expect(throws: NeuralError.self) {
             try WordPieceTokenizer(vocabulary: "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\na\n")
         }
-        #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabulary: "[PAD]\n\n[UNK]\n") }
+        #expect(throws: NeuralError.self) { try WordPieceTokenizer(vocabulary: "[PAD]\n\n[UNK]\n") }
         let small = try? WordPieceTokenizer(vocabulary: "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nun\n##aff\n##able\n")
         #expect(small?.encode("Unaffable unaffx") == [2, 5, 6, 7, 1, 3])
     }
