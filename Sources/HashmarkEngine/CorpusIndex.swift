@@ -8,7 +8,6 @@ import HashmarkStore
 public final class CorpusIndex: Sendable {
     /// `v<version>-<digest prefix>` of the store at load time.
     public let snapshot: CorpusSnapshot
-    let store: CorpusStore
     let works: [String: Work]
     let pdq: PDQTable
     let pdqIndex: MultiIndexHash256?
@@ -36,7 +35,6 @@ public final class CorpusIndex: Sendable {
     /// (`corpus-unavailable`); a corpus made by older algorithms loads with `stale` set.
     public init(store: CorpusStore) throws(EngineError) {
         do {
-            self.store = store
             snapshot = try store.snapshot()
             let staleContent = try store.staleContent()
             stale = staleContent.isEmpty ? nil : EngineError(
@@ -52,7 +50,7 @@ public final class CorpusIndex: Sendable {
             textWorkIDs = postings.workIDs
             textIndex = TextShingleIndex(postings: postings.hashes.indices.lazy.map {
                 TextPosting(work: Int32(postings.workIndex[$0]), hash: postings.hashes[$0],
-                                          position: UInt32(clamping: postings.positions[$0]))
+                            position: UInt32(clamping: postings.positions[$0]))
             })
             var loaded: [String: (text: String, normalized: NormalizedText)] = [:]
             for (id, text) in try store.allTexts() { loaded[id] = (text, TextNormalizer.normalize(text)) }

@@ -95,7 +95,9 @@ enum CheckJSON {
     static func line(file: String, _ v: VerdictReport) -> JSONValue {
         var o: [String: JSONValue] = [
             "file": .string(file), "verdict": .string(v.verdict.rawValue), "score": .double(v.score ?? 0),
-            "mediaType": .string(v.subject.mediaType), "sha256": .string(v.subject.sha256),
+            "mediaType": .string(v.subject.mediaType),
+            // A file that could not be read has no hash: "" as always (the report needs 64 hex digits).
+            "sha256": .string(v.verdict == .error && v.subject.sha256 == VerdictReport.genesisHash ? "" : v.subject.sha256),
             "matches": .array(v.matches.map(match)), "corpusSnapshot": .string(v.corpus.snapshot),
             "model": .object(["id": .string(v.decision.modelId), "sha256": .string(v.decision.modelSha256)]),
         ]
