@@ -52,7 +52,7 @@ struct SentenceAlignerOracleTests {
         var rng = TestRandom(seed: 0x5E17_A11C)
         var largest = 0
         for round in 0..<300 {
-            let n = Int.random(in: 0...6, using: &rng), m = Int.random(in: 0...6, using: &rng)
+            let n = Int.random(in: 0...7, using: &rng), m = Int.random(in: 0...7, using: &rng)
             let p = Self.randomParameters(&rng)
             // Mostly seeds in some matrices, mostly noise in others.
             let bias = Float.random(in: 0...0.5, using: &rng)

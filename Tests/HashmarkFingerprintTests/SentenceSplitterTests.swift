@@ -69,6 +69,8 @@ struct SentenceSplitterTests {
                 ["He said \"Go.\"", "She went.", "Was it J. R. Tolkien?", "Yes...", "No."])
         #expect(Self.sentences("Wait… what?! The U.S. army arrived.") == ["Wait…", "what?!", "The U.S. army arrived."])
         #expect(Self.sentences("A title\n\nNext paragraph\nstill going. End") == ["A title", "Next paragraph\nstill going.", "End"])
+        #expect(Self.sentences("Line one\r\n \r\nLine two costs approx. five pounds. Done") ==
+                ["Line one", "Line two costs approx. five pounds.", "Done"])
     }
 
     @Test func emptyAndBlankInputGiveNothing() {
