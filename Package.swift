@@ -82,7 +82,7 @@ let package = Package(
 
         .testTarget(name: "HashmarkPrimitivesTests", dependencies: ["HashmarkPrimitives"]),
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
-        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkNeural"]),
+        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkNeural", "HashmarkFingerprint"]),
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
