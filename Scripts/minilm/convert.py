@@ -7,7 +7,7 @@ Hashmark's own files in Models/minilm-l6-v2/:
                values of a row (symmetric, absmax / 127; row-major scales [rows, cols / 32]),
                everything else (position and token-type embeddings, biases, layer norms) as
                float32. Groups of 32 keep the sentence embeddings within cosine 0.9995 of the
-               float32 model on the 130 golden sentences, at 26 MB
+               float32 model on the 112 golden sentences, at 26 MB
   vocab.txt    the WordPiece vocabulary, one token per line, line number = id
   model.json   the tensor table (name, dtype, shape, offsets), the architecture, the tokenizer's
                settings, the sha256 of both files, and where they came from

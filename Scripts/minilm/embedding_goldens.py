@@ -68,9 +68,16 @@ def dequantised_weights():
     return out
 
 
+# Source packages that ../shared/data/README.md reserves for independent evaluation: they may be
+# bundled corpus works, but never fixtures, training or fitting data.
+RESERVED = {"deb:dict-devil", "deb:sword-comm-scofield"}
+
+
 def corpus_sentences():
-    """(source id, licence, sentences) for each text in the manifest, sorted by path."""
-    rows = [r for r in csv.DictReader((ROOT / "Corpus/manifest.csv").open()) if r["path"].startswith("texts/")]
+    """(source id, licence, sentences) for each text in the manifest but the reserved packages,
+    sorted by path."""
+    rows = [r for r in csv.DictReader((ROOT / "Corpus/manifest.csv").open())
+            if r["path"].startswith("texts/") and r["source_package"] not in RESERVED]
     for r in sorted(rows, key=lambda r: r["path"]):
         text = re.sub(r"\s+", " ", (ROOT / "Corpus" / r["path"]).read_text(encoding="utf-8"))
         sentences = [s.strip() for s in re.split(r"(?<=[.!?;:])\s+", text) if len(s.strip()) > 1]

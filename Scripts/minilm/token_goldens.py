@@ -112,14 +112,23 @@ def escape(s):
     return "".join(out)
 
 
+# Source packages that ../shared/data/README.md reserves for independent evaluation: they may be
+# bundled corpus works, but never fixtures, training or fitting data.
+RESERVED = {"deb:dict-devil", "deb:sword-comm-scofield"}
+
+
 def corpus_sentences():
-    licences = {}
+    licences, reserved = {}, set()
     with open(ROOT / "Corpus/manifest.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             licences[row["path"]] = row["license"]
+            if row["source_package"] in RESERVED:
+                reserved.add(row["path"])
     rows = []
     for path in sorted((ROOT / "Corpus/texts").glob("*.txt")):
         rel = "texts/" + path.name
+        if rel in reserved:
+            continue
         text = path.read_text(encoding="utf-8")
         paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
         sentences = [s.strip() for p in paragraphs for s in BOUNDARY.split(p) if s.strip()]
