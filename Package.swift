@@ -46,6 +46,8 @@ let package = Package(
         /// Model inference in our own code (tokenizer, transformer forward pass, SIMD kernels with
         /// scalar twins): weights and text in, vectors out. No files.
         .target(name: "HashmarkNeural"),
+        /// Shared by the test targets only (seeded random generator); no product contains it.
+        .target(name: "HashmarkTestSupport"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
         .target(name: "HashmarkTransforms", dependencies: ["HashmarkFingerprint"]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
@@ -81,16 +83,16 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "HashmarkPrimitivesTests", dependencies: ["HashmarkPrimitives"]),
-        .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkFingerprint"]),
-        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkNeural", "HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkTestSupport", "HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkTestSupport", "HashmarkNeural", "HashmarkFingerprint"]),
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
         .testTarget(name: "HashmarkIndexTests",
-                    dependencies: ["HashmarkIndex", "HashmarkStore", "HashmarkPrimitives",
+                    dependencies: ["HashmarkTestSupport", "HashmarkIndex", "HashmarkStore", "HashmarkPrimitives",
                                    .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkReport", "HashmarkPrimitives"]),
-        .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkEval"]),
+        .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkTestSupport", "HashmarkReport", "HashmarkPrimitives"]),
+        .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkTestSupport", "HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
         .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms"]),
     ]

@@ -1,6 +1,7 @@
 import HashmarkEngine
 import HashmarkEval
 import HashmarkFingerprint
+import HashmarkTestSupport
 import Testing
 
 @Suite("Wilson intervals and the threshold fitter")

@@ -1,4 +1,5 @@
 @_spi(Testing) import HashmarkFingerprint
+import HashmarkTestSupport
 import Testing
 
 /// The DP's best score equals an exhaustive search over every chain of aligned units (single

@@ -1,4 +1,5 @@
 import HashmarkFingerprint
+import HashmarkTestSupport
 import Testing
 
 /// Synthetic similarity matrices for the paraphrase scenarios the aligner must recover.

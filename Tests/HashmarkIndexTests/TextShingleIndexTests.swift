@@ -1,6 +1,7 @@
 import Foundation
 import HashmarkFingerprint
 import HashmarkIndex
+import HashmarkTestSupport
 import Testing
 
 @Suite("Text shingle index")

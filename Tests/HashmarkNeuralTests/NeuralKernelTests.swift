@@ -1,31 +1,7 @@
 import Foundation
 @_spi(Testing) import HashmarkNeural
+import HashmarkTestSupport
 import Testing
-
-/// SplitMix64, seeded by `HASHMARK_TEST_SEED` when set (the repository's convention for random tests).
-struct NeuralTestRandom: RandomNumberGenerator {
-    let seed: UInt64
-    private var state: UInt64
-
-    init(seed fixed: UInt64) {
-        seed = ProcessInfo.processInfo.environment["HASHMARK_TEST_SEED"].flatMap { UInt64($0) } ?? fixed
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    var replay: String { "HASHMARK_TEST_SEED=\(seed)" }
-
-    mutating func floats(_ count: Int, _ range: ClosedRange<Float> = -3...3) -> [Float] {
-        (0..<count).map { _ in Float.random(in: range, using: &self) }
-    }
-}
 
 func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
 
@@ -38,7 +14,7 @@ struct NeuralKernelTests {
     @Test(arguments: [(1, 32, 32, 32), (5, 64, 32, 32), (6, 384, 64, 32), (7, 96, 128, 16), (13, 1536, 32, 32),
                       (30, 384, 1536, 32), (31, 384, 96, 128)])
     func linearMatchesScalarTwin(tokens: Int, cols: Int, rows: Int, group: Int) throws {
-        var rng = NeuralTestRandom(seed: UInt64(tokens * 1000 + cols))
+        var rng = TestRandom(seed: UInt64(tokens * 1000 + cols))
         let values = (0..<(rows * cols)).map { _ in Int8.random(in: -127...127, using: &rng) }
         let scales = rng.floats(rows * cols / group, 0.0001...0.05)
         let x = rng.floats(tokens * cols), bias = rng.floats(rows)
@@ -68,7 +44,7 @@ struct NeuralKernelTests {
     }
 
     @Test func layerNormMatchesScalarTwin() {
-        var rng = NeuralTestRandom(seed: 2)
+        var rng = TestRandom(seed: 2)
         for width in Self.lengths where width > 0 {
             for rows in [1, 3] {
                 let x = rng.floats(rows * width, -20...20), g = rng.floats(width), b = rng.floats(width)
@@ -81,7 +57,7 @@ struct NeuralKernelTests {
     }
 
     @Test func softmaxMatchesScalarTwin() {
-        var rng = NeuralTestRandom(seed: 3)
+        var rng = TestRandom(seed: 3)
         for count in Self.lengths {
             let x = rng.floats(count, -30...30)
             var simd = x
@@ -92,7 +68,7 @@ struct NeuralKernelTests {
     }
 
     @Test func expMatchesScalarTwinAndTheCLibrary() {
-        var rng = NeuralTestRandom(seed: 6)
+        var rng = TestRandom(seed: 6)
         let x = [0, -0.0, -87, 88, -1000, 1000, -.infinity, 1e-20, -1e-20, 0.5, -0.5, -86.9, 87.9, 1, -1, 2] + rng.floats(4096, -90...90)
         var worst: Float = 0
         for start in stride(from: 0, to: x.count - 15, by: 16) {
@@ -108,7 +84,7 @@ struct NeuralKernelTests {
     }
 
     @Test func geluMatchesScalarTwinAndErf() {
-        var rng = NeuralTestRandom(seed: 4)
+        var rng = TestRandom(seed: 4)
         let edges: [Float] = [0, -0.0, 1e-30, -1e-30, 5.65, -5.66, Float(4 * 2.0.squareRoot()), 100, -100, 3e38, -3e38]
         for count in Self.lengths {
             let x = rng.floats(count, -8...8) + edges
@@ -126,7 +102,7 @@ struct NeuralKernelTests {
     }
 
     @Test func meanPoolAndL2NormaliseMatchScalarTwins() {
-        var rng = NeuralTestRandom(seed: 5)
+        var rng = TestRandom(seed: 5)
         for width in Self.lengths where width > 0 {
             for rows in [1, 2, 30, 256] {
                 let x = rng.floats(rows * width)

@@ -1,6 +1,7 @@
 import Foundation
 import HashmarkPrimitives
 import HashmarkReport
+import HashmarkTestSupport
 import Testing
 
 /// File hashing (the report's subject) on the package's one SHA-256; the digest itself is
