@@ -2,7 +2,7 @@ import Foundation
 
 /// all-MiniLM-L6-v2's forward pass (BERT encoder, mean pooling, L2 normalisation) on the int8-group
 /// weights of `Models/minilm-l6-v2`: token ids in, a unit 384-d sentence embedding out. Golden-tested
-/// against `Scripts/minilm/reference.py` (see `Tests/Fixtures/minilm/README-embeddings.md`).
+/// against `Scripts/minilm/reference.py` (see `Tests/Fixtures/minilm/README.md`).
 ///
 /// The caller reads the files (`model.json`, `weights.bin`) and should check `weightsSha256`
 /// against the file it read; this type only parses and validates the bytes. A loaded model is
