@@ -95,7 +95,7 @@ public struct VerdictReport: Sendable, Equatable {
         public init(work: Work, score: Double, isMatch: Bool? = nil, evidence: Evidence) {
             self.work = work; self.score = score; self.isMatch = isMatch; self.evidence = evidence
         }
-        /// `pdq`, `local-features` or `text-align`.
+        /// `pdq`, `local-features`, `text-align` or `sentence-align`.
         public var matcher: String { evidence.matcher }
         public var modality: Modality { evidence.modality }
     }
@@ -107,6 +107,8 @@ public struct VerdictReport: Sendable, Equatable {
         case image(ImageEvidence)
         case localFeatures(LocalFeatureEvidence)
         case text(TextEvidence)
+        /// Paraphrased passages found sentence by sentence (`/3`).
+        case paraphrase(ParaphraseEvidence)
 
         /// The matcher's stable name, as written in reports.
         public var matcher: String {
@@ -114,13 +116,14 @@ public struct VerdictReport: Sendable, Equatable {
             case .image: "pdq"
             case .localFeatures: "local-features"
             case .text: "text-align"
+            case .paraphrase: "sentence-align"
             }
         }
 
         public var modality: Modality {
             switch self {
             case .image, .localFeatures: .image
-            case .text: .text
+            case .text, .paraphrase: .text
             }
         }
     }
