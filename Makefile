@@ -94,6 +94,8 @@ install: build
 	install -D -m 0644 systemd/hashmark.sysusers $(DESTDIR)/usr/lib/sysusers.d/hashmark.conf
 	install -D -m 0644 systemd/hashmark.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/hashmark.conf
 	install -D -m 0644 Models/hashmark-model.json $(DESTDIR)$(PREFIX)/share/hashmark/hashmark-model.json 2>/dev/null || true
+	for f in model.json weights.bin vocab.txt static.json static.bin; do \
+	  install -D -m 0644 Models/minilm-l6-v2/$$f $(DESTDIR)$(PREFIX)/share/hashmark/minilm-l6-v2/$$f; done
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/hashmark/README.md
 	test -e $(DESTDIR)/etc/hashmark/hashmark.toml || install -D -m 0640 systemd/hashmark.toml $(DESTDIR)/etc/hashmark/hashmark.toml
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \

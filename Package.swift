@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "HashmarkReport", dependencies: ["HashmarkPrimitives", "COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.
         .target(name: "HashmarkEngine",
-                dependencies: ["HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
+                dependencies: ["HashmarkNeural", "HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
                                "HashmarkStore", "HashmarkReport", "HashmarkPrimitives"]),
         /// What people read: the self-contained HTML evidence page and thumbnails.
         .target(name: "HashmarkView",

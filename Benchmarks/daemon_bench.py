@@ -123,6 +123,22 @@ def filler_words(rng, n):
     return [("".join(rng.choice(syll) for _ in range(rng.randrange(1, 4)))) for _ in range(n)]
 
 
+def make_prose(out_dir, n, seed, pool, words=1000):
+    """n texts of `words` words each, cut from the .txt files of `pool` (real prose that is not in
+    the Corpus: every file goes through the text matchers, the paraphrase search included)."""
+    os.makedirs(out_dir, exist_ok=True)
+    rng = random.Random(seed)
+    files = sorted(f for f in os.listdir(pool) if f.endswith(".txt"))
+    texts = [open(os.path.join(pool, f), encoding="utf-8", errors="replace").read().split() for f in files]
+    texts = [t for t in texts if len(t) >= words]
+    for i in range(n):
+        t = texts[rng.randrange(len(texts))]
+        start = rng.randrange(0, len(t) - words + 1)
+        with open(os.path.join(out_dir, "p%04d.txt" % i), "w", encoding="utf-8") as f:
+            f.write(" ".join(t[start:start + words]) + "\n")
+    return "%d chunks of %d words from %d texts of %s" % (n, words, len(texts), pool)
+
+
 def make_texts(out_dir, n, seed):
     """n texts: half chunks of Corpus texts (1-6 KB, some wrapped in filler), half filler prose."""
     os.makedirs(out_dir, exist_ok=True)
@@ -380,6 +396,8 @@ def main():
     ap.add_argument("--inputs", default=os.path.join(tempfile.gettempdir(), "hashmark-daemonbench-inputs-v1"),
                     help="cache of generated inputs (reused when complete)")
     ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--text-pool", help="texts are 1,000-word chunks of this folder's .txt files (e.g. "
+                    "../shared/data/dev/texts) instead of Corpus chunks and synthetic filler")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = ap.parse_args()
 
@@ -387,12 +405,14 @@ def main():
         sys.exit("no binary at %s; build it: swift build -c release -Xswiftc -target-cpu -Xswiftc native" % args.binary)
 
     jdir, tdir = os.path.join(args.inputs, "jpeg"), os.path.join(args.inputs, "text")
-    stamp = os.path.join(args.inputs, "complete-%d-%d-%d" % (args.jpegs, args.texts, args.seed))
+    stamp = os.path.join(args.inputs, "complete-%d-%d-%d%s" % (args.jpegs, args.texts, args.seed,
+                                                               "-prose" if args.text_pool else ""))
     if not os.path.exists(stamp):
         shutil.rmtree(args.inputs, ignore_errors=True)
         t = time.monotonic()
         jdesc = make_jpegs(jdir, args.jpegs, args.seed)
-        tdesc = make_texts(tdir, args.texts, args.seed)
+        tdesc = make_prose(tdir, args.texts, args.seed, args.text_pool) if args.text_pool \
+            else make_texts(tdir, args.texts, args.seed)
         with open(stamp, "w") as f:
             f.write(jdesc + "\n" + tdesc + "\n")
         print("generated inputs in %.1f s" % (time.monotonic() - t))

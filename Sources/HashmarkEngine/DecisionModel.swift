@@ -9,7 +9,9 @@ import HashmarkReport
 /// local features: inliers ≥ `image.localMinInliers`, consulted only when no PDQ match fired
 /// (the cascade); text: every threshold of `text`. Each match also gets a score in 0…1 that is
 /// 0.5 exactly at its threshold (PDQ `1 − d / 2T`, at most 0.49 below the quality floor; local
-/// `n / (n + N)`; text `s / (1 + s)` with `s` = matched words / `minAlignedWords`); the verdict's
+/// `n / (n + N)`; text `s / (1 + s)` with `s` = matched words / `minAlignedWords`; paraphrase
+/// `s / (1 + s)` with `s` = seed pairs / `minSeedPairs`, at most 0.49 when another threshold
+/// fails); paraphrase: every threshold of `paraphrase`, for works the text rule did not match. The verdict's
 /// score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
 ///
 /// A report cites the model's id and the SHA-256 of the file it was loaded from, so a reader can
@@ -23,6 +25,24 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     public var description: String
     public var image: ImageRule
     public var text: TextRule
+    /// The paraphrase matcher (`ParaphraseRule.default` when a model file has no `paraphrase`).
+    public var paraphrase: ParaphraseRule
+
+    public init(schema: String, id: String, description: String, image: ImageRule, text: TextRule,
+                paraphrase: ParaphraseRule = .default) {
+        self.schema = schema; self.id = id; self.description = description
+        self.image = image; self.text = text; self.paraphrase = paraphrase
+    }
+
+    enum CodingKeys: String, CodingKey { case schema, id, description, image, text, paraphrase }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(schema: try c.decode(String.self, forKey: .schema), id: try c.decode(String.self, forKey: .id),
+                  description: try c.decode(String.self, forKey: .description),
+                  image: try c.decode(ImageRule.self, forKey: .image), text: try c.decode(TextRule.self, forKey: .text),
+                  paraphrase: try c.decodeIfPresent(ParaphraseRule.self, forKey: .paraphrase) ?? .default)
+    }
 
     /// Image thresholds: PDQ decides photometric copies; local features decide crops, pads, rotations.
     public struct ImageRule: Codable, Sendable, Equatable {
@@ -92,11 +112,12 @@ public struct DecisionModel: Codable, Sendable, Equatable {
 
     /// The documented defaults: PDQ ≤ 31 (Meta's recommended match threshold) at quality ≥ 50;
     /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests); the text
-    /// defaults of `TextRule` (≥ 50 aligned words).
+    /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-2",
+        schema: "hashmark.model/1", id: "hashmark-defaults-3",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
-            + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4.",
+            + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
+            + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3),
         text: .default)
@@ -108,6 +129,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         case pdq(distance: Int, quality: Int, workQuality: Int)
         case localFeatures(inliers: Int)
         case text(TextAlignmentSummary)
+        case paraphrase(ParaphraseSummary)
 
         /// The features a piece of report evidence states.
         public init(_ evidence: VerdictReport.Evidence) {
@@ -117,6 +139,10 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             case .text(let e):
                 self = .text(TextAlignmentSummary(alignedWords: e.alignedWords, matchedWords: e.matchedWords ?? 0,
                                                   coverage: e.coverage, longestRun: e.longestRun))
+            case .paraphrase(let e):
+                self = .paraphrase(ParaphraseSummary(spannedSentences: e.spannedSentences, seedPairs: e.seedPairs,
+                                                     meanSimilarity: e.meanSimilarity, minSimilarity: e.minSimilarity,
+                                                     sourceWords: e.sourceWords))
             }
         }
 
@@ -147,6 +173,13 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                 && t.coverage >= text.minCoverage && t.longestRun >= text.minLongestRun
             let s = Double(t.matchedWords) / Double(max(1, text.minAlignedWords))
             return Decision(isMatch: isMatch, score: s / (1 + s))
+        case .paraphrase(let p):
+            let r = paraphrase
+            let isMatch = p.seedPairs >= r.minSeedPairs && p.meanSimilarity >= r.minMeanSimilarity
+                && p.sourceWords >= r.minSourceWords
+            let s = Double(p.seedPairs) / Double(max(1, r.minSeedPairs))
+            let score = s / (1 + s)
+            return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
         }
     }
 
@@ -166,7 +199,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         "infringing if any work matches: pdq distance <= pdqMaxDistance with submission and work "
             + "quality >= pdqMinQuality; or local-features inliers >= localMinInliers; or text "
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
-            + "and longestRun >= minLongestRun. Otherwise clear."
+            + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
+            + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords. Otherwise clear."
     }
 
     /// The thresholds named in `ruleDescription`, by name.
@@ -179,6 +213,10 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "minMatchedWords": Double(text.minMatchedWords),
             "minCoverage": text.minCoverage,
             "minLongestRun": Double(text.minLongestRun),
+            "paraphraseMinSeedPairs": Double(paraphrase.minSeedPairs),
+            "paraphraseMinMeanSimilarity": paraphrase.minMeanSimilarity,
+            "paraphraseMinSourceWords": Double(paraphrase.minSourceWords),
+            "paraphraseSeedThreshold": (Double(paraphrase.alignment.seedThreshold) * 1e4).rounded() / 1e4,
         ]
     }
 }

@@ -12,11 +12,39 @@ public struct Engine: Sendable {
     public let index: CorpusIndex
     public let model: LoadedModel
     public let limits: EngineLimits
+    /// The paraphrase matcher's corpus side; nil without a semantic model (or with the model's
+    /// `paraphrase.enabled` false), when only verbatim and edited copies are found in texts.
+    public let semantic: SemanticCorpus?
+    /// The paraphrase search's oracle: every text work verified in full by the transformer, no
+    /// first stage, no gate (slow: for measuring the first stage's recall, never for serving).
+    @_spi(Testing) public var exhaustiveParaphraseSearch = false
 
-    public init(index: CorpusIndex, model: LoadedModel, limits: EngineLimits = .init()) {
+    /// `semantic`: the sentence-embedding models (`SemanticModel.load()`); the engine indexes
+    /// `index`'s texts with them here (~0.1 s for the bundled corpus).
+    public init(index: CorpusIndex, model: LoadedModel, limits: EngineLimits = .init(), semantic: SemanticModel? = nil) {
         self.index = index
         self.model = model
         self.limits = limits
+        self.semantic = semantic.flatMap { model.model.paraphrase.enabled
+            ? SemanticCorpus(index: index, model: $0, windowSentences: model.model.paraphrase.windowSentences) : nil }
+    }
+
+    /// An engine over the same corpus and semantic index with another decision model (the
+    /// evaluator's fits): the semantic index is reused when the window size is unchanged.
+    public func with(model other: LoadedModel) -> Engine {
+        Engine(index: index, model: other, limits: limits, reusing: semantic)
+    }
+
+    private init(index: CorpusIndex, model: LoadedModel, limits: EngineLimits, reusing semantic: SemanticCorpus?) {
+        self.index = index
+        self.model = model
+        self.limits = limits
+        if let semantic, model.model.paraphrase.enabled {
+            self.semantic = semantic.windowSentences == max(1, model.model.paraphrase.windowSentences) ? semantic
+                : SemanticCorpus(index: index, model: semantic.model, windowSentences: model.model.paraphrase.windowSentences)
+        } else {
+            self.semantic = nil
+        }
     }
 
     /// Reads and checks a file. `fileName` is what the report names (default: `path`).
@@ -42,12 +70,19 @@ public struct Engine: Sendable {
         do {
             let matches: [VerdictReport.Match] = switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
             case .image(let image, let decoded): imageMatches(image, decoded: decoded)
-            case .text(let text): textMatches(text)
+            case .text(let text): textAndParaphraseMatches(text)
             }
             return VerdictReport(subject: subject, matches: matches, model: model, snapshot: index.snapshot.id)
         } catch {
             return errorVerdict(error, subject: subject)
         }
+    }
+
+    /// The passage aligner's matches, then the paraphrase matcher's for the works it did not match.
+    func textAndParaphraseMatches(_ text: TextContent) -> [VerdictReport.Match] {
+        let verbatim = textMatches(text)
+        let matched = Set(verbatim.filter { $0.isMatch == true }.map(\.work.id))
+        return verbatim + paraphraseMatches(text, skipping: matched)
     }
 
     /// An `error` verdict for a file that could not be checked, citing this engine's corpus

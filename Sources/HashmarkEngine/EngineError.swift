@@ -27,6 +27,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let corpusUnavailable = "corpus-unavailable"
         /// The corpus holds fingerprints or postings of older algorithms: it must be re-indexed.
         public static let corpusStale = "corpus-stale"
+        /// The paraphrase matcher's model folder is missing a file.
+        public static let semanticModelUnavailable = "semantic-model-unavailable"
+        /// A file of the paraphrase matcher's model folder is malformed or does not match its hash.
+        public static let semanticModelInvalid = "semantic-model-invalid"
     }
 
     init(_ error: MediaError) {

@@ -14,6 +14,8 @@ public enum CaseOperation: Sendable, Hashable, Codable {
     case original
     case image(ImageTransform)
     case text(TextTransform)
+    /// A stored passage (a language-model rewrite, `ParaphraseFixtures`) embedded in filler.
+    case fixture(path: String)
 }
 
 /// One evaluation case, described but not yet materialised (bytes are produced on demand, so a
@@ -46,6 +48,7 @@ public enum CaseGenerator {
         case "excerpt", "interleave": "verbatim"
         case "substitute", "shuffle": "rewrite"
         case "case", "homoglyph", "zerowidth", "punctuation": "obfuscation"
+        case "paraphrase": "paraphrase"
         default: "combined"
         }
     }

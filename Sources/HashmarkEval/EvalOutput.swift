@@ -25,6 +25,11 @@ public enum EvalOutput {
                            + "minCoverage \(f.rule.minCoverage): train TPR \(rate(f.trainTPR)), "
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
+            if let f = fit.paraphrase {
+                out.append("- Paraphrase: minSeedPairs \(f.rule.minSeedPairs), minMeanSimilarity \(f.rule.minMeanSimilarity), "
+                           + "minSourceWords \(f.rule.minSourceWords): train TPR \(rate(f.trainTPR)), "
+                           + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
+            }
             for m in fit.limitedToPrior {
                 out.append("- \(m.capitalized): too few train negatives to show the target FPR (rule of three), so the fit "
                            + "could only tighten the prior thresholds, not loosen them.")

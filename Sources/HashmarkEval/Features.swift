@@ -13,14 +13,17 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     /// Most RANSAC inliers of a local-feature verification.
     public var inliers: Int?
     public var text: TextAlignmentSummary?
+    /// The paraphrase matcher's passages for this work (most seed pairs).
+    public var paraphrase: ParaphraseSummary?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
-                text: TextAlignmentSummary? = nil) {
+                text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
         self.inliers = inliers
         self.text = text
+        self.paraphrase = paraphrase
     }
 }
 
@@ -39,6 +42,8 @@ extension WorkFeatures {
                 f.inliers = max(f.inliers ?? 0, inliers)
             case .text(let t):
                 if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
+            case .paraphrase(let p):
+                if f.paraphrase.map({ p.seedPairs > $0.seedPairs }) ?? true { f.paraphrase = p }
             }
             table[m.work.id] = f
         }
@@ -50,6 +55,7 @@ extension WorkFeatures {
         if let d = pdqDistance, let q = pdqQuality { out.append(.pdq(distance: d, quality: q, workQuality: q)) }
         if let n = inliers { out.append(.localFeatures(inliers: n)) }
         if let t = text { out.append(.text(t)) }
+        if let p = paraphrase { out.append(.paraphrase(p)) }
         return out
     }
 }

@@ -86,6 +86,25 @@ public enum Fitter {
         detects: { c, t in var m = base; m.text = t; return detects(c, m) })
     }
 
+    /// Grid search over seed pairs and mean similarity (source words kept from `base`); ties go
+    /// to the fewest seed pairs, then the lowest mean similarity. `floor` bounds both from below
+    /// (the prior's values when too few negatives may loosen it).
+    public static func fitParaphrase(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
+                                     seedPairs: [Int] = Array(3...12),
+                                     means: [Double] = stride(from: 0.55, through: 0.9, by: 0.025).map { $0 })
+        -> Fit<ParaphraseRule> {
+        grid(cases, targetFPR: targetFPR, candidates: seedPairs.flatMap { n in
+            means.map { m in
+                var r = base.paraphrase
+                r.minSeedPairs = n
+                r.minMeanSimilarity = (m * 1000).rounded() / 1000
+                return r
+            }
+        }, strictest: { var r = base.paraphrase; r.minSeedPairs = seedPairs.last ?? r.minSeedPairs
+                        r.minMeanSimilarity = means.last ?? r.minMeanSimilarity; return r }(),
+        detects: { c, r in var m = base; m.paraphrase = r; return detects(c, m) })
+    }
+
     /// `candidates` in tie-break order (preferred first).
     static func grid<R: Sendable & Codable & Equatable>(_ cases: [FeatureCase], targetFPR: Double, candidates: [R], strictest: R,
                         detects: (FeatureCase, R) -> Bool) -> Fit<R> {

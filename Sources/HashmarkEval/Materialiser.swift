@@ -1,3 +1,4 @@
+import Foundation
 import HashmarkFingerprint
 import HashmarkMedia
 import HashmarkTransforms
@@ -27,7 +28,7 @@ public enum Materialiser {
             var rng = SeededGenerator(seed: plan.seed)
             let out = try t.apply(to: source, rng: &rng, recompress: recompress).image
             return try JPEGEncoder.encode(out, quality: deliveryQuality)
-        case .text: throw EvalError(code: "cases-invalid", message: "\(plan.id): a text edit on an image")
+        case .text, .fixture: throw EvalError(code: "cases-invalid", message: "\(plan.id): a text case on an image")
         }
     }
 
@@ -44,12 +45,22 @@ public enum Materialiser {
             let start = words.count > passageWords ? rng.nextInt(below: words.count - passageWords) : 0
             let passage = words[start..<min(words.count, start + passageWords)].joined(separator: " ")
             let edited = try t.apply(source: passage, filler: filler, rng: &rng).text
-            let fill = filler.split(whereSeparator: \.isWhitespace)
-            let before = fill.prefix(fillerWords).joined(separator: " ")
-            let after = fill.dropFirst(fillerWords).prefix(fillerWords).joined(separator: " ")
-            return Array([before, edited, after].filter { !$0.isEmpty }.joined(separator: "\n\n").utf8)
+            return embed(edited, filler: filler)
+        case .fixture(let path):
+            guard let data = FileManager.default.contents(atPath: path), let passage = String(data: data, encoding: .utf8) else {
+                throw EvalError(code: "cases-invalid", message: "\(plan.id): cannot read \(path)")
+            }
+            return embed(passage.trimmingCharacters(in: .whitespacesAndNewlines), filler: filler)
         case .image: throw EvalError(code: "cases-invalid", message: "\(plan.id): an image edit on a text")
         }
+    }
+
+    /// `passage` between `fillerWords` words of `filler` and the next `fillerWords`.
+    static func embed(_ passage: String, filler: String) -> [UInt8] {
+        let fill = filler.split(whereSeparator: \.isWhitespace)
+        let before = fill.prefix(fillerWords).joined(separator: " ")
+        let after = fill.dropFirst(fillerWords).prefix(fillerWords).joined(separator: " ")
+        return Array([before, passage, after].filter { !$0.isEmpty }.joined(separator: "\n\n").utf8)
     }
 
     static func containsExcerpt(_ t: TextTransform) -> Bool {

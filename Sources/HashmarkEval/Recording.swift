@@ -34,11 +34,11 @@ enum Recording {
     }
 
     static func record(_ plans: [CasePlan], index: CorpusIndex, base: DecisionModel, folder: URL, jobs: Int,
-                       progress: EvalProgress?) async -> [FeatureCase?] {
+                       semantic: SemanticModel? = nil, progress: EvalProgress?) async -> [FeatureCase?] {
         guard let pdq = try? EvalSuite.writeModel(pdqModel(base), to: folder.appendingPathComponent("pdq.json").path),
               let local = try? EvalSuite.writeModel(localModel(base), to: folder.appendingPathComponent("local.json").path)
         else { return [] }
-        let pdqEngine = Engine(index: index, model: pdq)
+        let pdqEngine = Engine(index: index, model: pdq, semantic: semantic)
         let localEngine = Engine(index: index, model: local)
         return await Runner.run(plans, jobs: jobs, progress: { progress?("train", $0, plans.count) }) { plan, bytes in
             guard case .success(let b) = bytes else { return nil }
@@ -84,6 +84,16 @@ enum Recording {
                                      coverages: [0.4, 0.5, 0.6, 0.7, 0.8, 0.9].filter { loosenText || $0 >= base.text.minCoverage })
             model.text = fit.rule
             summary.text = fit
+            // Paraphrase thresholds on the text cases, decided with the fitted text rule (the
+            // matcher runs for the works the passage aligner did not match).
+            if texts.contains(where: { $0.works.contains { $0.paraphrase != nil } }) {
+                let p = Fitter.fitParaphrase(texts, base: model, targetFPR: options.targetFPR,
+                                             seedPairs: Array((loosenText ? 3 : max(3, base.paraphrase.minSeedPairs))...12),
+                                             means: stride(from: 0.55, through: 0.9, by: 0.025)
+                                                 .filter { loosenText || $0 >= base.paraphrase.minMeanSimilarity - 1e-9 })
+                model.paraphrase = p.rule
+                summary.paraphrase = p
+            }
         }
         summary.limitedToPrior = [(loosenImage, "image", imageNegatives), (loosenText, "text", textNegatives)]
             .filter { !$0.0 && $0.2 > 0 }.map(\.1)
@@ -104,6 +114,11 @@ enum Recording {
         }
         if let f = summary.text {
             parts.append("Text: minAlignedWords \(f.rule.minAlignedWords), minCoverage \(f.rule.minCoverage); "
+                + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
+        if let f = summary.paraphrase {
+            parts.append("Paraphrase: minSeedPairs \(f.rule.minSeedPairs), minMeanSimilarity \(f.rule.minMeanSimilarity); "
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
         }

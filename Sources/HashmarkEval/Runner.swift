@@ -27,6 +27,9 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
     /// The ROC variable: the best match score for the expected work (positives that name one),
     /// else for any work; 0 when nothing came close. ≥ 0.5 is the model's decision.
     public var score: Double
+    /// The paraphrase matcher's strongest finding (the expected work's for positives that name
+    /// one, else any work's), for calibrating its thresholds from `cases.json`.
+    public var paraphrase: ParaphraseSummary?
 
     init(_ plan: CasePlan, verdict: VerdictReport, milliseconds: Double) {
         let matched = verdict.decisiveMatches
@@ -41,6 +44,12 @@ public struct CaseOutcome: Sendable, Codable, Equatable {
         }
         self.init(plan, verdict: verdict.verdict.rawValue, errorCode: verdict.error?.code, detected: detected,
                   matchedWork: matched.first?.work.id, milliseconds: milliseconds, score: score)
+        let expected = plan.label == .positive ? plan.expectedWork : nil
+        paraphrase = verdict.matches.compactMap { m -> ParaphraseSummary? in
+            guard expected.map({ m.work.id == $0 }) ?? true,
+                  case .paraphrase(let p) = DecisionModel.Features(m.evidence) else { return nil }
+            return p
+        }.max { $0.seedPairs < $1.seedPairs }
     }
 
     init(_ plan: CasePlan, failure code: String) {

@@ -22,10 +22,17 @@ public struct SuiteOptions: Sendable {
     public var command: String
     /// `--end-to-end`: the `hashmark` binary to run `watch` with; nil runs in process only.
     public var endToEndBinary: String?
+    /// The paraphrase matcher's models; nil runs without it.
+    public var semantic: SemanticModel?
+    /// The language-model paraphrase fixtures (`ParaphraseFixtures`); nil leaves them out.
+    public var paraphraseFixtures: String?
+    /// Only the works of this modality (nil: both).
+    public var modality: Modality?
 
     public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
                 targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
-                jobs: Int = 2, command: String = "hashmark eval", endToEndBinary: String? = nil) {
+                jobs: Int = 2, command: String = "hashmark eval", endToEndBinary: String? = nil,
+                semantic: SemanticModel? = nil, paraphraseFixtures: String? = nil) {
         self.manifest = manifest
         self.seed = seed
         self.worksPerModality = worksPerModality
@@ -36,6 +43,8 @@ public struct SuiteOptions: Sendable {
         self.jobs = jobs
         self.command = command
         self.endToEndBinary = endToEndBinary
+        self.semantic = semantic
+        self.paraphraseFixtures = paraphraseFixtures
     }
 }
 
@@ -61,7 +70,7 @@ public enum EvalSuite {
     /// Generates the cases, registers the registered works in a temporary corpus, fits on the
     /// train split when asked, and runs the test split through `Engine.check(bytes:fileName:)`.
     public static func run(_ options: SuiteOptions, progress: EvalProgress? = nil) async throws(EvalError) -> SuiteResult {
-        let pool = try WorkPool.read(manifest: options.manifest)
+        let pool = try WorkPool.read(manifest: options.manifest).filter { w in options.modality.map { w.modality == $0 } ?? true }
         var split = WorkSplit.make(pool, seed: options.seed, limit: options.worksPerModality)
         guard !split.registered.isEmpty else {
             throw EvalError(code: "pool-too-small", message: "\(options.manifest) gives no registered works.")
@@ -82,20 +91,23 @@ public enum EvalSuite {
         do { index = try CorpusIndex(store: store) } catch {
             throw EvalError(code: "corpus-build-failed", message: error.message)
         }
-        let plans = CaseGenerator.plans(split, seed: options.seed)
+        var plans = CaseGenerator.plans(split, seed: options.seed)
+        if let folder = options.paraphraseFixtures {
+            plans += ParaphraseFixtures.plans(try ParaphraseFixtures.read(folder: folder), split: split, seed: options.seed)
+        }
         var model = options.model
         var fit: FitSummary? = nil
         if options.fit {
             let train = plans.filter { $0.split == .train }
             let features = await Recording.record(train, index: index, base: options.model.model, folder: temp,
-                                                  jobs: options.jobs, progress: progress)
+                                                  jobs: options.jobs, semantic: options.semantic, progress: progress)
             let fitted = try Recording.fit(features, train: train, base: options.model.model, options: options, split: split)
             fit = fitted.summary
             let path = options.modelOutput ?? temp.appendingPathComponent("fitted-model.json").path
             model = try writeModel(fitted.model, to: path)
         }
         let test = plans.filter { $0.split == .test }
-        let engine = Engine(index: index, model: model)
+        let engine = Engine(index: index, model: model, semantic: options.semantic)
         let daemonRun: EndToEndRun? = options.endToEndBinary == nil ? nil
             : try EndToEndRun(root: temp.appendingPathComponent("spool"))
         let outcomes = await Runner.run(test, jobs: options.jobs, progress: { progress?("test", $0, test.count) }) {

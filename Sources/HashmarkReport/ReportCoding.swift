@@ -120,6 +120,7 @@ extension VerdictReport.Match {
         case .image(let e): e.jsonValue()
         case .localFeatures(let e): e.jsonValue()
         case .text(let e): e.jsonValue()
+        case .paraphrase(let e): e.jsonValue()
         }
         var w: [String: JSONValue] = ["id": .string(work.id), "title": .string(work.title),
                                       "owner": .string(work.owner), "license": .string(work.license)]
@@ -146,8 +147,10 @@ extension VerdictReport.Match {
         case ("image", "pdq"): evidence = .image(try ImageEvidence(ev))
         case ("image", "local-features"): evidence = .localFeatures(try LocalFeatureEvidence(ev))
         case ("text", "text-align"): evidence = .text(try TextEvidence(ev))
+        case ("text", "sentence-align") where m.version >= 3: evidence = .paraphrase(try ParaphraseEvidence(ev))
         case ("image", _), ("text", _):
-            throw m.fail("matcher", "must be pdq or local-features (image) or text-align (text)")
+            throw m.fail("matcher", "must be pdq or local-features (image) or text-align"
+                         + (m.version >= 3 ? " or sentence-align (text)" : " (text; sentence-align needs hashmark.verdict/3)"))
         default:
             throw m.fail("modality", "must be \"image\" or \"text\"")
         }
@@ -167,7 +170,8 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1 or 2): members added in `/2` are refused in `/1`.
+    /// The report's schema version (1, 2 or 3): members added in `/2` are refused in `/1`,
+    /// `sentence-align` evidence outside `/3`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {

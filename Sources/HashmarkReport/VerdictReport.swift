@@ -1,16 +1,20 @@
 /// A verdict and everything a sceptical reader needs to recompute it: the one model of a verdict,
 /// built by the engine, printed by `check --json`, signed into reports and shown by `show`.
 /// JSON field names are a public contract, documented in `Schemas/hashmark.verdict-2.schema.json`
-/// (`/2` is `/1` plus optional members; `verify` reads both). Optional fields are omitted from
-/// the JSON when absent, never written as `null`.
+/// (`/2` is `/1` plus optional members) and `-3` (`/3` is `/2` plus the `sentence-align` evidence,
+/// written only by reports that carry it; `verify` reads all three). Optional fields are omitted
+/// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
+    /// The schema of reports with paraphrase (`sentence-align`) evidence.
+    public static let paraphraseSchemaId = "hashmark.verdict/3"
     /// Schemas this version reads: `/1` reports stay verifiable.
-    public static let readableSchemas = ["hashmark.verdict/1", schemaId]
+    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    /// `schemaId` for every report written now; a `/1` report read back keeps its own.
+    /// `schemaId` for reports written now (`paraphraseSchemaId` when a match has paraphrase
+    /// evidence); a report read back keeps its own.
     public var schema = VerdictReport.schemaId
     /// Usable as a file name: `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`.
     public var reportId: String

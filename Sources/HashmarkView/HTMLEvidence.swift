@@ -94,6 +94,47 @@ enum HTMLEvidence {
         return s
     }
 
+    /// Paraphrased passages sentence to sentence: each aligned pair a row (submitted sentence,
+    /// similarity, source sentence), seeds marked, carried-over pairs dimmed.
+    static func paraphrase(_ e: HashmarkReport.ParaphraseEvidence, work: String, context: Context) -> String {
+        var s = HTMLReport.table([
+            ("Seed sentence pairs", "\(e.seedPairs) of \(e.spannedSentences) sentences spanned"),
+            ("Similarity of the seeds", String(format: "mean %.3f, lowest %.3f (seed threshold %.2f)",
+                                               e.meanSimilarity, e.minSimilarity, e.seedThreshold)),
+            ("Source words", "\(e.sourceWords)"),
+            ("Sentence model", HTMLText.escape(e.embeddingModel) + " <span class=\"dim\">sha256 "
+                + HTMLText.escape(String(e.embeddingModelSha256.prefix(16))) + "…</span>"),
+        ])
+        for (i, p) in e.passages.enumerated() {
+            s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(p.pairs.count) sentence pairs, \(p.swaps) swapped · "
+                + "submitted bytes \(p.submitted.offset)–\(p.submitted.offset + p.submitted.length), work bytes "
+                + "\(p.source.offset)–\(p.source.offset + p.source.length)</span></h3>\n"
+            s += "<table class=\"pairs\"><tr><th>Submitted</th><th>Similarity</th><th>Work \(HTMLText.escape(work))</th></tr>\n"
+            for pair in p.pairs {
+                let a = sentence(context.submittedText, pair.submitted), b = sentence(context.workTexts[work], pair.source)
+                s += "<tr\(pair.isSeed ? "" : " class=\"dim\"")><td>\(HTMLText.escape(a ?? "bytes \(pair.submitted.offset)+\(pair.submitted.length)"))</td>"
+                    + "<td>\(String(format: "%.3f", pair.similarity))\(pair.isSeed ? "" : " <span class=\"dim\">(carried)</span>")</td>"
+                    + "<td>\(HTMLText.escape(b ?? "bytes \(pair.source.offset)+\(pair.source.length)"))</td></tr>\n"
+            }
+            s += "</table>\n"
+            if context.submittedText == nil || context.workTexts[work] == nil {
+                s += "<p class=\"hint\">Full texts not available: excerpts of the passage — submitted: “"
+                    + HTMLText.escape(p.submittedExcerpt) + "”; work: “" + HTMLText.escape(p.sourceExcerpt) + "”.</p>\n"
+            }
+        }
+        s += "<p class=\"hint\">Each row: a submitted sentence and the work's sentence it was aligned with, by the cosine "
+            + "similarity of their sentence embeddings. Dimmed rows were carried across by the alignment below the seed threshold.</p>\n"
+        return s
+    }
+
+    /// The sentence at `range` of `text`, when the text holds it.
+    static func sentence(_ text: String?, _ range: HashmarkReport.TextEvidence.Range) -> String? {
+        guard let text else { return nil }
+        let utf8 = Array(text.utf8)
+        guard range.offset >= 0, range.length > 0, range.offset + range.length <= utf8.count else { return nil }
+        return String(decoding: utf8[range.offset..<(range.offset + range.length)], as: UTF8.self)
+    }
+
     /// The passage from the full text when it holds the span and agrees with the report's
     /// excerpt; otherwise the excerpt alone (the report stands on its own) and why.
     static func side(full: String?, range: HashmarkReport.TextEvidence.Range, excerpt: String) -> (passage: HTMLText.Passage, note: String?) {

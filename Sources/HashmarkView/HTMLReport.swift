@@ -87,6 +87,7 @@ public enum HTMLReport {
         switch m.evidence {
         case .image(let e): s += HTMLEvidence.image(e, work: w.id, context: context)
         case .localFeatures(let e): s += HTMLEvidence.localFeatures(e, work: w.id, context: context)
+        case .paraphrase(let e): s += HTMLEvidence.paraphrase(e, work: w.id, context: context)
         case .text(let e): s += HTMLEvidence.text(e, work: w.id, context: context)
         }
         return s + "</section>\n"

@@ -36,6 +36,9 @@ enum HTMLStyle {
         .passage .span{background:#eef3ff;box-shadow:0 0 0 1px #b8c9f0}
         mark{background:#ffe066;color:inherit;padding:0 1px;border-radius:2px}
         .dim{color:#7a838d;font-weight:normal}
+        table.pairs{border-collapse:collapse;width:100%;margin:6px 0 12px}
+        table.pairs td,table.pairs th{border:1px solid #dde1e6;padding:4px 8px;vertical-align:top;text-align:left}
+        table.pairs td:first-child,table.pairs td:last-child{width:45%;font-family:Georgia,"DejaVu Serif",serif}
         .hint{color:#4a5561;font-size:13px}
         .rule{font-weight:600}
         .sig{font-weight:700;padding:8px 12px;border-radius:6px}

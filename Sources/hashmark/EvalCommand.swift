@@ -44,6 +44,13 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Corpus database for --cases.") var db: String?
     @Option(help: "Write report.json, report.md, cases.json, detection.svg and roc.svg here.") var out: String?
     @Option(help: "Concurrent workers.") var jobs: Int = 2
+    @Option(name: .customLong("paraphrase-fixtures"),
+            help: "Folder of language-model paraphrase fixtures (default: Tests/Fixtures/paraphrase when present).")
+    var paraphraseFixtures: String?
+    @Option(name: .customLong("semantic-model"),
+            help: "Sentence-embedding model folder (default: $HASHMARK_SEMANTIC_MODEL, Models/minilm-l6-v2).")
+    var semanticModel: String?
+    @Option(help: "Only the works of one modality: image or text (default: both).") var only: Modality?
     @Flag(name: .customLong("end-to-end"),
           help: "Also run the test cases through a real `hashmark watch` spool and check its signed reports.")
     var endToEnd = false
@@ -83,11 +90,20 @@ struct EvalCommand: AsyncParsableCommand {
             do { base = fitting ? .defaults : try LoadedModel.locate(explicit: model) } catch {
                 throw CLIError("\(error.code): \(error.message)")
             }
-            let options = SuiteOptions(
+            let semantic: SemanticModel?
+            do { semantic = try SemanticModel.load(explicit: semanticModel) } catch {
+                throw CLIError("\(error.code): \(error.message)")
+            }
+            if semantic == nil { Terminal.err("no sentence-embedding model found: paraphrase matching is off") }
+            let fixtures = paraphraseFixtures ?? (FileManager.default.fileExists(atPath: ParaphraseFixtures.defaultFolder)
+                ? ParaphraseFixtures.defaultFolder : nil)
+            var options = SuiteOptions(
                 manifest: manifest, seed: seed, worksPerModality: works ?? (quick ? 10 : nil), fit: fitting,
                 targetFPR: targetFPR, model: base,
                 modelOutput: fitting ? (writeModel ?? "Models/hashmark-model.json") : nil, jobs: jobs, command: command,
-                endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil)
+                endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil,
+                semantic: semantic, paraphraseFixtures: fixtures)
+            options.modality = only
             let result = try await EvalSuite.run(options, progress: progress)
             for id in result.skipped { Terminal.err("skipped work \(id): it could not be registered") }
             if fitting, let path = result.model.path { Terminal.err("wrote \(path) (\(result.model.model.id))") }
@@ -106,3 +122,5 @@ struct EvalCommand: AsyncParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 }
+
+extension Modality: ExpressibleByArgument {}

@@ -119,6 +119,14 @@ enum ReportText {
     static func evidence(_ evidence: VerdictReport.Evidence) -> [String] {
         var out: [String] = []
         switch evidence {
+        case .paraphrase(let e):
+            out.append("\(e.seedPairs) seed sentence pairs of \(e.spannedSentences) sentences spanned, similarity mean \(fmt(e.meanSimilarity)) "
+                       + "lowest \(fmt(e.minSimilarity)) (seed ≥ \(fmt(e.seedThreshold))), \(e.sourceWords) source words, "
+                       + "\(e.passages.count) passage(s); model \(e.embeddingModel) \(e.embeddingModelSha256.prefix(12))…")
+            for p in e.passages.prefix(5) {
+                out.append("submitted \(p.submitted.offset)+\(p.submitted.length) ↔ work \(p.source.offset)+\(p.source.length), "
+                           + "\(p.pairs.count) pairs: \"\(p.sourceExcerpt.prefix(100))\"")
+            }
         case .image(let e):
             out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")")
         case .localFeatures(let e):

@@ -3,21 +3,30 @@ import HashmarkTestSupport
 import Testing
 
 /// The DP's best score equals an exhaustive search over every chain of aligned units (single
-/// pairs, or swapped adjacent pairs when both are seeds), strictly increasing in both texts,
+/// pairs; swapped adjacent pairs, splits and merges when both of their pairs are seeds),
+/// strictly increasing in both texts,
 /// scored with the same pair scores and a gap penalty for each sentence skipped between units.
 @Suite("Sentence alignment oracle")
 struct SentenceAlignerOracleTests {
-    /// An aligned unit: query `q..<q+size`, work `w..<w+size`, with its score.
-    struct Unit { var q: Int, w: Int, size: Int, score: Float }
+    /// An aligned unit: query `q..<q+qs`, work `w..<w+ws`, with its score.
+    struct Unit { var q: Int, w: Int, qs: Int, ws: Int, score: Float }
 
     static func units(_ s: [Float], _ n: Int, _ m: Int, _ p: SentenceAlignmentParameters) -> [Unit] {
         var units = [Unit]()
         for q in 0..<n {
             for w in 0..<m {
-                units.append(Unit(q: q, w: w, size: 1, score: p.pairScore(s[q * m + w])))
+                units.append(Unit(q: q, w: w, qs: 1, ws: 1, score: p.pairScore(s[q * m + w])))
                 if q + 1 < n, w + 1 < m, p.isSeed(s[q * m + w + 1]), p.isSeed(s[(q + 1) * m + w]) {
-                    units.append(Unit(q: q, w: w, size: 2, score: p.pairScore(s[q * m + w + 1])
+                    units.append(Unit(q: q, w: w, qs: 2, ws: 2, score: p.pairScore(s[q * m + w + 1])
                                           + p.pairScore(s[(q + 1) * m + w]) - p.swapPenalty))
+                }
+                if q + 1 < n, p.isSeed(s[q * m + w]), p.isSeed(s[(q + 1) * m + w]) {
+                    units.append(Unit(q: q, w: w, qs: 2, ws: 1, score: p.pairScore(s[q * m + w])
+                                          + p.pairScore(s[(q + 1) * m + w]) - p.splitPenalty))
+                }
+                if w + 1 < m, p.isSeed(s[q * m + w]), p.isSeed(s[q * m + w + 1]) {
+                    units.append(Unit(q: q, w: w, qs: 1, ws: 2, score: p.pairScore(s[q * m + w])
+                                          + p.pairScore(s[q * m + w + 1]) - p.splitPenalty))
                 }
             }
         }
@@ -31,8 +40,8 @@ struct SentenceAlignerOracleTests {
         func extend(_ last: Unit, _ score: Float) {
             chains += 1
             best = max(best, score)
-            for u in all where u.q >= last.q + last.size && u.w >= last.w + last.size {
-                let gaps = Float(u.q - last.q - last.size + u.w - last.w - last.size)
+            for u in all where u.q >= last.q + last.qs && u.w >= last.w + last.ws {
+                let gaps = Float(u.q - last.q - last.qs + u.w - last.w - last.ws)
                 extend(u, score - gaps * p.gapPenalty + u.score)
             }
         }
@@ -46,6 +55,7 @@ struct SentenceAlignerOracleTests {
         p.mismatch = -Float.random(in: 0...3, using: &rng)
         p.gapPenalty = Float.random(in: 0...2, using: &rng)
         p.swapPenalty = Float.random(in: 0...1.5, using: &rng)
+        p.splitPenalty = Float.random(in: 0...1.5, using: &rng)
         return p
     }
 
@@ -83,19 +93,23 @@ struct SentenceAlignerOracleTests {
                 var previous: (q: Int, w: Int)?
                 while i < passage.pairs.count {
                     let a = passage.pairs[i]
-                    let swapped = i + 1 < passage.pairs.count && passage.pairs[i + 1].query == a.query + 1
-                        && passage.pairs[i + 1].work == a.work - 1
-                    let size = swapped ? 2 : 1
+                    let next = i + 1 < passage.pairs.count ? passage.pairs[i + 1] : nil
+                    let swapped = next.map { $0.query == a.query + 1 && $0.work == a.work - 1 } ?? false
+                    let split = next.map { $0.query == a.query + 1 && $0.work == a.work } ?? false
+                    let merged = next.map { $0.query == a.query && $0.work == a.work + 1 } ?? false
+                    let two = swapped || split || merged
                     let (q0, w0) = (a.query, swapped ? a.work - 1 : a.work)
+                    let (q1, w1) = two ? (next!.query, max(a.work, next!.work)) : (a.query, a.work)
                     if let prev = previous {
                         #expect(q0 > prev.q && w0 > prev.w, "round \(round): not monotone, \(rng.replay)")
                         score -= Float(q0 - prev.q - 1 + w0 - prev.w - 1) * p.gapPenalty
                     }
-                    score += swapped ? p.pairScore(a.similarity) + p.pairScore(passage.pairs[i + 1].similarity)
-                        - p.swapPenalty : p.pairScore(a.similarity)
+                    let penalty = swapped ? p.swapPenalty : p.splitPenalty
+                    score += two ? p.pairScore(a.similarity) + p.pairScore(next!.similarity) - penalty
+                        : p.pairScore(a.similarity)
                     #expect(a.similarity == s[a.query * m + a.work])
-                    previous = (q0 + size - 1, w0 + size - 1)
-                    i += size
+                    previous = (q1, w1)
+                    i += two ? 2 : 1
                 }
                 #expect(abs(score - passage.score) <= 1e-3 * max(1, score), "round \(round) passage \(k), \(rng.replay)")
                 if k > 0 { #expect(passage.score <= passages[k - 1].score + 1e-4, "\(rng.replay)") }

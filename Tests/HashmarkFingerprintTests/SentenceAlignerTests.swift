@@ -37,7 +37,8 @@ struct SentenceAlignerTests {
         #expect(p.queryRange == 4..<13 && p.workRange == 10..<19)
         #expect(p.seedCount == 8 && p.pairCount == 8 && p.swapCount == 0)
         #expect(abs(p.meanSimilarity - 0.85) < 1e-5 && p.minSimilarity == 0.85)
-        #expect(abs(p.score - (8 * 2.5 - 2 * 1)) < 1e-4)
+        // Seeds at 0.85 score (0.85 − 0.5) × 10 = 3.5 each; two gaps cost 1 each.
+        #expect(abs(p.score - (8 * 3.5 - 2 * 1)) < 1e-4)
     }
 
     @Test func twoSwappedSentences() throws {
@@ -48,7 +49,34 @@ struct SentenceAlignerTests {
         let p = try #require(try s.align().first)
         #expect(p.pairs.map { [$0.query, $0.work] } == mapping.map { [$0.0, $0.1] }, "\(rng.replay)")
         #expect(p.swapCount == 1 && p.seedCount == 6)
-        #expect(abs(p.score - (6 * 3 - 0.5)) < 1e-4)
+        #expect(abs(p.score - (6 * 4 - 0.5)) < 1e-4)
+    }
+
+    @Test func aSplitAndAMergeAreAlignedAsPairs() throws {
+        var rng = TestRandom(seed: 14)
+        var s = SimilarityMatrix(12, 12, rng: &rng)
+        // Work 3 split into queries 3 and 4; works 6 and 7 merged into query 6.
+        let mapping = [(1, 1), (2, 2), (3, 3), (4, 3), (5, 5), (6, 6), (6, 7), (7, 8)]
+        for (q, w) in mapping { s[q, w] = 0.8 }
+        let p = try #require(try s.align().first)
+        #expect(p.pairs.map { [$0.query, $0.work] } == mapping.map { [$0.0, $0.1] }, "\(rng.replay)")
+        #expect(p.queryRange == 1..<8 && p.workRange == 1..<9 && p.seedCount == 8)
+        // 8 seeds at 3 each, a split and a merge at 0.5 each, work 4 skipped (gap 1).
+        #expect(abs(p.score - (8 * 3 - 2 * 0.5 - 1)) < 1e-4)
+    }
+
+    @Test func marginsSeparateAStandoutPairFromAUniformRow() {
+        // Row 0: one pair stands out; rows 1 and 2: every pair alike (one author's voice).
+        let sim: [Float] = [0.8, 0.3, 0.3, 0.3,
+                            0.6, 0.6, 0.6, 0.6,
+                            0.6, 0.6, 0.6, 0.6]
+        let m = SentenceMargin.margins(sim, rows: 3, columns: 4, neighbours: 3)
+        #expect(abs(m[0] - (0.8 - (0.3 + 0.6) / 2)) < 1e-6)
+        #expect(abs(m[4] - (0.6 - (0.6 + 0.7) / 2)) < 1e-6)
+        #expect(abs(m[5] - (0.6 - (0.6 + 0.45) / 2)) < 1e-6)
+        let capped = SentenceMargin.capped(sim, rows: 3, columns: 4, neighbours: 3, minMargin: 0.1, seed: 0.5)
+        #expect(capped[0] == 0.8)
+        #expect(capped[4...].allSatisfy { $0 < 0.5 })
     }
 
     @Test func twoSeparatePassages() throws {

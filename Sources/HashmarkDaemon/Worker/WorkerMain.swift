@@ -56,11 +56,14 @@ public enum WorkerMain {
         }
         let store: CorpusStore
         let model: LoadedModel
+        let semantic: SemanticModel?
         var engine: Engine
         do {
             store = try CorpusStore(path: options.corpusDB, readOnly: true)
             model = try options.modelPath.map { path throws(EngineError) in try LoadedModel.load(path: path) } ?? .defaults
-            engine = Engine(index: try CorpusIndex(store: store), model: model, limits: options.limits)
+            // The sentence-embedding models (~60 MB resident) are read once, before the sandbox.
+            semantic = try SemanticModel.load()
+            engine = Engine(index: try CorpusIndex(store: store), model: model, limits: options.limits, semantic: semantic)
             try WorkerSandbox.restrictSystemCalls()
         } catch let error as EngineError {
             return hello(replies, error: error.code, message: error.message)
@@ -77,7 +80,7 @@ public enum WorkerMain {
                 checked = Date()
                 if let onDisk = try? store.snapshot(), onDisk.version != engine.index.snapshot.version,
                    let fresh = try? CorpusIndex(store: store) {
-                    engine = Engine(index: fresh, model: model, limits: options.limits)
+                    engine = Engine(index: fresh, model: model, limits: options.limits, semantic: semantic)
                 }
             }
             if options.testHooks { injectFault(payload) }

@@ -1,8 +1,10 @@
 /// Local alignment of a query's sentences with a work's, over their similarity matrix.
 ///
-/// Smith–Waterman with linear gaps and one extra move, the swap: cell `(i, j)` may follow
-/// `(i−2, j−2)` by aligning query `i−2` with work `j−1` and query `i−1` with work `j−2`, when both
-/// are seeds, so a reordering of two adjacent sentences costs `swapPenalty` instead of the gaps.
+/// Smith–Waterman with linear gaps and three extra moves over two seeds each: the swap (cell
+/// `(i, j)` follows `(i−2, j−2)` by aligning query `i−2` with work `j−1` and query `i−1` with work
+/// `j−2`), so a reordering of two adjacent sentences costs `swapPenalty` instead of the gaps; the
+/// split (`(i−2, j−1)`: queries `i−2, i−1` both with work `j−1`) and the merge (`(i−1, j−2)`:
+/// query `i−1` with works `j−2, j−1`), which cost `splitPenalty`.
 /// Up to `maxPassages` passages are found Waterman–Eggert style: after each best passage its
 /// query rows and work columns are masked (no move may end in them, a barrier no path crosses)
 /// and the matrix is recomputed, so passages are disjoint in both texts and their byte spans can
@@ -42,7 +44,7 @@ public enum SentenceAligner {
 
 /// The DP matrices of one alignment.
 struct SentenceAlignmentTable {
-    enum Move: UInt8 { case stop, pair, swap, skipQuery, skipWork }
+    enum Move: UInt8 { case stop, pair, swap, skipQuery, skipWork, split, merge }
 
     let sim: [Float], n: Int, m: Int, p: SentenceAlignmentParameters
     var h: [Float], move: [UInt8], maskedRow: [Bool], maskedColumn: [Bool]
@@ -82,6 +84,20 @@ struct SentenceAlignmentTable {
                             if s > best { (best, mv) = (s, .swap) }
                         }
                     }
+                    if i >= 2, !maskedRow[i - 2] {
+                        let a = (i - 2) * m + (j - 1), b = (i - 1) * m + (j - 1)
+                        if p.isSeed(sim[a]), p.isSeed(sim[b]) {
+                            let s = h[c - 2 * w - 1] + p.pairScore(sim[a]) + p.pairScore(sim[b]) - p.splitPenalty
+                            if s > best { (best, mv) = (s, .split) }
+                        }
+                    }
+                    if j >= 2, !maskedColumn[j - 2] {
+                        let a = (i - 1) * m + (j - 2), b = (i - 1) * m + (j - 1)
+                        if p.isSeed(sim[a]), p.isSeed(sim[b]) {
+                            let s = h[c - w - 2] + p.pairScore(sim[a]) + p.pairScore(sim[b]) - p.splitPenalty
+                            if s > best { (best, mv) = (s, .merge) }
+                        }
+                    }
                     let u = h[c - w] - p.gapPenalty
                     if u > best { (best, mv) = (u, .skipQuery) }
                     let l = h[c - 1] - p.gapPenalty
@@ -110,6 +126,14 @@ struct SentenceAlignmentTable {
                 pairs.append(pair(i - 2, j - 1))
                 swaps += 1
                 (i, j) = (i - 2, j - 2)
+            case .split:
+                pairs.append(pair(i - 1, j - 1))
+                pairs.append(pair(i - 2, j - 1))
+                (i, j) = (i - 2, j - 1)
+            case .merge:
+                pairs.append(pair(i - 1, j - 1))
+                pairs.append(pair(i - 1, j - 2))
+                (i, j) = (i - 1, j - 2)
             case .skipQuery: i -= 1
             case .skipWork: j -= 1
             }

@@ -1,0 +1,92 @@
+import HashmarkFingerprint
+import HashmarkIndex
+import HashmarkNeural
+import Synchronization
+
+/// The corpus side of the paraphrase matcher, built from a `CorpusIndex` at engine start: every
+/// text work split into sentences, each run of `windowSentences` consecutive sentences indexed by
+/// its static vector (`StaticTokenTable`), and a cache of the transformer embeddings of the
+/// corpus sentences verification has needed so far (computed on first use: embedding a whole
+/// corpus up front would cost ~3.5 ms a sentence).
+public final class SemanticCorpus: Sendable {
+    struct WorkText: Sendable {
+        let id: String
+        let utf8: [UInt8]
+        let sentences: [SentenceSpan]
+        /// Each sentence's static vector, normalised, row-major [sentences × dimension].
+        let unitVectors: [Float]
+        let sentenceWords: [Int]
+    }
+
+    struct Key: Hashable { let work: Int32, sentence: Int32 }
+
+    let model: SemanticModel
+    let windowSentences: Int
+    let works: [WorkText]
+    let windows: VectorScan
+    /// For each window row: its work and first sentence.
+    let windowStart: [(work: Int32, sentence: Int32)]
+    private let cache = Mutex<[Key: [Float]]>([:])
+    /// Cached embeddings kept at most (then the cache starts again): ~1.5 KB each.
+    static let cacheLimit = 200_000
+
+    /// Sentences and windows of every text work of `index`, in a stable (sorted id) order.
+    init(index: CorpusIndex, model: SemanticModel, windowSentences: Int) {
+        self.model = model
+        self.windowSentences = max(1, windowSentences)
+        var works: [WorkText] = [], scan = VectorScan(dimension: model.table.dimension)
+        var starts: [(Int32, Int32)] = []
+        for id in index.texts.keys.sorted() {
+            guard let text = index.texts[id]?.text else { continue }
+            let utf8 = Array(text.utf8), spans = SentenceSplitter.split(text)
+            let vectors = spans.map { model.staticVector(Self.substring(utf8, $0)) }
+            let w = Int32(works.count)
+            for (first, v) in Self.windowVectors(vectors, size: self.windowSentences) {
+                scan.append(v)
+                starts.append((w, Int32(first)))
+            }
+            works.append(WorkText(id: id, utf8: utf8, sentences: spans, unitVectors: vectors.flatMap(Self.unit),
+                                  sentenceWords: spans.map { ParaphraseQuery.words(utf8[$0.range]) }))
+        }
+        self.works = works
+        windows = scan
+        windowStart = starts.map { (work: $0.0, sentence: $0.1) }
+    }
+
+    /// Unit vectors of each run of `size` consecutive sentence vectors (one run of all of them
+    /// when there are fewer), with the index of its first sentence.
+    static func windowVectors(_ vectors: [[Float]], size: Int) -> [(Int, [Float])] {
+        guard let d = vectors.first?.count else { return [] }
+        let n = vectors.count, w = min(size, n)
+        return (0...(n - w)).map { first in
+            var sum = [Float](repeating: 0, count: d)
+            for v in vectors[first..<first + w] { for i in 0..<d { sum[i] += v[i] } }
+            return (first, unit(sum))
+        }
+    }
+
+    static func unit(_ v: [Float]) -> [Float] {
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.map { $0 / norm } : v
+    }
+
+    static func substring(_ utf8: [UInt8], _ span: SentenceSpan) -> Substring {
+        Substring(String(decoding: utf8[span.range], as: UTF8.self))
+    }
+
+    /// The transformer embedding of a corpus sentence, from the cache or computed now.
+    func embedding(work: Int, sentence: Int) -> [Float]? {
+        let key = Key(work: Int32(work), sentence: Int32(sentence))
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let w = works[work]
+        guard let e = model.embedding(Self.substring(w.utf8, w.sentences[sentence])) else { return nil }
+        cache.withLock {
+            if $0.count >= Self.cacheLimit { $0.removeAll(keepingCapacity: true) }
+            $0[key] = e
+        }
+        return e
+    }
+
+    /// Sentences indexed over all works (for logs and metrics).
+    public var sentenceCount: Int { works.reduce(0) { $0 + $1.sentences.count } }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HashmarkNeural
+import HashmarkPrimitives
+
+/// The paraphrase matcher's models, loaded from one folder (`Models/minilm-l6-v2`): the
+/// transformer (`model.json`, `weights.bin`), its vocabulary and the static first-stage table
+/// (`static.json`, `static.bin`). Each file's SHA-256 is checked against its manifest, so a report
+/// that cites `weightsSha256` names the bytes that computed it. Immutable and shared by threads.
+public struct SemanticModel: Sendable {
+    public let transformer: MiniLM
+    public let tokenizer: WordPieceTokenizer
+    public let table: StaticTokenTable
+    public let folder: String
+
+    /// Model id and weight-file hash, as reports cite them.
+    public var modelID: String { transformer.modelID }
+    public var weightsSha256: String { transformer.weightsSha256 }
+
+    public init(folder: String) throws(EngineError) {
+        let url = URL(fileURLWithPath: folder)
+        func read(_ name: String) throws(EngineError) -> Data {
+            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path) else {
+                throw EngineError(code: EngineError.Code.semanticModelUnavailable,
+                                  message: "Cannot read \(url.appendingPathComponent(name).path).")
+            }
+            return data
+        }
+        let manifest = try read("model.json"), weights = try read("weights.bin")
+        let vocab = try read("vocab.txt"), info = try read("static.json"), tableBytes = try read("static.bin")
+        do {
+            transformer = try MiniLM(manifest: manifest, weights: weights)
+            tokenizer = try WordPieceTokenizer(vocabularyUTF8: Array(vocab))
+            table = try StaticTokenTable(info: info, table: tableBytes)
+        } catch {
+            throw EngineError(code: EngineError.Code.semanticModelInvalid, message: "\(folder): \(error)")
+        }
+        for (name, bytes, want) in [("weights.bin", weights, transformer.weightsSha256),
+                                    ("static.bin", tableBytes, table.sha256)] where SHA256.hex(Array(bytes)) != want {
+            throw EngineError(code: EngineError.Code.semanticModelInvalid,
+                              message: "\(folder)/\(name) does not match the SHA-256 its manifest records (\(want)).")
+        }
+        guard tokenizer.vocabularySize == table.vocabularySize, tokenizer.vocabularySize == transformer.vocabularySize else {
+            throw EngineError(code: EngineError.Code.semanticModelInvalid,
+                              message: "\(folder): vocabulary, static table and transformer disagree on the vocabulary size.")
+        }
+        self.folder = folder
+    }
+
+    /// The folder to load when none is named: `$HASHMARK_SEMANTIC_MODEL`, else
+    /// `Models/minilm-l6-v2` under the current directory, else the installed copy; nil when none
+    /// exists (paraphrase matching is then off, and `check` says so).
+    public static func locate(explicit: String? = nil) -> String? {
+        if let explicit { return explicit }
+        let env = ProcessInfo.processInfo.environment["HASHMARK_SEMANTIC_MODEL"]
+        for candidate in [env, "Models/\(MiniLMModelFiles.folder)", "/usr/local/share/hashmark/\(MiniLMModelFiles.folder)"] {
+            if let candidate, FileManager.default.fileExists(atPath: candidate + "/model.json") { return candidate }
+        }
+        return nil
+    }
+
+    /// Loads the located folder, or nil when there is none.
+    public static func load(explicit: String? = nil) throws(EngineError) -> SemanticModel? {
+        guard let folder = locate(explicit: explicit) else { return nil }
+        return try SemanticModel(folder: folder)
+    }
+
+    /// The unnormalised static vector of `text` (sum of its tokens' rows).
+    func staticVector(_ text: Substring) -> [Float] {
+        var sum = [Float](repeating: 0, count: table.dimension)
+        let ids = tokenizer.encode(String(text), maxTokens: transformer.maxTokens)
+        table.accumulate(ids, skip: [tokenizer.classifierID, tokenizer.separatorID], into: &sum)
+        return sum
+    }
+
+    /// The transformer's unit embedding of `text`; nil when it cannot be embedded.
+    func embedding(_ text: Substring) -> [Float]? {
+        try? transformer.embed(tokenIDs: tokenizer.encode(String(text), maxTokens: transformer.maxTokens))
+    }
+}

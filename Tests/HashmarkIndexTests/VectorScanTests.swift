@@ -1,0 +1,64 @@
+import HashmarkTestSupport
+import Testing
+@_spi(Testing) import HashmarkIndex
+
+/// The paraphrase first stage's exact scan against a brute-force oracle (sort every row by its
+/// scalar dot product), and its SIMD dot product against the scalar twin.
+@Suite("VectorScan")
+struct VectorScanTests {
+    static func randomUnit(_ d: Int, _ rng: inout TestRandom) -> [Float] {
+        let v = (0..<d).map { _ in Float.random(in: -1...1, using: &rng) }
+        let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return v.map { $0 / n }
+    }
+
+    @Test func nearestEqualsTheBruteForceOracle() {
+        var rng = TestRandom(seed: 41)
+        for d in [8, 64, 384] {
+            var scan = VectorScan(dimension: d)
+            let rows = (0..<500).map { _ in Self.randomUnit(d, &rng) }
+            for r in rows { scan.append(r) }
+            // A duplicate row: ties must break towards the lower row.
+            scan.append(rows[17])
+            for _ in 0..<20 {
+                let q = Self.randomUnit(d, &rng)
+                for k in [1, 5, 50, 1_000] {
+                    let got = scan.nearest(q, k: k)
+                    let oracle = (0..<scan.count).map { r in
+                        (row: r, score: VectorScan.dotScalar(q, scan.vectors[(r * d)..<((r + 1) * d)]))
+                    }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }.prefix(k)
+                    #expect(got.count == min(k, scan.count))
+                    for (a, b) in zip(got, oracle) {
+                        #expect(abs(a.score - b.score) <= 1e-5, "d \(d) k \(k), \(rng.replay)")
+                        // Rows agree unless two scores are within rounding of each other.
+                        if a.row != b.row { #expect(abs(a.score - b.score) <= 1e-5) }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func simdDotEqualsTheScalarTwin() {
+        var rng = TestRandom(seed: 41)
+        var scan = VectorScan(dimension: 384)
+        let rows = (0..<50).map { _ in Self.randomUnit(384, &rng) }
+        for r in rows { scan.append(r) }
+        let q = Self.randomUnit(384, &rng)
+        for r in 0..<50 {
+            #expect(abs(scan.dotSIMD(q, row: r) - VectorScan.dotScalar(q, rows[r][...])) <= 1e-5)
+        }
+    }
+
+    @Test func tiesAndEdgeCases() {
+        var scan = VectorScan(dimension: 8)
+        #expect(scan.nearest([Float](repeating: 0, count: 8), k: 3).isEmpty)
+        let e0: [Float] = [1, 0, 0, 0, 0, 0, 0, 0]
+        scan.append(e0)
+        scan.append(e0)
+        scan.append([0, 1, 0, 0, 0, 0, 0, 0])
+        let got = scan.nearest(e0, k: 2)
+        #expect(got.map(\.row) == [0, 1])
+        #expect(scan.nearest(e0, k: 0).isEmpty)
+        #expect(scan.nearest(e0, k: 10).count == 3)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+@_spi(Testing) import HashmarkEngine
+import HashmarkReport
+import HashmarkStore
+import Testing
+
+/// The paraphrase matcher through `Engine.check`, on real works and a language-model rewrite from
+/// `Tests/Fixtures/paraphrase` (its README): found sentence by sentence with byte spans into both
+/// texts; same-topic and unrelated texts stay clear; verbatim copies stay with the passage aligner;
+/// without the sentence model nothing changes for texts.
+@Suite("Paraphrase matcher")
+struct ParaphraseMatcherTests {
+    static let works = ["sword-text-web__WEB_Micah", "r-cran-janeaustenr__austen_emma_02", "r-cran-tokenizers__mobydick_03"]
+    static let fixtures = CLI.repoRoot.appendingPathComponent("Tests/Fixtures/paraphrase")
+    static let modelFolder = CLI.repoRoot.appendingPathComponent("Models/minilm-l6-v2").path
+    /// Project-written filler (CC0): release notes and a weather report, unrelated to every work.
+    static let before = "The release notes for version two of the scheduler were published on Tuesday. Most of the "
+        + "changes concern how background jobs are retried after a failure, and the dashboard now shows queue depth."
+    static let after = "Rain is expected across the northern valleys for the rest of the week. Commuters are "
+        + "advised to allow extra time on the coastal road, where two lanes remain closed for repairs."
+
+    static func engine(semantic: Bool = true) throws -> (Engine, TempDir) {
+        let dir = try TempDir()
+        let store = try CorpusStore(path: dir.path("corpus.sqlite"))
+        for id in works { _ = try Ingest(store: store).add(path: Corpus.text(id), metadata: .init(id: id)) }
+        let model = semantic ? try SemanticModel(folder: modelFolder) : nil
+        return (Engine(index: try CorpusIndex(store: store), model: .defaults, semantic: model), dir)
+    }
+
+    static func fixture(_ id: String) throws -> String {
+        try String(contentsOf: fixtures.appendingPathComponent("texts/\(id).txt"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func check(_ engine: Engine, _ passage: String) -> VerdictReport {
+        engine.check(bytes: Array([before, passage, after].joined(separator: "\n\n").utf8), fileName: "submission.txt")
+    }
+
+    @Test func aRewrittenPassageIsFoundSentenceBySentence() throws {
+        let (engine, _) = try Self.engine()
+        let passage = try Self.fixture("webmicah-lm-paraphrase-1")
+        let verdict = Self.check(engine, passage)
+        #expect(verdict.verdict == .infringing)
+        let match = try #require(verdict.decisiveMatches.first { $0.work.id == "sword-text-web__WEB_Micah" })
+        guard case .paraphrase(let e) = match.evidence else { Issue.record("\(match.matcher)"); return }
+        #expect(match.matcher == "sentence-align")
+        #expect(e.seedPairs >= 4 && e.meanSimilarity >= 0.6 && e.sourceWords >= 60, "\(e.seedPairs) \(e.meanSimilarity)")
+        #expect(e.embeddingModel == "all-MiniLM-L6-v2" && e.embeddingModelSha256.count == 64)
+        // The passages lie inside the rewrite in the submission and overlap its source span
+        // (Micah 3, manifest-a.csv: bytes 9,990 … 11,220 of the work).
+        let submitted = Array([Self.before, passage, Self.after].joined(separator: "\n\n").utf8)
+        let rewrite = (Self.before.utf8.count + 2)..<(Self.before.utf8.count + 2 + passage.utf8.count)
+        let row = try #require(try Self.manifestRow("webmicah-lm-paraphrase-1"))
+        let source = row.offset..<(row.offset + row.length)
+        for p in e.passages {
+            #expect(rewrite.contains(p.submitted.offset) && rewrite.contains(p.submitted.offset + p.submitted.length - 1))
+            #expect((p.source.offset..<(p.source.offset + p.source.length)).overlaps(source))
+            for pair in p.pairs {
+                let sentence = String(decoding: submitted[pair.submitted.offset..<(pair.submitted.offset + pair.submitted.length)],
+                                      as: UTF8.self)
+                #expect(passage.contains(sentence), "\(sentence)")
+            }
+        }
+    }
+
+    @Test func sameTopicAndUnrelatedTextsStayClear() throws {
+        let (engine, _) = try Self.engine()
+        for text in [try Self.fixture("webmicah-same-topic-1"), try Self.fixture("webamos-same-topic-1"),
+                     "Call the plumber before noon. The boiler has been making a knocking sound since Sunday, "
+                        + "and the landlord wants a written estimate. Keep the receipts in the blue folder."] {
+            let verdict = Self.check(engine, text)
+            #expect(verdict.verdict == .clear, "\(verdict.matches.map { ($0.work.id, $0.matcher, $0.score) })")
+            #expect(!verdict.matches.contains { $0.isMatch == true })
+        }
+    }
+
+    @Test func verbatimCopiesStayWithThePassageAligner() throws {
+        let (engine, _) = try Self.engine()
+        let micah = try String(contentsOfFile: Corpus.text("sword-text-web__WEB_Micah"), encoding: .utf8)
+        let copy = String(decoding: Array(micah.utf8.dropFirst(9_990).prefix(1_200)), as: UTF8.self)
+        let verdict = Self.check(engine, copy)
+        #expect(verdict.verdict == .infringing)
+        #expect(verdict.matches.contains { $0.matcher == "text-align" && $0.isMatch == true })
+        #expect(!verdict.matches.contains { $0.matcher == "sentence-align" && $0.work.id == "sword-text-web__WEB_Micah" })
+    }
+
+    @Test func withoutTheSentenceModelTextsGetNoParaphraseMatches() throws {
+        let (engine, _) = try Self.engine(semantic: false)
+        #expect(engine.semantic == nil)
+        let verdict = Self.check(engine, try Self.fixture("webmicah-lm-paraphrase-1"))
+        #expect(!verdict.matches.contains { $0.matcher == "sentence-align" })
+    }
+
+    @Test func aModelFileWithoutParaphraseGetsTheDefaultsAndRoundTrips() throws {
+        var json = try JSONSerialization.jsonObject(with: ModelFile.encoder.encode(DecisionModel.defaults)) as! [String: Any]
+        json.removeValue(forKey: "paraphrase")
+        let old = try JSONDecoder().decode(DecisionModel.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.paraphrase == .default)
+        let again = try JSONDecoder().decode(DecisionModel.self, from: ModelFile.encoder.encode(DecisionModel.defaults))
+        #expect(again == DecisionModel.defaults)
+    }
+
+    @Test func aDamagedModelFolderIsRefusedByName() throws {
+        let dir = try TempDir()
+        for name in ["model.json", "weights.bin", "vocab.txt", "static.json", "static.bin"] {
+            try FileManager.default.copyItem(atPath: Self.modelFolder + "/" + name, toPath: dir.path(name))
+        }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dir.path("static.bin")))
+        bytes[100] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: dir.path("static.bin")))
+        #expect { try SemanticModel(folder: dir.path("")) } throws: { error in
+            guard let e = error as? EngineError else { return false }
+            return e.code == EngineError.Code.semanticModelInvalid && e.message.contains("static.bin")
+        }
+        try FileManager.default.removeItem(atPath: dir.path("vocab.txt"))
+        #expect { try SemanticModel(folder: dir.path("")) } throws: { error in
+            (error as? EngineError)?.code == EngineError.Code.semanticModelUnavailable
+        }
+    }
+
+    /// The first stage (static windows, chained regions, the gate) against the oracle that
+    /// verifies every work in full: of the works the oracle matches for the language-model
+    /// rewrites of manifest-a, the staged search must match as many (its recall), on a corpus of
+    /// all twelve of their source works.
+    @Test func stagedSearchRecallAgainstTheExhaustiveOracle() throws {
+        let table = try CSVTable.read(path: Self.fixtures.appendingPathComponent("manifest-a.csv").path, required: ["id"])
+        let rows = table.rows.filter { $0["kind"] != "same-topic" }
+        let dir = try TempDir()
+        let store = try CorpusStore(path: dir.path("corpus.sqlite"))
+        for id in Set(rows.compactMap { $0["source_work"] }).sorted() {
+            _ = try Ingest(store: store).add(path: Corpus.text(id), metadata: .init(id: id))
+        }
+        let staged = Engine(index: try CorpusIndex(store: store), model: .defaults,
+                            semantic: try SemanticModel(folder: Self.modelFolder))
+        var oracle = staged
+        oracle.exhaustiveParaphraseSearch = true
+        var found = 0, foundByOracle = 0, both = 0
+        for row in rows {
+            let passage = try Self.fixture(row["id"] ?? "")
+            let expected = row["source_work"] ?? ""
+            let a = Self.check(staged, passage).decisiveMatches.contains { $0.work.id == expected }
+            let b = Self.check(oracle, passage).decisiveMatches.contains { $0.work.id == expected }
+            found += a ? 1 : 0
+            foundByOracle += b ? 1 : 0
+            both += a && b ? 1 : 0
+        }
+        let recall = Double(both) / Double(max(1, foundByOracle))
+        print("paraphrase first stage: staged \(found), oracle \(foundByOracle), both \(both) of \(rows.count); recall \(recall)")
+        #expect(foundByOracle >= rows.count / 2, "the oracle itself found \(foundByOracle) of \(rows.count)")
+        #expect(recall >= 0.98, "staged \(found), oracle \(foundByOracle), both \(both)")
+    }
+
+    static func manifestRow(_ id: String) throws -> (offset: Int, length: Int)? {
+        let table = try CSVTable.read(path: fixtures.appendingPathComponent("manifest-a.csv").path, required: ["id"])
+        guard let row = table.rows.first(where: { $0["id"] == id }), let o = Int(row["source_offset"] ?? ""),
+              let l = Int(row["source_length"] ?? "") else { return nil }
+        return (o, l)
+    }
+}
