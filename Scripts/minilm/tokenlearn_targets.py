@@ -13,7 +13,7 @@ import numpy as np
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import batched  # noqa: E402
-from distill_static import ROOT, dequantised_weights, is_reserved, tokenizer  # noqa: E402
+from static_common import ROOT, dequantised_weights, is_reserved, tokenizer  # noqa: E402
 
 SEED = 5
 
