@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
-sample-report-2.json against Schemas/hashmark.verdict-2.schema.json (and, to show /2 only adds,
-sample-report.json against /2 once its schema id is rewritten). Not needed by the Swift tests;
+sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
+-3 (and, to show each version only adds, the older goldens against the newer schemas once their
+schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
 import jsonschema
@@ -16,6 +17,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-1.schema.json", "sample-report.json", v1),
     ("hashmark.verdict-2.schema.json", "sample-report-2.json", json.loads((here / "sample-report-2.json").read_text())),
     ("hashmark.verdict-2.schema.json", "sample-report.json as /2", v1_as_2),
+    ("hashmark.verdict-3.schema.json", "sample-report-3.json", json.loads((here / "sample-report-3.json").read_text())),
+    ("hashmark.verdict-3.schema.json", "sample-report-2.json as /3",
+     dict(json.loads((here / "sample-report-2.json").read_text()), schema="hashmark.verdict/3")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -28,4 +32,10 @@ v2_as_1 = dict(json.loads((here / "sample-report-2.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema1).iter_errors(v2_as_1)):
     failed = True
     print("the /1 schema accepts /2 members")
+# The /2 schema must refuse the sentence-align matcher that /3 added.
+schema2 = json.loads((schemas / "hashmark.verdict-2.schema.json").read_text())
+v3_as_2 = dict(json.loads((here / "sample-report-3.json").read_text()), schema="hashmark.verdict/2")
+if not list(jsonschema.Draft202012Validator(schema2).iter_errors(v3_as_2)):
+    failed = True
+    print("the /2 schema accepts sentence-align evidence")
 sys.exit(1 if failed else 0)
