@@ -22,6 +22,7 @@ public enum ReportedErrorCodes {
         MediaError.Code.unknownFormat, MediaError.Code.ioError, MediaError.Code.invalidArgument,
         MediaError.Code.internalError,
         EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable, EngineError.Code.corpusStale,
+        EngineError.Code.semanticModelUnavailable, EngineError.Code.semanticModelInvalid,
     ] + [TextDecodingError.Code.invalidTextEncoding, .invalidUTF8, .unsupportedMedia].map(\.rawValue)
       + [TextFingerprintError.Code.invalidUTF8, .parameterMismatch, .invalidParameters, .invalidSignature,
          .inputTooLarge].map(\.rawValue)
