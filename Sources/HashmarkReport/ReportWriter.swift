@@ -213,6 +213,7 @@ public final class ReportWriter: @unchecked Sendable {
         for (index, report) in reports.enumerated() where results[index] == nil {
             var signed = report
             signed.signer = .init(keyId: signingKey.publicKey.keyId)
+            signed.schema = report.writtenSchema
             let reportPath = directory + "/" + report.reportId + ".json"
             let signaturePath = reportPath + ".sig"
             if let existing = batchLatest[report.reportId] ?? ledger.latest[report.reportId] {

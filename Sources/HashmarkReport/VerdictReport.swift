@@ -52,6 +52,14 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
+    /// The schema a writer signs this report under: `/3` exactly when a match has paraphrase
+    /// evidence (also after near misses were dropped), else `/2`; a `/1` report keeps `/1`.
+    public var writtenSchema: String {
+        if schema == Self.readableSchemas[0] { return schema }
+        let paraphrase = matches.contains { if case .paraphrase = $0.evidence { true } else { false } }
+        return paraphrase ? Self.paraphraseSchemaId : Self.schemaId
+    }
+
     public enum Verdict: String, Sendable, CaseIterable { case infringing, clear, error }
 
     /// The file that was checked. `mediaType` is detected from content, not from the name.

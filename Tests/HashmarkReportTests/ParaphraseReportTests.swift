@@ -71,6 +71,24 @@ struct ParaphraseReportTests {
         #expect(String(decoding: plain, as: UTF8.self).contains(#""schema":"hashmark.verdict/2""#))
     }
 
+    /// The writer picks the schema from the matches it signs, whatever the report says: `/3` for a
+    /// paraphrase match, `/2` once no paraphrase match is left (e.g. dropped as a near miss).
+    @Test func theWriterSignsSchema3OnlyForAParaphraseMatch() throws {
+        let s = try LedgerTests.Setup()
+        defer { removeDirectory(s.dir) }
+        var labelled2 = sampleParaphraseReport()
+        labelled2.reportId = "paraphrase"
+        labelled2.schema = VerdictReport.schemaId
+        var noParaphrase = sampleReport(id: "plain")
+        noParaphrase.schema = VerdictReport.paraphraseSchemaId
+        let written = try s.writer.write(batch: [labelled2, noParaphrase]).map { try $0.get() }
+        #expect(written.map(\.report.schema) == [VerdictReport.paraphraseSchemaId, VerdictReport.schemaId])
+        #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).schema == "hashmark.verdict/3")
+        #expect(String(decoding: try readBytes(written[1].reportPath), as: UTF8.self)
+            .contains(#""schema":"hashmark.verdict/2""#))
+        #expect(s.ledgerFailure() == nil)
+    }
+
     @Test func malformedParaphraseEvidenceIsRefused() throws {
         let good = try sampleParaphraseReport().canonicalBytes()
         let text = String(decoding: good, as: UTF8.self)
