@@ -125,7 +125,8 @@ enum ReportText {
                        + "\(e.passages.count) passage(s); model \(e.embeddingModel) \(e.embeddingModelSha256.prefix(12))…")
             for p in e.passages.prefix(5) {
                 out.append("submitted \(p.submitted.offset)+\(p.submitted.length) ↔ work \(p.source.offset)+\(p.source.length), "
-                           + "\(p.pairs.count) pairs: \"\(p.sourceExcerpt.prefix(100))\"")
+                           + "\(p.pairs.count) pairs (\(p.pairs.count { $0.isSeed }) seeds, \(p.swaps) swapped): "
+                           + "\"\(p.sourceExcerpt.prefix(100))\"")
             }
         case .image(let e):
             out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")")
