@@ -34,6 +34,29 @@ enum TextOps {
         return TextTransformResult(text: out, copiedSpans: [span])
     }
 
+    /// `n` consecutive words from a seeded sentence start, reworded by `paraphraser`, between
+    /// 20–60 filler words before and after.
+    static func paraphrase(_ source: String, words n: Int, paraphraser: RuleParaphraser, filler: String,
+                           rng: inout SeededGenerator) -> String {
+        let tokens = TextTokenizer.tokenize(source)
+        let wordIdx = tokens.indices.filter { tokens[$0].isWord }
+        let fillerWords = TextTokenizer.words(filler)
+        var cursor = rng.nextInt(below: max(1, fillerWords.count))
+        let before = fillerRun(fillerWords, count: rng.nextInt(in: 20...60), cursor: &cursor)
+        let after = fillerRun(fillerWords, count: rng.nextInt(in: 20...60), cursor: &cursor)
+        let count = min(n, wordIdx.count)
+        var passage = ""
+        if count > 0 {
+            let starts = wordIdx.indices.filter {
+                $0 + count <= wordIdx.count && ($0 == 0 || ParaphraseText.endsSentence(tokens[wordIdx[$0 - 1]].text))
+            }
+            let start = starts.isEmpty ? 0 : starts[rng.nextInt(below: starts.count)]
+            let copied = tokens[wordIdx[start]...wordIdx[start + count - 1]].map(\.text).joined()
+            passage = paraphraser.paraphrase(copied, rng: &rng)
+        }
+        return [before, passage, after].filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
     static func substitute(_ source: String, fraction: Double, filler: String,
                            rng: inout SeededGenerator) -> String {
         var tokens = TextTokenizer.tokenize(source)

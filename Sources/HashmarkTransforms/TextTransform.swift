@@ -43,6 +43,9 @@ public indirect enum TextTransform: Sendable, Hashable, Codable {
     /// That fraction of punctuation marks deleted or swapped for a neighbour (. ↔ !, , ↔ ;,
     /// straight → curly quotes, - → —).
     case punctuation(fraction: Double)
+    /// `words` consecutive words from a seeded sentence start, reworded by `RuleParaphraser`
+    /// at `strength` (0…1), between 20–60 words of filler before and after. Needs WordNet.
+    case paraphrase(words: Int, strength: Double)
     case pipeline([TextTransform])
 
     /// Stable name, e.g. `excerpt-200`, `substitute-20`, `homoglyph-30`, `case-upper`.
@@ -56,6 +59,7 @@ public indirect enum TextTransform: Sendable, Hashable, Codable {
         case .homoglyphs(let f): return "homoglyph-\(num(f * 100))"
         case .zeroWidth(let f): return "zerowidth-\(num(f * 100))"
         case .punctuation(let f): return "punctuation-\(num(f * 100))"
+        case .paraphrase(let n, let s): return "paraphrase-\(n)-\(num(s * 100))"
         case .pipeline(let steps): return steps.map(\.name).joined(separator: "+")
         }
     }
@@ -87,6 +91,11 @@ public indirect enum TextTransform: Sendable, Hashable, Codable {
         case .punctuation(let f):
             try checkFraction(f)
             return plain(TextOps.punctuation(source, fraction: f, rng: &rng))
+        case .paraphrase(let n, let s):
+            guard n >= 1 else { throw .invalid("paraphrase of \(n) words") }
+            try checkFraction(s)
+            let paraphraser = RuleParaphraser(lexicon: try WordNetLexicon.shared(), strength: s)
+            return plain(TextOps.paraphrase(source, words: n, paraphraser: paraphraser, filler: filler, rng: &rng))
         case .pipeline(let steps):
             var text = source
             var spans: [CopiedSpan] = []
@@ -122,7 +131,8 @@ public struct TextTransformSuite: Sendable, Hashable, Codable {
     }
 
     /// Spans issue 7's ranges: excerpts 50–500 words, substitution 10–40 %, shuffle,
-    /// interleaving, casing/homoglyph/zero-width/punctuation edits and combinations.
+    /// interleaving, casing/homoglyph/zero-width/punctuation edits and combinations; and issue
+    /// 17's rule-based paraphrases (150/200/300 words at strength 0.3/0.6/0.9).
     public static func standard(seed: UInt64) -> TextTransformSuite {
         var list: [(TextTransform, String, Double)] = []
         for n in [50, 100, 200, 500] { list.append((.excerpt(words: n), "excerpt", Double(n))) }
@@ -139,6 +149,10 @@ public struct TextTransformSuite: Sendable, Hashable, Codable {
         list.append((.pipeline([.substitute(fraction: 0.2), .punctuation(fraction: 0.5), .excerpt(words: 100)]),
                      "combo", 2))
         list.append((.pipeline([.interleave(pieces: 4), .homoglyphs(fraction: 0.2), .casing(.title)]), "combo", 3))
+        // Last, so the cases above keep their seeds.
+        for (n, s) in [(150, 0.3), (200, 0.6), (300, 0.9)] {
+            list.append((.paraphrase(words: n, strength: s), "paraphrase", s * 100))
+        }
         let cases = list.enumerated().map { index, entry in
             TextTransformCase(transform: entry.0, kind: entry.1, strength: entry.2,
                               seed: SeededGenerator.derive(seed, UInt64(index)))

@@ -3,7 +3,7 @@ import HashmarkFingerprint
 /// The one error type of HashmarkTransforms.
 public struct TransformError: Error, Sendable, CustomStringConvertible {
     /// Stable machine-readable code: `invalid-parameter`, `output-too-large`,
-    /// `recompressor-missing`, `recompression-failed`.
+    /// `recompressor-missing`, `recompression-failed`, `resource-unavailable`.
     public let code: String
     public let message: String
     public let underlying: (any Error)?
@@ -27,6 +27,11 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
 
     static func invalid(_ message: String, file: String = #fileID, line: Int = #line) -> TransformError {
         TransformError(code: "invalid-parameter", message: message, file: file, line: line)
+    }
+
+    /// A data set the transform needs (e.g. WordNet) is not installed.
+    static func unavailable(_ message: String, file: String = #fileID, line: Int = #line) -> TransformError {
+        TransformError(code: "resource-unavailable", message: message, file: file, line: line)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HashmarkTransforms
 import Testing
 
@@ -139,6 +140,30 @@ struct TextTransformTests {
         #expect(out.filter(\.isLetter) == source.filter(\.isLetter))
     }
 
+    @Test func paraphraseRewordsASentenceAlignedPassageBetweenFiller() throws {
+        let t = TextTransform.paraphrase(words: 120, strength: 0.6)
+        #expect(t.name == "paraphrase-120-60")
+        let r = try run(t, seed: 4)
+        #expect(r.copiedSpans.isEmpty)
+        let parts = r.text.components(separatedBy: "\n\n")
+        #expect(parts.count >= 3)
+        let fillerWords = Set(words(filler))
+        #expect(words(parts[0]).allSatisfy(fillerWords.contains) && words(parts.last ?? "").allSatisfy(fillerWords.contains))
+        let passage = parts.dropFirst().dropLast().joined(separator: "\n\n")
+        #expect(!source.contains(passage))
+        let n = words(passage).count
+        #expect(n >= 90 && n <= 150)
+        // At strength 0 the passage is copied as it is: it starts where a sentence does.
+        for seed in UInt64(1)...6 {
+            let plain = try run(.paraphrase(words: 40, strength: 0), seed: seed).text.components(separatedBy: "\n\n")
+            let copied = plain.dropFirst().dropLast().joined(separator: "\n\n")
+            #expect(source.contains(copied) && words(copied).count == 40)
+            #expect(SampleText.sentences.contains { copied.hasPrefix(words($0).prefix(3).joined(separator: " ")) })
+        }
+        #expect(throws: TransformError.self) { try run(.paraphrase(words: 100, strength: 1.5)) }
+        #expect(throws: TransformError.self) { try run(.paraphrase(words: 0, strength: 0.5)) }
+    }
+
     @Test func deterministicPerSeed() throws {
         for c in TextTransformSuite.standard(seed: 5).cases {
             var a = SeededGenerator(seed: c.seed), b = SeededGenerator(seed: c.seed)
@@ -159,6 +184,10 @@ struct TextTransformTests {
         let names = suite.cases.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(names.contains("excerpt-500") && names.contains("substitute-40") && names.contains("homoglyph-30"))
+        #expect(suite.cases.filter { $0.kind == "paraphrase" }.map(\.name)
+                == ["paraphrase-150-30", "paraphrase-200-60", "paraphrase-300-90"])
+        let decoded = try JSONDecoder().decode(TextTransformSuite.self, from: JSONEncoder().encode(suite))
+        #expect(decoded == suite)
         #expect(TextTransform.pipeline([.substitute(fraction: 0.1), .excerpt(words: 200)]).name
                 == "substitute-10+excerpt-200")
         let single = try run(.pipeline([.excerpt(words: 60)]))
