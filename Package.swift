@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries from Debian packages (see Makefile DEBIAN_PACKAGES).
@@ -49,10 +50,17 @@ let package = Package(
         /// Shared by the test targets only (seeded random generator); no product contains it.
         .target(name: "HashmarkTestSupport"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
-        .target(name: "HashmarkTransforms", dependencies: ["HashmarkFingerprint"]),
+        /// Also the document writers (PDF, EPUB, DOCX, ODT) that make the evaluation's document cases.
+        .target(name: "HashmarkTransforms",
+                dependencies: ["HashmarkFingerprint", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
         .target(name: "HashmarkMedia",
                 dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF"]),
+        /// Documents (PDF, EPUB, DOCX, ODT) to text and images with their locations: ZIP + XML in
+        /// our own code under limits, PDF through Poppler's `pdftotext` in a limited child process.
+        .target(name: "HashmarkDocument",
+                dependencies: ["HashmarkMedia", "HashmarkReport", "CLinux",
+                               .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// In-memory indexes (multi-index hashing, inverted shingle index) and their oracles.
         .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
         /// The corpus store: SQLite through GRDB.
@@ -62,7 +70,7 @@ let package = Package(
         .target(name: "HashmarkReport", dependencies: ["HashmarkPrimitives", "COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.
         .target(name: "HashmarkEngine",
-                dependencies: ["HashmarkNeural", "HashmarkFingerprint", "HashmarkMedia", "HashmarkIndex",
+                dependencies: ["HashmarkNeural", "HashmarkFingerprint", "HashmarkMedia", "HashmarkDocument", "HashmarkIndex",
                                "HashmarkStore", "HashmarkReport", "HashmarkPrimitives"]),
         /// What people read: the self-contained HTML evidence page and thumbnails.
         .target(name: "HashmarkView",
@@ -88,6 +96,9 @@ let package = Package(
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),
+        .testTarget(name: "HashmarkDocumentTests",
+                    dependencies: ["HashmarkDocument", "HashmarkTransforms", "HashmarkReport",
+                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "HashmarkIndexTests",
                     dependencies: ["HashmarkTestSupport", "HashmarkIndex", "HashmarkStore", "HashmarkPrimitives",
                                    .product(name: "GRDB", package: "GRDB.swift")]),

@@ -12,7 +12,7 @@ extension MediaType {
         let head = Array(bytes.prefix(4096))
         if let signature = signatureType(head) {
             if signature == .zip {
-                return isWordDocument(bytes) ? .docx : .zip
+                return zipDocumentType(bytes)
             }
             return signature
         }
@@ -120,12 +120,25 @@ extension MediaType {
         return ["md", "markdown", "mdown", "mkd", "mkdn"].contains(ext)
     }
 
-    /// A ZIP is a Word document when an entry lives under `word/` (central directory first, then
+    /// EPUB and ODT by the stored `mimetype` entry their specifications put first (OCF 3.3
+    /// §4.3, ODF 1.3 part 2 §3.3); a Word document when an entry lives under `word/`, and EPUB
+    /// without the `mimetype` entry by `META-INF/container.xml` (central directory first, then
     /// local headers as a fallback for archives without a readable directory).
-    private static func isWordDocument(_ bytes: some Collection<UInt8>) -> Bool {
-        let check: (UnsafeBufferPointer<UInt8>) -> Bool = { buf in
+    private static func zipDocumentType(_ bytes: some Collection<UInt8>) -> MediaType {
+        let check: (UnsafeBufferPointer<UInt8>) -> MediaType = { buf in
+            // Local header: name length at 26, extra length at 28, name at 30, data after both.
+            if buf.count > 38, Array(buf[30..<38]) == Array("mimetype".utf8), buf[26] == 8, buf[27] == 0 {
+                let dataStart = 38 + (Int(buf[28]) | Int(buf[29]) << 8)
+                let data = buf.count > dataStart ? Array(buf[dataStart..<min(buf.count, dataStart + 64)]) : []
+                if data.starts(with: Array("application/epub+zip".utf8)) { return .epub }
+                if data.starts(with: Array("application/vnd.oasis.opendocument.text".utf8)),
+                   !data.starts(with: Array("application/vnd.oasis.opendocument.text-".utf8)) { return .odt }
+            }
             let names = ZipNames(buf)
-            return (names.centralDirectory() ?? names.localHeaders()).contains { $0.starts(with: Array("word/".utf8)) }
+            let all = names.centralDirectory() ?? names.localHeaders()
+            if all.contains(where: { $0.starts(with: Array("word/".utf8)) }) { return .docx }
+            if all.contains(Array("META-INF/container.xml".utf8)) { return .epub }
+            return .zip
         }
         if let result = bytes.withContiguousStorageIfAvailable(check) { return result }
         return Array(bytes).withUnsafeBufferPointer(check)

@@ -6,8 +6,8 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     /// Recognised image formats that Hashmark does not decode: reported as `unsupported-media`.
     case bmp, tiff, heif, avif
     case text, html, markdown
-    case pdf, docx
-    /// A ZIP archive that is not a Word document (xlsx, odt, epub, plain zip...).
+    case pdf, docx, epub, odt
+    /// A ZIP archive that is no document Hashmark reads (xlsx, ods, plain zip...).
     case zip
     /// Binary data matching no known signature.
     case unknown
@@ -28,6 +28,8 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .markdown: "text/markdown"
         case .pdf: "application/pdf"
         case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .epub: "application/epub+zip"
+        case .odt: "application/vnd.oasis.opendocument.text"
         case .zip: "application/zip"
         case .unknown: "application/octet-stream"
         }
@@ -45,6 +47,14 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     public var isDecodableImage: Bool {
         switch self {
         case .jpeg, .png, .webp, .gif: true
+        default: false
+        }
+    }
+
+    /// A document format read by `HashmarkDocument` (text and embedded images with locations).
+    public var isDocument: Bool {
+        switch self {
+        case .pdf, .docx, .epub, .odt: true
         default: false
         }
     }
