@@ -23,9 +23,7 @@ extension VerdictReport {
                   score: sorted.first.map { min(1, max(0, $0.score)) } ?? 0, error: nil, matches: sorted,
                   decision: model.decision, engine: Self.engineVersion, corpus: .init(snapshot: snapshot),
                   createdAt: Self.pendingTime, signer: .init(keyId: Self.genesisHash))
-        if sorted.contains(where: { if case .paraphrase = $0.evidence { true } else { false } }) {
-            schema = Self.paraphraseSchemaId
-        }
+        schema = writtenSchema
     }
 
     /// An `error` verdict: from the engine (unreadable, undecodable, unsupported files) or from

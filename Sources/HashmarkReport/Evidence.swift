@@ -81,7 +81,13 @@ public struct LocalFeatureEvidence: Sendable, Equatable {
 public struct TextEvidence: Sendable, Equatable {
     public struct Range: Sendable, Equatable {
         public var offset: Int, length: Int
-        public init(offset: Int, length: Int) { self.offset = offset; self.length = length }
+        /// In a submitted document (`/4`): where the range starts, and where it ends when that is
+        /// another page, chapter or paragraph.
+        public var location: DocumentLocation?
+        public var endLocation: DocumentLocation?
+        public init(offset: Int, length: Int, location: DocumentLocation? = nil, endLocation: DocumentLocation? = nil) {
+            self.offset = offset; self.length = length; self.location = location; self.endLocation = endLocation
+        }
     }
 
     /// One aligned passage.
@@ -246,9 +252,16 @@ extension ImageEvidence.Rect {
 }
 
 extension TextEvidence.Range {
-    func jsonValue() -> JSONValue { .object(["offset": .int(Int64(offset)), "length": .int(Int64(length))]) }
+    func jsonValue() -> JSONValue {
+        var m: [String: JSONValue] = ["offset": .int(Int64(offset)), "length": .int(Int64(length))]
+        if let location { m["location"] = location.jsonValue() }
+        if let endLocation { m["endLocation"] = endLocation.jsonValue() }
+        return .object(m)
+    }
     init(_ o: Obj) throws {
-        try o.keys(required: ["offset", "length"])
-        self.init(offset: try o.int("offset", 0...Int.max), length: try o.int("length", 0...Int.max))
+        try o.keys(required: ["offset", "length"], since4: ["location", "endLocation"])
+        self.init(offset: try o.int("offset", 0...Int.max), length: try o.int("length", 0...Int.max),
+                  location: o.has("location") ? try DocumentLocation(o.object("location")) : nil,
+                  endLocation: o.has("endLocation") ? try DocumentLocation(o.object("endLocation")) : nil)
     }
 }

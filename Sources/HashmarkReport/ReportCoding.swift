@@ -9,10 +9,7 @@ extension VerdictReport {
         var root: [String: JSONValue] = [
             "schema": .string(schema),
             "reportId": .string(reportId),
-            "subject": .object([
-                "fileName": .string(subject.fileName), "size": .int(Int64(subject.size)),
-                "sha256": .string(subject.sha256), "mediaType": .string(subject.mediaType),
-            ]),
+            "subject": subject.jsonValue(),
             "verdict": .string(verdict.rawValue),
             "matches": .array(matches.map { $0.jsonValue() }),
             "decision": .object([
@@ -55,9 +52,10 @@ extension VerdictReport {
         reportId = try root.string("reportId")
         guard ReportID.isValid(reportId) else { throw root.fail("reportId", "is not a valid report id") }
         let s = try root.object("subject")
-        try s.keys(required: ["fileName", "size", "sha256", "mediaType"])
+        try s.keys(required: ["fileName", "size", "sha256", "mediaType"], since4: ["document"])
         subject = Subject(fileName: try s.string("fileName", nonEmpty: true), size: try s.int("size", 0...Int.max),
-                          sha256: try s.hash("sha256"), mediaType: try s.string("mediaType", nonEmpty: true))
+                          sha256: try s.hash("sha256"), mediaType: try s.string("mediaType", nonEmpty: true),
+                          document: s.has("document") ? try DocumentInfo(s.object("document")) : nil)
         guard let verdict = Verdict(rawValue: try root.string("verdict")) else {
             throw root.fail("verdict", "must be one of infringing, clear, error")
         }
@@ -130,11 +128,13 @@ extension VerdictReport.Match {
             "score": .double(score), "evidence": evidenceValue,
         ]
         if let isMatch { m["isMatch"] = .bool(isMatch) }
+        if let location { m["location"] = location.jsonValue() }
         return .object(m)
     }
 
     init(_ m: Obj) throws {
-        try m.keys(required: ["work", "modality", "matcher", "score", "evidence"], since2: ["isMatch"])
+        try m.keys(required: ["work", "modality", "matcher", "score", "evidence"], since2: ["isMatch"], since4: ["location"])
+        location = m.has("location") ? try DocumentLocation(m.object("location")) : nil
         let w = try m.object("work")
         try w.keys(required: ["id", "title", "owner", "license"], since2: ["mediaType"])
         work = VerdictReport.Work(id: try w.string("id", nonEmpty: true), title: try w.string("title"),
@@ -157,6 +157,34 @@ extension VerdictReport.Match {
     }
 }
 
+extension VerdictReport.Subject {
+    func jsonValue() -> JSONValue {
+        var m: [String: JSONValue] = ["fileName": .string(fileName), "size": .int(Int64(size)),
+                                      "sha256": .string(sha256), "mediaType": .string(mediaType)]
+        if let document { m["document"] = document.jsonValue() }
+        return .object(m)
+    }
+}
+
+extension VerdictReport.DocumentInfo {
+    func jsonValue() -> JSONValue {
+        var m: [String: JSONValue] = ["format": .string(format), "extractor": .string(extractor),
+                                      "textBytes": .int(Int64(textBytes)), "images": .int(Int64(images)),
+                                      "skippedImages": .int(Int64(skippedImages))]
+        if let pages { m["pages"] = .int(Int64(pages)) }
+        return .object(m)
+    }
+
+    init(_ d: Obj) throws {
+        try d.keys(required: ["format", "extractor", "textBytes", "images", "skippedImages"], optional: ["pages"])
+        let format = try d.string("format")
+        guard ["pdf", "epub", "docx", "odt"].contains(format) else { throw d.fail("format", "must be pdf, epub, docx or odt") }
+        self.init(format: format, extractor: try d.string("extractor", nonEmpty: true),
+                  textBytes: try d.int("textBytes", 0...Int.max), pages: d.has("pages") ? try d.int("pages", 0...Int.max) : nil,
+                  images: try d.int("images", 0...Int.max), skippedImages: try d.int("skippedImages", 0...Int.max))
+    }
+}
+
 func isSlug(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
@@ -170,8 +198,8 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1, 2 or 3): members added in `/2` are refused in `/1`,
-    /// `sentence-align` evidence outside `/3`.
+    /// The report's schema version (1–4): members added in `/2` are refused in `/1`,
+    /// `sentence-align` evidence before `/3`, document members before `/4`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {
@@ -187,10 +215,10 @@ struct Obj {
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
-    /// `since2`: optional members that schema `/2` added.
-    func keys(required: [String], optional: [String] = [], since2: [String] = []) throws {
+    /// `since2`, `since4`: optional members that schema `/2` and `/4` added.
+    func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
-        let allowed = Set(required + optional + (version >= 2 ? since2 : []))
+        let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }

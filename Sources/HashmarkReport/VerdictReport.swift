@@ -1,15 +1,18 @@
 /// A verdict and everything a sceptical reader needs to recompute it: the one model of a verdict,
 /// built by the engine, printed by `check --json`, signed into reports and shown by `show`.
 /// JSON field names are a public contract, documented in `Schemas/hashmark.verdict-2.schema.json`
-/// (`/2` is `/1` plus optional members) and `-3` (`/3` is `/2` plus the `sentence-align` evidence,
-/// written only by reports that carry it; `verify` reads all three). Optional fields are omitted
+/// (`/2` is `/1` plus optional members), `-3` (`/3` is `/2` plus the `sentence-align` evidence,
+/// written only by reports that carry it) and `-4` (`/4` is `/3` plus document locations, written
+/// only for documents: PDF, EPUB, DOCX, ODT); `verify` reads all four. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
     /// The schema of reports with paraphrase (`sentence-align`) evidence.
     public static let paraphraseSchemaId = "hashmark.verdict/3"
+    /// The schema of reports on documents (`Subject.document`, locations of passages and images).
+    public static let documentSchemaId = "hashmark.verdict/4"
     /// Schemas this version reads: `/1` reports stay verifiable.
-    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId]
+    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -52,10 +55,12 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
-    /// The schema a writer signs this report under: `/3` exactly when a match has paraphrase
-    /// evidence (also after near misses were dropped), else `/2`; a `/1` report keeps `/1`.
+    /// The schema a writer signs this report under: `/4` for a document (`subject.document`),
+    /// else `/3` exactly when a match has paraphrase evidence (also after near misses were
+    /// dropped), else `/2`; a `/1` report keeps `/1`.
     public var writtenSchema: String {
         if schema == Self.readableSchemas[0] { return schema }
+        if subject.document != nil { return Self.documentSchemaId }
         let paraphrase = matches.contains { if case .paraphrase = $0.evidence { true } else { false } }
         return paraphrase ? Self.paraphraseSchemaId : Self.schemaId
     }
@@ -68,8 +73,31 @@ public struct VerdictReport: Sendable, Equatable {
         public var size: Int
         public var sha256: String
         public var mediaType: String
-        public init(fileName: String, size: Int, sha256: String, mediaType: String) {
+        /// How a document's text and images were extracted (`/4`); nil for images and texts.
+        public var document: DocumentInfo?
+        public init(fileName: String, size: Int, sha256: String, mediaType: String, document: DocumentInfo? = nil) {
             self.fileName = fileName; self.size = size; self.sha256 = sha256; self.mediaType = mediaType
+            self.document = document
+        }
+    }
+
+    /// What was read out of a submitted document (`/4`): spans in the report are UTF-8 offsets
+    /// into the extracted text, and each names its page or chapter and paragraph.
+    public struct DocumentInfo: Sendable, Equatable {
+        /// `pdf`, `epub`, `docx` or `odt`.
+        public var format: String
+        /// The extractor and its version (`pdftotext 22.12.0`, `hashmark-docx/1`).
+        public var extractor: String
+        /// UTF-8 bytes of the extracted text.
+        public var textBytes: Int
+        /// Pages (PDF) or chapters (EPUB).
+        public var pages: Int?
+        /// Embedded images checked by the image matchers, and images found but not checked.
+        public var images: Int
+        public var skippedImages: Int
+        public init(format: String, extractor: String, textBytes: Int, pages: Int? = nil, images: Int, skippedImages: Int) {
+            self.format = format; self.extractor = extractor; self.textBytes = textBytes; self.pages = pages
+            self.images = images; self.skippedImages = skippedImages
         }
     }
 
@@ -104,8 +132,12 @@ public struct VerdictReport: Sendable, Equatable {
         public var isMatch: Bool?
         /// Its kind gives the match's `matcher` and `modality` in JSON.
         public var evidence: Evidence
-        public init(work: Work, score: Double, isMatch: Bool? = nil, evidence: Evidence) {
+        /// In a document, the embedded image this image match was found in (`/4`); text matches
+        /// locate each span instead (`TextEvidence.Range.location`).
+        public var location: DocumentLocation?
+        public init(work: Work, score: Double, isMatch: Bool? = nil, evidence: Evidence, location: DocumentLocation? = nil) {
             self.work = work; self.score = score; self.isMatch = isMatch; self.evidence = evidence
+            self.location = location
         }
         /// `pdq`, `local-features`, `text-align` or `sentence-align`.
         public var matcher: String { evidence.matcher }

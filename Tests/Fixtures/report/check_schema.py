@@ -2,7 +2,7 @@
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
 sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
--3 (and, to show each version only adds, the older goldens against the newer schemas once their
+-3, sample-report-4.json against -4 (and, to show each version only adds, the older goldens against the newer schemas once their
 schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
@@ -20,6 +20,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-3.schema.json", "sample-report-3.json", json.loads((here / "sample-report-3.json").read_text())),
     ("hashmark.verdict-3.schema.json", "sample-report-2.json as /3",
      dict(json.loads((here / "sample-report-2.json").read_text()), schema="hashmark.verdict/3")),
+    ("hashmark.verdict-4.schema.json", "sample-report-4.json", json.loads((here / "sample-report-4.json").read_text())),
+    ("hashmark.verdict-4.schema.json", "sample-report-3.json as /4",
+     dict(json.loads((here / "sample-report-3.json").read_text()), schema="hashmark.verdict/4")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -38,4 +41,10 @@ v3_as_2 = dict(json.loads((here / "sample-report-3.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema2).iter_errors(v3_as_2)):
     failed = True
     print("the /2 schema accepts sentence-align evidence")
+# The /3 schema must refuse the document members that /4 added.
+schema3 = json.loads((schemas / "hashmark.verdict-3.schema.json").read_text())
+v4_as_3 = dict(json.loads((here / "sample-report-4.json").read_text()), schema="hashmark.verdict/3")
+if not list(jsonschema.Draft202012Validator(schema3).iter_errors(v4_as_3)):
+    failed = True
+    print("the /3 schema accepts document members")
 sys.exit(1 if failed else 0)
