@@ -51,13 +51,13 @@ enum ZipTestSupport {
     static func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// A minimal EPUB around `opf` (at OEBPS/content.opf) and `files`.
-    static func epub(opf: String, files: [(String, String)]) throws -> [UInt8] {
+    static func epub(opf: String, files: [(String, String)], binary: [(String, [UInt8])] = []) throws -> [UInt8] {
         let container = """
             <?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\
             <rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>
             """
         return try zip([("mimetype", utf8("application/epub+zip")), ("META-INF/container.xml", utf8(container)),
-                        ("OEBPS/content.opf", utf8(opf))] + files.map { ($0.0, utf8($0.1)) })
+                        ("OEBPS/content.opf", utf8(opf))] + files.map { ($0.0, utf8($0.1)) } + binary)
     }
 
     static func opf(manifest: String, spine: String) -> String {
