@@ -28,6 +28,20 @@ import Testing
         #expect(doc.sections.map(\.location.paragraph) == [1, 2, 3, 4])
     }
 
+    @Test func docxFootnotesFollowTheBody() throws {
+        let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+        let body = "<w:document \(w)><w:body><w:p><w:r><w:t>Body</w:t></w:r></w:p></w:body></w:document>"
+        let notes = """
+            <w:footnotes \(w)><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t>sep</w:t></w:r></w:p></w:footnote>\
+            <w:footnote w:id="1"><w:p><w:r><w:t>Note one.</w:t></w:r></w:p></w:footnote></w:footnotes>
+            """
+        let doc = try ZipDocumentReader.extract(S.zip([("word/document.xml", S.utf8(body)),
+                                                       ("word/footnotes.xml", S.utf8(notes))]), format: .docx)
+        #expect(S.paragraphs(doc) == ["Body", "Note one."])
+        #expect(doc.sections.map(\.location) == [DocumentLocation(entry: "word/document.xml", paragraph: 1),
+                                                  DocumentLocation(entry: "word/footnotes.xml", paragraph: 1)])
+    }
+
     @Test func odtMarkup() throws {
         let xml = """
             <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \

@@ -1,7 +1,7 @@
 import HashmarkReport
 
-/// DOCX (WordprocessingML): `word/document.xml` paragraphs in body order, then images under
-/// `word/media/` in name order.
+/// DOCX (WordprocessingML): `word/document.xml` paragraphs in body order, then footnotes
+/// (`word/footnotes.xml`, numbered on their own), then images under `word/media/` in name order.
 enum DocxReader {
     static let entry = "word/document.xml"
 
@@ -15,6 +15,7 @@ enum DocxReader {
         for (n, p) in flow.paragraphs.enumerated() {
             try text.append(p, at: DocumentLocation(entry: entry, paragraph: n + 1))
         }
+        try appendFootnotes(&zip, to: &text)
         let targets = try relationshipTargets(&zip)
         var firstParagraph: [String: Int] = [:]
         for (id, paragraph) in flow.references {
@@ -38,6 +39,19 @@ enum DocxReader {
         case (NS.w, "pPr"), (NS.w, "rPr"), (NS.w, "sectPr"), (NS.w, "del"), (NS.w, "delText"),
              (NS.w, "instrText"), (NS.w, "delInstrText"), (NS.mc, "Fallback"): .skip
         default: .inline
+        }
+    }
+
+    /// Footnote paragraphs, skipping the separator pseudo-notes Word writes.
+    private static func appendFootnotes(_ zip: inout ZipContainer, to text: inout DocumentText) throws(DocumentError) {
+        let name = "word/footnotes.xml"
+        guard zip.contains(name) else { return }
+        var n = 0
+        for note in try zip.xml(name).elements where note.is(NS.w, "footnote") && note.attribute("type", NS.w) == nil {
+            for p in ParagraphFlow(note, textEverywhere: false, role: role).paragraphs {
+                n += 1
+                try text.append(p, at: DocumentLocation(entry: name, paragraph: n))
+            }
         }
     }
 
