@@ -5,11 +5,11 @@ import HashmarkReport
 ///
 /// Report spans are UTF-8 byte offsets into `text`; `location(ofByte:)` names the page,
 /// chapter or paragraph that holds a span.
-public struct ExtractedDocument: Sendable, Equatable {
+public struct ExtractedDocument: Sendable, Equatable, Codable {
     public enum Format: String, Sendable, Codable, CaseIterable { case pdf, epub, docx, odt }
 
     /// A run of `text` (UTF-8 byte range) and where it is in the original.
-    public struct Section: Sendable, Equatable {
+    public struct Section: Sendable, Equatable, Codable {
         public var offset: Int
         public var length: Int
         public var location: DocumentLocation
@@ -19,7 +19,7 @@ public struct ExtractedDocument: Sendable, Equatable {
     }
 
     /// An image stored in the document (a cover, a figure), as its own encoded bytes.
-    public struct EmbeddedImage: Sendable, Equatable {
+    public struct EmbeddedImage: Sendable, Equatable, Codable {
         public var bytes: [UInt8]
         public var location: DocumentLocation
         public init(bytes: [UInt8], location: DocumentLocation) { self.bytes = bytes; self.location = location }
