@@ -75,10 +75,10 @@ let package = Package(
         /// What people read: the self-contained HTML evidence page and thumbnails.
         .target(name: "HashmarkView",
                 dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkMedia", "HashmarkFingerprint",
-                               "HashmarkPrimitives"]),
+                               "HashmarkPrimitives", "HashmarkDocument"]),
         /// `hashmark watch`: the spool daemon (inotify, queue, workers, systemd notify, metrics).
         .target(name: "HashmarkDaemon",
-                dependencies: ["HashmarkEngine", "HashmarkReport", "HashmarkStore", "HashmarkPrimitives", "CLinux",
+                dependencies: ["HashmarkEngine", "HashmarkDocument", "HashmarkReport", "HashmarkStore", "HashmarkPrimitives", "CLinux",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus"),
@@ -105,6 +105,8 @@ let package = Package(
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkTestSupport", "HashmarkReport", "HashmarkPrimitives"]),
         .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkTestSupport", "HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
-        .testTarget(name: "HashmarkIntegrationTests", dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms"]),
+        .testTarget(name: "HashmarkIntegrationTests",
+                    dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms",
+                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import Foundation
+import HashmarkDocument
 import HashmarkEngine
+import HashmarkMedia
 import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
@@ -59,7 +61,9 @@ public final class EngineProcessor: SpoolProcessor {
 
     /// Workers are killed at the deadline, so the daemon's own (cooperative) deadline is only a
     /// backstop: both attempts, plus time to start a worker.
-    public var deadlineSeconds: Double? { Double(Self.attempts) * config.limits.maxSeconds + 30 }
+    public var deadlineSeconds: Double? {
+        Double(Self.attempts) * config.limits.maxSeconds + 3 * DocumentLimits().processSeconds + 30
+    }
 
     public func prepare() async throws -> IndexStatus {
         removeStaleTempFiles()
@@ -111,11 +115,27 @@ public final class EngineProcessor: SpoolProcessor {
             let (code, message) = content.failure ?? ("read-failed", "the file could not be read")
             return await write(errorVerdict(code, message, subject: subject), item: item, id: id)
         }
-        let header = (try? JSONValue.object(["name": .string(item.name.display)]).canonicalBytes()) ?? []
+        var header: [String: JSONValue] = ["name": .string(item.name.display)]
+        var payload = bytes
+        // Workers cannot start programs (seccomp): a PDF is extracted here, by `pdftotext` in a
+        // limited child process, and the worker gets its text and images.
+        if MediaType.sniff(bytes, fileName: nil) == .pdf {
+            var pdf = subject
+            pdf.mediaType = MediaType.pdf.mimeType
+            switch await extractPDF(bytes) {
+            case .success(let wire):
+                header["extracted"] = .object(["sha256": .string(content.sha256), "size": .int(Int64(content.size)),
+                                               "mediaType": .string(pdf.mediaType)])
+                payload = wire
+            case .failure(let error):
+                return await write(errorVerdict(error.code.rawValue, error.message, subject: pdf), item: item, id: id)
+            }
+        }
+        let headerBytes = (try? JSONValue.object(header).canonicalBytes()) ?? []
         var last = (code: EngineError.Code.timeout, message: "")
         for attempt in 1...Self.attempts {
             if Task.isCancelled { return ProcessOutcome(verdict: .error, errorCode: "shutdown", reportID: nil, disposition: .retry) }
-            switch await pool.run(header: header, payload: bytes, deadline: config.limits.maxSeconds) {
+            switch await pool.run(header: headerBytes, payload: payload, deadline: config.limits.maxSeconds) {
             case .reply(let reply):
                 guard var report = try? VerdictReport(bytes: reply), report.subject.sha256 == content.sha256 else {
                     last = ("worker-crashed", "the worker's reply was not a valid report (attempt \(attempt))")
@@ -135,6 +155,24 @@ public final class EngineProcessor: SpoolProcessor {
             }
         }
         return await write(errorVerdict(last.code, last.message, subject: subject), item: item, id: id)
+    }
+
+    /// A PDF's text and images in the form a worker reads (`ExtractedDocument.wireBytes`), made
+    /// off the cooperative pool; each Poppler run is killed at `DocumentLimits.processSeconds`.
+    private func extractPDF(_ bytes: [UInt8]) async -> Result<[UInt8], DocumentError> {
+        let reader = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+        let cap = WorkerFrame.extractedPayloadLimit(limits)
+        return await withCheckedContinuation { continuation in
+            reading.async {
+                continuation.resume(returning: Result { () throws(DocumentError) -> [UInt8] in
+                    let wire = try reader.extract(bytes, format: .pdf).wireBytes()
+                    guard wire.count <= cap else {
+                        throw DocumentError(.tooLarge, "The PDF's extracted text and images take \(wire.count) bytes; the limit is \(cap).")
+                    }
+                    return wire
+                })
+            }
+        }
     }
 
     public func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {

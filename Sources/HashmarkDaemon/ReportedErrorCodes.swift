@@ -1,3 +1,4 @@
+import HashmarkDocument
 import HashmarkEngine
 import HashmarkFingerprint
 import HashmarkMedia
@@ -11,7 +12,7 @@ public enum ReportedErrorCodes {
     public static let daemon = [
         "symlink", "fifo", "socket", "device", "directory", "unknown-file-type", "hard-link",
         "not-regular-file", "open-failed", "file-replaced", "read-failed", "file-too-large",
-        EngineError.Code.timeout, "worker-crashed",
+        EngineError.Code.timeout, "worker-crashed", "worker-protocol",
     ]
 
     /// The decoders' and the engine's codes.
@@ -23,7 +24,8 @@ public enum ReportedErrorCodes {
         MediaError.Code.internalError,
         EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable, EngineError.Code.corpusStale,
         EngineError.Code.semanticModelUnavailable, EngineError.Code.semanticModelInvalid,
-    ] + [TextDecodingError.Code.invalidTextEncoding, .invalidUTF8, .unsupportedMedia].map(\.rawValue)
+    ] + DocumentError.Code.allCases.map(\.rawValue)
+      + [TextDecodingError.Code.invalidTextEncoding, .invalidUTF8, .unsupportedMedia].map(\.rawValue)
       + [TextFingerprintError.Code.invalidUTF8, .parameterMismatch, .invalidParameters, .invalidSignature,
          .inputTooLarge].map(\.rawValue)
 

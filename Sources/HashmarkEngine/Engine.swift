@@ -1,3 +1,4 @@
+import HashmarkDocument
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
@@ -15,6 +16,9 @@ public struct Engine: Sendable {
     /// The paraphrase matcher's corpus side; nil without a semantic model (or with the model's
     /// `paraphrase.enabled` false), when only verbatim and edited copies are found in texts.
     public let semantic: SemanticCorpus?
+    /// Reads PDF, EPUB, DOCX and ODT submissions (`readsPDF` false in the daemon's sandboxed
+    /// workers, which get PDFs already extracted).
+    public var documents: DocumentReader
     /// The paraphrase search's oracle: every text work verified in full by the transformer, no
     /// first stage, no gate (slow: for measuring the first stage's recall, never for serving).
     @_spi(Testing) public var exhaustiveParaphraseSearch = false
@@ -25,6 +29,7 @@ public struct Engine: Sendable {
         self.index = index
         self.model = model
         self.limits = limits
+        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
         self.semantic = semantic.flatMap { model.model.paraphrase.enabled
             ? SemanticCorpus(index: index, model: $0, windowSentences: model.model.paraphrase.windowSentences) : nil }
     }
@@ -32,13 +37,16 @@ public struct Engine: Sendable {
     /// An engine over the same corpus and semantic index with another decision model (the
     /// evaluator's fits): the semantic index is reused when the window size is unchanged.
     public func with(model other: LoadedModel) -> Engine {
-        Engine(index: index, model: other, limits: limits, reusing: semantic)
+        var engine = Engine(index: index, model: other, limits: limits, reusing: semantic)
+        engine.documents = documents
+        return engine
     }
 
     private init(index: CorpusIndex, model: LoadedModel, limits: EngineLimits, reusing semantic: SemanticCorpus?) {
         self.index = index
         self.model = model
         self.limits = limits
+        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
         if let semantic, model.model.paraphrase.enabled {
             self.semantic = semantic.windowSentences == max(1, model.model.paraphrase.windowSentences) ? semantic
                 : SemanticCorpus(index: index, model: semantic.model, windowSentences: model.model.paraphrase.windowSentences)
@@ -67,6 +75,9 @@ public struct Engine: Sendable {
         let subject = VerdictReport.Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
                                             mediaType: type.mimeType)
         if let stale = index.stale { return errorVerdict(stale, subject: subject) }
+        if let format = DocumentReader.format(of: type), !bytes.isEmpty, bytes.count <= limits.image.maxFileBytes {
+            return checkDocument(bytes, format: format, subject: subject)
+        }
         do {
             let matches: [VerdictReport.Match] = switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
             case .image(let image, let decoded): imageMatches(image, decoded: decoded)

@@ -155,13 +155,18 @@ public enum Fingerprinter {
         } catch {
             throw EngineError(error)
         }
-        let utf8 = Array(decoded.text.utf8)
+        return try text(plain: decoded.text, type: type, limits: limits)
+    }
+
+    /// A plain text's words and fingerprint summary (`text-too-long` over `limits.maxTextBytes`).
+    static func text(plain: String, type: MediaType, limits: EngineLimits) throws(EngineError) -> TextContent {
+        let utf8 = Array(plain.utf8)
         guard utf8.count <= limits.maxTextBytes else {
             throw EngineError(code: EngineError.Code.textTooLong,
                               message: "The text has \(utf8.count) bytes; the limit is \(limits.maxTextBytes).")
         }
         let normalized = TextNormalizer.normalize(utf8: utf8)
         let summary = TextFingerprintSummary.make(normalized)
-        return TextContent(mediaType: type, text: decoded.text, normalized: normalized, summary: summary)
+        return TextContent(mediaType: type, text: plain, normalized: normalized, summary: summary)
     }
 }

@@ -84,7 +84,7 @@ enum HTMLEvidence {
             if let r = span.longestRun { counts += ", longest run \(r)" }
             s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(counts)</span></h3>\n"
             s += "<div class=\"pair\">\n"
-            s += column("Submitted · bytes \(span.submitted.offset)–\(span.submitted.offset + span.submitted.length)", sub, common)
+            s += column("Submitted · \(span.submitted.place.map { $0 + " · " } ?? "")bytes \(span.submitted.offset)–\(span.submitted.offset + span.submitted.length)", sub, common)
             s += column("Work \(work) · bytes \(span.source.offset)–\(span.source.offset + span.source.length)", src, common)
             s += "</div>\n"
         }
@@ -107,7 +107,7 @@ enum HTMLEvidence {
         ])
         for (i, p) in e.passages.enumerated() {
             s += "<h3>Passage \(i + 1) <span class=\"dim\">· \(p.pairs.count) sentence pairs, \(p.swaps) swapped · "
-                + "submitted bytes \(p.submitted.offset)–\(p.submitted.offset + p.submitted.length), work bytes "
+                + "submitted \(p.submitted.place.map { $0 + ", " } ?? "")bytes \(p.submitted.offset)–\(p.submitted.offset + p.submitted.length), work bytes "
                 + "\(p.source.offset)–\(p.source.offset + p.source.length)</span></h3>\n"
             s += "<table class=\"pairs\"><tr><th>Submitted</th><th>Similarity</th><th>Work \(HTMLText.escape(work))</th></tr>\n"
             for pair in p.pairs {

@@ -17,12 +17,14 @@ public enum HTMLReport {
     /// The whole page.
     public static func render(_ r: VerdictReport, signature: Signature, context: Context = .init()) -> String {
         var body = banner(r)
-        body += section("Subject", table([
+        var subject = [
             ("File name", code(r.subject.fileName)),
             ("Size", "\(r.subject.size) bytes"),
             ("SHA-256", code(r.subject.sha256)),
             ("Media type (from content)", code(r.subject.mediaType)),
-        ]))
+        ]
+        if let d = r.subject.document { subject.append(("Document", HTMLText.escape(d.summary))) }
+        body += section("Subject", table(subject))
         if let e = r.error {
             body += section("Error", table([("Code", code(e.code)), ("Message", HTMLText.escape(e.message))]))
         }
@@ -76,6 +78,12 @@ public enum HTMLReport {
 
     static func match(_ n: Int, _ m: VerdictReport.Match, context: Context) -> String {
         let w = m.work
+        var context = context
+        var found: [(String, String)] = []
+        if let location = m.location {
+            found.append(("In the document", HTMLText.escape(location.description)))
+            context.submittedImage = context.submittedImages[location]
+        }
         var s = "<section class=\"match\">\n<h2>Match \(n): \(code(w.id))"
         if !w.title.isEmpty { s += " — \(HTMLText.escape(DisplayText.visible(w.title)))" }
         if let type = w.mediaType { s += " <span class=\"dim\">\(HTMLText.escape(DisplayText.visible(type)))</span>" }
@@ -83,7 +91,8 @@ public enum HTMLReport {
         s += table([("Work id", code(w.id)), ("Rights holder", HTMLText.escape(DisplayText.visible(w.owner))),
                     ("Licence", HTMLText.escape(DisplayText.visible(w.license))), ("Matcher", code(m.matcher)),
                     ("Score", String(format: "%.3f", m.score)
-                        + (m.isMatch.map { $0 ? " — meets the rule on its own" : " — below the rule: context only" } ?? ""))])
+                        + (m.isMatch.map { $0 ? " — meets the rule on its own" : " — below the rule: context only" } ?? ""))]
+                    + found)
         switch m.evidence {
         case .image(let e): s += HTMLEvidence.image(e, work: w.id, context: context)
         case .localFeatures(let e): s += HTMLEvidence.localFeatures(e, work: w.id, context: context)

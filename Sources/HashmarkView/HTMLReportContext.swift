@@ -1,3 +1,4 @@
+import HashmarkDocument
 import HashmarkEngine
 import HashmarkMedia
 import HashmarkPrimitives
@@ -12,6 +13,9 @@ extension HTMLReport {
         public var submittedImage: WorkThumbnail?
         /// The submitted text as the engine read it (report offsets are UTF-8 offsets into it).
         public var submittedText: String?
+        /// A submitted document's embedded images, by where they are in it (image matches'
+        /// `location`).
+        public var submittedImages: [DocumentLocation: WorkThumbnail] = [:]
         /// Corpus thumbnails by work id.
         public var workThumbnails: [String: WorkThumbnail]
         /// Full corpus texts by work id.
@@ -79,6 +83,10 @@ extension HTMLReport {
                 notes.append("The file given with --file is not the report's subject (its SHA-256 is \(sha)); it is not shown.")
                 return
             }
+            if let format = DocumentReader.format(of: MediaType.sniff(bytes, fileName: path)) {
+                loadDocument(bytes, format: format, report: report, limits: limits)
+                return
+            }
             do {
                 if image {
                     submittedImage = try Thumbnail.make(imageBytes: bytes, limits: limits.image)
@@ -91,6 +99,22 @@ extension HTMLReport {
                 notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")
             } catch {
                 notes.append("Cannot decode the submitted file: \(error)")
+            }
+        }
+
+        /// A document's extracted text and the thumbnails of the embedded images that matched.
+        private mutating func loadDocument(_ bytes: [UInt8], format: ExtractedDocument.Format, report: VerdictReport,
+                                           limits: EngineLimits) {
+            do {
+                let document = try DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+                    .extract(bytes, format: format)
+                submittedText = document.text
+                let wanted = Set(report.matches.compactMap(\.location))
+                for image in document.images where wanted.contains(image.location) {
+                    submittedImages[image.location] = try? Thumbnail.make(imageBytes: image.bytes, limits: limits.image)
+                }
+            } catch {
+                notes.append("Cannot extract the submitted document: \(error.code.rawValue): \(error.message)")
             }
         }
     }

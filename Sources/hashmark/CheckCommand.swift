@@ -78,8 +78,10 @@ enum VerdictText {
     static func render(file: String, _ v: VerdictReport) -> String {
         var lines = ["\(file): \(v.verdict.rawValue.uppercased())\(v.score.map { " (score \(ReportText.fmt($0)))" } ?? "")"]
         if let e = v.error { lines.append("  error \(e.code): \(e.message)") }
+        if let d = v.subject.document { lines.append("  document: \(d.summary)") }
         for m in v.decisiveMatches {
-            lines.append("  \(m.matcher) \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)]")
+            lines.append("  \(m.matcher) \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)]"
+                         + (m.location.map { " in \($0.description)" } ?? ""))
             lines += ReportText.evidence(m.evidence).map { "    " + $0 }
         }
         return lines.map { DisplayText.visible($0) }.joined(separator: "\n")
@@ -87,7 +89,7 @@ enum VerdictText {
 }
 
 /// One line of `check --json`: `file`, `verdict`, `score`, `mediaType`, `sha256`, `matches`,
-/// `error`, `corpusSnapshot`, `model`. Each match is the report's match JSON (the one verdict
+/// `error`, `corpusSnapshot`, `model`, and for documents `document` (the report's `subject.document`). Each match is the report's match JSON (the one verdict
 /// vocabulary) plus the names `check --json` has always printed, kept as aliases: PDQ
 /// `distance` (= `pdqDistance`) and `transform` as the edit's name with `inverted` beside it;
 /// keypoints `workRegion`/`submissionRegion` (= `region.source`/`region.submitted`); text spans
@@ -103,6 +105,7 @@ enum CheckJSON {
             "model": .object(["id": .string(v.decision.modelId), "sha256": .string(v.decision.modelSha256)]),
         ]
         if let e = v.error { o["error"] = .object(["code": .string(e.code), "message": .string(e.message)]) }
+        if v.subject.document != nil, case .object(let subject)? = v.jsonValue()["subject"] { o["document"] = subject["document"] }
         return .object(o)
     }
 

@@ -101,10 +101,12 @@ enum ReportText {
         out.append("\(banner)\(r.score.map { " (score \(fmt($0)))" } ?? "")  —  report \(r.reportId)")
         out.append("subject:   \(r.subject.fileName) (\(r.subject.mediaType), \(r.subject.size) bytes)")
         out.append("sha256:    \(r.subject.sha256)")
+        if let d = r.subject.document { out.append("document:  \(d.summary)") }
         if let e = r.error { out.append("error:     \(e.code): \(e.message)") }
         for (i, m) in r.matches.enumerated() {
             let decisive = m.isMatch.map { $0 ? ", meets the rule" : ", below the rule" } ?? ""
             out.append("match \(i + 1):   \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)] via \(m.matcher), score \(fmt(m.score))\(decisive)")
+            if let location = m.location { out.append("           in the document: \(location.description)") }
             out += evidence(m.evidence).map { "           " + $0 }
         }
         out.append("decision:  \(r.decision.rule)")
@@ -124,7 +126,7 @@ enum ReportText {
                        + "lowest \(fmt(e.minSimilarity)) (seed ≥ \(fmt(e.seedThreshold))), \(e.sourceWords) source words, "
                        + "\(e.passages.count) passage(s); model \(e.embeddingModel) \(e.embeddingModelSha256.prefix(12))…")
             for p in e.passages.prefix(5) {
-                out.append("submitted \(p.submitted.offset)+\(p.submitted.length) ↔ work \(p.source.offset)+\(p.source.length), "
+                out.append("submitted \(p.submitted.offset)+\(p.submitted.length)\(p.submitted.place.map { " (\($0))" } ?? "") ↔ work \(p.source.offset)+\(p.source.length), "
                            + "\(p.pairs.count) pairs (\(p.pairs.count { $0.isSeed }) seeds, \(p.swaps) swapped): "
                            + "\"\(p.sourceExcerpt.prefix(100))\"")
             }
@@ -138,7 +140,7 @@ enum ReportText {
         case .text(let e):
             out.append("\(e.alignedWords) aligned words\(e.matchedWords.map { " (\($0) identical)" } ?? ""), coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun), \(e.spans.count) passage(s)")
             for s in e.spans.prefix(5) {
-                out.append("submitted \(s.submitted.offset)+\(s.submitted.length) ↔ work \(s.source.offset)+\(s.source.length): \"\(s.sourceExcerpt.prefix(100))\"")
+                out.append("submitted \(s.submitted.offset)+\(s.submitted.length)\(s.submitted.place.map { " (\($0))" } ?? "") ↔ work \(s.source.offset)+\(s.source.length): \"\(s.sourceExcerpt.prefix(100))\"")
             }
         }
         return out

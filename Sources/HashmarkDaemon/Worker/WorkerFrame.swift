@@ -1,17 +1,26 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HashmarkEngine
 
 /// The daemon ↔ worker wire format: frames of a 4-byte little-endian length and that many bytes,
 /// over a pair of pipes (the worker's stdin and stdout).
 ///
-/// Daemon → worker: a request is two frames, a JSON header (`{"name": …}`) and the file's bytes.
+/// Daemon → worker: a request is two frames, a JSON header (`{"name": …}`) and the file's bytes;
+/// for a PDF the daemon extracted, the header adds `"extracted": {"sha256", "size", "mediaType"}`
+/// (the original file's) and the second frame is `ExtractedDocument.wireBytes()`.
 /// Worker → daemon: first a hello frame (`{"ready": {"entries", "snapshot"}}` or
 /// `{"error": {"code", "message"}}`), then one frame per request: the unsigned
 /// `hashmark.verdict` report as canonical JSON.
 enum WorkerFrame {
     /// A frame longer than this is a protocol error (the largest is a file under the byte limit).
     static let maxLength = 1 << 30
+
+    /// The longest extracted-document frame: text and images of a PDF under the file limit
+    /// (images come out of `pdfimages` larger than they were stored).
+    static func extractedPayloadLimit(_ limits: EngineLimits) -> Int {
+        min(maxLength, 4 * limits.image.maxFileBytes + 2 * limits.maxTextBytes)
+    }
 
     static func header(_ length: Int) -> [UInt8] {
         let n = UInt32(length)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import HashmarkDocument
 import HashmarkEngine
 import HashmarkReport
 import HashmarkStore
@@ -74,24 +75,46 @@ public enum WorkerMain {
         }
         guard WorkerFrame.write(helloReady(engine), to: replies) else { return 0 }
         var checked = Date()
+        // Workers cannot start `pdftotext`: the daemon sends PDFs extracted ("extracted" header).
+        engine.documents.readsPDF = false
         while let header = WorkerFrame.read(from: requests, limit: 1 << 16),
-              let payload = WorkerFrame.read(from: requests, limit: options.limits.image.maxFileBytes) {
+              let request = try? JSONValue.parse(header),
+              let payload = WorkerFrame.read(from: requests, limit: request["extracted"] == nil
+                  ? options.limits.image.maxFileBytes : WorkerFrame.extractedPayloadLimit(options.limits)) {
             if Date().timeIntervalSince(checked) >= snapshotCheckSeconds {
                 checked = Date()
                 if let onDisk = try? store.snapshot(), onDisk.version != engine.index.snapshot.version,
                    let fresh = try? CorpusIndex(store: store) {
                     engine = Engine(index: fresh, model: model, limits: options.limits, semantic: semantic)
+                    engine.documents.readsPDF = false
                 }
             }
             if options.testHooks { injectFault(payload) }
             var name = "submission"
-            if case .string(let given)? = (try? JSONValue.parse(header))?["name"] { name = given }
+            if case .string(let given)? = request["name"] { name = given }
             // Unsigned, with the engine's placeholder id and time (the daemon names it).
-            let report = engine.check(bytes: payload, fileName: name)
+            let report = check(payload, name: name, extracted: request["extracted"], engine: engine)
                 .named(VerdictReport.pendingID, createdAt: VerdictReport.pendingTime)
             guard let bytes = try? report.canonicalBytes(), WorkerFrame.write(bytes, to: replies) else { return 74 }
         }
         return 0
+    }
+
+    /// A file's bytes, or a document the daemon extracted (`extracted`: the original's sha256,
+    /// size and media type, which the report's subject names).
+    static func check(_ payload: [UInt8], name: String, extracted: JSONValue?, engine: Engine) -> VerdictReport {
+        guard let extracted else { return engine.check(bytes: payload, fileName: name) }
+        guard case .string(let sha256)? = extracted["sha256"], case .int(let size)? = extracted["size"],
+              case .string(let mediaType)? = extracted["mediaType"] else {
+            return engine.errorVerdict(EngineError(code: "worker-protocol", message: "malformed extracted-document header"),
+                                       subject: .init(fileName: name, size: payload.count, sha256: "", mediaType: "application/octet-stream"))
+        }
+        let subject = VerdictReport.Subject(fileName: name, size: Int(size), sha256: sha256, mediaType: mediaType)
+        do {
+            return engine.check(document: try ExtractedDocument(wireBytes: payload), subject: subject)
+        } catch {
+            return engine.errorVerdict(EngineError(code: error.code.rawValue, message: error.message), subject: subject)
+        }
     }
 
     private static func injectFault(_ payload: [UInt8]) {

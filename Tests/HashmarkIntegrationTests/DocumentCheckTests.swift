@@ -1,0 +1,118 @@
+import Foundation
+import HashmarkReport
+import HashmarkTransforms
+import Testing
+
+/// Documents through the real binary: a registered text or image inside a PDF, EPUB, DOCX or ODT
+/// is found, the signed `/4` report names the page, chapter or paragraph (and the embedded
+/// image), `verify` accepts it against the original file, and an unrelated document is clear.
+@Suite(.timeLimit(.minutes(5))) struct DocumentCheckTests {
+    static let text = "sword-text-web__WEB_Ruth"
+    static let image = "scikit-image__chelsea"
+    static let fixtures = CLI.repoRoot.appendingPathComponent("Tests/Fixtures/documents")
+
+    /// Prose no registered work holds, in paragraphs.
+    static func filler(_ count: Int, from start: Int = 0) throws -> [String] {
+        let words = try String(contentsOfFile: Corpus.text(RegisteredCorpus.unrelatedText), encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace)
+        return (0..<count).map { i in words.dropFirst(start + i * 60).prefix(60).joined(separator: " ") }
+    }
+
+    /// 250 words of Ruth from its 300th word.
+    static func passage() throws -> String {
+        try String(contentsOfFile: Corpus.text(text), encoding: .utf8).split(whereSeparator: \.isWhitespace)
+            .dropFirst(300).prefix(250).joined(separator: " ")
+    }
+
+    /// Checks `bytes` as `name` with a report; returns the exit status and the signed report.
+    static func check(_ name: String, _ bytes: [UInt8], dir: TempDir) throws -> (Int32, VerdictReport, String) {
+        let corpus = try RegisteredCorpus.get()
+        if !FileManager.default.fileExists(atPath: dir.path("keys/hashmark.key.pem")) {
+            #expect(try CLI.run(["keygen", "--out", dir.path("keys")]).status == 0)
+        }
+        let file = dir.path(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let reports = dir.path("reports-" + name)
+        let r = try CLI.run(["check", "--json", "--db", corpus.db, "--report-dir", reports,
+                             "--key", dir.path("keys/hashmark.key.pem"), file])
+        let reportFile = try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { $0.hasSuffix(".json") },
+                                      "\(r.stdout)\(r.stderr)")
+        let path = reports + "/" + reportFile
+        let verify = try CLI.run(["verify", path, "--pubkey", dir.path("keys/hashmark.pub.pem"), "--file", file])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        return (r.status, try VerdictReport(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))), path)
+    }
+
+    static func textSpans(_ report: VerdictReport) -> [TextEvidence.Span] {
+        report.matches.filter { $0.work.id == text }.flatMap { m -> [TextEvidence.Span] in
+            if case .text(let e) = m.evidence { return e.spans }
+            return []
+        }
+    }
+
+    @Test(arguments: ["pdf", "epub", "docx", "odt"])
+    func aPassageInADocumentIsFoundWithItsPlace(_ format: String) throws {
+        let dir = try TempDir()
+        let before = try Self.filler(3), after = try Self.filler(3, from: 400)
+        let passage = try Self.passage()
+        let bytes: [UInt8] = switch format {
+        case "pdf": PDFWriter.pdf(pages: [before, [passage], after])
+        case "epub": try ZipDocumentWriter.epub(chapters: [before, [passage] + after])
+        case "docx": try ZipDocumentWriter.docx(paragraphs: before + [passage] + after)
+        default: try ZipDocumentWriter.odt(paragraphs: before + [passage] + after)
+        }
+        let (status, report, _) = try Self.check("submission." + format, bytes, dir: dir)
+        #expect(status == 1, "\(report.verdict) \(report.error?.message ?? "")")
+        #expect(report.schema == VerdictReport.documentSchemaId)
+        let document = try #require(report.subject.document)
+        #expect(document.format == format)
+        #expect(document.textBytes > passage.utf8.count)
+        let span = try #require(Self.textSpans(report).first)
+        let location = try #require(span.submitted.location)
+        switch format {
+        case "pdf": #expect(location.page == 2)
+        case "epub": #expect(location.chapter == 2 && location.paragraph == 1 && location.entry != nil)
+        case "docx": #expect(location.entry == "word/document.xml" && location.paragraph == 4)
+        default: #expect(location.entry == "content.xml" && location.paragraph == 4)
+        }
+    }
+
+    @Test(arguments: ["pdf", "epub", "docx", "odt"])
+    func anImageInADocumentIsFoundWithTheImageItIsIn(_ format: String) throws {
+        let dir = try TempDir()
+        let jpeg = Array(try Data(contentsOf: URL(fileURLWithPath: Corpus.image(Self.image))))
+        let (width, height) = (451, 300)   // chelsea.jpg
+        let words = try Self.filler(2)
+        let bytes: [UInt8] = switch format {
+        case "pdf": PDFWriter.pdf(pages: [words, ["Figure on the second page."]],
+                                  images: [(page: 2, jpeg: jpeg, width: width, height: height)])
+        case "epub": try ZipDocumentWriter.epub(chapters: [words], images: [jpeg])
+        case "docx": try ZipDocumentWriter.docx(paragraphs: words, images: [jpeg])
+        default: try ZipDocumentWriter.odt(paragraphs: words, images: [jpeg])
+        }
+        let (status, report, _) = try Self.check("figure." + format, bytes, dir: dir)
+        #expect(status == 1, "\(report.verdict) \(report.error?.message ?? "")")
+        let match = try #require(report.matches.first { $0.work.id == Self.image && $0.isMatch == true })
+        let location = try #require(match.location)
+        if format == "pdf" { #expect(location.page == 2) } else { #expect(location.entry != nil) }
+        #expect(report.subject.document?.images == 1)
+    }
+
+    @Test func anUnrelatedDocumentIsClear() throws {
+        let dir = try TempDir()
+        let coffee = Array(try Data(contentsOf: URL(fileURLWithPath: Corpus.image(RegisteredCorpus.unrelatedImage))))
+        let bytes = try ZipDocumentWriter.docx(paragraphs: try Self.filler(8), images: [coffee])
+        let (status, report, _) = try Self.check("unrelated.docx", bytes, dir: dir)
+        #expect(status == 0)
+        #expect(report.verdict == .clear)
+        #expect(report.subject.document?.format == "docx")
+        #expect(report.subject.document?.images == 1)
+    }
+
+    @Test func aDocumentWithNothingInItIsAnErrorVerdict() throws {
+        let dir = try TempDir()
+        let (status, report, _) = try Self.check("blank.docx", try ZipDocumentWriter.docx(paragraphs: []), dir: dir)
+        #expect(status == 2)
+        #expect(report.error?.code == "document-empty")
+    }
+}
