@@ -16,6 +16,8 @@ public enum CaseOperation: Sendable, Hashable, Codable {
     case text(TextTransform)
     /// A stored passage (a language-model rewrite, `ParaphraseFixtures`) embedded in filler.
     case fixture(path: String)
+    /// Another case's file delivered inside a document (`DocumentCases`): pdf, epub, docx, odt.
+    indirect case document(format: String, inner: CaseOperation)
 }
 
 /// One evaluation case, described but not yet materialised (bytes are produced on demand, so a
@@ -86,6 +88,12 @@ public enum CaseGenerator {
                     for c in images.cases {
                         add(c.family.rawValue, c.kind, c.name, c.strength, c.seed, .image(c.transform), filler: nil)
                     }
+                    let wrappable = DocumentCases.wrappable(images)
+                    for (i, format) in DocumentCases.formats.enumerated() where !wrappable.isEmpty {
+                        let c = wrappable[Int(SeededGenerator.derive(workSeed, UInt64(i)) % UInt64(wrappable.count))]
+                        add("document", format, "\(format)-\(c.name)", c.strength, c.seed,
+                            .document(format: format, inner: .image(c.transform)), filler: nil)
+                    }
                 case .text:
                     // Filler from a held-out text of the same split, never the work itself.
                     let others = fillerTexts.filter { $0.id != work.id }
@@ -93,6 +101,12 @@ public enum CaseGenerator {
                     for c in texts.cases {
                         add(textFamily(kind: c.kind), c.kind, c.name, c.strength, c.seed, .text(c.transform),
                             filler: filler)
+                    }
+                    let wrappable = DocumentCases.wrappable(texts)
+                    for (i, format) in DocumentCases.formats.enumerated() where !wrappable.isEmpty {
+                        let c = wrappable[Int(SeededGenerator.derive(workSeed, UInt64(i)) % UInt64(wrappable.count))]
+                        add("document", format, "\(format)-\(c.name)", c.strength, c.seed,
+                            .document(format: format, inner: .text(c.transform)), filler: filler)
                     }
                 }
             }

@@ -28,6 +28,10 @@ public enum Materialiser {
             var rng = SeededGenerator(seed: plan.seed)
             let out = try t.apply(to: source, rng: &rng, recompress: recompress).image
             return try JPEGEncoder.encode(out, quality: deliveryQuality)
+        case .document(let format, let inner):
+            var plain = plan
+            plain.operation = inner
+            return try DocumentCases.wrap(imageJPEG: try image(plain, source: source, originalBytes: originalBytes), format: format)
         case .text, .fixture: throw EvalError(code: "cases-invalid", message: "\(plan.id): a text case on an image")
         }
     }
@@ -51,6 +55,11 @@ public enum Materialiser {
                 throw EvalError(code: "cases-invalid", message: "\(plan.id): cannot read \(path)")
             }
             return embed(passage.trimmingCharacters(in: .whitespacesAndNewlines), filler: filler)
+        case .document(let format, let inner):
+            var plain = plan
+            plain.operation = inner
+            let bytes = try text(plain, source: source, filler: filler)
+            return try DocumentCases.wrap(text: String(decoding: bytes, as: UTF8.self), image: nil, format: format)
         case .image: throw EvalError(code: "cases-invalid", message: "\(plan.id): an image edit on a text")
         }
     }
@@ -78,6 +87,7 @@ public enum Materialiser {
         if case .original = plan.operation {
             return String(safe) + "." + (plan.source.path.split(separator: ".").last.map(String.init) ?? "bin")
         }
+        if case .document(let format, _) = plan.operation { return String(safe) + "." + format }
         return String(safe) + (plan.modality == .image ? ".jpg" : ".txt")
     }
 }
