@@ -24,12 +24,12 @@ struct ErrorCodeTests {
         "error",
     ]
 
-    /// Quoted codes in the daemon, engine, media and text-fingerprint sources: arguments named
+    /// Quoted codes in the daemon, engine, media, document and text-fingerprint sources: arguments named
     /// `code` (also either side of a `?:`), `.posix("…")`, `static let x = "…"` and
     /// `case x = "…"` inside `enum Code { … }`, and the strings `rejectionCode` returns.
     static func codesInSources() throws -> Set<String> {
         var found = Set<String>()
-        let folders = ["HashmarkDaemon", "HashmarkEngine", "HashmarkMedia", "HashmarkFingerprint/Text"]
+        let folders = ["HashmarkDaemon", "HashmarkEngine", "HashmarkMedia", "HashmarkDocument", "HashmarkFingerprint/Text"]
         let patterns = [#"code:\s*"([^"\\]+)""#, #"\.posix\("([^"\\]+)""#, #"\(code:\s*"([^"\\]+)""#,
                         #"(?:last|failure)\s*[=:]\s*\(\s*"([^"\\]+)""#, #"code:[^,\n]*\?\s*"([^"\\]+)""#]
         let errorFilePatterns = [#"static let \w+ = "([^"\\]+)""#, #"case \w+ = "([^"\\]+)""#]

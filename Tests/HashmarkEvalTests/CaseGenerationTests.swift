@@ -45,9 +45,21 @@ struct CaseGenerationTests {
                 #expect(filler.id != p.source.id)
             }
         }
-        // Every image transform of the standard suite, for every registered image.
-        let images = plans.filter { $0.modality == .image && $0.label == .positive }
+        // Every image transform of the standard suite, for every registered image; and one
+        // document case per format, each wrapping a case of its modality's suite.
+        let images = plans.filter { $0.modality == .image && $0.label == .positive && $0.family != "document" }
         #expect(images.count == split.registered.filter { $0.modality == .image }.count * TransformSuite.standard(seed: 3).cases.count)
+        let documents = plans.filter { $0.family == "document" }
+        #expect(documents.count == (split.registered.count + split.distractorTrain.count + split.distractorTest.count) * DocumentCases.formats.count)
+        for p in documents {
+            guard case .document(let format, let inner) = p.operation else { Issue.record("\(p.id)"); continue }
+            #expect(p.kind == format && p.transform.hasPrefix(format + "-"))
+            switch (p.modality, inner) {
+            case (.image, .image(let t)): #expect(t.family != .regenerative, "\(p.id)")
+            case (.text, .text): break
+            default: Issue.record("\(p.id): \(inner) in a \(p.modality) document case")
+            }
+        }
     }
 
     @Test func materialisedCasesAreReproducible() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HashmarkReport
 import HashmarkTransforms
+import HashmarkView
 import Testing
 
 /// Documents through the real binary: a registered text or image inside a PDF, EPUB, DOCX or ODT
@@ -25,6 +26,15 @@ import Testing
     }
 
     /// Checks `bytes` as `name` with a report; returns the exit status and the signed report.
+    /// `show --html` of a report with the corpus and the submitted file: the page's text.
+    static func html(_ reportPath: String, file: String, dir: TempDir) throws -> String {
+        let out = dir.path("page-\(UUID().uuidString).html")
+        let r = try CLI.run(["show", reportPath, "--html", out, "--db", try RegisteredCorpus.get().db, "--file", file,
+                             "--pubkey", dir.path("keys/hashmark.pub.pem")])
+        #expect(r.status == 0, "\(r.stderr)")
+        return try String(contentsOfFile: out, encoding: .utf8)
+    }
+
     static func check(_ name: String, _ bytes: [UInt8], dir: TempDir) throws -> (Int32, VerdictReport, String) {
         let corpus = try RegisteredCorpus.get()
         if !FileManager.default.fileExists(atPath: dir.path("keys/hashmark.key.pem")) {
@@ -61,7 +71,7 @@ import Testing
         case "docx": try ZipDocumentWriter.docx(paragraphs: before + [passage] + after)
         default: try ZipDocumentWriter.odt(paragraphs: before + [passage] + after)
         }
-        let (status, report, _) = try Self.check("submission." + format, bytes, dir: dir)
+        let (status, report, path) = try Self.check("submission." + format, bytes, dir: dir)
         #expect(status == 1, "\(report.verdict) \(report.error?.message ?? "")")
         #expect(report.schema == VerdictReport.documentSchemaId)
         let document = try #require(report.subject.document)
@@ -75,6 +85,10 @@ import Testing
         case "docx": #expect(location.entry == "word/document.xml" && location.paragraph == 4)
         default: #expect(location.entry == "content.xml" && location.paragraph == 4)
         }
+        // The evidence page cuts the passage from the extracted text and says where it is.
+        let page = try Self.html(path, file: dir.path("submission." + format), dir: dir)
+        #expect(page.contains("Submitted · " + location.description))
+        #expect(page.contains("<mark>"), "aligned words highlighted in the extracted text")
     }
 
     @Test(arguments: ["pdf", "epub", "docx", "odt"])
@@ -90,12 +104,16 @@ import Testing
         case "docx": try ZipDocumentWriter.docx(paragraphs: words, images: [jpeg])
         default: try ZipDocumentWriter.odt(paragraphs: words, images: [jpeg])
         }
-        let (status, report, _) = try Self.check("figure." + format, bytes, dir: dir)
+        let (status, report, path) = try Self.check("figure." + format, bytes, dir: dir)
         #expect(status == 1, "\(report.verdict) \(report.error?.message ?? "")")
         let match = try #require(report.matches.first { $0.work.id == Self.image && $0.isMatch == true })
         let location = try #require(match.location)
         if format == "pdf" { #expect(location.page == 2) } else { #expect(location.entry != nil) }
         #expect(report.subject.document?.images == 1)
+        // The evidence page shows the embedded image (a thumbnail) beside the work's, and where it is.
+        let page = try Self.html(path, file: dir.path("figure." + format), dir: dir)
+        #expect(page.contains(HTMLText.escape(location.description)))
+        #expect(!page.contains("Submitted file not shown"))
     }
 
     @Test func anUnrelatedDocumentIsClear() throws {
