@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev libwebp-dev \
-                   libgif-dev libsqlite3-dev wordnet-base
+                   libgif-dev libsqlite3-dev wordnet-base poppler-utils
 # What only the tests need: a headless browser renders the HTML evidence view; jq reads reports
 # in the crash soak.
 TEST_PACKAGES := chromium jq
