@@ -2,8 +2,8 @@
 ///
 /// Every member is optional and present only where the format has it: `page` for PDF,
 /// `chapter` (the reading-order position of an EPUB content file) and `entry` (the archive
-/// member) for EPUB, DOCX and ODT, `paragraph` counted from 1 within the chapter (EPUB) or the
-/// whole body (DOCX, ODT). All counts start at 1.
+/// member) for EPUB, DOCX and ODT, `paragraph` counted from 1 within the page (PDF), the chapter (EPUB) or
+/// the whole body (DOCX, ODT). All counts start at 1.
 public struct DocumentLocation: Sendable, Equatable, Hashable, Codable {
     public var page: Int?
     public var chapter: Int?

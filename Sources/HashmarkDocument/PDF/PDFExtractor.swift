@@ -13,6 +13,9 @@ public struct PDFExtractor: Sendable {
         self.popplerDirectory = popplerDirectory
     }
 
+    /// Blocks while up to five programs run one after another (`pdftotext -v` once per
+    /// directory, `pdfinfo`, `pdftotext`, `pdfimages -list`, `pdfimages`), each for at most
+    /// `limits.processSeconds`: call it from a thread of its own, not Swift's cooperative pool.
     public func extract(_ bytes: [UInt8]) throws(DocumentError) -> ExtractedDocument {
         let tools = PopplerTools(directory: popplerDirectory, limits: limits)
         let extractor = try tools.version()
