@@ -2,9 +2,10 @@
 ///
 /// Every member is optional and present only where the format has it: `page` for PDF,
 /// `chapter` (the reading-order position of an EPUB content file) and `entry` (the archive
-/// member) for EPUB, DOCX and ODT, `paragraph` counted within the chapter (EPUB) or the whole
-/// body (DOCX, ODT; not PDF, where `pdftotext` does not keep paragraphs apart reliably), `image`
-/// the embedded image's number on its page (PDF). All counts start at 1.
+/// member) for EPUB, DOCX and ODT, `paragraph` counted within the page (PDF: blocks as
+/// `pdftotext` separates them by blank lines, so two paragraphs with no gap between them count as
+/// one), the chapter (EPUB) or the whole body (DOCX, ODT), `image` the embedded image's number on
+/// its page (PDF). All counts start at 1.
 public struct DocumentLocation: Sendable, Equatable, Hashable, Codable {
     public var page: Int?
     public var chapter: Int?

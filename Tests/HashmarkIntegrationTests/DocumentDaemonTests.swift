@@ -101,7 +101,7 @@ extension DocumentDaemonTests {
         let whole = try HostileDocuments.docx(documentXML: Array("<w:document/>".utf8))
         try daemon.drop("cut.docx", Array(whole.prefix(whole.count - 30)))
         expected["cut.docx"] = "document-invalid"
-        let encrypted = DocumentCheckTests.fixtures.appendingPathComponent("pdf/encrypted.pdf")
+        let encrypted = DocumentCheckTests.fixtures.appendingPathComponent("pdf/encrypted-user.pdf")
         try daemon.drop("locked.pdf", Array(try Data(contentsOf: encrypted))); expected["locked.pdf"] = "document-encrypted"
         try waitFor("every hostile document in failed/") { daemon.count("failed") == expected.count }
         var codes: [String: String] = [:]

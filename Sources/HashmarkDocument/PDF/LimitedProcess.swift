@@ -3,126 +3,167 @@ import Glibc
 #endif
 import CLinux
 
-/// Runs a program as a child process that cannot take more than it is given: its address space,
-/// CPU time and file size are capped by `prlimit` (util-linux, which sets the limits on itself
-/// and then executes the program, so they hold from its first instruction), its wall-clock time
-/// by this process (SIGKILL to its process group at the deadline), and its output by a cap on
-/// what is read. Never waits on the child without a deadline; always reaps it.
+/// Runs one external program (a Poppler tool) on a hostile input, so that whatever the input
+/// does to it stays out of this process: its own address space, `RLIMIT_AS`/`RLIMIT_CPU`/
+/// `RLIMIT_FSIZE` caps, no core dump, a wall-clock deadline and a cap on what it prints.
 ///
-/// `prlimit` rather than a `fork` + `setrlimit` of our own: a Swift process is multi-threaded,
-/// and `posix_spawn` is the one safe way to start a program from it.
-struct LimitedProcess {
-    struct Limits {
-        var seconds: Double
-        var memoryBytes: Int
-        var maxOutputBytes: Int
-        /// Largest file the child may write (`pdfimages` writes images).
-        var maxFileBytes: Int
-    }
+/// Why a `fork` in C (`hm_spawn_limited`) and not `posix_spawn` of `/usr/bin/prlimit`: the
+/// limits are then set by the same code that starts the program, with no second program that
+/// may be missing or differ between distributions, and the child also gets its own process group
+/// (so a shell script's children die with it) and `PR_SET_PDEATHSIG` (it dies with us), which
+/// `posix_spawn` cannot set. The child calls only system calls between `fork` and `execve`.
+///
+/// Every call blocks until the program has ended and been reaped, never past the deadline.
+@_spi(Testing) public struct LimitedProcess: Sendable {
+    /// Caps for one run.
+    public struct Limits: Sendable {
+        public var seconds: Double
+        public var memoryBytes: Int
+        /// Largest file the program may write (`RLIMIT_FSIZE`); pipes are not counted.
+        public var fileBytes: Int
+        /// Standard output past this many bytes kills the program (`.tooLarge`).
+        public var maxOutputBytes: Int
+        /// Standard error kept for messages; the rest is read and dropped.
+        public var maxErrorBytes: Int
 
-    struct Output {
-        var status: Int32
-        var stdout: [UInt8]
-        /// At most 4 KiB of the child's stderr, for messages.
-        var stderr: [UInt8]
-    }
-
-    enum Failure: Error {
-        case unavailable(String)
-        case timedOut
-        case outputTooLarge
-    }
-
-    static let prlimit = "/usr/bin/prlimit"
-
-    /// Runs `program arguments…` with an empty environment but `LC_ALL=C` and stdin from /dev/null.
-    static func run(_ program: String, _ arguments: [String], limits: Limits) throws(Failure) -> Output {
-        guard access(program, X_OK) == 0 else { throw .unavailable("\(program) is not installed") }
-        guard access(prlimit, X_OK) == 0 else { throw .unavailable("\(prlimit) (util-linux) is not installed") }
-        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
-        guard pipe2(&out, O_CLOEXEC) == 0 else { throw .unavailable("pipe2 failed") }
-        guard pipe2(&err, O_CLOEXEC) == 0 else {
-            close(out[0]); close(out[1])
-            throw .unavailable("pipe2 failed")
+        public init(seconds: Double, memoryBytes: Int, fileBytes: Int, maxOutputBytes: Int, maxErrorBytes: Int = 4096) {
+            self.seconds = seconds; self.memoryBytes = memoryBytes; self.fileBytes = fileBytes
+            self.maxOutputBytes = maxOutputBytes; self.maxErrorBytes = maxErrorBytes
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        hm_spawn_closefrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t(), empty = sigset_t()
-        sigfillset(&defaults)
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-        let cpu = max(1, Int(limits.seconds.rounded(.up)))
-        let argv = [prlimit, "--as=\(limits.memoryBytes)", "--cpu=\(cpu)", "--core=0", "--fsize=\(limits.maxFileBytes)",
-                    "--", program] + arguments
-        var pid: pid_t = 0
-        let rc = withCStrings(argv) { a in withCStrings(["LC_ALL=C"]) { e in posix_spawn(&pid, prlimit, &actions, &attributes, a, e) } }
-        close(out[1])
-        close(err[1])
-        guard rc == 0 else {
-            close(out[0]); close(err[0])
-            throw .unavailable("cannot start \(program): \(String(cString: strerror(rc)))")
+    }
+
+    /// What a program that ended by itself left.
+    public struct Output: Sendable {
+        public var pid: pid_t
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
+        /// The exit status, or nil when a signal ended it (its own crash, or `RLIMIT_CPU`).
+        public var exitStatus: Int32?
+        public var signal: Int32?
+
+        /// Standard error as text, cut to one short line for error messages.
+        public var errorExcerpt: String {
+            let text = String(decoding: stderr.prefix(300), as: UTF8.self)
+            return text.split(whereSeparator: \.isNewline).prefix(3).joined(separator: " / ")
         }
-        defer { close(out[0]); close(err[0]) }
-        var stdout: [UInt8] = [], stderr: [UInt8] = []
-        var failure: Failure?
-        let deadline = now() + limits.seconds
-        var open = [out[0], err[0]]
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while !open.isEmpty {
-            let left = deadline - now()
-            if left <= 0 { failure = .timedOut; break }
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(left, 1) * 1000) + 1)
-            if ready < 0, errno != EINTR { break }
-            for p in fds where p.revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(p.fd, $0.baseAddress, $0.count) }
-                if n <= 0 {
-                    if n < 0, errno == EINTR || errno == EAGAIN { continue }
-                    open.removeAll { $0 == p.fd }
-                } else if p.fd == out[0] {
-                    stdout.append(contentsOf: buffer[0..<n])
-                    if stdout.count > limits.maxOutputBytes { failure = .outputTooLarge; break }
-                } else if stderr.count < 4096 {
-                    stderr.append(contentsOf: buffer[0..<min(n, 4096 - stderr.count)])
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Runs the program with `arguments`, stdin on /dev/null, `PATH=/usr/bin:/bin` and the C
+    /// locale as its whole environment.
+    public func run(_ arguments: [String], limits: Limits) throws(DocumentError) -> Output {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard access(path, X_OK) == 0 else {
+            throw DocumentError(.extractorUnavailable, "\(path) is not installed (Debian: poppler-utils)")
+        }
+        let deadline = Monotonic.now + max(limits.seconds, 0)
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        guard pipe2(&outPipe, O_CLOEXEC) == 0 else { throw DocumentError(.extractorUnavailable, "pipe2 failed") }
+        guard pipe2(&errPipe, O_CLOEXEC) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            throw DocumentError(.extractorUnavailable, "pipe2 failed")
+        }
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let cpuSeconds = UInt(max(1, limits.seconds.rounded(.up)))
+        let pid = withCStrings([path] + arguments) { argv in
+            withCStrings(["PATH=/usr/bin:/bin", "LC_ALL=C"]) { envp in
+                hm_spawn_limited(path, argv, envp, devNull, outPipe[1], errPipe[1], UInt(max(limits.memoryBytes, 1 << 20)),
+                                 cpuSeconds, UInt(max(limits.fileBytes, 0)))
+            }
+        }
+        close(outPipe[1]); close(errPipe[1])
+        if devNull >= 0 { close(devNull) }
+        defer { close(outPipe[0]); close(errPipe[0]) }
+        guard pid > 0 else {
+            throw DocumentError(.extractorUnavailable, "cannot start \(name): \(String(cString: strerror(-pid)))")
+        }
+
+        var child = Child(pid: pid)
+        defer { child.killAndReap() }
+        var out: [UInt8] = [], err: [UInt8] = []
+        var live = (out: true, err: true)
+        while live.out || live.err {
+            let wait = Monotonic.milliseconds(until: deadline)
+            if wait <= 0 { throw DocumentError(.timeout, "\(name) ran past \(limits.seconds) s and was killed") }
+            var fds = [pollfd(fd: live.out ? outPipe[0] : -1, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: live.err ? errPipe[0] : -1, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, Int32(min(wait, 1000)))
+            if ready < 0 && errno != EINTR { throw DocumentError(.extractorUnavailable, "poll failed") }
+            if live.out && fds[0].revents != 0 {
+                live.out = readSome(outPipe[0], into: &out, keep: limits.maxOutputBytes + 1)
+                if out.count > limits.maxOutputBytes {
+                    throw DocumentError(.tooLarge, "\(name) printed more than \(limits.maxOutputBytes) bytes")
                 }
             }
-            if failure != nil { break }
+            if live.err && fds[1].revents != 0 {
+                live.err = readSome(errPipe[0], into: &err, keep: limits.maxErrorBytes)
+            }
         }
-        if failure != nil { _ = kill(-pid, SIGKILL); _ = kill(pid, SIGKILL) }
-        // The pipes are closed (or the child killed): it ends now; a child that closed its output
-        // but lingers is killed at the deadline.
-        var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid || (r < 0 && errno != EINTR) { break }
-            if now() > deadline { _ = kill(-pid, SIGKILL); _ = kill(pid, SIGKILL); failure = failure ?? .timedOut }
-            usleep(2_000)
+        // Both pipes are closed: the program is ending (or handed them to nobody and goes on).
+        while child.hasEnded() == false {
+            if Monotonic.milliseconds(until: deadline) <= 0 {
+                throw DocumentError(.timeout, "\(name) ran past \(limits.seconds) s and was killed")
+            }
+            usleep(5_000)
         }
-        if let failure { throw failure }
+        let status = child.killAndReap()
         let signal = status & 0x7F
-        return Output(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, stdout: stdout, stderr: stderr)
+        return Output(pid: pid, stdout: out, stderr: err, exitStatus: signal == 0 ? (status >> 8) & 0xFF : nil,
+                      signal: signal == 0 ? nil : signal)
+    }
+}
+
+/// The started child: killed with its whole process group and reaped exactly once.
+private struct Child {
+    let pid: pid_t
+    var status: Int32?
+
+    init(pid: pid_t) { self.pid = pid }
+
+    func hasEnded() -> Bool { hm_child_ended(pid) != 0 }
+
+    /// SIGKILL to the process group (whatever the program started) while the unreaped child
+    /// still holds its id, then `waitpid`. Returns the wait status.
+    @discardableResult
+    mutating func killAndReap() -> Int32 {
+        if let status { return status }
+        _ = killpg(pid, SIGKILL)
+        _ = kill(pid, SIGKILL)
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+        status = raw
+        return raw
+    }
+}
+
+/// Reads what is there; false at end of file. Bytes past `keep` are read and dropped.
+private func readSome(_ fd: Int32, into buffer: inout [UInt8], keep: Int) -> Bool {
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if got < 0 { return errno == EINTR || errno == EAGAIN }
+    if got == 0 { return false }
+    let room = max(0, keep - buffer.count)
+    buffer.append(contentsOf: chunk.prefix(min(got, room)))
+    return true
+}
+
+/// Monotonic time in seconds.
+private enum Monotonic {
+    static var now: Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    private static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
+    static func milliseconds(until deadline: Double) -> Int { Int(((deadline - now) * 1000).rounded(.up)) }
+}
 
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
-        return body(pointers)
-    }
+/// Calls `body` with a NULL-terminated `char *[]` of `strings`.
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
 }

@@ -2,8 +2,8 @@
 /// and JPEG images, nothing else. Written from the PDF 1.4 reference (sections 3.4 file
 /// structure, 5.2 text state, 4.8 images); every page is US Letter.
 ///
-/// Text is set in 10 pt Helvetica with `/WinAnsiEncoding`, wrapped at 90 characters, one blank
-/// line between paragraphs; a page that fills continues on a new page. Characters WinAnsi lacks
+/// Text is set in 10 pt Helvetica with `/WinAnsiEncoding`, wrapped at 90 characters, two blank
+/// lines between paragraphs (pdftotext reads a gap of one line as the same block); a page that fills continues on a new page. Characters WinAnsi lacks
 /// become "?".
 public enum PDFWriter {
     /// A PDF with `pages` (the paragraphs of each page) and `images`, each drawn at the top of
@@ -52,7 +52,7 @@ struct PDFLayout {
     mutating func add(paragraph: String) {
         let lines = Self.wrap(paragraph)
         guard !lines.isEmpty else { return }
-        if pages.last.map({ !$0.lines.isEmpty }) == true { append("") }
+        if pages.last.map({ !$0.lines.isEmpty }) == true { append(""); append("") }
         lines.forEach { append($0) }
     }
 
