@@ -48,6 +48,9 @@ import Testing
         let reportFile = try #require(try FileManager.default.contentsOfDirectory(atPath: reports).first { $0.hasSuffix(".json") },
                                       "\(r.stdout)\(r.stderr)")
         let path = reports + "/" + reportFile
+        // `check --json` carries the report's `subject.document` as `document`.
+        let line = try JSONValue.parse(Array((r.stdout.split(separator: "\n").first ?? "").utf8))
+        if line["verdict"] != .string("error") { #expect(line["document"]?["format"] != nil, "\(r.stdout)") }
         let verify = try CLI.run(["verify", path, "--pubkey", dir.path("keys/hashmark.pub.pem"), "--file", file])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         return (r.status, try VerdictReport(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))), path)
