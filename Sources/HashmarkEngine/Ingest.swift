@@ -1,3 +1,4 @@
+import HashmarkDocument
 import HashmarkFingerprint
 import HashmarkMedia
 import HashmarkPrimitives
@@ -11,6 +12,8 @@ public struct Ingest: Sendable {
     /// ingest decoded (`Thumbnail.maker` in HashmarkView); `nil`: no previews (matching does
     /// not use them).
     public let thumbnailer: Thumbnailer?
+    /// Reads works registered as documents (PDF, EPUB, DOCX, ODT): their text is registered.
+    public var documents: DocumentReader
 
     public typealias Thumbnailer = @Sendable (DecodedImage) -> WorkThumbnail?
 
@@ -18,6 +21,7 @@ public struct Ingest: Sendable {
         self.store = store
         self.limits = limits
         self.thumbnailer = thumbnailer
+        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
     }
 
     /// What the rights holder says about a work; empty fields stay empty.
@@ -79,9 +83,27 @@ public struct Ingest: Sendable {
         var thumbnail: WorkThumbnail? = nil
     }
 
-    /// Exact PDQ, local features and thumbnail from the same decoded pixels, or a text's postings.
+    /// Exact PDQ, local features and thumbnail from the same decoded pixels, or a text's postings;
+    /// a document is registered by its extracted text (its embedded images are not registered).
     func derive(_ bytes: [UInt8], fileName: String) throws(EngineError) -> Derived {
-        switch try Fingerprinter.analyseKeepingPixels(bytes, type: MediaType.sniff(bytes, fileName: fileName),
+        let type = MediaType.sniff(bytes, fileName: fileName)
+        if let format = DocumentReader.format(of: type), bytes.count <= limits.image.maxFileBytes {
+            let document: ExtractedDocument
+            do {
+                document = try documents.extract(bytes, format: format)
+            } catch {
+                throw EngineError(code: error.code.rawValue, message: error.message)
+            }
+            guard document.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else {
+                throw EngineError(code: DocumentError.Code.empty.rawValue,
+                                  message: "The document has no text: a document is registered as a text work.")
+            }
+            let t = try Fingerprinter.text(plain: document.text, type: type, limits: limits)
+            var d = Derived(mediaType: type, text: t.text)
+            d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default)
+            return d
+        }
+        switch try Fingerprinter.analyseKeepingPixels(bytes, type: type,
                                                       limits: limits, exact: true) {
         case .image(let image, let decoded):
             var d = Derived(mediaType: image.mediaType)

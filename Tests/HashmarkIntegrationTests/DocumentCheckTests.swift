@@ -137,3 +137,36 @@ import Testing
         #expect(report.error?.code == "document-empty")
     }
 }
+
+/// A rights holder's book registered as a document: its text becomes a text work, and a plain
+/// text copying a passage of it is found, with the source span in the work's extracted text.
+@Suite(.timeLimit(.minutes(5))) struct DocumentRegistrationTests {
+    @Test(arguments: ["pdf", "epub"])
+    func aBookRegisteredAsADocumentIsMatchedByItsText(_ format: String) throws {
+        let dir = try TempDir()
+        let words = try String(contentsOfFile: Corpus.text(RegisteredCorpus.unrelatedText), encoding: .utf8)
+            .split(whereSeparator: \.isWhitespace)
+        let paragraphs = stride(from: 0, to: min(words.count, 1_200), by: 80).map { words[$0..<min(words.count, $0 + 80)].joined(separator: " ") }
+        let book = format == "pdf" ? PDFWriter.pdf(pages: [Array(paragraphs.prefix(8)), Array(paragraphs.dropFirst(8))])
+            : try ZipDocumentWriter.epub(chapters: [Array(paragraphs.prefix(8)), Array(paragraphs.dropFirst(8))])
+        let works = dir.path("works")
+        try FileManager.default.createDirectory(atPath: works, withIntermediateDirectories: true)
+        try Data(book).write(to: URL(fileURLWithPath: works + "/whale-book." + format))
+        let db = dir.path("corpus.sqlite")
+        let add = try CLI.run(["corpus", "add", "--db", db, "--owner", "Test Rights Ltd", "--license", "CC0-1.0", works])
+        #expect(add.status == 0, "\(add.stdout)\(add.stderr)")
+        let copy = dir.path("copy.txt")
+        try (["A new story begins here, in words of its own."] + paragraphs[10...12] + ["And it ends in other words."])
+            .joined(separator: "\n\n").write(toFile: copy, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", "--json", "--db", db, copy])
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        let line = try JSONValue.parse(Array((check.stdout.split(separator: "\n").first ?? "").utf8))
+        guard case .array(let matches)? = line["matches"], let first = matches.first else {
+            Issue.record("no match: \(check.stdout)")
+            return
+        }
+        #expect(first["work"]?["id"] == .string("whale-book"))
+        #expect(first["work"]?["mediaType"] == .string(format == "pdf" ? "application/pdf" : "application/epub+zip"))
+        #expect(first["matcher"] == .string("text-align"))
+    }
+}
