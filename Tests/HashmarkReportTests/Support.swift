@@ -97,3 +97,31 @@ func opensslVerifies(publicKeyPath: String, messagePath: String, signaturePath: 
                                  "-in", messagePath, "-sigfile", signaturePath])
     return result.status == 0 && result.output.contains("Signature Verified Successfully")
 }
+
+/// Signs `report` with the fixture key and checks its bytes and signature against the golden
+/// `file` in the fixtures (re-recorded, and the test failed, under `HASHMARK_RECORD_GOLDENS=1`):
+/// the golden verifies with `verify` and with `openssl`, and reads back as the same report.
+/// Returns the canonical bytes.
+@discardableResult
+func checkGoldenReport(_ report: VerdictReport, file: String) throws -> [UInt8] {
+    let (key, keyDir) = try ReportTests.fixtureKey()
+    defer { removeDirectory(keyDir) }
+    var report = report
+    report.signer = .init(keyId: key.publicKey.keyId)
+    let bytes = try report.canonicalBytes()
+    let signature = try key.sign(bytes)
+    let jsonPath = fixturesDirectory + "/" + file
+    if ProcessInfo.processInfo.environment["HASHMARK_RECORD_GOLDENS"] == "1" {
+        try writeBytes(bytes, jsonPath)
+        try writeBytes(signature, jsonPath + ".sig")
+        Issue.record("re-recorded \(jsonPath); unset HASHMARK_RECORD_GOLDENS and re-run")
+        return bytes
+    }
+    #expect(try readBytes(jsonPath) == bytes)
+    #expect(try readBytes(jsonPath + ".sig") == signature)
+    let pub = fixturesDirectory + "/test-signing-key.pub.pem"
+    #expect(ReportVerifier.verify(reportPath: jsonPath, publicKeyPath: pub).exitCode == 0)
+    #expect(try opensslVerifies(publicKeyPath: pub, messagePath: jsonPath, signaturePath: jsonPath + ".sig"))
+    #expect(try VerdictReport(bytes: bytes) == report)
+    return bytes
+}
