@@ -60,9 +60,10 @@ public final class EngineProcessor: SpoolProcessor {
     }
 
     /// Workers are killed at the deadline, so the daemon's own (cooperative) deadline is only a
-    /// backstop: both attempts, plus time to start a worker.
+    /// backstop: both attempts, the five Poppler runs of a PDF's extraction, and time to start
+    /// a worker.
     public var deadlineSeconds: Double? {
-        Double(Self.attempts) * config.limits.maxSeconds + 3 * DocumentLimits().processSeconds + 30
+        Double(Self.attempts) * config.limits.maxSeconds + 5 * DocumentLimits().processSeconds + 30
     }
 
     public func prepare() async throws -> IndexStatus {

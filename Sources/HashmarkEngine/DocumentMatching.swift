@@ -20,8 +20,8 @@ extension Engine {
                 return errorVerdict(error, subject: subject)
             }
         }
-        // Best match per work and matcher over all images: one work repeated on every page is
-        // one match, at the image where it is strongest.
+        // Best match per work over all images (as `imageMatches` keeps one per work): one work
+        // repeated on every page is one match, at the image where it is strongest.
         var best: [String: VerdictReport.Match] = [:]
         for image in document.images {
             let type = MediaType.sniff(image.bytes, fileName: nil)
@@ -32,7 +32,7 @@ extension Engine {
             }
             for var match in imageMatches(fingerprint, decoded: decoded) {
                 match.location = image.location
-                let key = match.work.id + "\u{0}" + match.matcher
+                let key = match.work.id
                 if let old = best[key], (old.isMatch == true ? 1 : 0, old.score) >= (match.isMatch == true ? 1 : 0, match.score) {
                     continue
                 }

@@ -21,7 +21,8 @@ public enum DocumentCases {
         suite.cases.filter { ["excerpt", "substitute", "shuffle", "interleave", "paraphrase"].contains($0.kind) }
     }
 
-    /// `pages` of text around an image, or the text of a text case, as a document of `format`.
+    /// The blank-line-separated paragraphs of `text` (and `image`, if any) as a `format` document:
+    /// one PDF page flowing onto more, two EPUB chapters, DOCX and ODT paragraphs.
     static func wrap(text: String, image: (jpeg: [UInt8], width: Int, height: Int)?, format: String) throws -> [UInt8] {
         let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }

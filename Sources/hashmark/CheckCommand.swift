@@ -89,8 +89,9 @@ enum VerdictText {
 }
 
 /// One line of `check --json`: `file`, `verdict`, `score`, `mediaType`, `sha256`, `matches`,
-/// `error`, `corpusSnapshot`, `model`, and for documents `document` (the report's `subject.document`). Each match is the report's match JSON (the one verdict
-/// vocabulary) plus the names `check --json` has always printed, kept as aliases: PDQ
+/// `error`, `corpusSnapshot`, `model`, and for documents `document` (the report's
+/// `subject.document`). Each match is the report's match JSON (the one verdict vocabulary) plus
+/// the names `check --json` has always printed, kept as aliases: PDQ
 /// `distance` (= `pdqDistance`) and `transform` as the edit's name with `inverted` beside it;
 /// keypoints `workRegion`/`submissionRegion` (= `region.source`/`region.submitted`); text spans
 /// `submittedOffset`/`submittedLength`/`sourceOffset`/`sourceLength` (= `submitted`/`source`).
