@@ -3,7 +3,8 @@
 
 SHELL := /bin/bash
 DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev libwebp-dev \
-                   libgif-dev libsqlite3-dev zlib1g-dev wordnet-base poppler-utils
+                   libgif-dev libsqlite3-dev zlib1g-dev wordnet-base poppler-utils \
+                   libsndfile1-dev libsamplerate0-dev
 # What only the tests need: a headless browser renders the HTML evidence view; jq reads reports
 # in the crash soak.
 TEST_PACKAGES := chromium jq

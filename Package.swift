@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSamplerate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         /// glibc and Linux UAPI headers (prctl, seccomp, renameat2, posix_spawn closefrom).
         .systemLibrary(name: "CLinux"),
 
@@ -55,7 +57,7 @@ let package = Package(
                 dependencies: ["HashmarkFingerprint", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
         .target(name: "HashmarkMedia",
-                dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF"]),
+                dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CSndfile", "CSamplerate"]),
         /// Documents (PDF, EPUB, DOCX, ODT) to text and images with their locations: ZIP + XML in
         /// our own code under limits, PDF through Poppler's `pdftotext` in a limited child process.
         .target(name: "HashmarkDocument",
