@@ -98,9 +98,13 @@ struct XMLReader {
         return root
     }
 
+    /// Appends in place (the last text child is taken out first, so its buffer is unique and
+    /// grows amortised): text split by many comments or CDATA sections joins in linear time.
     private static func appendText(_ text: String, to element: inout XMLElement) {
-        if case .text(let previous)? = element.children.last {
-            element.children[element.children.count - 1] = .text(previous + text)
+        if case .text(var previous)? = element.children.last {
+            element.children.removeLast()
+            previous += text
+            element.children.append(.text(previous))
         } else if !text.isEmpty {
             element.children.append(.text(text))
         }
