@@ -107,12 +107,27 @@ final class ParaphraseQuery {
 
     /// Verifies a region: nil unless one of its `gatePairs` sentence pairs most similar by
     /// static vector reaches `gateSimilarity` by transformer (one or two embeddings a region for
-    /// most unrelated texts); then the passages `SentenceAligner` finds with `contextSentences`
-    /// more on every side. `exhaustive` (the oracle) skips the gate and the context.
+    /// most unrelated texts); then, if a first alignment with `narrowContext` sentences of context
+    /// finds anything, the passages `SentenceAligner` finds with `contextSentences` more on every
+    /// side. `exhaustive` (the oracle) skips the gate, the first look and the context.
     func verify(_ region: Region, rule: ParaphraseRule, exhaustive: Bool = false) -> [AlignedRegion]? {
-        let work = semantic.works[region.work], minWords = rule.minSentenceWords
         guard exhaustive || passesGate(region, rule: rule) else { return nil }
-        let c = exhaustive ? 0 : rule.contextSentences, workCount = semantic.works[region.work].sentences.count
+        if exhaustive { return align(region, rule: rule, context: 0) }
+        // A first look with little context: most regions of unrelated text that pass the gate
+        // align nothing there, and are dropped at a third of the embeddings. One that aligns
+        // anything is aligned again with the full context, so what is reported is unchanged.
+        let narrow = min(Self.narrowContext, rule.contextSentences)
+        if narrow < rule.contextSentences, align(region, rule: rule, context: narrow)?.isEmpty ?? true { return [] }
+        return align(region, rule: rule, context: rule.contextSentences)
+    }
+
+    /// Sentences of context in `verify`'s first look.
+    static let narrowContext = 4
+
+    /// The passages `SentenceAligner` finds in `region` widened by `context` sentences on every side.
+    private func align(_ region: Region, rule: ParaphraseRule, context c: Int) -> [AlignedRegion]? {
+        let work = semantic.works[region.work], minWords = rule.minSentenceWords
+        let workCount = semantic.works[region.work].sentences.count
         // Short sentences are left out of the matrix (skipping them costs nothing).
         let qs = (max(0, region.query.lowerBound - c)..<min(sentences.count, region.query.upperBound + c))
             .filter { words[$0] >= minWords }
