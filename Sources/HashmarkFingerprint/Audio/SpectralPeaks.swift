@@ -38,6 +38,7 @@ public struct PeakPicker: Sendable, Hashable {
     /// neighbourhood and above `floor`, in (frame, bin) order.
     func localMaxima(_ s: Spectrogram) -> [SpectralPeak] {
         let nb = s.layout.binCount, nt = s.frames
+        let neighbourFrames = max(0, neighbourFrames), neighbourBins = max(0, neighbourBins)
         guard nb > 0, nt > 0 else { return [] }
         // Separable max filter: along time, then along frequency.
         var tmax = [Float](repeating: -.infinity, count: nt * nb)
@@ -74,6 +75,7 @@ public struct PeakPicker: Sendable, Hashable {
     /// Keeps a candidate when fewer than `peaksPerWindow` candidates within `windowFrames`
     /// frames of it are stronger (ties: the earlier, then lower, candidate is stronger).
     func thin(_ c: [SpectralPeak]) -> [SpectralPeak] {
+        let windowFrames = max(0, windowFrames)
         var kept: [SpectralPeak] = []
         var lo = 0
         for i in c.indices {

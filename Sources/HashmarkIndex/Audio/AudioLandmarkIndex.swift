@@ -3,6 +3,11 @@ import HashmarkFingerprint
 /// Inverted index of audio landmarks: hash → postings (recording, anchor frame), queried by
 /// offset voting. Exact: `query` returns what comparing every query landmark with every stored
 /// one would (the tests hold a brute-force oracle to that).
+///
+/// A tempo change spreads the aligned votes over a drifting offset (3 % over a 10 s query: about
+/// 13 frames), so only part of them fall in one tolerance window; the synthetic 1.03 resample
+/// still ranks first with 97 votes against 5. Voting along a sweep of tempo factors is the next
+/// step when the factor itself must be reported.
 public struct AudioLandmarkIndex: Sendable {
     /// One stored landmark.
     struct Posting: Sendable {
