@@ -1,0 +1,37 @@
+/// The landmark fingerprint of a mono recording at `layout.sampleRate` Hz.
+///
+/// Carries its algorithm id and every parameter, so an index can refuse to compare fingerprints
+/// made differently.
+public struct AudioFingerprint: Sendable {
+    public static let algorithm = "landmark-pairs-v1"
+
+    /// Everything that changes the landmarks.
+    public struct Parameters: Sendable, Hashable {
+        public var layout = Spectrogram.Layout()
+        public var picker = PeakPicker()
+        public var hasher = LandmarkHasher()
+        public init() {}
+    }
+
+    public let parameters: Parameters
+    /// Length in frames.
+    public let frames: Int
+    /// In anchor-time order.
+    public let landmarks: [Landmark]
+
+    /// `samples`: mono at `parameters.layout.sampleRate` Hz (resampling is the decoder's job).
+    public init(samples: [Float], parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+        let s = Spectrogram(samples: samples, layout: parameters.layout)
+        var hasher = parameters.hasher
+        hasher.baseBin = Float(parameters.layout.firstBin)
+        frames = s.frames
+        landmarks = hasher.landmarks(parameters.picker.peaks(s))
+    }
+
+    public init(parameters: Parameters, frames: Int, landmarks: [Landmark]) {
+        self.parameters = parameters
+        self.frames = frames
+        self.landmarks = landmarks
+    }
+}

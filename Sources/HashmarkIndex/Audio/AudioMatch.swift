@@ -1,0 +1,72 @@
+import HashmarkFingerprint
+
+/// One recording found by offset voting, with its evidence.
+public struct AudioMatch: Sendable, Hashable {
+    /// The recording's number in the index (the order it was added).
+    public let recording: Int
+    /// Recording frame minus query frame at the best alignment: query frame `t` sits at
+    /// recording frame `t + offsetFrames`.
+    public let offsetFrames: Int
+    public let offsetSeconds: Double
+    /// Aligned landmark pairs: equal hashes whose offset lies within the tolerance of `offsetFrames`.
+    public let votes: Int
+    /// Anchor frames of the aligned landmarks, first to last, in the query and in the recording.
+    public let queryFrames: ClosedRange<Int>
+    public let recordingFrames: ClosedRange<Int>
+    /// The same ranges in seconds (anchor starts; the last frame's start is the upper bound).
+    public let querySeconds: ClosedRange<Double>
+    public let recordingSeconds: ClosedRange<Double>
+
+    public init(recording: Int, offsetFrames: Int, votes: Int, queryFrames: ClosedRange<Int>,
+                recordingFrames: ClosedRange<Int>, secondsPerFrame: Double) {
+        self.recording = recording
+        self.offsetFrames = offsetFrames
+        self.votes = votes
+        self.queryFrames = queryFrames
+        self.recordingFrames = recordingFrames
+        offsetSeconds = Double(offsetFrames) * secondsPerFrame
+        querySeconds = Double(queryFrames.lowerBound) * secondsPerFrame...Double(queryFrames.upperBound) * secondsPerFrame
+        recordingSeconds = Double(recordingFrames.lowerBound) * secondsPerFrame...Double(recordingFrames.upperBound) * secondsPerFrame
+    }
+}
+
+/// A vote: one query landmark and one stored landmark with the same hash.
+@_spi(Testing) public struct AudioVote: Sendable, Hashable {
+    public let queryTime: Int
+    public let recordingTime: Int
+    public var offset: Int { recordingTime - queryTime }
+    public init(queryTime: Int, recordingTime: Int) {
+        self.queryTime = queryTime
+        self.recordingTime = recordingTime
+    }
+}
+
+extension AudioMatch {
+    /// The best alignment of one recording's votes: the offset `o` with the most votes within
+    /// `tolerance` frames (`|offset − o| ≤ tolerance`), the smallest such `o` on ties; `nil`
+    /// without votes. The best `o` is always some vote's offset minus `tolerance` (moving the
+    /// window left from the smallest best `o` must lose a vote at its right edge), so only those
+    /// are tried, by two pointers over the sorted offsets.
+    @_spi(Testing) public static func best(recording: Int, votes: [AudioVote], tolerance: Int,
+                                           secondsPerFrame: Double) -> AudioMatch? {
+        guard !votes.isEmpty else { return nil }
+        let sorted = votes.sorted { ($0.offset, $0.queryTime, $0.recordingTime) < ($1.offset, $1.queryTime, $1.recordingTime) }
+        var bestCount = 0, bestLeft = 0, bestRight = 0
+        var left = 0
+        for right in sorted.indices {
+            while sorted[left].offset < sorted[right].offset - 2 * tolerance { left += 1 }
+            // Extend over equal offsets so the window holds every vote at its right edge.
+            if right + 1 < sorted.count, sorted[right + 1].offset == sorted[right].offset { continue }
+            let count = right - left + 1
+            if count > bestCount { bestCount = count; bestLeft = left; bestRight = right }
+        }
+        let window = sorted[bestLeft...bestRight]
+        var qLo = Int.max, qHi = Int.min, rLo = Int.max, rHi = Int.min
+        for v in window {
+            qLo = min(qLo, v.queryTime); qHi = max(qHi, v.queryTime)
+            rLo = min(rLo, v.recordingTime); rHi = max(rHi, v.recordingTime)
+        }
+        return AudioMatch(recording: recording, offsetFrames: sorted[bestRight].offset - tolerance, votes: bestCount,
+                          queryFrames: qLo...qHi, recordingFrames: rLo...rHi, secondsPerFrame: secondsPerFrame)
+    }
+}
