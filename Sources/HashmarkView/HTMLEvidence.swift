@@ -37,7 +37,7 @@ enum HTMLEvidence {
     /// The submission and the work side by side; the region (in original pixels) is drawn by an
     /// SVG whose viewBox is the original size, so it scales with the thumbnail exactly.
     static func images(region: ImageEvidence.RegionPair?, work: String, context: Context) -> String {
-        let left = context.submittedImage.map { figure($0, region: region?.submitted, caption: "Submitted file") }
+        let left = context.submittedImage.map { figure($0, region: region?.submitted, caption: context.submittedCaption) }
             ?? missing("Submitted file not shown (give the original with --file).")
         let right = context.workThumbnails[work].map { figure($0, region: region?.source, caption: "Corpus work \(work)") }
             ?? missing("Corpus work not shown (give the corpus database with --db).")

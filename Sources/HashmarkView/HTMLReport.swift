@@ -83,6 +83,7 @@ public enum HTMLReport {
         if let location = m.location {
             found.append(("In the document", HTMLText.escape(location.description)))
             context.submittedImage = context.submittedImages[location]
+            context.submittedCaption = "Submitted document, " + location.description
         }
         var s = "<section class=\"match\">\n<h2>Match \(n): \(code(w.id))"
         if !w.title.isEmpty { s += " — \(HTMLText.escape(DisplayText.visible(w.title)))" }

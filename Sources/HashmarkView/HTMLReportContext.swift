@@ -16,6 +16,8 @@ extension HTMLReport {
         /// A submitted document's embedded images, by where they are in it (image matches'
         /// `location`).
         public var submittedImages: [DocumentLocation: WorkThumbnail] = [:]
+        /// The caption under the submitted image ("Submitted file" unless set).
+        var submittedCaption = "Submitted file"
         /// Corpus thumbnails by work id.
         public var workThumbnails: [String: WorkThumbnail]
         /// Full corpus texts by work id.

@@ -117,6 +117,7 @@ import Testing
         let page = try Self.html(path, file: dir.path("figure." + format), dir: dir)
         #expect(page.contains(HTMLText.escape(location.description)))
         #expect(!page.contains("Submitted file not shown"))
+        #expect(page.contains("Submitted document, " + HTMLText.escape(location.description)))
     }
 
     @Test func anUnrelatedDocumentIsClear() throws {
