@@ -21,7 +21,7 @@ public enum ReportedErrorCodes {
         MediaError.Code.tooManyScans,
         MediaError.Code.truncated, MediaError.Code.corruptImage, MediaError.Code.unsupportedMedia,
         MediaError.Code.unknownFormat, MediaError.Code.ioError, MediaError.Code.invalidArgument,
-        MediaError.Code.internalError,
+        MediaError.Code.internalError, MediaError.Code.corruptAudio, MediaError.Code.tooLongAudio,
         EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable, EngineError.Code.corpusStale,
         EngineError.Code.semanticModelUnavailable, EngineError.Code.semanticModelInvalid,
     ] + DocumentError.Code.allCases.map(\.rawValue)

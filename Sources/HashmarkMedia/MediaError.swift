@@ -41,7 +41,11 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let truncated = "truncated"
         /// The decoder rejected the data (bad header, bad CRC, bad Huffman code, ...).
         public static let corruptImage = "corrupt-image"
-        /// The format was recognised but Hashmark cannot decode it here (BMP, TIFF, HEIF, text...).
+        /// libsndfile rejected the audio data (bad header, bad frame, unsupported encoding details).
+        public static let corruptAudio = "corrupt-audio"
+        /// The header announces more audio than `AudioLimits.maxSeconds`.
+        public static let tooLongAudio = "too-long-audio"
+        /// The format was recognised but Hashmark cannot decode it here (BMP, TIFF, HEIF, AAC, text...).
         public static let unsupportedMedia = "unsupported-media"
         /// The bytes match no format Hashmark knows.
         public static let unknownFormat = "unknown-format"

@@ -4,7 +4,7 @@ extension MediaType {
 
     /// Decides what `bytes` are from their content.
     ///
-    /// Images, PDF and ZIP/DOCX are recognised by their signatures only: a PNG renamed `.jpg` is a
+    /// Images, audio, PDF and ZIP/DOCX are recognised by their signatures only: a PNG renamed `.jpg` is a
     /// PNG, a text file renamed `.jpg` is text. `fileName` is consulted for one thing only, text vs
     /// Markdown, since both are the same bytes. Anything else that is not plausibly text (a NUL or
     /// too many control bytes in the first KiB) is `.unknown`. Empty input is `.unknown`.
@@ -29,6 +29,7 @@ extension MediaType {
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return .webp }
+        if let audio = audioSignatureType(h) { return audio }
         if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
         if starts(Array("%PDF-".utf8)) { return .pdf }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
@@ -43,6 +44,7 @@ extension MediaType {
             let brand = String(decoding: h[8..<12], as: UTF8.self)
             if ["avif", "avis"].contains(brand) { return .avif }
             if ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].contains(brand) { return .heif }
+            if ["M4A ", "M4B "].contains(brand) { return .aac }
         }
         return nil
     }

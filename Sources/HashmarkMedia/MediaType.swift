@@ -6,6 +6,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     /// Recognised image formats that Hashmark does not decode: reported as `unsupported-media`.
     case bmp, tiff, heif, avif
     case text, html, markdown
+    /// Audio that `AudioDecoder` decodes through libsndfile.
+    case wav, flac, ogg, mp3
+    /// Recognised audio (ADTS AAC, M4A) that Hashmark does not decode: reported as `unsupported-media`.
+    case aac
     case pdf, docx, epub, odt
     /// A ZIP archive that is no document Hashmark reads (xlsx, ods, plain zip...).
     case zip
@@ -26,6 +30,11 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .text: "text/plain"
         case .html: "text/html"
         case .markdown: "text/markdown"
+        case .wav: "audio/wav"
+        case .flac: "audio/flac"
+        case .ogg: "audio/ogg"
+        case .mp3: "audio/mpeg"
+        case .aac: "audio/aac"
         case .pdf: "application/pdf"
         case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         case .epub: "application/epub+zip"
@@ -63,6 +72,22 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     public var isText: Bool {
         switch self {
         case .text, .html, .markdown: true
+        default: false
+        }
+    }
+
+    /// An audio format, decodable or not.
+    public var isAudio: Bool {
+        switch self {
+        case .wav, .flac, .ogg, .mp3, .aac: true
+        default: false
+        }
+    }
+
+    /// An audio format `AudioDecoder` decodes.
+    public var isDecodableAudio: Bool {
+        switch self {
+        case .wav, .flac, .ogg, .mp3: true
         default: false
         }
     }
