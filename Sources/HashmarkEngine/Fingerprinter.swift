@@ -92,7 +92,7 @@ public enum Fingerprinter {
                               message: "The content is neither a supported image nor text.")
         }
         throw EngineError(code: MediaError.Code.unsupportedMedia,
-                          message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML).")
+                          message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML; documents: PDF, EPUB, DOCX, ODT).")
     }
 
     /// The default path hashes a DCT-scaled JPEG with the full image's sampling geometry; `exact`
