@@ -70,7 +70,19 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 5)
         let written = try String(contentsOf: pids, encoding: .utf8).split(whereSeparator: \.isNewline).compactMap { Int32($0) }
         #expect(written.count == 2)
-        for pid in written { #expect(isGone(pid), "process \(pid) outlived the deadline") }
+        // SIGKILL is sent at the deadline; dying takes the kernel a moment under load.
+        for pid in written {
+            #expect(becomesGone(pid), "process \(pid) outlived the deadline: \((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "?")")
+        }
+    }
+
+    /// `isGone` within 3 s.
+    func becomesGone(_ pid: Int32) -> Bool {
+        for _ in 0..<300 {
+            if isGone(pid) { return true }
+            usleep(10_000)
+        }
+        return false
     }
 
     /// No such process, or a zombie left for init to reap (a grandchild is not ours to wait for).
