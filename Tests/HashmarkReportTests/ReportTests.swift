@@ -26,25 +26,7 @@ struct ReportTests {
     /// HASHMARK_RECORD_GOLDENS=1 (the run then fails, so re-recording is a deliberate act).
     @Test(arguments: [(true, "sample-report.json"), (false, "sample-report-2.json")])
     func goldenReportBytesAndSignature(schema1: Bool, file: String) throws {
-        let (key, keyDir) = try Self.fixtureKey()
-        defer { removeDirectory(keyDir) }
-        var report = sampleReport(schema1: schema1)
-        report.signer = .init(keyId: key.publicKey.keyId)
-        let bytes = try report.canonicalBytes()
-        let signature = try key.sign(bytes)
-        let jsonPath = fixturesDirectory + "/" + file
-        if ProcessInfo.processInfo.environment["HASHMARK_RECORD_GOLDENS"] == "1" {
-            try writeBytes(bytes, jsonPath)
-            try writeBytes(signature, jsonPath + ".sig")
-            Issue.record("re-recorded \(jsonPath); unset HASHMARK_RECORD_GOLDENS and re-run")
-            return
-        }
-        #expect(try readBytes(jsonPath) == bytes)
-        #expect(try readBytes(jsonPath + ".sig") == signature)
-        let result = ReportVerifier.verify(reportPath: jsonPath, publicKeyPath: fixturesDirectory + "/test-signing-key.pub.pem")
-        #expect(result.exitCode == 0)
-        #expect(try opensslVerifies(publicKeyPath: fixturesDirectory + "/test-signing-key.pub.pem",
-                                    messagePath: jsonPath, signaturePath: jsonPath + ".sig"))
+        try checkGoldenReport(sampleReport(schema1: schema1), file: file)
     }
 
     @Test func errorVerdictShape() throws {
