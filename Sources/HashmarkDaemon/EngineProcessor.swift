@@ -161,7 +161,7 @@ public final class EngineProcessor: SpoolProcessor {
     /// A PDF's text and images in the form a worker reads (`ExtractedDocument.wireBytes`), made
     /// off the cooperative pool; each Poppler run is killed at `DocumentLimits.processSeconds`.
     private func extractPDF(_ bytes: [UInt8]) async -> Result<[UInt8], DocumentError> {
-        let reader = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+        let reader = DocumentReader(for: limits)
         let cap = WorkerFrame.extractedPayloadLimit(limits)
         return await withCheckedContinuation { continuation in
             reading.async {

@@ -39,8 +39,7 @@ public struct DocumentReader: Sendable {
         case .epub, .docx, .odt:
             document = try ZipDocumentReader.extract(bytes, format: format, limits: limits)
         }
-        let hasWords = document.text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        guard hasWords || !document.images.isEmpty else {
+        guard document.hasWords || !document.images.isEmpty else {
             throw DocumentError(.empty, format == .pdf
                 ? "The PDF has no extractable text and no images (a scanned PDF needs OCR, which Hashmark does not do)."
                 : "The document has no text and no images.")

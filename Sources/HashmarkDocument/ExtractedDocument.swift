@@ -45,6 +45,11 @@ public struct ExtractedDocument: Sendable, Equatable, Codable {
         self.extractor = extractor; self.pageCount = pageCount; self.skippedImages = skippedImages
     }
 
+    /// Whether the text holds a letter or digit (a document of blank pages or only images has none).
+    public var hasWords: Bool {
+        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
     /// The location of the section holding UTF-8 byte `offset` of `text` (the last section
     /// starting at or before it), nil before the first section.
     public func location(ofByte offset: Int) -> DocumentLocation? {

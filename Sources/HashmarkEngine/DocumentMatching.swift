@@ -2,6 +2,13 @@ import HashmarkDocument
 import HashmarkMedia
 import HashmarkReport
 
+extension DocumentReader {
+    /// A reader whose text cap is the engine's (`text-too-long` and `document-too-large` agree).
+    public init(for limits: EngineLimits) {
+        self.init(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+    }
+}
+
 extension Engine {
     /// Checks a document already extracted (by `documents`, or by the daemon before a sandboxed
     /// worker gets it): its text through the passage and paraphrase matchers, each embedded image
@@ -12,7 +19,7 @@ extension Engine {
         if let stale = index.stale { return errorVerdict(stale, subject: subject) }
         var matches: [VerdictReport.Match] = []
         var unreadImages = 0
-        if document.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
+        if document.hasWords {
             do {
                 let text = try Fingerprinter.text(plain: document.text, type: MediaType.text, limits: limits)
                 matches += textAndParaphraseMatches(text).map { Self.locate($0, in: document) }

@@ -29,7 +29,7 @@ public struct Engine: Sendable {
         self.index = index
         self.model = model
         self.limits = limits
-        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+        self.documents = DocumentReader(for: limits)
         self.semantic = semantic.flatMap { model.model.paraphrase.enabled
             ? SemanticCorpus(index: index, model: $0, windowSentences: model.model.paraphrase.windowSentences) : nil }
     }
@@ -46,7 +46,7 @@ public struct Engine: Sendable {
         self.index = index
         self.model = model
         self.limits = limits
-        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+        self.documents = DocumentReader(for: limits)
         if let semantic, model.model.paraphrase.enabled {
             self.semantic = semantic.windowSentences == max(1, model.model.paraphrase.windowSentences) ? semantic
                 : SemanticCorpus(index: index, model: semantic.model, windowSentences: model.model.paraphrase.windowSentences)

@@ -21,7 +21,7 @@ public struct Ingest: Sendable {
         self.store = store
         self.limits = limits
         self.thumbnailer = thumbnailer
-        self.documents = DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+        self.documents = DocumentReader(for: limits)
     }
 
     /// What the rights holder says about a work; empty fields stay empty.
@@ -94,7 +94,7 @@ public struct Ingest: Sendable {
             } catch {
                 throw EngineError(code: error.code.rawValue, message: error.message)
             }
-            guard document.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else {
+            guard document.hasWords else {
                 throw EngineError(code: DocumentError.Code.empty.rawValue,
                                   message: "The document has no text: a document is registered as a text work.")
             }

@@ -108,7 +108,7 @@ extension HTMLReport {
         private mutating func loadDocument(_ bytes: [UInt8], format: ExtractedDocument.Format, report: VerdictReport,
                                            limits: EngineLimits) {
             do {
-                let document = try DocumentReader(limits: DocumentLimits(maxTextBytes: limits.maxTextBytes))
+                let document = try DocumentReader(for: limits)
                     .extract(bytes, format: format)
                 submittedText = document.text
                 let wanted = Set(report.matches.compactMap(\.location))
