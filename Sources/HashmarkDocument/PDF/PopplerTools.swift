@@ -28,26 +28,22 @@ struct PopplerTools {
     private static let versions = Mutex<[String: String]>([:])
 }
 
-/// What `pdfinfo` says about a document.
+/// What `pdfinfo` says about a document: its page count. (Its `Encrypted:` line is not used: an
+/// owner-password PDF says "yes" and still reads; a user-password one fails with "Incorrect
+/// password", which `failure` maps to `.encrypted`.)
 struct PDFInfo: Equatable {
     var pages: Int
-    var encrypted: Bool
 
-    /// Parses `Pages:` and `Encrypted:` lines; nil without a page count.
+    /// Parses the `Pages:` line; nil without one.
     init?(_ output: String) {
-        var pages: Int?, encrypted = false
         for line in output.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let value = parts[1].trimmingCharacters(in: .whitespaces)
-            switch parts[0] {
-            case "Pages": pages = Int(value)
-            case "Encrypted": encrypted = value.hasPrefix("yes")
-            default: break
+            if parts.count == 2, parts[0] == "Pages", let pages = Int(parts[1].trimmingCharacters(in: .whitespaces)) {
+                self.pages = pages
+                return
             }
         }
-        guard let pages else { return nil }
-        self.pages = pages; self.encrypted = encrypted
+        return nil
     }
 }
 
