@@ -46,7 +46,7 @@ VAR := var
 DB := $(VAR)/hashmark.sqlite
 SPOOL := $(VAR)/spool
 KEYS := $(VAR)/keys
-CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/*)
+CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/* Corpus/audio/*)
 
 ## run: build, index the bundled Corpus (when missing or stale), make a local signing key
 ## (when missing), and run the daemon in the foreground on a local spool under ./var.

@@ -19,6 +19,9 @@ public final class CorpusIndex: Sendable {
     let localWorkIDs: [String]
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?
+    /// Audio works' landmarks, recording number `i` being `audioWorkIDs[i]`.
+    let audioWorkIDs: [String]
+    let audioIndex: AudioLandmarkIndex
 
     /// `corpus-stale` when the store holds fingerprints or postings of an algorithm or version
     /// other than the current one (`FingerprintAlgorithm`): every check then reports it instead
@@ -74,6 +77,17 @@ public final class CorpusIndex: Sendable {
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
+            var audioIDs: [String] = []
+            var audio = AudioLandmarkIndex()
+            for (id, data) in try store.allFingerprints(algorithm: FingerprintAlgorithm.audioLandmarks.id) {
+                guard let decoded = AudioLandmarkCodec.decode(data), (try? audio.add(decoded)) != nil else {
+                    throw EngineError(code: EngineError.Code.corpusUnavailable,
+                                      message: "the audio landmarks of work '\(id)' are malformed")
+                }
+                audioIDs.append(id)
+            }
+            audioWorkIDs = audioIDs
+            audioIndex = audio
         } catch let error as EngineError {
             throw error
         } catch {
@@ -85,6 +99,9 @@ public final class CorpusIndex: Sendable {
     public var counts: (works: Int, pdqHashes: Int, textPostings: Int, localFeatureSets: Int) {
         (works.count, pdq.count, textIndex.count, localFeatures.count)
     }
+
+    /// Number of audio works and of their stored landmarks (for logs and metrics).
+    public var audioCounts: (recordings: Int, landmarks: Int) { (audioIndex.count, audioIndex.landmarkCount) }
 
     func ref(_ id: String) -> VerdictReport.Work {
         let w = works[id]

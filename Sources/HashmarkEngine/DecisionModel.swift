@@ -27,21 +27,24 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     public var text: TextRule
     /// The paraphrase matcher (`ParaphraseRule.default` when a model file has no `paraphrase`).
     public var paraphrase: ParaphraseRule
+    /// The audio matcher (`AudioRule.default` when a model file has no `audio`).
+    public var audio: AudioRule
 
     public init(schema: String, id: String, description: String, image: ImageRule, text: TextRule,
-                paraphrase: ParaphraseRule = .default) {
+                paraphrase: ParaphraseRule = .default, audio: AudioRule = .default) {
         self.schema = schema; self.id = id; self.description = description
-        self.image = image; self.text = text; self.paraphrase = paraphrase
+        self.image = image; self.text = text; self.paraphrase = paraphrase; self.audio = audio
     }
 
-    enum CodingKeys: String, CodingKey { case schema, id, description, image, text, paraphrase }
+    enum CodingKeys: String, CodingKey { case schema, id, description, image, text, paraphrase, audio }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(schema: try c.decode(String.self, forKey: .schema), id: try c.decode(String.self, forKey: .id),
                   description: try c.decode(String.self, forKey: .description),
                   image: try c.decode(ImageRule.self, forKey: .image), text: try c.decode(TextRule.self, forKey: .text),
-                  paraphrase: try c.decodeIfPresent(ParaphraseRule.self, forKey: .paraphrase) ?? .default)
+                  paraphrase: try c.decodeIfPresent(ParaphraseRule.self, forKey: .paraphrase) ?? .default,
+                  audio: try c.decodeIfPresent(AudioRule.self, forKey: .audio) ?? .default)
     }
 
     /// Image thresholds: PDQ decides photometric copies; local features decide crops, pads, rotations.
@@ -130,6 +133,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         case localFeatures(inliers: Int)
         case text(TextAlignmentSummary)
         case paraphrase(ParaphraseSummary)
+        /// Aligned landmark hashes and the seconds of the submission they spread over.
+        case audio(alignedHashes: Int, matchedSeconds: Double)
 
         /// The features a piece of report evidence states.
         public init(_ evidence: VerdictReport.Evidence) {
@@ -143,6 +148,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                 self = .paraphrase(ParaphraseSummary(spannedSentences: e.spannedSentences, seedPairs: e.seedPairs,
                                                      meanSimilarity: e.meanSimilarity, minSimilarity: e.minSimilarity,
                                                      sourceWords: e.sourceWords))
+            case .audio(let e): self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration)
             }
         }
 
@@ -180,6 +186,10 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             let s = Double(p.seedPairs) / Double(max(1, r.minSeedPairs))
             let score = s / (1 + s)
             return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
+        case .audio(let n, let seconds):
+            let isMatch = n >= audio.minAlignedHashes && seconds >= audio.minMatchedSeconds
+            let score = Double(n) / (Double(n) + Double(max(1, audio.minAlignedHashes)))
+            return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
         }
     }
 
@@ -200,7 +210,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             + "quality >= pdqMinQuality; or local-features inliers >= localMinInliers; or text "
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
-            + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords. Otherwise clear."
+            + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords; or audio-landmarks "
+            + "alignedHashes >= audioMinAlignedHashes over a submitted segment of >= audioMinMatchedSeconds. Otherwise clear."
     }
 
     /// The thresholds named in `ruleDescription`, by name.
@@ -217,6 +228,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "paraphraseMinMeanSimilarity": paraphrase.minMeanSimilarity,
             "paraphraseMinSourceWords": Double(paraphrase.minSourceWords),
             "paraphraseSeedThreshold": (Double(paraphrase.alignment.seedThreshold) * 1e4).rounded() / 1e4,
+            "audioMinAlignedHashes": Double(audio.minAlignedHashes),
+            "audioMinMatchedSeconds": audio.minMatchedSeconds,
         ]
     }
 }

@@ -85,7 +85,7 @@ extension Engine {
                 }
             }
             match.evidence = .paraphrase(e)
-        case .image, .localFeatures:
+        case .image, .localFeatures, .audio:
             break
         }
         return match

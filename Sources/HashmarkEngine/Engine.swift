@@ -72,16 +72,21 @@ public struct Engine: Sendable {
     /// `corpus-stale` error verdict: matching against rows it cannot read would say "clear".
     public func check(bytes: [UInt8], fileName: String) -> VerdictReport {
         let type = MediaType.sniff(bytes, fileName: fileName)
-        let subject = VerdictReport.Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
+        var subject = VerdictReport.Subject(fileName: fileName, size: bytes.count, sha256: SHA256.hex(bytes),
                                             mediaType: type.mimeType)
         if let stale = index.stale { return errorVerdict(stale, subject: subject) }
         if let format = DocumentReader.format(of: type), !bytes.isEmpty, bytes.count <= limits.image.maxFileBytes {
             return checkDocument(bytes, format: format, subject: subject)
         }
         do {
-            let matches: [VerdictReport.Match] = switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
-            case .image(let image, let decoded): imageMatches(image, decoded: decoded)
-            case .text(let text): textAndParaphraseMatches(text)
+            let matches: [VerdictReport.Match]
+            switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
+            case .image(let image, let decoded): matches = imageMatches(image, decoded: decoded)
+            case .text(let text): matches = textAndParaphraseMatches(text)
+            case .audio(let audio):
+                subject.audio = AudioInfo(durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
+                                          channels: audio.channels)
+                matches = audioMatches(audio)
             }
             return VerdictReport(subject: subject, matches: matches, model: model, snapshot: index.snapshot.id)
         } catch {

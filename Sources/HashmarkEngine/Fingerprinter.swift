@@ -7,10 +7,15 @@ public struct EngineLimits: Sendable, Equatable {
     public var image: ImageLimits
     /// Longest extracted text, in UTF-8 bytes (`text-too-long`).
     public var maxTextBytes: Int
+    /// Duration, channels and sample rate of audio (`too-long-audio`, `corrupt-audio`), checked
+    /// against the header before decoding (`targetRate` is ignored: audio is always decoded at
+    /// the fingerprint's rate).
+    public var audio: AudioLimits
 
-    public init(image: ImageLimits = .init(), maxTextBytes: Int = 16 * 1024 * 1024) {
+    public init(image: ImageLimits = .init(), maxTextBytes: Int = 16 * 1024 * 1024, audio: AudioLimits = .init()) {
         self.image = image
         self.maxTextBytes = maxTextBytes
+        self.audio = audio
     }
 }
 
@@ -34,15 +39,35 @@ public struct TextContent: Sendable, Equatable {
     public var summary: TextFingerprintSummary
 }
 
+/// A recording: what the decoder found and the landmarks of its mono downmix.
+public struct AudioContent: Sendable {
+    public var mediaType: MediaType
+    /// The file's own duration, sample rate and channel count.
+    public var durationSeconds: Double
+    public var sampleRate: Int
+    public var channels: Int
+    public var fingerprint: AudioFingerprint
+}
+
+extension AudioContent: Equatable {
+    public static func == (a: AudioContent, b: AudioContent) -> Bool {
+        a.mediaType == b.mediaType && a.durationSeconds == b.durationSeconds && a.sampleRate == b.sampleRate
+            && a.channels == b.channels && a.fingerprint.frames == b.fingerprint.frames
+            && a.fingerprint.landmarks == b.fingerprint.landmarks && a.fingerprint.parameters == b.fingerprint.parameters
+    }
+}
+
 /// What a submitted file turned out to be.
 public enum FileContent: Sendable, Equatable {
     case image(ImageFingerprint)
     case text(TextContent)
+    case audio(AudioContent)
 
     public var mediaType: MediaType {
         switch self {
         case .image(let image): image.mediaType
         case .text(let text): text.mediaType
+        case .audio(let audio): audio.mediaType
         }
     }
 }
@@ -59,6 +84,7 @@ public enum Fingerprinter {
                                         limits: limits, exact: exact) {
         case .image(let fingerprint, _): .image(fingerprint)
         case .text(let text): .text(text)
+        case .audio(let audio): .audio(audio)
         }
     }
 
@@ -66,6 +92,7 @@ public enum Fingerprinter {
     enum Analysed {
         case image(ImageFingerprint, DecodedImage)
         case text(TextContent)
+        case audio(AudioContent)
     }
 
     /// `analyse` of bytes already sniffed as `type`, handing back an image's decoded pixels so
@@ -87,12 +114,29 @@ public enum Fingerprinter {
             return .image(fingerprint, decoded)
         }
         if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
+        if type.isDecodableAudio { return .audio(try audio(bytes, limits: limits)) }
         if type == .unknown {
             throw EngineError(code: MediaError.Code.unknownFormat,
-                              message: "The content is neither a supported image nor text.")
+                              message: "The content is neither a supported image, text, document nor audio.")
         }
         throw EngineError(code: MediaError.Code.unsupportedMedia,
-                          message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML; documents: PDF, EPUB, DOCX, ODT).")
+                          message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML; documents: PDF, EPUB, DOCX, ODT; audio: WAV, FLAC, Ogg, MP3).")
+    }
+
+    /// Decodes to mono at the fingerprint's rate and takes its landmarks.
+    static func audio(_ bytes: [UInt8], limits: EngineLimits) throws(EngineError) -> AudioContent {
+        let parameters = AudioFingerprint.Parameters()
+        var audioLimits = limits.audio
+        audioLimits.targetRate = parameters.layout.sampleRate
+        let decoded: DecodedAudio
+        do {
+            decoded = try AudioDecoder.decode(bytes, limits: audioLimits)
+        } catch {
+            throw EngineError(error)
+        }
+        return AudioContent(mediaType: decoded.format, durationSeconds: decoded.durationSeconds,
+                            sampleRate: decoded.sourceRate, channels: decoded.channels,
+                            fingerprint: AudioFingerprint(samples: decoded.samples, parameters: parameters))
     }
 
     /// The default path hashes a DCT-scaled JPEG with the full image's sampling geometry; `exact`

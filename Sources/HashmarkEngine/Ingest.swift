@@ -41,7 +41,7 @@ public struct Ingest: Sendable {
         }
     }
 
-    /// Fingerprints a file (exact PDQ, local features, or text shingles) and adds it.
+    /// Fingerprints a file (exact PDQ, local features, text shingles or audio landmarks) and adds it.
     /// Idempotent by SHA-256: the same bytes again return the existing work, `inserted == false`.
     public func add(path: String, metadata: Metadata) throws(EngineError) -> CorpusStore.AddResult {
         let bytes: [UInt8]
@@ -115,6 +115,12 @@ public struct Ingest: Sendable {
             var d = Derived(mediaType: t.mediaType, text: t.text)
             d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default)
             return d
+        case .audio(let a):
+            var d = Derived(mediaType: a.mediaType)
+            d.fingerprints = [StoredFingerprint(algorithm: FingerprintAlgorithm.audioLandmarks.id,
+                                                version: FingerprintAlgorithm.audioLandmarks.version,
+                                                data: AudioLandmarkCodec.encode(a.fingerprint))]
+            return d
         }
     }
 
@@ -132,12 +138,13 @@ public struct Ingest: Sendable {
     private func upgrade(_ work: Work, bytes: [UInt8], fileName: String) throws(EngineError) {
         let isImage = work.mediaType.hasPrefix("image/")
         let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
-        // A kind is stale when any of its rows is not current, or (images) none is current.
+        // A kind is stale when any of its rows is not current, or none is and the kind applies
+        // to the work's media type.
         let staleFamilies = FingerprintAlgorithm.current.filter { alg in
             guard alg.kind != .textShingles else { return false }
             let rows = stored.filter { $0.algorithm == alg.id || $0.algorithm.hasPrefix(alg.family) }
             let allCurrent = rows.allSatisfy { $0.algorithm == alg.id && $0.version == alg.version }
-            return !allCurrent || (isImage && rows.isEmpty)
+            return !allCurrent || (alg.applies(toMediaType: work.mediaType) && rows.isEmpty)
         }
         let postingsStale = try storeCall { () throws(StoreError) -> Bool in
             let recorded = try store.postingsAlgorithm(of: work.id)

@@ -15,15 +15,21 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     public var text: TextAlignmentSummary?
     /// The paraphrase matcher's passages for this work (most seed pairs).
     public var paraphrase: ParaphraseSummary?
+    /// The audio alignment with the most aligned hashes, and the submitted seconds it spans.
+    public var audioHashes: Int?
+    public var audioSeconds: Double?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
-                text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil) {
+                text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil,
+                audioHashes: Int? = nil, audioSeconds: Double? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
         self.inliers = inliers
         self.text = text
         self.paraphrase = paraphrase
+        self.audioHashes = audioHashes
+        self.audioSeconds = audioSeconds
     }
 }
 
@@ -44,6 +50,8 @@ extension WorkFeatures {
                 if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
             case .paraphrase(let p):
                 if f.paraphrase.map({ p.seedPairs > $0.seedPairs }) ?? true { f.paraphrase = p }
+            case .audio(let n, let seconds):
+                if f.audioHashes.map({ n > $0 }) ?? true { f.audioHashes = n; f.audioSeconds = seconds }
             }
             table[m.work.id] = f
         }
@@ -56,6 +64,7 @@ extension WorkFeatures {
         if let n = inliers { out.append(.localFeatures(inliers: n)) }
         if let t = text { out.append(.text(t)) }
         if let p = paraphrase { out.append(.paraphrase(p)) }
+        if let n = audioHashes { out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0)) }
         return out
     }
 }

@@ -128,6 +128,15 @@ enum Runner {
                 }
                 return (item.index, body(item.plan, bytes))
             }
+        case .audio:
+            // No audio edits yet (issue #18's next step): only originals are checked.
+            return unit.map { item in
+                guard case .original = item.plan.operation else {
+                    return (item.index, body(item.plan, .failure(EvalError(code: "unsupported-case",
+                                                                           message: "audio cases have no edits yet"))))
+                }
+                return (item.index, body(item.plan, source))
+            }
         case .text:
             let text = source.flatMap { bytes in Result<String, any Error> { try decodeText(bytes) } }
             var fillers: [String: String] = [:]

@@ -3,7 +3,7 @@ import HashmarkEngine
 import HashmarkTransforms
 
 public enum Modality: String, Sendable, Codable, CaseIterable {
-    case image, text
+    case image, text, audio
 }
 
 /// A work the suite can register or hold out: a file and its metadata.
@@ -32,6 +32,7 @@ public struct PoolWork: Sendable, Hashable, Codable {
 
 public enum WorkPool {
     static let textExtensions: Set<String> = ["txt", "md", "html", "htm", "xml", "text"]
+    static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "oga", "opus", "mp3"]
 
     /// Reads a manifest: the bundled `Corpus/manifest.csv` (`path,id,title,owner,license`) or a
     /// pool's (`path,kind,…,licence,…,title,author`). Paths are relative to the manifest's folder;
@@ -53,7 +54,8 @@ public enum WorkPool {
             let modality: Modality = switch row["kind"]?.lowercased() {
             case "image": .image
             case "text": .text
-            default: textExtensions.contains(ext) ? .text : .image
+            case "audio": .audio
+            default: textExtensions.contains(ext) ? .text : audioExtensions.contains(ext) ? .audio : .image
             }
             let id = row["id"].flatMap { $0.isEmpty ? nil : $0 } ?? WorkID.defaultID(forPath: rel)
             guard seen.insert(id).inserted else { continue }

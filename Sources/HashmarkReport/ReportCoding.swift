@@ -52,10 +52,11 @@ extension VerdictReport {
         reportId = try root.string("reportId")
         guard ReportID.isValid(reportId) else { throw root.fail("reportId", "is not a valid report id") }
         let s = try root.object("subject")
-        try s.keys(required: ["fileName", "size", "sha256", "mediaType"], since4: ["document"])
+        try s.keys(required: ["fileName", "size", "sha256", "mediaType"], since4: ["document"], since5: ["audio"])
         subject = Subject(fileName: try s.string("fileName", nonEmpty: true), size: try s.int("size", 0...Int.max),
                           sha256: try s.hash("sha256"), mediaType: try s.string("mediaType", nonEmpty: true),
-                          document: s.has("document") ? try DocumentInfo(s.object("document")) : nil)
+                          document: s.has("document") ? try DocumentInfo(s.object("document")) : nil,
+                          audio: s.has("audio") ? try AudioInfo(s.object("audio")) : nil)
         guard let verdict = Verdict(rawValue: try root.string("verdict")) else {
             throw root.fail("verdict", "must be one of infringing, clear, error")
         }
@@ -119,6 +120,7 @@ extension VerdictReport.Match {
         case .localFeatures(let e): e.jsonValue()
         case .text(let e): e.jsonValue()
         case .paraphrase(let e): e.jsonValue()
+        case .audio(let e): e.jsonValue()
         }
         var w: [String: JSONValue] = ["id": .string(work.id), "title": .string(work.title),
                                       "owner": .string(work.owner), "license": .string(work.license)]
@@ -148,11 +150,15 @@ extension VerdictReport.Match {
         case ("image", "local-features"): evidence = .localFeatures(try LocalFeatureEvidence(ev))
         case ("text", "text-align"): evidence = .text(try TextEvidence(ev))
         case ("text", "sentence-align") where m.version >= 3: evidence = .paraphrase(try ParaphraseEvidence(ev))
+        case ("audio", "audio-landmarks") where m.version >= 5: evidence = .audio(try AudioEvidence(ev))
         case ("image", _), ("text", _):
             throw m.fail("matcher", "must be pdq or local-features (image) or text-align"
                          + (m.version >= 3 ? " or sentence-align (text)" : " (text; sentence-align needs hashmark.verdict/3)"))
+        case ("audio", _) where m.version >= 5:
+            throw m.fail("matcher", "must be audio-landmarks (audio)")
         default:
-            throw m.fail("modality", "must be \"image\" or \"text\"")
+            throw m.fail("modality", m.version >= 5 ? "must be \"image\", \"text\" or \"audio\""
+                         : "must be \"image\" or \"text\" (audio needs hashmark.verdict/5)")
         }
     }
 }
@@ -162,6 +168,7 @@ extension VerdictReport.Subject {
         var m: [String: JSONValue] = ["fileName": .string(fileName), "size": .int(Int64(size)),
                                       "sha256": .string(sha256), "mediaType": .string(mediaType)]
         if let document { m["document"] = document.jsonValue() }
+        if let audio { m["audio"] = audio.jsonValue() }
         return .object(m)
     }
 }
@@ -198,8 +205,8 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1–4): members added in `/2` are refused in `/1`,
-    /// `sentence-align` evidence before `/3`, document members before `/4`.
+    /// The report's schema version (1–5): members added in `/2` are refused in `/1`,
+    /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {
@@ -215,10 +222,12 @@ struct Obj {
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
-    /// `since2`, `since4`: optional members that schema `/2` and `/4` added.
-    func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = []) throws {
+    /// `since2`, `since4`, `since5`: optional members that schema `/2`, `/4` and `/5` added.
+    func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = [],
+              since5: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
-        let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : []))
+        let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : [])
+                          + (version >= 5 ? since5 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }

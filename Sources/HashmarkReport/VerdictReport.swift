@@ -3,7 +3,8 @@
 /// JSON field names are a public contract, documented in `Schemas/hashmark.verdict-2.schema.json`
 /// (`/2` is `/1` plus optional members), `-3` (`/3` is `/2` plus the `sentence-align` evidence,
 /// written only by reports that carry it) and `-4` (`/4` is `/3` plus document locations, written
-/// only for documents: PDF, EPUB, DOCX, ODT); `verify` reads all four. Optional fields are omitted
+/// only for documents: PDF, EPUB, DOCX, ODT) and `-5` (`/5` is `/4` plus audio: `subject.audio`
+/// and `audio-landmarks` evidence, written only for recordings); `verify` reads all five. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
@@ -11,8 +12,10 @@ public struct VerdictReport: Sendable, Equatable {
     public static let paraphraseSchemaId = "hashmark.verdict/3"
     /// The schema of reports on documents (`Subject.document`, locations of passages and images).
     public static let documentSchemaId = "hashmark.verdict/4"
+    /// The schema of reports on recordings (`Subject.audio`, `audio-landmarks` evidence).
+    public static let audioSchemaId = "hashmark.verdict/5"
     /// Schemas this version reads: `/1` reports stay verifiable.
-    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId]
+    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId, audioSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -55,11 +58,13 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
-    /// The schema a writer signs this report under: `/4` for a document (`subject.document`),
-    /// else `/3` exactly when a match has paraphrase evidence (also after near misses were
-    /// dropped), else `/2`; a `/1` report keeps `/1`.
+    /// The schema a writer signs this report under: `/5` for a recording (`subject.audio`) or
+    /// audio evidence, `/4` for a document (`subject.document`), else `/3` exactly when a match
+    /// has paraphrase evidence (also after near misses were dropped), else `/2`; a `/1` report
+    /// keeps `/1`.
     public var writtenSchema: String {
         if schema == Self.readableSchemas[0] { return schema }
+        if subject.audio != nil || matches.contains(where: { $0.modality == .audio }) { return Self.audioSchemaId }
         if subject.document != nil { return Self.documentSchemaId }
         let paraphrase = matches.contains { if case .paraphrase = $0.evidence { true } else { false } }
         return paraphrase ? Self.paraphraseSchemaId : Self.schemaId
@@ -75,9 +80,12 @@ public struct VerdictReport: Sendable, Equatable {
         public var mediaType: String
         /// How a document's text and images were extracted (`/4`); nil for images and texts.
         public var document: DocumentInfo?
-        public init(fileName: String, size: Int, sha256: String, mediaType: String, document: DocumentInfo? = nil) {
+        /// What was decoded from a recording (`/5`).
+        public var audio: AudioInfo?
+        public init(fileName: String, size: Int, sha256: String, mediaType: String, document: DocumentInfo? = nil,
+                    audio: AudioInfo? = nil) {
             self.fileName = fileName; self.size = size; self.sha256 = sha256; self.mediaType = mediaType
-            self.document = document
+            self.document = document; self.audio = audio
         }
     }
 
@@ -139,12 +147,12 @@ public struct VerdictReport: Sendable, Equatable {
             self.work = work; self.score = score; self.isMatch = isMatch; self.evidence = evidence
             self.location = location
         }
-        /// `pdq`, `local-features`, `text-align` or `sentence-align`.
+        /// `pdq`, `local-features`, `text-align`, `sentence-align` or `audio-landmarks`.
         public var matcher: String { evidence.matcher }
         public var modality: Modality { evidence.modality }
     }
 
-    public enum Modality: String, Sendable, CaseIterable { case image, text }
+    public enum Modality: String, Sendable, CaseIterable { case image, text, audio }
 
     /// The evidence for one (submission, work) pair, by matcher.
     public enum Evidence: Sendable, Equatable {
@@ -153,6 +161,8 @@ public struct VerdictReport: Sendable, Equatable {
         case text(TextEvidence)
         /// Paraphrased passages found sentence by sentence (`/3`).
         case paraphrase(ParaphraseEvidence)
+        /// A recording heard inside the submission (`/5`).
+        case audio(AudioEvidence)
 
         /// The matcher's stable name, as written in reports.
         public var matcher: String {
@@ -161,6 +171,7 @@ public struct VerdictReport: Sendable, Equatable {
             case .localFeatures: "local-features"
             case .text: "text-align"
             case .paraphrase: "sentence-align"
+            case .audio: "audio-landmarks"
             }
         }
 
@@ -168,6 +179,7 @@ public struct VerdictReport: Sendable, Equatable {
             switch self {
             case .image, .localFeatures: .image
             case .text, .paraphrase: .text
+            case .audio: .audio
             }
         }
     }

@@ -8,6 +8,7 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         case pdq
         case localFeatures = "local features"
         case textShingles = "text shingles"
+        case audioLandmarks = "audio landmarks"
     }
 
     public let kind: Kind
@@ -32,12 +33,25 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         id: "\(TextFingerprintParameters.default.algorithm)/k\(TextFingerprintParameters.default.k)w\(TextFingerprintParameters.default.w)",
         version: 1, family: "hashmark-text-")
 
+    /// Landmark pairs of spectral peaks at the default `AudioFingerprint.Parameters`.
+    public static let audioLandmarks = FingerprintAlgorithm(kind: .audioLandmarks, id: AudioFingerprint.algorithm,
+                                                            version: 1, family: "landmark-pairs-")
+
     /// The one current algorithm of each kind.
-    public static let current: [FingerprintAlgorithm] = [pdq, localFeatures, textShingles]
+    public static let current: [FingerprintAlgorithm] = [pdq, localFeatures, textShingles, audioLandmarks]
 
     /// Whether fingerprint rows stored under `id` and `version` are readable by the current code.
     public static func isCurrentFingerprint(id: String, version: Int) -> Bool {
-        [pdq, localFeatures].contains { $0.id == id && $0.version == version }
+        [pdq, localFeatures, audioLandmarks].contains { $0.id == id && $0.version == version }
+    }
+
+    /// Whether works of this media type (`image/…`, `audio/…`) are fingerprinted by this algorithm.
+    public func applies(toMediaType mediaType: String) -> Bool {
+        switch kind {
+        case .pdq, .localFeatures: mediaType.hasPrefix("image/")
+        case .audioLandmarks: mediaType.hasPrefix("audio/")
+        case .textShingles: false
+        }
     }
 
     /// Whether text postings recorded as made by `id` and `version` are the current shingler's.

@@ -99,6 +99,7 @@ public enum HTMLReport {
         case .localFeatures(let e): s += HTMLEvidence.localFeatures(e, work: w.id, context: context)
         case .paraphrase(let e): s += HTMLEvidence.paraphrase(e, work: w.id, context: context)
         case .text(let e): s += HTMLEvidence.text(e, work: w.id, context: context)
+        case .audio(let e): s += HTMLEvidence.audio(e, work: w.id, context: context)
         }
         return s + "</section>\n"
     }

@@ -22,6 +22,10 @@ extension HTMLReport {
         public var workThumbnails: [String: WorkThumbnail]
         /// Full corpus texts by work id.
         public var workTexts: [String: String]
+        /// The submitted recording's level over time.
+        public var submittedAudio: AudioOutline?
+        /// Corpus recordings' landmark density over time, by work id.
+        public var workAudio: [String: AudioOutline] = [:]
         /// Why something is not shown (no database, file does not match the subject, …).
         public var notes: [String]
 
@@ -43,7 +47,10 @@ extension HTMLReport {
             var c = Context()
             let needsImage = report.matches.contains { $0.modality == .image }
             let needsText = report.matches.contains { $0.modality == .text }
-            if let submittedFile { c.loadSubmitted(submittedFile, report: report, image: needsImage, text: needsText, limits: limits) }
+            let needsAudio = report.matches.contains { $0.modality == .audio }
+            if let submittedFile {
+                c.loadSubmitted(submittedFile, report: report, image: needsImage, text: needsText, audio: needsAudio, limits: limits)
+            }
             if let store {
                 for m in report.matches {
                     let id = m.work.id
@@ -57,6 +64,11 @@ extension HTMLReport {
                             guard c.workTexts[id] == nil else { continue }
                             if let t = try store.text(of: id) { c.workTexts[id] = t }
                             else { c.notes.append("The corpus database has no text of work \(id).") }
+                        case .audio:
+                            guard c.workAudio[id] == nil else { continue }
+                            let stored = try store.fingerprints(of: id).first { $0.algorithm == FingerprintAlgorithm.audioLandmarks.id }
+                            if let f = stored.flatMap({ AudioLandmarkCodec.decode($0.data) }) { c.workAudio[id] = .density(of: f) }
+                            else { c.notes.append("The corpus database has no audio landmarks of work \(id).") }
                         }
                     } catch {
                         c.notes.append("Cannot read work \(id) from the corpus database: \(error.description)")
@@ -71,7 +83,7 @@ extension HTMLReport {
             return c
         }
 
-        private mutating func loadSubmitted(_ path: String, report: VerdictReport, image: Bool, text: Bool,
+        private mutating func loadSubmitted(_ path: String, report: VerdictReport, image: Bool, text: Bool, audio: Bool,
                                             limits: EngineLimits) {
             let bytes: [UInt8]
             do {
@@ -94,6 +106,9 @@ extension HTMLReport {
                     submittedImage = try Thumbnail.make(imageBytes: bytes, limits: limits.image)
                 } else if text, case .text(let t) = try Fingerprinter.analyse(bytes, fileName: path, limits: limits) {
                     submittedText = t.text
+                } else if audio {
+                    let decoded = try AudioDecoder.decode(bytes, limits: limits.audio)
+                    submittedAudio = .level(of: decoded.samples, sampleRate: decoded.sampleRate)
                 }
             } catch let error as MediaError {
                 notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")

@@ -28,6 +28,10 @@ enum HTMLStyle {
         .frame{position:relative;border:1px solid #c3c9d0;background:#eee}
         .frame img{display:block}
         .overlay{position:absolute;left:0;top:0;overflow:hidden}
+        .audio{display:flex;flex-direction:column;gap:12px}
+        svg.outline{width:100%;height:60px;background:#f4f6f8;border:1px solid #dde1e6;border-radius:4px}
+        .outline .bar{fill:#4a5561}
+        .outline .segment{fill:rgba(255,214,0,.55)}
         .region{fill:rgba(255,214,0,.08);stroke:#ffd600;stroke-width:3;stroke-dasharray:8 4}
         figcaption{font-size:13px;margin-top:6px}
         .passage{flex:1 1 0;min-width:300px;border:1px solid #dde1e6;border-radius:8px;padding:10px 12px;background:#fbfbfc}

@@ -79,6 +79,7 @@ enum VerdictText {
         var lines = ["\(file): \(v.verdict.rawValue.uppercased())\(v.score.map { " (score \(ReportText.fmt($0)))" } ?? "")"]
         if let e = v.error { lines.append("  error \(e.code): \(e.message)") }
         if let d = v.subject.document { lines.append("  document: \(d.summary)") }
+        if let a = v.subject.audio { lines.append("  audio: \(a.summary)") }
         for m in v.decisiveMatches {
             lines.append("  \(m.matcher) \(m.work.id) — \(m.work.title) [\(m.work.owner); \(m.work.license)]"
                          + (m.location.map { " in \($0.description)" } ?? ""))
@@ -107,13 +108,14 @@ enum CheckJSON {
         ]
         if let e = v.error { o["error"] = .object(["code": .string(e.code), "message": .string(e.message)]) }
         if v.subject.document != nil, case .object(let subject)? = v.jsonValue()["subject"] { o["document"] = subject["document"] }
+        if v.subject.audio != nil, case .object(let subject)? = v.jsonValue()["subject"] { o["audio"] = subject["audio"] }
         return .object(o)
     }
 
     static func match(_ m: VerdictReport.Match) -> JSONValue {
         guard case .object(var o) = m.jsonValue(), case .object(var e)? = o["evidence"] else { return m.jsonValue() }
         switch m.evidence {
-        case .paraphrase: break // a matcher newer than the aliases: its report JSON as it is
+        case .paraphrase, .audio: break // matchers newer than the aliases: their report JSON as it is
         case .image(let x):
             e["distance"] = .int(Int64(x.pdqDistance))
             e["transform"] = .string(x.transform.rawValue)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HashmarkEngine
+import HashmarkFingerprint
 import HashmarkMedia
 
 /// `hashmark hash FILE...`: fingerprints without a corpus.
@@ -28,6 +29,12 @@ struct HashCommand: ParsableCommand {
     struct TextFingerprintSummaryJSON: Encodable {
         let algorithm: String, k: Int, w: Int, permutations: Int
         let tokens: Int, shingles: Int, winnowedShingles: Int, minhash: String
+    }
+    struct AudioLine: Encodable {
+        let file: String, mediaType: String, audio: AudioFingerprintJSON
+    }
+    struct AudioFingerprintJSON: Encodable {
+        let algorithm: String, durationSeconds: Double, sampleRate: Int, channels: Int, frames: Int, landmarks: Int
     }
     struct ErrorLine: Encodable { let file: String, error: JSONError }
 
@@ -69,6 +76,15 @@ struct HashCommand: ParsableCommand {
                     winnowedShingles: s.winnowedShingles, minhash: s.minhash)))
             } else {
                 Swift.print("text tokens=\(s.tokens) shingles=\(s.shingles) minhash=\(s.minhash.prefix(16))… \(file)")
+            }
+        case .audio(let audio):
+            let f = audio.fingerprint
+            if json {
+                JSONLine.print(AudioLine(file: file, mediaType: audio.mediaType.mimeType, audio: .init(
+                    algorithm: AudioFingerprint.algorithm, durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
+                    channels: audio.channels, frames: f.frames, landmarks: f.landmarks.count)))
+            } else {
+                Swift.print(String(format: "audio %.2fs landmarks=%d frames=%d ", audio.durationSeconds, f.landmarks.count, f.frames) + file)
             }
         }
     }

@@ -102,6 +102,7 @@ enum ReportText {
         out.append("subject:   \(r.subject.fileName) (\(r.subject.mediaType), \(r.subject.size) bytes)")
         out.append("sha256:    \(r.subject.sha256)")
         if let d = r.subject.document { out.append("document:  \(d.summary)") }
+        if let a = r.subject.audio { out.append("audio:     \(a.summary)") }
         if let e = r.error { out.append("error:     \(e.code): \(e.message)") }
         for (i, m) in r.matches.enumerated() {
             let decisive = m.isMatch.map { $0 ? ", meets the rule" : ", below the rule" } ?? ""
@@ -130,6 +131,9 @@ enum ReportText {
                            + "\(p.pairs.count) pairs (\(p.pairs.count { $0.isSeed }) seeds, \(p.swaps) swapped): "
                            + "\"\(p.sourceExcerpt.prefix(100))\"")
             }
+        case .audio(let e):
+            out.append("\(e.alignedHashes) aligned landmark hashes (threshold \(e.threshold)) of \(e.queryHashes), speed \(fmt(e.speed)), "
+                       + "submitted \(seconds(e.submitted)) ↔ work \(seconds(e.source))\(e.workSeconds.map { " of \(String(format: "%.1f", $0)) s" } ?? "")")
         case .image(let e):
             out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")")
         case .localFeatures(let e):
@@ -147,4 +151,6 @@ enum ReportText {
     }
 
     static func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+
+    static func seconds(_ s: AudioEvidence.Segment) -> String { String(format: "%.2f–%.2f s", s.start, s.end) }
 }

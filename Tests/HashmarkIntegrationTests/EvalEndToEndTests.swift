@@ -24,7 +24,8 @@ struct EvalEndToEndTests {
         #expect(e2e["agreeing"] as? Int == cases)
         #expect(e2e["ledgerValid"] as? Bool == true)
         let modalities = try #require(report["modalities"] as? [[String: Any]])
-        #expect(Set(modalities.compactMap { $0["modality"] as? String }) == ["image", "text"])
+        // Audio too: the daemon's sandboxed workers decode and match recordings like the engine.
+        #expect(Set(modalities.compactMap { $0["modality"] as? String }) == ["image", "text", "audio"])
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("roc.svg").path))
     }
 }

@@ -21,6 +21,8 @@ func sampleDocumentReport() -> VerdictReport {
             report.matches[i].evidence = .paraphrase(e)
         case .image, .localFeatures:
             report.matches[i].location = DocumentLocation(page: 4, image: 1)
+        case .audio:
+            break
         }
     }
     report.schema = VerdictReport.documentSchemaId

@@ -29,6 +29,8 @@ public struct AudioLandmarkIndex: Sendable {
     }
 
     public var count: Int { recordingFrames.count }
+    /// Stored landmarks, all recordings together.
+    public private(set) var landmarkCount = 0
 
     /// Adds a recording; returns its number. Refuses a fingerprint made with other parameters.
     @discardableResult
@@ -36,6 +38,7 @@ public struct AudioLandmarkIndex: Sendable {
         try check(fingerprint)
         let id = recordingFrames.count
         recordingFrames.append(fingerprint.frames)
+        landmarkCount += fingerprint.landmarks.count
         for l in fingerprint.landmarks {
             postings[l.hash, default: []].append(Posting(recording: Int32(truncatingIfNeeded: id), time: l.time))
         }
@@ -44,6 +47,17 @@ public struct AudioLandmarkIndex: Sendable {
 
     /// The `limit` recordings with the most aligned votes, best first (ties: lower number first).
     public func query(_ fingerprint: AudioFingerprint, limit: Int = 5) throws(HashmarkIndexError) -> [AudioMatch] {
+        try query(fingerprint, limit: limit, speeds: [1])
+    }
+
+    /// As `query(_:limit:)`, each recording aligned at the best of several playback speeds.
+    ///
+    /// At speed `s` (the query plays `s` times faster than the recording) query frame `t` is voted
+    /// at `round(t · s)`: offsets of a sped-up copy then stay put instead of drifting by `(s − 1)·t`,
+    /// which over a 10 s query at 3 % is 13 frames, far beyond the tolerance. The postings are
+    /// looked up once; only the voting is repeated per speed. `AudioMatch.queryFrames` are the
+    /// query's own frames, `offsetFrames` are recording frames at the scaled query time.
+    public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double]) throws(HashmarkIndexError) -> [AudioMatch] {
         try check(fingerprint)
         var votes: [Int: [AudioVote]] = [:]
         for l in fingerprint.landmarks {
@@ -53,7 +67,21 @@ public struct AudioLandmarkIndex: Sendable {
             }
         }
         let spf = parameters.layout.secondsPerFrame
-        let matches = votes.compactMap { AudioMatch.best(recording: $0.key, votes: $0.value, tolerance: tolerance, secondsPerFrame: spf) }
+        let matches = votes.compactMap { recording, list -> AudioMatch? in
+            var best: AudioMatch? = nil
+            for speed in speeds where speed > 0 {
+                let scaled = speed == 1 ? list : list.map {
+                    AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime)
+                }
+                guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
+                else { continue }
+                if m.votes > (best?.votes ?? 0) || (m.votes == best?.votes && abs(speed - 1) < abs((best?.speed ?? 1) - 1)) {
+                    m.rescale(speed: speed, secondsPerFrame: spf)
+                    best = m
+                }
+            }
+            return best
+        }
         return Array(matches.sorted { ($1.votes, $0.recording) < ($0.votes, $1.recording) }.prefix(max(0, limit)))
     }
 

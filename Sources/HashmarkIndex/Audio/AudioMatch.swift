@@ -4,18 +4,20 @@ import HashmarkFingerprint
 public struct AudioMatch: Sendable, Hashable {
     /// The recording's number in the index (the order it was added).
     public let recording: Int
-    /// Recording frame minus query frame at the best alignment: query frame `t` sits at
-    /// recording frame `t + offsetFrames`.
+    /// Recording frame minus scaled query frame at the best alignment: query frame `t` sits at
+    /// recording frame `round(t · speed) + offsetFrames`.
     public let offsetFrames: Int
     public let offsetSeconds: Double
     /// Aligned landmark pairs: equal hashes whose offset lies within the tolerance of `offsetFrames`.
     public let votes: Int
     /// Anchor frames of the aligned landmarks, first to last, in the query and in the recording.
-    public let queryFrames: ClosedRange<Int>
+    public private(set) var queryFrames: ClosedRange<Int>
     public let recordingFrames: ClosedRange<Int>
     /// The same ranges in seconds (anchor starts; the last frame's start is the upper bound).
-    public let querySeconds: ClosedRange<Double>
+    public private(set) var querySeconds: ClosedRange<Double>
     public let recordingSeconds: ClosedRange<Double>
+    /// How much faster the query plays than the recording at this alignment (1: as recorded).
+    public private(set) var speed: Double = 1
 
     public init(recording: Int, offsetFrames: Int, votes: Int, queryFrames: ClosedRange<Int>,
                 recordingFrames: ClosedRange<Int>, secondsPerFrame: Double) {
@@ -27,6 +29,17 @@ public struct AudioMatch: Sendable, Hashable {
         offsetSeconds = Double(offsetFrames) * secondsPerFrame
         querySeconds = Double(queryFrames.lowerBound) * secondsPerFrame...Double(queryFrames.upperBound) * secondsPerFrame
         recordingSeconds = Double(recordingFrames.lowerBound) * secondsPerFrame...Double(recordingFrames.upperBound) * secondsPerFrame
+    }
+}
+
+extension AudioMatch {
+    /// A match found with query times scaled by `speed` (see `AudioLandmarkIndex.query`): its
+    /// query range back in the query's own frames, and the speed recorded.
+    mutating func rescale(speed: Double, secondsPerFrame: Double) {
+        guard speed != 1 else { return }
+        self.speed = speed
+        queryFrames = Int((Double(queryFrames.lowerBound) / speed).rounded())...Int((Double(queryFrames.upperBound) / speed).rounded())
+        querySeconds = Double(queryFrames.lowerBound) * secondsPerFrame...Double(queryFrames.upperBound) * secondsPerFrame
     }
 }
 

@@ -2,7 +2,7 @@
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
 sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
--3, sample-report-4.json against -4 (and, to show each version only adds, the older goldens against the newer schemas once their
+-3, sample-report-4.json against -4, sample-report-5.json against -5 (and, to show each version only adds, the older goldens against the newer schemas once their
 schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
@@ -23,6 +23,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-4.schema.json", "sample-report-4.json", json.loads((here / "sample-report-4.json").read_text())),
     ("hashmark.verdict-4.schema.json", "sample-report-3.json as /4",
      dict(json.loads((here / "sample-report-3.json").read_text()), schema="hashmark.verdict/4")),
+    ("hashmark.verdict-5.schema.json", "sample-report-5.json", json.loads((here / "sample-report-5.json").read_text())),
+    ("hashmark.verdict-5.schema.json", "sample-report-4.json as /5",
+     dict(json.loads((here / "sample-report-4.json").read_text()), schema="hashmark.verdict/5")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -47,4 +50,10 @@ v4_as_3 = dict(json.loads((here / "sample-report-4.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema3).iter_errors(v4_as_3)):
     failed = True
     print("the /3 schema accepts document members")
+# The /4 schema must refuse the audio members that /5 added.
+schema4 = json.loads((schemas / "hashmark.verdict-4.schema.json").read_text())
+v5_as_4 = dict(json.loads((here / "sample-report-5.json").read_text()), schema="hashmark.verdict/4")
+if not list(jsonschema.Draft202012Validator(schema4).iter_errors(v5_as_4)):
+    failed = True
+    print("the /4 schema accepts audio members")
 sys.exit(1 if failed else 0)

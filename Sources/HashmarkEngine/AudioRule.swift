@@ -1,0 +1,44 @@
+/// The audio matcher's knobs and thresholds (`audio` in a model file; a model file without it,
+/// or without one of its keys, gets `AudioRule.default`'s values).
+///
+/// Search: the submission's landmarks vote by offset in the inverted index, once per playback
+/// speed in `speeds` (the submission's times and target-zone gaps rescaled by the speed), and
+/// the `maxCandidates` works with the most aligned votes become matches or near misses.
+///
+/// Decision: a work matches when at least `minAlignedHashes` landmark hashes agree on one
+/// alignment and they spread over at least `minMatchedSeconds` of the submission.
+public struct AudioRule: Codable, Sendable, Equatable {
+    public var minAlignedHashes: Int
+    public var minMatchedSeconds: Double
+    public var maxCandidates: Int
+    /// Playback speeds tried (1 = as registered).
+    public var speeds: [Double]
+
+    public init(minAlignedHashes: Int, minMatchedSeconds: Double, maxCandidates: Int = 5, speeds: [Double] = [1]) {
+        self.minAlignedHashes = minAlignedHashes
+        self.minMatchedSeconds = minMatchedSeconds
+        self.maxCandidates = maxCandidates
+        self.speeds = speeds
+    }
+
+    /// Speeds 0.94…1.06 in steps of 0.5 %: a 15 s query drifts at most 0.25 % · 650 frames ≈ 1.6
+    /// frames off the nearest step.
+    public static let defaultSpeeds: [Double] = (-12...12).map { 1 + Double($0) * 0.005 }
+
+    /// Not fitted: ≥ 30 aligned hashes over ≥ 2 s. Measured on the 20 sample clips (10 registered;
+    /// re-encodings, noise, band limits, tempo, pitch and speed ±5 %, excerpts and mixes of all
+    /// 20): the weakest copy aligned 57 hashes, the strongest unrelated pair 14 (two Warzone 2100
+    /// narrations that share a music bed align 81 and are not unrelated).
+    public static let `default` = AudioRule(minAlignedHashes: 30, minMatchedSeconds: 2, maxCandidates: 5, speeds: defaultSpeeds)
+
+    enum CodingKeys: String, CodingKey { case minAlignedHashes, minMatchedSeconds, maxCandidates, speeds }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = AudioRule.default
+        self.init(minAlignedHashes: try c.decodeIfPresent(Int.self, forKey: .minAlignedHashes) ?? d.minAlignedHashes,
+                  minMatchedSeconds: try c.decodeIfPresent(Double.self, forKey: .minMatchedSeconds) ?? d.minMatchedSeconds,
+                  maxCandidates: try c.decodeIfPresent(Int.self, forKey: .maxCandidates) ?? d.maxCandidates,
+                  speeds: try c.decodeIfPresent([Double].self, forKey: .speeds) ?? d.speeds)
+    }
+}
