@@ -81,4 +81,15 @@ struct AudioFixtureTests {
         #expect(abs(m - 0.705 / 2) < 0.02, "\(name): \(m)")
         #expect(AudioTestSupport.magnitude(samples, at: hz * 1.5, rate: audio.sampleRate) < 0.01)
     }
+
+    /// A LAME-written MP3 announces more frames than it decodes to (delay and padding): still whole.
+    @Test func lameMP3WithItsInfoTagIsNotTruncated() throws {
+        let bytes = try AudioTestSupport.fixture("tone-440-22050-lame.mp3")
+        #expect(MediaType.sniff(bytes, fileName: nil) == .mp3)
+        let audio = try AudioDecoder.decode(bytes)
+        #expect(audio.format == .mp3 && audio.sourceRate == 22050 && audio.channels == 1)
+        #expect(audio.durationSeconds >= 1 && audio.durationSeconds <= 1.1, "\(audio.durationSeconds)")  // + delay, padding
+        let samples = audio.samples[audio.samples.count / 4..<audio.samples.count * 3 / 4]
+        #expect(AudioTestSupport.magnitude(samples, at: 440, rate: audio.sampleRate) > 0.25)
+    }
 }

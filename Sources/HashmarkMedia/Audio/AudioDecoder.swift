@@ -10,6 +10,8 @@ import CSndfile
 public enum AudioDecoder {
     /// Frames read from libsndfile per call.
     static let chunkFrames = 8192
+    /// Frames an MP3 may decode short of its header without being `truncated`: four MPEG-1 frames.
+    static let mp3Slack = 4 * 1152
 
     public static func decode(_ bytes: [UInt8], limits: AudioLimits = .init()) throws(MediaError) -> DecodedAudio {
         guard !bytes.isEmpty else { throw MediaError(code: MediaError.Code.emptyFile, message: "The file is empty.") }
@@ -60,7 +62,10 @@ public enum AudioDecoder {
             }
         }
         let status = sf_error(file)
-        let short = framesRead < header.frames
+        // An MP3 header (LAME's info tag) counts the encoder's delay and padding, which libmpg123
+        // drops: up to about 2,300 frames fewer than announced from a whole, sound file.
+        let slack = header.format == .mp3 ? Self.mp3Slack : 0
+        let short = framesRead + slack < header.frames
         if status != 0 {
             let message = sf_strerror(file).map { String(cString: $0) } ?? ""
             if short && io.consumedAll {
