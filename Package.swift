@@ -54,7 +54,7 @@ let package = Package(
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
         /// Also the document writers (PDF, EPUB, DOCX, ODT) that make the evaluation's document cases.
         .target(name: "HashmarkTransforms",
-                dependencies: ["HashmarkFingerprint", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+                dependencies: ["HashmarkFingerprint", "HashmarkMedia", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// Decoding of real files: format sniffing, limits, image and text decoders.
         .target(name: "HashmarkMedia",
                 dependencies: ["HashmarkFingerprint", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CSndfile", "CSamplerate"]),

@@ -14,6 +14,8 @@ public enum CaseOperation: Sendable, Hashable, Codable {
     case original
     case image(ImageTransform)
     case text(TextTransform)
+    /// A recording edited (`AudioEditSuite`); `.excerpt` and `.mix` use the case's filler.
+    case audio(AudioEdit)
     /// A stored passage (a language-model rewrite, `ParaphraseFixtures`) embedded in filler.
     case fixture(path: String)
     /// Another case's file delivered inside a document (`DocumentCases`): pdf, epub, docx, odt.
@@ -31,7 +33,8 @@ public struct CasePlan: Sendable, Hashable, Codable {
     public var source: PoolWork
     /// The registered work a positive copies; nil for negatives.
     public var expectedWork: String?
-    /// Unrelated held-out text that surrounds a text passage (texts only).
+    /// Unrelated held-out text that surrounds a text passage, or the unrelated recording an
+    /// audio excerpt or mix is heard in.
     public var filler: PoolWork?
     /// Images: photometric / geometric / regenerative; texts: verbatim / rewrite / obfuscation /
     /// combined; `original` for untransformed distractors.
@@ -72,6 +75,7 @@ public enum CaseGenerator {
         ]
         for (works, label, part, fillers) in groups {
             let fillerTexts = fillers.filter { $0.modality == .text }
+            let fillerRecordings = fillers.filter { $0.modality == .audio }
             for work in works {
                 let workSeed = SeededGenerator.derive(seed, stableHash(work.id))
                 let expected = label == .positive ? work.id : nil
@@ -109,7 +113,13 @@ public enum CaseGenerator {
                             .document(format: format, inner: .text(c.transform)), filler: filler)
                     }
                 case .audio:
-                    break // no audio cases yet: audio works are only registered (the audio family is issue #18's next step)
+                    // The new track around an excerpt: a held-out recording of the same split.
+                    let others = fillerRecordings.filter { $0.id != work.id }
+                    let filler = others.isEmpty ? nil : others[Int(workSeed % UInt64(others.count))]
+                    for (i, c) in AudioEditSuite.standard.cases.enumerated() where filler != nil || !c.edit.needsOther {
+                        add(c.family, c.family, c.name, c.strength, SeededGenerator.derive(seed, 0xA0D1_0000 + UInt64(i)),
+                            .audio(c.edit), filler: c.edit.needsOther ? filler : nil)
+                    }
                 }
             }
         }

@@ -30,6 +30,11 @@ public enum EvalOutput {
                            + "minSourceWords \(f.rule.minSourceWords): train TPR \(rate(f.trainTPR)), "
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
+            if let f = fit.audio {
+                out.append("- Audio: minAlignedHashes \(f.rule.minAlignedHashes), minMatchedSeconds \(f.rule.minMatchedSeconds): "
+                           + "train TPR \(rate(f.trainTPR)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                           + (f.metTarget ? "" : " — target not met"))
+            }
             for m in fit.limitedToPrior {
                 out.append("- \(m.capitalized): too few train negatives to show the target FPR (rule of three), so the fit "
                            + "could only tighten the prior thresholds, not loosen them.")

@@ -105,6 +105,18 @@ public enum Fitter {
         detects: { c, r in var m = base; m.paraphrase = r; return detects(c, m) })
     }
 
+    /// Grid search over aligned landmark hashes (the matched duration kept from `base`); ties
+    /// go to the fewest hashes.
+    public static func fitAudio(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
+                                alignedHashes: [Int] = Array(stride(from: 10, through: 200, by: 2))) -> Fit<AudioRule> {
+        grid(cases, targetFPR: targetFPR, candidates: alignedHashes.map { n in
+            var r = base.audio
+            r.minAlignedHashes = n
+            return r
+        }, strictest: { var r = base.audio; r.minAlignedHashes = alignedHashes.last ?? r.minAlignedHashes; return r }(),
+        detects: { c, r in var m = base; m.audio = r; return detects(c, m) })
+    }
+
     /// `candidates` in tie-break order (preferred first).
     static func grid<R: Sendable & Codable & Equatable>(_ cases: [FeatureCase], targetFPR: Double, candidates: [R], strictest: R,
                         detects: (FeatureCase, R) -> Bool) -> Fit<R> {

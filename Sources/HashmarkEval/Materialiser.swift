@@ -32,7 +32,7 @@ public enum Materialiser {
             var plain = plan
             plain.operation = inner
             return try DocumentCases.wrap(imageJPEG: try image(plain, source: source, originalBytes: originalBytes), format: format)
-        case .text, .fixture: throw EvalError(code: "cases-invalid", message: "\(plan.id): a text case on an image")
+        case .text, .fixture, .audio: throw EvalError(code: "cases-invalid", message: "\(plan.id): not an image case")
         }
     }
 
@@ -60,7 +60,22 @@ public enum Materialiser {
             plain.operation = inner
             let bytes = try text(plain, source: source, filler: filler)
             return try DocumentCases.wrap(text: String(decoding: bytes, as: UTF8.self), image: nil, format: format)
-        case .image: throw EvalError(code: "cases-invalid", message: "\(plan.id): an image edit on a text")
+        case .image, .audio: throw EvalError(code: "cases-invalid", message: "\(plan.id): not a text case")
+        }
+    }
+
+    /// The rate recordings are decoded at for edits (what the edited file is delivered at).
+    public static let audioRate = 22_050
+
+    /// An edited recording's bytes (`AudioEdit.deliver`); `.original` returns `originalBytes`.
+    /// `source` and `other` are mono at `audioRate`.
+    public static func audio(_ plan: CasePlan, source: [Float], other: [Float], originalBytes: [UInt8]) throws -> [UInt8] {
+        switch plan.operation {
+        case .original: return originalBytes
+        case .audio(let edit):
+            var rng = SeededGenerator(seed: plan.seed)
+            return try edit.deliver(source, rate: audioRate, other: other, rng: &rng)
+        default: throw EvalError(code: "cases-invalid", message: "\(plan.id): not an audio case")
         }
     }
 
@@ -88,6 +103,10 @@ public enum Materialiser {
             return String(safe) + "." + (plan.source.path.split(separator: ".").last.map(String.init) ?? "bin")
         }
         if case .document(let format, _) = plan.operation { return String(safe) + "." + format }
+        if case .audio(let edit) = plan.operation {
+            if case .reencode(let format, _) = edit { return String(safe) + "." + (format == .mp3 ? "mp3" : "ogg") }
+            return String(safe) + ".wav"
+        }
         return String(safe) + (plan.modality == .image ? ".jpg" : ".txt")
     }
 }

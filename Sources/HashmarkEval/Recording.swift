@@ -20,6 +20,7 @@ enum Recording {
         m.image.pdqCandidateRadius = pdqRadius
         m.image.pdqMinQuality = 0
         m.image.localMaxCandidates = 0
+        m.audio.minAlignedHashes = 2   // every alignment of ≥ 1 hash reported (near misses start at half)
         return m
     }
 
@@ -58,17 +59,23 @@ enum Recording {
         guard features.count == train.count else {
             throw EvalError(code: "fit-failed", message: "could not record training features")
         }
-        var images: [FeatureCase] = [], texts: [FeatureCase] = []
+        var images: [FeatureCase] = [], texts: [FeatureCase] = [], audio: [FeatureCase] = []
         for (plan, f) in zip(train, features) {
             guard let f else { continue }
-            if plan.modality == .image { images.append(f) } else { texts.append(f) }
+            switch plan.modality {
+            case .image: images.append(f)
+            case .text: texts.append(f)
+            case .audio: audio.append(f)
+            }
         }
         var model = base
-        var summary = FitSummary(image: nil, text: nil, trainCases: images.count + texts.count)
+        var summary = FitSummary(image: nil, text: nil, trainCases: images.count + texts.count + audio.count)
         // Too few negatives to show the target: thresholds may only be tightened from `base`.
         let imageNegatives = images.count { !$0.positive }, textNegatives = texts.count { !$0.positive }
         let loosenImage = Fitter.negativesCanLoosen(imageNegatives, targetFPR: options.targetFPR)
         let loosenText = Fitter.negativesCanLoosen(textNegatives, targetFPR: options.targetFPR)
+        let audioNegatives = audio.count { !$0.positive }
+        let loosenAudio = Fitter.negativesCanLoosen(audioNegatives, targetFPR: options.targetFPR)
         if !images.isEmpty {
             let maxDistance = loosenImage ? pdqRadius : min(pdqRadius, base.image.pdqMaxDistance)
             let fit = Fitter.fitImage(images, base: base, targetFPR: options.targetFPR,
@@ -95,7 +102,15 @@ enum Recording {
                 summary.paraphrase = p
             }
         }
-        summary.limitedToPrior = [(loosenImage, "image", imageNegatives), (loosenText, "text", textNegatives)]
+        if !audio.isEmpty {
+            let fit = Fitter.fitAudio(audio, base: base, targetFPR: options.targetFPR,
+                                      alignedHashes: Array(stride(from: loosenAudio ? 10 : max(10, base.audio.minAlignedHashes),
+                                                                  through: 200, by: 2)))
+            model.audio = fit.rule
+            summary.audio = fit
+        }
+        summary.limitedToPrior = [(loosenImage, "image", imageNegatives), (loosenText, "text", textNegatives),
+                                  (loosenAudio, "audio", audioNegatives)]
             .filter { !$0.0 && $0.2 > 0 }.map(\.1)
         let date = DateFormatter()
         date.dateFormat = "yyyyMMdd"
@@ -105,7 +120,8 @@ enum Recording {
         func count(_ m: Modality, _ works: [PoolWork]) -> Int { works.filter { $0.modality == m }.count }
         var parts = ["Fitted by `\(options.command)` on the train split of \(URL(fileURLWithPath: options.manifest).lastPathComponent) (seed \(options.seed)"]
         parts[0] += ": \(count(.image, split.registeredTrain)) registered + \(count(.image, split.distractorTrain)) distractor images, "
-            + "\(count(.text, split.registeredTrain)) registered + \(count(.text, split.distractorTrain)) distractor texts) "
+            + "\(count(.text, split.registeredTrain)) registered + \(count(.text, split.distractorTrain)) distractor texts, "
+            + "\(count(.audio, split.registeredTrain)) registered + \(count(.audio, split.distractorTrain)) distractor recordings) "
             + "at a target FPR of \(Format.pct(options.targetFPR)) per modality."
         if let f = summary.image {
             parts.append("Image: pdqMaxDistance \(f.rule.pdqMaxDistance), localMinInliers \(f.rule.localMinInliers); "
@@ -122,8 +138,13 @@ enum Recording {
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
         }
+        if let f = summary.audio {
+            parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes); "
+                + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
         for m in summary.limitedToPrior {
-            let n = m == "image" ? imageNegatives : textNegatives
+            let n = m == "image" ? imageNegatives : m == "text" ? textNegatives : audioNegatives
             parts.append("\(m.capitalized) thresholds were not loosened beyond \(base.id): \(n) train negatives "
                 + "cannot show an FPR of \(Format.pct(options.targetFPR)) (that needs >= \(Int((3 / options.targetFPR).rounded(.up)))).")
         }

@@ -94,6 +94,7 @@ public struct FitSummary: Sendable, Codable, Equatable {
     public var image: Fitter.Fit<DecisionModel.ImageRule>?
     public var text: Fitter.Fit<DecisionModel.TextRule>?
     public var paraphrase: Fitter.Fit<ParaphraseRule>?
+    public var audio: Fitter.Fit<AudioRule>?
     public var trainCases: Int
     /// Modalities whose thresholds could only be tightened from the prior (too few negatives;
     /// see `Fitter.negativesCanLoosen`).

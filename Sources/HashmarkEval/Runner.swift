@@ -129,13 +129,28 @@ enum Runner {
                 return (item.index, body(item.plan, bytes))
             }
         case .audio:
-            // No audio edits yet (issue #18's next step): only originals are checked.
+            // Decoded once per source (and per filler), and only when some case edits it.
+            let limits = AudioLimits(targetRate: Materialiser.audioRate)
+            let needsSamples = unit.contains { if case .original = $0.plan.operation { false } else { true } }
+            let samples = needsSamples ? source.flatMap { bytes in
+                Result<[Float], any Error> { try AudioDecoder.decode(bytes, limits: limits).samples }
+            } : .failure(EvalError(code: "not-decoded", message: "originals only"))
+            var others: [String: [Float]] = [:]
             return unit.map { item in
-                guard case .original = item.plan.operation else {
-                    return (item.index, body(item.plan, .failure(EvalError(code: "unsupported-case",
-                                                                           message: "audio cases have no edits yet"))))
+                var other: [Float] = []
+                if let f = item.plan.filler {
+                    if let cached = others[f.id] {
+                        other = cached
+                    } else if let bytes = try? MediaFile.read(f.path, maxBytes: 512 << 20),
+                              let decoded = try? AudioDecoder.decode(bytes, limits: limits) {
+                        other = decoded.samples
+                        others[f.id] = other
+                    }
                 }
-                return (item.index, body(item.plan, source))
+                let bytes = Result<[UInt8], any Error> {
+                    try Materialiser.audio(item.plan, source: try samples.get(), other: other, originalBytes: try source.get())
+                }
+                return (item.index, body(item.plan, bytes))
             }
         case .text:
             let text = source.flatMap { bytes in Result<String, any Error> { try decodeText(bytes) } }

@@ -26,8 +26,12 @@ public struct SuiteOptions: Sendable {
     public var semantic: SemanticModel?
     /// The language-model paraphrase fixtures (`ParaphraseFixtures`); nil leaves them out.
     public var paraphraseFixtures: String?
-    /// Only the works of this modality (nil: both).
+    /// Only the works of this modality (nil: all).
     public var modality: Modality?
+    /// Works that share material (a sound bed, a logo, a passage), both ways: a held-out work
+    /// related to a registered one is no unrelated control, so it is left out of the distractors
+    /// (`WorkPool.related(csv:)`; `related.csv` beside the manifest is read when present).
+    public var related: [String: Set<String>] = [:]
 
     public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
                 targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
@@ -61,6 +65,8 @@ public struct SuiteResult: Sendable {
     public var skipped: [String]
     /// The daemon run, with `--end-to-end`.
     public var endToEnd: EndToEndSummary?
+    /// Held-out works not used as distractors because they share material with a registered work.
+    public var leftOutAsRelated: [String] = []
 }
 
 /// Progress reports: a phase name, cases done, cases in the phase.
@@ -72,6 +78,7 @@ public enum EvalSuite {
     public static func run(_ options: SuiteOptions, progress: EvalProgress? = nil) async throws(EvalError) -> SuiteResult {
         let pool = try WorkPool.read(manifest: options.manifest).filter { w in options.modality.map { w.modality == $0 } ?? true }
         var split = WorkSplit.make(pool, seed: options.seed, limit: options.worksPerModality)
+        let leftOut = split.dropDistractorsRelated(to: options.related)
         guard !split.registered.isEmpty else {
             throw EvalError(code: "pool-too-small", message: "\(options.manifest) gives no registered works.")
         }
@@ -138,7 +145,7 @@ public enum EvalSuite {
             "distractorTrain": split.distractorTrain.count, "distractorTest": split.distractorTest.count,
         ]
         return SuiteResult(outcomes: outcomes, model: model, corpusSnapshot: index.snapshot.id, works: works,
-                           fit: fit, skipped: skipped, endToEnd: endToEnd)
+                           fit: fit, skipped: skipped, endToEnd: endToEnd, leftOutAsRelated: leftOut)
     }
 
     /// Registers `works` in a new store at `path`; works that fail are returned by id.

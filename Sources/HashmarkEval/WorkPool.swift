@@ -67,6 +67,26 @@ public enum WorkPool {
     }
 }
 
+extension WorkPool {
+    /// Pairs of works that share material, from a CSV with columns `work,related` (more columns,
+    /// such as the evidence, are kept for readers), as a symmetric map.
+    public static func related(csv path: String) throws(EvalError) -> [String: Set<String>] {
+        let table: CSVTable
+        do {
+            table = try CSVTable.read(path: path, required: ["work", "related"])
+        } catch {
+            throw EvalError(code: "pool-invalid", message: "\(path): \(error.message)")
+        }
+        var map: [String: Set<String>] = [:]
+        for row in table.rows {
+            guard let a = row["work"], let b = row["related"], !a.isEmpty, !b.isEmpty, a != b else { continue }
+            map[a, default: []].insert(b)
+            map[b, default: []].insert(a)
+        }
+        return map
+    }
+}
+
 /// The seeded partition of a pool: registered works (in the corpus) and held-out distractors,
 /// each split into train and test. The four sets are disjoint.
 public struct WorkSplit: Sendable, Codable, Equatable {
@@ -97,5 +117,16 @@ public struct WorkSplit: Sendable, Codable, Equatable {
             split.distractorTest += held.dropFirst(d)
         }
         return split
+    }
+
+    /// Removes the distractors related to a registered work (`SuiteOptions.related`); returns their ids.
+    mutating func dropDistractorsRelated(to related: [String: Set<String>]) -> [String] {
+        guard !related.isEmpty else { return [] }
+        let registered = Set(self.registered.map(\.id))
+        let drop = { (w: PoolWork) in !(related[w.id] ?? []).isDisjoint(with: registered) }
+        let dropped = (distractorTrain + distractorTest).filter(drop).map(\.id)
+        distractorTrain.removeAll(where: drop)
+        distractorTest.removeAll(where: drop)
+        return dropped
     }
 }

@@ -50,7 +50,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("semantic-model"),
             help: "Sentence-embedding model folder (default: $HASHMARK_SEMANTIC_MODEL, Models/minilm-l6-v2).")
     var semanticModel: String?
-    @Option(help: "Only the works of one modality: image or text (default: both).") var only: Modality?
+    @Option(help: "Only the works of one modality: image, text or audio (default: all).") var only: Modality?
+    @Option(help: "CSV of works that share material (work,related,…): a held-out work related to a registered one is not used as a negative (default: related.csv beside the manifest, when present).")
+    var related: String?
     @Flag(name: .customLong("end-to-end"),
           help: "Also run the test cases through a real `hashmark watch` spool and check its signed reports.")
     var endToEnd = false
@@ -104,7 +106,12 @@ struct EvalCommand: AsyncParsableCommand {
                 endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil,
                 semantic: semantic, paraphraseFixtures: fixtures)
             options.modality = only
+            let besideManifest = URL(fileURLWithPath: manifest).deletingLastPathComponent().appendingPathComponent("related.csv").path
+            if let path = related ?? (FileManager.default.fileExists(atPath: besideManifest) ? besideManifest : nil) {
+                do { options.related = try WorkPool.related(csv: path) } catch { throw CLIError("\(error.code): \(error.message)") }
+            }
             let result = try await EvalSuite.run(options, progress: progress)
+            for id in result.leftOutAsRelated { Terminal.err("left out distractor \(id): it shares material with a registered work") }
             for id in result.skipped { Terminal.err("skipped work \(id): it could not be registered") }
             if fitting, let path = result.model.path { Terminal.err("wrote \(path) (\(result.model.model.id))") }
             outcomes = result.outcomes
