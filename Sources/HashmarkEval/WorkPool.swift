@@ -120,7 +120,8 @@ public struct WorkSplit: Sendable, Codable, Equatable {
     }
 
     /// Removes the distractors related to a registered work (`SuiteOptions.related`); returns their ids.
-    mutating func dropDistractorsRelated(to related: [String: Set<String>]) -> [String] {
+    @discardableResult
+    public mutating func dropDistractorsRelated(to related: [String: Set<String>]) -> [String] {
         guard !related.isEmpty else { return [] }
         let registered = Set(self.registered.map(\.id))
         let drop = { (w: PoolWork) in !(related[w.id] ?? []).isDisjoint(with: registered) }

@@ -74,4 +74,47 @@ struct CaseGenerationTests {
         #expect(once == (try Materialiser.text(text, source: source, filler: filler)))
         #expect(!once.isEmpty && once != Array(source.utf8))
     }
+
+    /// Every registered recording through every audio edit; excerpts and mixes heard in a held-out
+    /// recording of the same split, never a registered one; distractors also as they are.
+    @Test func audioCasesCoverTheSuiteWithHeldOutBeds() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest).filter { $0.modality == .audio }
+        #expect(pool.count == 8)
+        let split = WorkSplit.make(pool, seed: 2, registeredFraction: 0.5)
+        let plans = CaseGenerator.plans(split, seed: 2).filter { $0.modality == .audio }
+        let registered = Set(split.registered.map(\.id))
+        for work in split.registered {
+            let cases = plans.filter { $0.source.id == work.id }
+            #expect(cases.count == AudioEditSuite.standard.cases.count, "\(work.id)")
+            #expect(cases.allSatisfy { $0.label == .positive && $0.expectedWork == work.id })
+        }
+        for p in plans {
+            guard case .audio(let edit) = p.operation else { #expect(p.family == "original"); continue }
+            #expect((p.filler != nil) == edit.needsOther, "\(p.id)")
+            if let f = p.filler {
+                #expect(!registered.contains(f.id) && f.id != p.source.id && f.modality == .audio)
+                let sameSplit = (p.split == .train ? split.distractorTrain : split.distractorTest).map(\.id)
+                #expect(sameSplit.contains(f.id))
+            }
+        }
+        #expect(plans.count { $0.family == "original" } == split.distractorTrain.count + split.distractorTest.count)
+    }
+
+    @Test func distractorsRelatedToARegisteredWorkAreLeftOut() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest)
+        var split = WorkSplit.make(pool, seed: 5)
+        let registered = try #require(split.registered.first), held = try #require(split.distractorTest.first)
+        let other = try #require(split.distractorTrain.first)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "work,related,evidence\n\(held.id),\(registered.id),\"shares a bed\"\n\(other.id),not-in-pool,x\n"
+            .write(to: dir, atomically: true, encoding: .utf8)
+        let related = try WorkPool.related(csv: dir.path)
+        #expect(related[registered.id] == [held.id] && related[held.id] == [registered.id])
+        let before = split
+        let dropped = split.dropDistractorsRelated(to: related)
+        #expect(dropped == [held.id])
+        #expect(!split.distractorTest.contains(held) && split.distractorTrain == before.distractorTrain)
+        #expect(split.registered == before.registered)
+    }
 }

@@ -103,4 +103,19 @@ struct StatisticsAndFitTests {
         #expect(fit.rule.minAlignedWords == 35)
         #expect(fit.rule.minCoverage == 0.5)
     }
+
+    @Test func audioFitPicksTheFewestHashesThatKeepNegativesOut() {
+        func audio(_ positive: Bool, _ hashes: Int, seconds: Double = 8) -> FeatureCase {
+            FeatureCase(positive: positive, expectedWork: positive ? "w" : nil,
+                        works: [WorkFeatures(work: positive ? "w" : "z", audioHashes: hashes, audioSeconds: seconds)])
+        }
+        let cases = [audio(false, 14), audio(false, 23, seconds: 1.5), audio(true, 57), audio(true, 300), audio(true, 16),
+                     audio(true, 90, seconds: 1)]
+        let fit = Fitter.fitAudio(cases, base: .defaults, targetFPR: 0)
+        // 14 aligned hashes is a negative: 16 is the fewest kept out of it; the 23-hash negative
+        // spans only 1.5 s, under the 2 s the rule also asks (so is the 90-hash positive).
+        #expect(fit.rule.minAlignedHashes == 16)
+        #expect(fit.trainFPR.successes == 0)
+        #expect(fit.trainTPR.successes == 3)
+    }
 }
