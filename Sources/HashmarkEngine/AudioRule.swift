@@ -25,10 +25,10 @@ public struct AudioRule: Codable, Sendable, Equatable {
     /// frames off the nearest step.
     public static let defaultSpeeds: [Double] = (-12...12).map { 1 + Double($0) * 0.005 }
 
-    /// Not fitted: ≥ 30 aligned hashes over ≥ 2 s. Measured on the 20 sample clips (10 registered;
-    /// re-encodings, noise, band limits, tempo, pitch and speed ±5 %, excerpts and mixes of all
-    /// 20): the weakest copy aligned 57 hashes, the strongest unrelated pair 14 (two Warzone 2100
-    /// narrations that share a music bed align 81 and are not unrelated).
+    /// Not fitted: ≥ 30 aligned hashes over ≥ 2 s. In `hashmark eval --only audio --pool
+    /// ../shared/data/sample --related Scripts/eval/related-sample-pool.csv --seed 1|2|3` no
+    /// negative (176) reached half of it (15, the near-miss floor) and the weakest copies found
+    /// (mixes under louder music) aligned 34–35 (scores 0.53–0.54 in `cases.json`).
     public static let `default` = AudioRule(minAlignedHashes: 30, minMatchedSeconds: 2, maxCandidates: 5, speeds: defaultSpeeds)
 
     enum CodingKeys: String, CodingKey { case minAlignedHashes, minMatchedSeconds, maxCandidates, speeds }

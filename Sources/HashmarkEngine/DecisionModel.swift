@@ -11,8 +11,9 @@ import HashmarkReport
 /// 0.5 exactly at its threshold (PDQ `1 − d / 2T`, at most 0.49 below the quality floor; local
 /// `n / (n + N)`; text `s / (1 + s)` with `s` = matched words / `minAlignedWords`; paraphrase
 /// `s / (1 + s)` with `s` = seed pairs / `minSeedPairs`, at most 0.49 when another threshold
-/// fails); paraphrase: every threshold of `paraphrase`, for works the text rule did not match. The verdict's
-/// score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
+/// fails; audio `n / (n + N)`, at most 0.49 under the matched-seconds floor); paraphrase: every
+/// threshold of `paraphrase`, for works the text rule did not match; audio: both thresholds of
+/// `audio`. The verdict's score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
 ///
 /// A report cites the model's id and the SHA-256 of the file it was loaded from, so a reader can
 /// recompute every verdict from the evidence. `hashmark eval --fit` writes new versions.
