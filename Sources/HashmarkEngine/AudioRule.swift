@@ -28,7 +28,7 @@ public struct AudioRule: Codable, Sendable, Equatable {
     /// Not fitted: ≥ 30 aligned hashes over ≥ 2 s. In `hashmark eval --only audio --pool
     /// ../shared/data/sample --related Scripts/eval/related-sample-pool.csv --seed 1|2|3` no
     /// negative (176) reached half of it (15, the near-miss floor) and the weakest copies found
-    /// (mixes under louder music) aligned 34–35 (scores 0.53–0.54 in `cases.json`).
+    /// (mixes under louder music) aligned 31–35 (scores 0.51–0.54 in `cases.json`).
     public static let `default` = AudioRule(minAlignedHashes: 30, minMatchedSeconds: 2, maxCandidates: 5, speeds: defaultSpeeds)
 
     enum CodingKeys: String, CodingKey { case minAlignedHashes, minMatchedSeconds, maxCandidates, speeds }

@@ -17,8 +17,11 @@ public struct Spectrogram: Sendable {
         public var sampleRate: Int = 11_025
         public var frameSize: Int = 1024
         public var hop: Int = 256
-        /// First and last FFT bins kept (about 100 Hz to 5 kHz at the defaults).
-        public var firstBin: Int = 10
+        /// First and last FFT bins kept (43 Hz to 5 kHz at the defaults). Bass counts: a sample
+        /// mixed under louder new music often keeps only its low end (measured: an ambient piece
+        /// with 77 % of its energy below 100 Hz, under an equally loud recording, aligned 11
+        /// hashes with bins from 10 (107 Hz) up, 59 from 4 up).
+        public var firstBin: Int = 4
         public var lastBin: Int = 464
         public init() {}
         public var binCount: Int { lastBin - firstBin + 1 }

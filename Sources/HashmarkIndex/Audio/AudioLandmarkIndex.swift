@@ -5,9 +5,9 @@ import HashmarkFingerprint
 /// one would (the tests hold a brute-force oracle to that).
 ///
 /// A tempo change spreads the aligned votes over a drifting offset (3 % over a 10 s query: about
-/// 13 frames), so only part of them fall in one tolerance window; the synthetic 1.03 resample
-/// still ranks first with 97 votes against 5. Voting along a sweep of tempo factors is the next
-/// step when the factor itself must be reported.
+/// 13 frames), so only part of them fall in one tolerance window at speed 1 (the synthetic 1.03
+/// resample still ranks first, 99 votes against 5); `query(_:limit:speeds:)` votes along a sweep
+/// of speeds and reports the best one.
 public struct AudioLandmarkIndex: Sendable {
     /// One stored landmark.
     struct Posting: Sendable {
