@@ -44,5 +44,12 @@ let package = Package(
             dependencies: [.product(name: "HashmarkNeural", package: "Hashmark")],
             path: "Sources/minilm-bench", exclude: ["minilm_bench.py"]
         ),
+        .executableTarget(
+            name: "audio-index-bench",
+            dependencies: [.product(name: "HashmarkIndex", package: "Hashmark"),
+                           .product(name: "HashmarkFingerprint", package: "Hashmark"),
+                           .product(name: "HashmarkMedia", package: "Hashmark")],
+            path: "Sources/audio-index-bench"
+        ),
     ]
 )

@@ -8,13 +8,15 @@ extension Engine {
     func audioMatches(_ audio: AudioContent) -> [VerdictReport.Match] {
         let rule = model.model.audio
         let layout = audio.fingerprint.parameters.layout
-        let found = (try? index.audioIndex.query(audio.fingerprint, limit: rule.maxCandidates, speeds: rule.speeds)) ?? []
+        // A handful of chance votes is no evidence, not even a near miss: under half the threshold.
+        let floor = max(1, (rule.minAlignedHashes + 1) / 2)
+        let found = (try? index.audioIndex.query(audio.fingerprint, limit: rule.maxCandidates, speeds: rule.speeds,
+                                                 minVotes: floor)) ?? []
         let spf = layout.secondsPerFrame
         // A landmark's anchor frame starts at its time; the frame itself lasts this much longer.
         let frameSeconds = Double(layout.frameSize) / Double(layout.sampleRate)
         return found.compactMap { m in
-            // A handful of chance votes is no evidence, not even a near miss.
-            guard 2 * m.votes >= rule.minAlignedHashes, m.recording < index.audioWorkIDs.count else { return nil }
+            guard m.recording < index.audioWorkIDs.count else { return nil }
             let submitted = AudioEvidence.Segment(start: Double(m.queryFrames.lowerBound) * spf,
                                                   end: Double(m.queryFrames.upperBound) * spf + frameSeconds)
             let source = AudioEvidence.Segment(start: Double(m.recordingFrames.lowerBound) * spf,

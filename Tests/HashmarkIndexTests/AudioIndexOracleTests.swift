@@ -71,6 +71,51 @@ struct AudioIndexOracleTests {
         #expect(got.first?.recording == 0)
     }
 
+    /// The speed sweep with the bound's pruning: equal to the oracle run at every speed on scaled
+    /// query times, best speed per recording (ties: nearest 1, then earlier in the list), at
+    /// least `minVotes`, best `limit` first.
+    @Test(arguments: [(1, 1), (3, 4), (20, 1)])
+    func speedSweepEqualsTheOracle(limit: Int, minVotes: Int) throws {
+        var rng = TestRandom(seed: 977 + UInt64(limit))
+        let params = AudioFingerprint.Parameters(), spf = params.layout.secondsPerFrame
+        let speeds = [1.0, 0.95, 1.05, 0.98, 1.02]
+        var index = AudioLandmarkIndex(parameters: params, tolerance: 1)
+        var stored: [[Landmark]] = []
+        for _ in 0..<15 {
+            let l = (0..<Int.random(in: 50...400, using: &rng)).map { _ in
+                Landmark(hash: UInt32.random(in: 0..<60, using: &rng), time: Int32.random(in: 0..<600, using: &rng))
+            }.sorted { $0.time < $1.time }
+            stored.append(l)
+            try index.add(AudioFingerprint(parameters: params, frames: 600, landmarks: l))
+        }
+        for round in 0..<8 {
+            // A stretch of one recording played at a sweep speed, with random landmarks around it.
+            let source = stored[round % stored.count], speed = speeds[round % speeds.count]
+            var q = source.filter { $0.time >= 100 && $0.time < 300 }
+                .map { Landmark(hash: $0.hash, time: Int32((Double($0.time - 100) / speed).rounded())) }
+            q += (0..<40).map { _ in Landmark(hash: UInt32.random(in: 0..<60, using: &rng), time: Int32.random(in: 0..<210, using: &rng)) }
+            q.sort { $0.time < $1.time }
+            let got = try index.query(AudioFingerprint(parameters: params, frames: 210, landmarks: q), limit: limit,
+                                      speeds: speeds, minVotes: minVotes)
+            var want: [AudioMatch] = []
+            for (r, l) in stored.enumerated() {
+                var best: AudioMatch? = nil
+                for s in speeds {
+                    let scaled = q.map { Landmark(hash: $0.hash, time: Int32((Double($0.time) * s).rounded())) }
+                    guard var m = Self.oracle(scaled, l, recording: r, tolerance: 1, secondsPerFrame: spf) else { continue }
+                    if m.votes > (best?.votes ?? 0) || (m.votes == best?.votes && abs(s - 1) < abs((best?.speed ?? 1) - 1)) {
+                        m.rescale(speed: s, secondsPerFrame: spf)
+                        best = m
+                    }
+                }
+                if let best, best.votes >= minVotes { want.append(best) }
+            }
+            want = Array(want.sorted { ($1.votes, $0.recording) < ($0.votes, $1.recording) }.prefix(limit))
+            #expect(got == want, "round \(round), \(rng.replay)")
+            #expect(got.first?.recording == round % stored.count)
+        }
+    }
+
     @Test func refusesOtherParameters() throws {
         var p = AudioFingerprint.Parameters()
         p.hasher.fanOut = 3

@@ -57,32 +57,56 @@ public struct AudioLandmarkIndex: Sendable {
     /// which over a 10 s query at 3 % is 13 frames, far beyond the tolerance. The postings are
     /// looked up once; only the voting is repeated per speed. `AudioMatch.queryFrames` are the
     /// query's own frames, `offsetFrames` are recording frames at the scaled query time.
-    public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double]) throws(HashmarkIndexError) -> [AudioMatch] {
+    ///
+    /// Exact, but not every recording is aligned: each gets an upper bound on the votes any
+    /// alignment at any of `speeds` can collect (`AudioVoteBound`), recordings are aligned from the
+    /// highest bound down, and the search stops once a bound falls below the `limit`-th best
+    /// alignment found (or below `minVotes`). Recordings that merely share common hashes with the
+    /// query, whose votes scatter over many offsets, are never aligned.
+    public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double],
+                      minVotes: Int = 1) throws(HashmarkIndexError) -> [AudioMatch] {
         try check(fingerprint)
-        var votes: [Int: [AudioVote]] = [:]
-        for l in fingerprint.landmarks {
-            guard let list = postings[l.hash] else { continue }
-            for p in list {
-                votes[Int(p.recording), default: []].append(AudioVote(queryTime: Int(l.time), recordingTime: Int(p.time)))
-            }
+        let speeds = speeds.filter { $0 > 0 }
+        guard limit > 0, !speeds.isEmpty else { return [] }
+        let votes = AudioVoteTable(fingerprint.landmarks, postings: postings, recordings: recordingFrames.count)
+        let maxQueryTime = fingerprint.landmarks.map { Int($0.time) }.max() ?? 0
+        let drift = Int((speeds.map { abs($0 - 1) }.max() ?? 0) * Double(maxQueryTime) + 1)
+        let bound = AudioVoteBound(window: 2 * tolerance + 1 + drift)
+        var order: [(bound: Int, recording: Int)] = []
+        for r in 0..<recordingFrames.count where votes.count(r) >= max(1, minVotes) {
+            let b = bound.bound(votes, recording: r)
+            if b >= max(1, minVotes) { order.append((b, r)) }
         }
+        order.sort { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
         let spf = parameters.layout.secondsPerFrame
-        let matches = votes.compactMap { recording, list -> AudioMatch? in
-            var best: AudioMatch? = nil
-            for speed in speeds where speed > 0 {
-                let scaled = speed == 1 ? list : list.map {
-                    AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime)
-                }
-                guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
-                else { continue }
-                if m.votes > (best?.votes ?? 0) || (m.votes == best?.votes && abs(speed - 1) < abs((best?.speed ?? 1) - 1)) {
-                    m.rescale(speed: speed, secondsPerFrame: spf)
-                    best = m
-                }
-            }
-            return best
+        var found: [AudioMatch] = []
+        for (b, r) in order {
+            if found.count >= limit, let last = found.last, b < last.votes { break }
+            guard let m = align(votes.votes(r), recording: r, speeds: speeds, secondsPerFrame: spf),
+                  m.votes >= minVotes else { continue }
+            found.append(m)
+            found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
+            if found.count > limit { found.removeLast() }
         }
-        return Array(matches.sorted { ($1.votes, $0.recording) < ($0.votes, $1.recording) }.prefix(max(0, limit)))
+        return found
+    }
+
+    /// The best alignment of one recording's votes over `speeds` (most votes; on ties the speed
+    /// nearest 1, then the earlier in `speeds`).
+    func align(_ list: [AudioVote], recording: Int, speeds: [Double], secondsPerFrame spf: Double) -> AudioMatch? {
+        var best: AudioMatch? = nil
+        for speed in speeds {
+            let scaled = speed == 1 ? list : list.map {
+                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime)
+            }
+            guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
+            else { continue }
+            if m.votes > (best?.votes ?? 0) || (m.votes == best?.votes && abs(speed - 1) < abs((best?.speed ?? 1) - 1)) {
+                m.rescale(speed: speed, secondsPerFrame: spf)
+                best = m
+            }
+        }
+        return best
     }
 
     func check(_ f: AudioFingerprint) throws(HashmarkIndexError) {

@@ -35,7 +35,7 @@ public struct AudioMatch: Sendable, Hashable {
 extension AudioMatch {
     /// A match found with query times scaled by `speed` (see `AudioLandmarkIndex.query`): its
     /// query range back in the query's own frames, and the speed recorded.
-    mutating func rescale(speed: Double, secondsPerFrame: Double) {
+    @_spi(Testing) public mutating func rescale(speed: Double, secondsPerFrame: Double) {
         guard speed != 1 else { return }
         self.speed = speed
         queryFrames = Int((Double(queryFrames.lowerBound) / speed).rounded())...Int((Double(queryFrames.upperBound) / speed).rounded())
