@@ -40,14 +40,22 @@ public struct PeakPicker: Sendable, Hashable {
         let nb = s.layout.binCount, nt = s.frames
         let neighbourFrames = max(0, neighbourFrames), neighbourBins = max(0, neighbourBins)
         guard nb > 0, nt > 0 else { return [] }
-        // Separable max filter: along time, then along frequency.
+        // Separable max filter: along time (whole rows at a time, which the compiler vectorises),
+        // then along frequency for the cells that are their column's maximum.
         var tmax = [Float](repeating: -.infinity, count: nt * nb)
-        for t in 0..<nt {
-            let lo = max(0, t - neighbourFrames), hi = min(nt - 1, t + neighbourFrames)
-            for b in 0..<nb {
-                var m = -Float.infinity
-                for u in lo...hi { m = max(m, s.values[u * nb + b]) }
-                tmax[t * nb + b] = m
+        s.values.withUnsafeBufferPointer { v in
+            tmax.withUnsafeMutableBufferPointer { m in
+                for t in 0..<nt {
+                    let lo = max(0, t - neighbourFrames), hi = min(nt - 1, t + neighbourFrames)
+                    let out = t * nb
+                    for b in 0..<nb { m[out + b] = v[lo * nb + b] }
+                    var u = lo + 1
+                    while u <= hi {
+                        let row = u * nb
+                        for b in 0..<nb { m[out + b] = Swift.max(m[out + b], v[row + b]) }
+                        u += 1
+                    }
+                }
             }
         }
         var out: [SpectralPeak] = []

@@ -5,8 +5,8 @@ import CSndfile
 /// The format comes from the content (`MediaType.sniff`); AAC and M4A are recognised and refused
 /// with `unsupported-media` (libsndfile has no AAC decoder). The header's duration, channel count
 /// and sample rate are checked against `AudioLimits` before any sample memory is allocated; frames
-/// are then read as Float in bounded chunks, averaged to mono and resampled with libsamplerate
-/// chunk by chunk, so memory grows with the output only. Every failure is a `MediaError`.
+/// are then read as Float in bounded chunks, averaged to mono and resampled chunk by chunk (by
+/// `Decimator` for an integer factor, else libsamplerate), so memory grows with the output only. Every failure is a `MediaError`.
 public enum AudioDecoder {
     /// Frames read from libsndfile per call.
     static let chunkFrames = 8192
@@ -38,7 +38,9 @@ public enum AudioDecoder {
     private static func read(_ file: OpaquePointer, header: AudioHeader, limits: AudioLimits,
                              io: SndfileMemoryIO) throws(MediaError) -> DecodedAudio {
         let channels = header.channels
-        let resampler = header.rate == limits.targetRate ? nil : try Resampler(from: header.rate, to: limits.targetRate)
+        let decimator = Decimator(from: header.rate, to: limits.targetRate)
+        let resampler = header.rate == limits.targetRate || decimator != nil ? nil
+            : try Resampler(from: header.rate, to: limits.targetRate)
         var output: [Float] = []
         // The header bounds the output, but a lying header must not reserve memory a tiny file never fills.
         let expected = Double(header.frames) * Double(limits.targetRate) / Double(header.rate)
@@ -53,7 +55,9 @@ public enum AudioDecoder {
             guard n > 0 else { break }
             downmix(interleaved, frames: n, channels: channels, into: &mono)
             framesRead += n
-            if let resampler {
+            if let decimator {
+                mono.withUnsafeBufferPointer { decimator.process(UnsafeBufferPointer(rebasing: $0[0..<n]), end: false, into: &output) }
+            } else if let resampler {
                 try mono.withUnsafeBufferPointer { buf throws(MediaError) in
                     try resampler.process(UnsafeBufferPointer(rebasing: buf[0..<n]), end: false, into: &output)
                 }
@@ -78,6 +82,7 @@ public enum AudioDecoder {
             throw MediaError(code: MediaError.Code.truncated,
                              message: "The audio ends after \(framesRead) of the \(header.frames) frames its header announces.")
         }
+        if let decimator { decimator.process(UnsafeBufferPointer(start: nil, count: 0), end: true, into: &output) }
         if let resampler { try resampler.process(UnsafeBufferPointer(start: nil, count: 0), end: true, into: &output) }
         return DecodedAudio(samples: output, sampleRate: limits.targetRate, sourceRate: header.rate, channels: channels,
                             durationSeconds: Double(framesRead) / Double(header.rate), format: header.format)
