@@ -83,7 +83,7 @@ public struct Engine: Sendable {
             switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
             case .image(let image, let decoded): matches = imageMatches(image, decoded: decoded)
             case .text(let text): matches = textAndParaphraseMatches(text)
-            case .audio(let audio):
+            case .audio(let audio, _):
                 subject.audio = AudioInfo(durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate,
                                           channels: audio.channels)
                 matches = audioMatches(audio)

@@ -84,7 +84,7 @@ public enum Fingerprinter {
                                         limits: limits, exact: exact) {
         case .image(let fingerprint, _): .image(fingerprint)
         case .text(let text): .text(text)
-        case .audio(let audio): .audio(audio)
+        case .audio(let audio, _): .audio(audio)
         }
     }
 
@@ -92,7 +92,8 @@ public enum Fingerprinter {
     enum Analysed {
         case image(ImageFingerprint, DecodedImage)
         case text(TextContent)
-        case audio(AudioContent)
+        /// With the mono samples at the fingerprint's rate (`Spectrogram.Layout.sampleRate`).
+        case audio(AudioContent, samples: [Float])
     }
 
     /// `analyse` of bytes already sniffed as `type`, handing back an image's decoded pixels so
@@ -114,7 +115,10 @@ public enum Fingerprinter {
             return .image(fingerprint, decoded)
         }
         if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
-        if type.isDecodableAudio { return .audio(try audio(bytes, limits: limits)) }
+        if type.isDecodableAudio {
+            let (content, samples) = try audio(bytes, limits: limits)
+            return .audio(content, samples: samples)
+        }
         if type == .unknown {
             throw EngineError(code: MediaError.Code.unknownFormat,
                               message: "The content is neither a supported image, text, document nor audio.")
@@ -123,8 +127,8 @@ public enum Fingerprinter {
                           message: "\(type.mimeType) is not supported yet (images: JPEG, PNG, WebP, GIF; texts: plain, Markdown, HTML; documents: PDF, EPUB, DOCX, ODT; audio: WAV, FLAC, Ogg, MP3).")
     }
 
-    /// Decodes to mono at the fingerprint's rate and takes its landmarks.
-    static func audio(_ bytes: [UInt8], limits: EngineLimits) throws(EngineError) -> AudioContent {
+    /// Decodes to mono at the fingerprint's rate and takes its landmarks; hands back the samples.
+    static func audio(_ bytes: [UInt8], limits: EngineLimits) throws(EngineError) -> (AudioContent, [Float]) {
         let parameters = AudioFingerprint.Parameters()
         var audioLimits = limits.audio
         audioLimits.targetRate = parameters.layout.sampleRate
@@ -134,9 +138,10 @@ public enum Fingerprinter {
         } catch {
             throw EngineError(error)
         }
-        return AudioContent(mediaType: decoded.format, durationSeconds: decoded.durationSeconds,
-                            sampleRate: decoded.sourceRate, channels: decoded.channels,
-                            fingerprint: AudioFingerprint(samples: decoded.samples, parameters: parameters))
+        return (AudioContent(mediaType: decoded.format, durationSeconds: decoded.durationSeconds,
+                             sampleRate: decoded.sourceRate, channels: decoded.channels,
+                             fingerprint: AudioFingerprint(samples: decoded.samples, parameters: parameters)),
+                decoded.samples)
     }
 
     /// The default path hashes a DCT-scaled JPEG with the full image's sampling geometry; `exact`

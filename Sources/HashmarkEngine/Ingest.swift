@@ -12,10 +12,14 @@ public struct Ingest: Sendable {
     /// ingest decoded (`Thumbnail.maker` in HashmarkView); `nil`: no previews (matching does
     /// not use them).
     public let thumbnailer: Thumbnailer?
+    /// Makes the preview of an audio work (a spectrogram, `AudioPreview.maker` in HashmarkView)
+    /// from its mono samples at the fingerprint's rate; `nil`: none.
+    public var audioPreviewer: AudioPreviewer?
     /// Reads works registered as documents (PDF, EPUB, DOCX, ODT): their text is registered.
     public var documents: DocumentReader
 
     public typealias Thumbnailer = @Sendable (DecodedImage) -> WorkThumbnail?
+    public typealias AudioPreviewer = @Sendable ([Float]) -> WorkThumbnail?
 
     public init(store: CorpusStore, limits: EngineLimits = .init(), thumbnailer: Thumbnailer? = nil) {
         self.store = store
@@ -115,8 +119,9 @@ public struct Ingest: Sendable {
             var d = Derived(mediaType: t.mediaType, text: t.text)
             d.postings = TextShingler.corpusShingles(t.normalized, parameters: .default)
             return d
-        case .audio(let a):
+        case .audio(let a, let samples):
             var d = Derived(mediaType: a.mediaType)
+            d.thumbnail = audioPreviewer?(samples)  // optional, as for images
             d.fingerprints = [StoredFingerprint(algorithm: FingerprintAlgorithm.audioLandmarks.id,
                                                 version: FingerprintAlgorithm.audioLandmarks.version,
                                                 data: AudioLandmarkCodec.encode(a.fingerprint))]
@@ -152,7 +157,10 @@ public struct Ingest: Sendable {
             return try !store.postings(of: work.id).isEmpty
         }
         var thumbnailMissing = false
-        if isImage, thumbnailer != nil { thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil }
+        let isAudio = work.mediaType.hasPrefix("audio/")
+        if (isImage && thumbnailer != nil) || (isAudio && audioPreviewer != nil) {
+            thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil
+        }
         guard !staleFamilies.isEmpty || postingsStale || thumbnailMissing else { return }
         let derived = try derive(bytes, fileName: fileName)
         try storeCall { () throws(StoreError) in

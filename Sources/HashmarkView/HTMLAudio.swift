@@ -1,38 +1,17 @@
 import Foundation
-import HashmarkEngine
 import HashmarkFingerprint
-import HashmarkMedia
 import HashmarkReport
 import HashmarkStore
 
-/// A recording drawn as a level over time: what the HTML view shows of each side of an audio match.
+/// A recording drawn as its landmark density over time: the HTML view's fallback for a work
+/// stored without a spectrogram (the corpus keeps landmarks, not audio).
 public struct AudioOutline: Sendable, Equatable {
     /// Columns drawn per outline.
     public static let columns = 240
     public var durationSeconds: Double
-    /// One value per column, 0…1.
+    /// One value per column, 0…1, relative to the busiest column.
     public var levels: [Float]
-    /// What the levels are ("RMS level", "landmark density").
-    public var measure: String
 
-    /// The RMS level of decoded mono samples per column, on a dB scale from −60 dB (0) to 0 dB (1).
-    public static func level(of samples: [Float], sampleRate: Int) -> AudioOutline {
-        let n = samples.count
-        var levels = [Float](repeating: 0, count: columns)
-        for c in 0..<columns {
-            let lo = n * c / columns, hi = max(lo + 1, n * (c + 1) / columns)
-            guard lo < n else { break }
-            var sum: Float = 0
-            for i in lo..<min(hi, n) { sum += samples[i] * samples[i] }
-            let rms = (sum / Float(min(hi, n) - lo)).squareRoot()
-            let db = 20 * log10(max(rms, 1e-6))
-            levels[c] = max(0, min(1, (db + 60) / 60))
-        }
-        return AudioOutline(durationSeconds: Double(n) / Double(max(1, sampleRate)), levels: levels, measure: "RMS level")
-    }
-
-    /// Landmarks per column of a stored fingerprint, relative to the busiest column: the work's
-    /// own audio is not kept in the corpus, its landmarks are.
     public static func density(of fingerprint: AudioFingerprint) -> AudioOutline {
         let frames = max(1, fingerprint.frames)
         var counts = [Float](repeating: 0, count: columns)
@@ -41,11 +20,12 @@ public struct AudioOutline: Sendable, Equatable {
         }
         let top = max(1, counts.max() ?? 1)
         return AudioOutline(durationSeconds: Double(frames) * fingerprint.parameters.layout.secondsPerFrame,
-                            levels: counts.map { $0 / top }, measure: "landmark density")
+                            levels: counts.map { $0 / top })
     }
 }
 
 extension HTMLEvidence {
+    /// The evidence in words, then both recordings' spectrograms with the matched stretch outlined.
     static func audio(_ e: AudioEvidence, work: String, context: Context) -> String {
         let rows = [
             ("Aligned landmark hashes", "\(e.alignedHashes) (match if ≥ \(e.threshold)) of \(e.queryHashes) in the submission"),
@@ -54,16 +34,37 @@ extension HTMLEvidence {
             ("Speed of the copy", String(format: "%.3f×", e.speed) + (e.speed == 1 ? " (as registered)" : "")),
             ("Fingerprint", HTMLReport.code(e.algorithm)),
         ]
-        let sub = context.submittedAudio.map { outline($0, mark: e.submitted, caption: "Submitted recording") }
-            ?? missing("Submitted recording not drawn (give the original with --file).")
-        let src = context.workAudio[work].map { outline($0, mark: e.source, caption: "Corpus work \(work)") }
+        let sub = context.submittedAudio.map {
+            spectrogram($0.preview, seconds: $0.seconds, mark: e.submitted, caption: "Submitted recording")
+        } ?? missing("Submitted recording not drawn (give the original with --file).")
+        let workSeconds = e.workSeconds ?? e.source.end
+        let src = context.workAudio[work].map { spectrogram($0, seconds: workSeconds, mark: e.source, caption: "Corpus work \(work)") }
+            ?? context.workAudioOutlines[work].map { outline($0, mark: e.source, caption: "Corpus work \(work)") }
             ?? missing("Corpus work not drawn (give the corpus database with --db).")
         return HTMLReport.table(rows) + "<div class=\"audio\">\n\(sub)\(src)</div>\n"
-            + "<p class=\"hint\">The shaded stretch is the matched segment in each recording.</p>\n"
+            + "<p class=\"hint\">Spectrograms: time left to right over the whole recording, 43 Hz–5 kHz bottom to top; "
+            + "the outlined stretch is the matched segment in each recording.</p>\n"
     }
 
     static func segment(_ s: AudioEvidence.Segment) -> String {
         String(format: "%.2f s – %.2f s (%.2f s)", s.start, s.end, s.duration)
+    }
+
+    /// A stored or computed spectrogram with `mark` (seconds of a `seconds`-long recording) outlined.
+    static func spectrogram(_ t: WorkThumbnail, seconds: Double, mark: AudioEvidence.Segment, caption: String) -> String {
+        let src = "data:image/jpeg;base64," + Data(t.jpeg).base64EncodedString()
+        let d = max(seconds, mark.end, 0.001)
+        let x0 = mark.start / d * Double(t.originalWidth), x1 = mark.end / d * Double(t.originalWidth)
+        return """
+            <figure>
+            <div class="frame" style="width:\(t.width)px;height:\(t.height)px">\
+            <img src="\(src)" width="\(t.width)" height="\(t.height)" alt="\(HTMLText.escape(caption)) (spectrogram)">\
+            <svg class="overlay" width="\(t.width)" height="\(t.height)" viewBox="0 0 \(t.originalWidth) \(t.originalHeight)" preserveAspectRatio="none" aria-hidden="true">\
+            <rect class="region" x="\(String(format: "%.2f", x0))" y="1" width="\(String(format: "%.2f", max(1, x1 - x0)))" height="\(t.originalHeight - 2)" vector-effect="non-scaling-stroke"/></svg></div>
+            <figcaption>\(HTMLText.escape(caption)) <span class="dim">(\(String(format: "%.1f s", seconds)), spectrogram)</span></figcaption>
+            </figure>
+
+            """
     }
 
     /// Bars of the outline's levels with the matched segment shaded, in an SVG scaled to the width.
@@ -80,7 +81,7 @@ extension HTMLEvidence {
             <figure>
             <svg class="outline" viewBox="0 0 \(w) \(h)" preserveAspectRatio="none" role="img" aria-label="\(HTMLText.escape(caption))">\
             <rect class="segment" x="\(String(format: "%.2f", x0))" y="0" width="\(String(format: "%.2f", max(0.5, x1 - x0)))" height="\(h)"/>\(bars)</svg>
-            <figcaption>\(HTMLText.escape(caption)) <span class="dim">(\(String(format: "%.1f s", o.durationSeconds)), \(HTMLText.escape(o.measure)))</span></figcaption>
+            <figcaption>\(HTMLText.escape(caption)) <span class="dim">(\(String(format: "%.1f s", o.durationSeconds)), landmark density: no spectrogram stored)</span></figcaption>
             </figure>
 
             """

@@ -24,6 +24,7 @@ public enum HTMLReport {
             ("Media type (from content)", code(r.subject.mediaType)),
         ]
         if let d = r.subject.document { subject.append(("Document", HTMLText.escape(d.summary))) }
+        if let a = r.subject.audio { subject.append(("Recording", HTMLText.escape(a.summary))) }
         body += section("Subject", table(subject))
         if let e = r.error {
             body += section("Error", table([("Code", code(e.code)), ("Message", HTMLText.escape(e.message))]))

@@ -1,5 +1,6 @@
 import HashmarkDocument
 import HashmarkEngine
+import HashmarkFingerprint
 import HashmarkMedia
 import HashmarkPrimitives
 import HashmarkReport
@@ -22,10 +23,12 @@ extension HTMLReport {
         public var workThumbnails: [String: WorkThumbnail]
         /// Full corpus texts by work id.
         public var workTexts: [String: String]
-        /// The submitted recording's level over time.
-        public var submittedAudio: AudioOutline?
-        /// Corpus recordings' landmark density over time, by work id.
-        public var workAudio: [String: AudioOutline] = [:]
+        /// The submitted recording's spectrogram (`AudioPreview`), and its duration.
+        public var submittedAudio: (preview: WorkThumbnail, seconds: Double)?
+        /// Corpus recordings' stored spectrograms by work id (durations come from the evidence);
+        /// a work stored without one is drawn as its landmark density over time.
+        public var workAudio: [String: WorkThumbnail] = [:]
+        public var workAudioOutlines: [String: AudioOutline] = [:]
         /// Why something is not shown (no database, file does not match the subject, …).
         public var notes: [String]
 
@@ -65,9 +68,10 @@ extension HTMLReport {
                             if let t = try store.text(of: id) { c.workTexts[id] = t }
                             else { c.notes.append("The corpus database has no text of work \(id).") }
                         case .audio:
-                            guard c.workAudio[id] == nil else { continue }
+                            guard c.workAudio[id] == nil, c.workAudioOutlines[id] == nil else { continue }
+                            if let t = try store.thumbnail(of: id) { c.workAudio[id] = t; continue }
                             let stored = try store.fingerprints(of: id).first { $0.algorithm == FingerprintAlgorithm.audioLandmarks.id }
-                            if let f = stored.flatMap({ AudioLandmarkCodec.decode($0.data) }) { c.workAudio[id] = .density(of: f) }
+                            if let f = stored.flatMap({ AudioLandmarkCodec.decode($0.data) }) { c.workAudioOutlines[id] = .density(of: f) }
                             else { c.notes.append("The corpus database has no audio landmarks of work \(id).") }
                         }
                     } catch {
@@ -107,8 +111,10 @@ extension HTMLReport {
                 } else if text, case .text(let t) = try Fingerprinter.analyse(bytes, fileName: path, limits: limits) {
                     submittedText = t.text
                 } else if audio {
-                    let decoded = try AudioDecoder.decode(bytes, limits: limits.audio)
-                    submittedAudio = .level(of: decoded.samples, sampleRate: decoded.sampleRate)
+                    var audioLimits = limits.audio
+                    audioLimits.targetRate = Spectrogram.Layout().sampleRate
+                    let decoded = try AudioDecoder.decode(bytes, limits: audioLimits)
+                    submittedAudio = (try AudioPreview.make(decoded.samples), decoded.durationSeconds)
                 }
             } catch let error as MediaError {
                 notes.append("Cannot decode the submitted file: \(error.code): \(error.message)")

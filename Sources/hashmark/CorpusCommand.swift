@@ -40,7 +40,8 @@ struct CorpusCommand: ParsableCommand {
                     id: id ?? WorkID.defaultID(forPath: file), title: title ?? "", owner: "", license: "",
                     source: file)))
             }
-            let ingest = Ingest(store: store, thumbnailer: Thumbnail.maker)
+            var ingest = Ingest(store: store, thumbnailer: Thumbnail.maker)
+            ingest.audioPreviewer = AudioPreview.maker
             var added = 0, unchanged = 0, failed = 0
             for (n, entry) in entries.enumerated() {
                 var meta = entry.metadata

@@ -102,8 +102,12 @@ import Testing
                                 "--pubkey", s.dir.path("keys/hashmark.pub.pem")])
         #expect(show.status == 0, "\(show.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
-        #expect(page.contains("Aligned landmark hashes") && page.contains("RMS level") && page.contains("landmark density"))
-        #expect(!page.contains("not drawn"))
+        // Both recordings as spectrograms (the work's stored at `corpus add`), the segment outlined.
+        #expect(page.contains("Aligned landmark hashes") && page.contains("Submitted recording (spectrogram)")
+                && page.contains("Corpus work ufoai-music__David01 (spectrogram)"))
+        #expect(page.components(separatedBy: "<rect class=\"region\"").count == 3)
+        #expect(!page.contains("not drawn") && !page.contains("landmark density"))
+        #expect(page.contains("15.0 s, 22050 Hz, 1 channel"))
         let text = try CLI.run(["show", path])
         #expect(text.stdout.contains("aligned landmark hashes") && text.stdout.contains("audio:     15.0 s, 22050 Hz, 1 channel"), "\(text.stdout)")
     }
