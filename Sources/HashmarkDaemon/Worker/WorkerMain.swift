@@ -129,7 +129,7 @@ public enum WorkerMain {
 
     static func helloReady(_ engine: Engine) -> [UInt8] {
         let counts = engine.index.counts
-        let entries = counts.pdqHashes + counts.textPostings + counts.localFeatureSets
+        let entries = counts.pdqHashes + counts.textPostings + counts.localFeatureSets + engine.index.audioCounts.landmarks
         let value = JSONValue.object(["ready": .object([
             "entries": .int(Int64(entries)), "snapshot": .string(engine.index.snapshot.id),
         ])])
