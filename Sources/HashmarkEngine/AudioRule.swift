@@ -1,9 +1,10 @@
 /// The audio matcher's knobs and thresholds (`audio` in a model file; a model file without it,
 /// or without one of its keys, gets `AudioRule.default`'s values).
 ///
-/// Search: the submission's landmarks vote by offset in the inverted index, once per playback
-/// speed in `speeds` (the submission's times and target-zone gaps rescaled by the speed), and
-/// the `maxCandidates` works with the most aligned votes become matches or near misses.
+/// Search: the submission's landmarks vote by offset in the inverted index at each playback
+/// speed in `speeds` (the submission's landmark times scaled by the speed; the hashes absorb a
+/// few percent by themselves), and the `maxCandidates` works with the most aligned votes become
+/// matches or near misses (those with at least half of `minAlignedHashes`).
 ///
 /// Decision: a work matches when at least `minAlignedHashes` landmark hashes agree on one
 /// alignment and they spread over at least `minMatchedSeconds` of the submission.

@@ -8,6 +8,8 @@ import HashmarkTransforms
 /// Images are delivered as JPEG q95 (how edited images are published; JPEG-quality cases are
 /// re-encoded once more on top of their own quality). Texts: a passage of the work, edited, then
 /// embedded between passages of unrelated held-out text; `excerpt` cases embed themselves.
+/// Recordings: decoded at `audioRate`, edited, delivered as 16-bit WAV (re-encodings as their MP3
+/// or Ogg bytes).
 public enum Materialiser {
     public static let deliveryQuality = 95
     /// Words of the work taken for edits that rewrite a passage.
