@@ -40,41 +40,39 @@ public struct PeakPicker: Sendable, Hashable {
         let nb = s.layout.binCount, nt = s.frames
         let neighbourFrames = max(0, neighbourFrames), neighbourBins = max(0, neighbourBins)
         guard nb > 0, nt > 0 else { return [] }
-        // Separable max filter: along time (whole rows at a time, which the compiler vectorises),
-        // then along frequency for the cells that are their column's maximum.
-        var tmax = [Float](repeating: -.infinity, count: nt * nb)
+        // Separable max filter: along time (a whole row at a time, which the compiler
+        // vectorises), then along frequency for the cells that are their column's maximum. One
+        // row of time maxima at a time: an hour of audio would need another 280 MB for all.
+        var tmax = [Float](repeating: -.infinity, count: nb)
+        var out: [SpectralPeak] = []
         s.values.withUnsafeBufferPointer { v in
             tmax.withUnsafeMutableBufferPointer { m in
                 for t in 0..<nt {
                     let lo = max(0, t - neighbourFrames), hi = min(nt - 1, t + neighbourFrames)
-                    let out = t * nb
-                    for b in 0..<nb { m[out + b] = v[lo * nb + b] }
+                    for b in 0..<nb { m[b] = v[lo * nb + b] }
                     var u = lo + 1
                     while u <= hi {
-                        let row = u * nb
-                        for b in 0..<nb { m[out + b] = Swift.max(m[out + b], v[row + b]) }
+                        let r = u * nb
+                        for b in 0..<nb { m[b] = Swift.max(m[b], v[r + b]) }
                         u += 1
                     }
+                    let row = t * nb
+                    for b in 0..<nb {
+                        let x = v[row + b]
+                        guard x > floor, x == m[b] else { continue }
+                        let lo = max(0, b - neighbourBins), hi = min(nb - 1, b + neighbourBins)
+                        var isMax = true
+                        for c in lo...hi where m[c] > x { isMax = false; break }
+                        guard isMax else { continue }
+                        var offset: Float = 0
+                        if b > 0, b < nb - 1 {
+                            let a = v[row + b - 1], c = v[row + b + 1]
+                            let d = a - 2 * x + c
+                            if d < 0 { offset = max(-0.5, min(0.5, 0.5 * (a - c) / d)) }
+                        }
+                        out.append(SpectralPeak(frame: t, bin: Float(s.layout.firstBin + b) + offset, value: x))
+                    }
                 }
-            }
-        }
-        var out: [SpectralPeak] = []
-        for t in 0..<nt {
-            let row = t * nb
-            for b in 0..<nb {
-                let v = s.values[row + b]
-                guard v > floor, v == tmax[row + b] else { continue }
-                let lo = max(0, b - neighbourBins), hi = min(nb - 1, b + neighbourBins)
-                var isMax = true
-                for c in lo...hi where tmax[row + c] > v { isMax = false; break }
-                guard isMax else { continue }
-                var offset: Float = 0
-                if b > 0, b < nb - 1 {
-                    let a = s.values[row + b - 1], c = s.values[row + b + 1]
-                    let d = a - 2 * v + c
-                    if d < 0 { offset = max(-0.5, min(0.5, 0.5 * (a - c) / d)) }
-                }
-                out.append(SpectralPeak(frame: t, bin: Float(s.layout.firstBin + b) + offset, value: v))
             }
         }
         return out
