@@ -32,6 +32,8 @@ public struct SuiteOptions: Sendable {
     /// related to a registered one is no unrelated control, so it is left out of the distractors
     /// (`WorkPool.related(csv:)`; `related.csv` beside the manifest is read when present).
     public var related: [String: Set<String>] = [:]
+    /// Modalities split by source (`WorkSplit.make(bySource:)`), not by work.
+    public var splitBySource: Set<Modality> = []
 
     public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
                 targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
@@ -77,7 +79,8 @@ public enum EvalSuite {
     /// train split when asked, and runs the test split through `Engine.check(bytes:fileName:)`.
     public static func run(_ options: SuiteOptions, progress: EvalProgress? = nil) async throws(EvalError) -> SuiteResult {
         let pool = try WorkPool.read(manifest: options.manifest).filter { w in options.modality.map { w.modality == $0 } ?? true }
-        var split = WorkSplit.make(pool, seed: options.seed, limit: options.worksPerModality)
+        var split = WorkSplit.make(pool, seed: options.seed, limit: options.worksPerModality,
+                                   bySource: options.splitBySource)
         let leftOut = split.dropDistractorsRelated(to: options.related)
         guard !split.registered.isEmpty else {
             throw EvalError(code: "pool-too-small", message: "\(options.manifest) gives no registered works.")

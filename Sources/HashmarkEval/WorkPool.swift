@@ -14,15 +14,19 @@ public struct PoolWork: Sendable, Hashable, Codable {
     public var title: String
     public var owner: String
     public var license: String
+    /// Where the work comes from (a pool manifest's `source_package`): works of one source may
+    /// share material (a soundtrack's variations of a theme), see `WorkSplit.make(bySource:)`.
+    public var source: String?
 
     public init(id: String, path: String, modality: Modality, title: String = "", owner: String = "",
-                license: String = "") {
+                license: String = "", source: String? = nil) {
         self.id = id
         self.path = path
         self.modality = modality
         self.title = title
         self.owner = owner
         self.license = license
+        self.source = source
     }
 
     var metadata: Ingest.Metadata {
@@ -61,7 +65,8 @@ public enum WorkPool {
             guard seen.insert(id).inserted else { continue }
             works.append(PoolWork(id: id, path: file, modality: modality, title: row["title"] ?? "",
                                   owner: row["owner"] ?? row["author"] ?? "",
-                                  license: row["license"] ?? row["licence"] ?? ""))
+                                  license: row["license"] ?? row["licence"] ?? "",
+                                  source: row["source_package"].flatMap { $0.isEmpty ? nil : $0 }))
         }
         return works
     }
@@ -100,15 +105,35 @@ public struct WorkSplit: Sendable, Codable, Equatable {
     /// Per modality: works sorted by id, shuffled by `seed`; `registeredFraction` of them
     /// registered, the rest distractors; each half train, half test. `limit` keeps only that
     /// many works per modality (the seeded first ones) for quick runs.
+    ///
+    /// `bySource` (for `modalities`): whole sources are shuffled instead of works, so a source's
+    /// works are all registered or all held out — a distractor then never shares a soundtrack
+    /// (or a book, a photo series) with a registered work. Registered sources are taken until
+    /// `registeredFraction` of the works is reached.
     public static func make(_ works: [PoolWork], seed: UInt64, registeredFraction: Double = 0.6,
-                            limit: Int? = nil) -> WorkSplit {
+                            limit: Int? = nil, bySource modalities: Set<Modality> = []) -> WorkSplit {
         var split = WorkSplit(registeredTrain: [], registeredTest: [], distractorTrain: [], distractorTest: [])
         for (m, modality) in Modality.allCases.enumerated() {
             var list = works.filter { $0.modality == modality }.sorted { $0.id < $1.id }
             var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0x5350_4C49_5400 + UInt64(m)))
             rng.shuffle(&list)
             if let limit { list = Array(list.prefix(limit)) }
-            let nRegistered = Int((Double(list.count) * registeredFraction).rounded())
+            var nRegistered = Int((Double(list.count) * registeredFraction).rounded())
+            if modalities.contains(modality) {
+                var groups: [String: [PoolWork]] = [:]
+                for w in list { groups[w.source ?? w.id, default: []].append(w) }
+                var keys = groups.keys.sorted()
+                rng.shuffle(&keys)
+                var ordered: [PoolWork] = []
+                var cut = 0
+                for k in keys {
+                    let group = groups[k] ?? []
+                    if ordered.count < nRegistered { cut = ordered.count + group.count }  // whole sources
+                    ordered += group
+                }
+                nRegistered = cut
+                list = ordered
+            }
             let registered = Array(list.prefix(nRegistered)), held = Array(list.dropFirst(nRegistered))
             let r = (registered.count + 1) / 2, d = (held.count + 1) / 2
             split.registeredTrain += registered.prefix(r)

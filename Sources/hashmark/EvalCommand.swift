@@ -53,6 +53,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Only the works of one modality: image, text or audio (default: all).") var only: Modality?
     @Option(help: "CSV of works that share material (work,related,…): a held-out work related to a registered one is not used as a negative (default: related.csv beside the manifest, when present).")
     var related: String?
+    @Flag(help: "Split the pool's recordings by source package (a soundtrack's tracks all registered or all held out), as music packages vary their own themes.")
+    var splitAudioBySource = false
     @Flag(name: .customLong("end-to-end"),
           help: "Also run the test cases through a real `hashmark watch` spool and check its signed reports.")
     var endToEnd = false
@@ -106,6 +108,7 @@ struct EvalCommand: AsyncParsableCommand {
                 endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil,
                 semantic: semantic, paraphraseFixtures: fixtures)
             options.modality = only
+            if splitAudioBySource { options.splitBySource = [.audio] }
             let besideManifest = URL(fileURLWithPath: manifest).deletingLastPathComponent().appendingPathComponent("related.csv").path
             if let path = related ?? (FileManager.default.fileExists(atPath: besideManifest) ? besideManifest : nil) {
                 do { options.related = try WorkPool.related(csv: path) } catch { throw CLIError("\(error.code): \(error.message)") }

@@ -117,4 +117,24 @@ struct CaseGenerationTests {
         #expect(!split.distractorTest.contains(held) && split.distractorTrain == before.distractorTrain)
         #expect(split.registered == before.registered)
     }
+
+    /// Split by source: every source's works land on one side (registered or held out), and about
+    /// `registeredFraction` of the works are registered, ending at a whole source.
+    @Test func splittingBySourceKeepsEachSourceOnOneSide() {
+        let works = (0..<60).map { i in
+            PoolWork(id: "w\(i)", path: "/x/w\(i).flac", modality: .audio, source: "deb:pkg\(i % 9)")
+        }
+        for seed in UInt64(1)...5 {
+            let split = WorkSplit.make(works, seed: seed, bySource: [.audio])
+            let registered = Set(split.registered.compactMap(\.source))
+            let held = Set((split.distractorTrain + split.distractorTest).compactMap(\.source))
+            #expect(registered.isDisjoint(with: held), "seed \(seed)")
+            #expect(registered.count + held.count == 9)
+            #expect(split.registered.count >= 36 && split.registered.count < 36 + 7, "\(split.registered.count)")
+            #expect(split.registered.count + split.distractorTrain.count + split.distractorTest.count == 60)
+        }
+        // Without it, sources straddle the split.
+        let plain = WorkSplit.make(works, seed: 1)
+        #expect(!Set(plain.registered.compactMap(\.source)).isDisjoint(with: Set(plain.distractorTest.compactMap(\.source))))
+    }
 }
