@@ -94,7 +94,7 @@ let package = Package(
 
         .testTarget(name: "HashmarkPrimitivesTests", dependencies: ["HashmarkPrimitives"]),
         .testTarget(name: "HashmarkFingerprintTests", dependencies: ["HashmarkTestSupport", "HashmarkFingerprint"]),
-        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkTestSupport", "HashmarkNeural", "HashmarkFingerprint"]),
+        .testTarget(name: "HashmarkNeuralTests", dependencies: ["HashmarkTestSupport", "HashmarkNeural", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkTransformsTests",
                     dependencies: ["HashmarkTransforms", "HashmarkFingerprint", "HashmarkMedia"]),
         .testTarget(name: "HashmarkMediaTests", dependencies: ["HashmarkMedia"]),

@@ -51,5 +51,11 @@ let package = Package(
                            .product(name: "HashmarkMedia", package: "Hashmark")],
             path: "Sources/audio-index-bench"
         ),
+        .executableTarget(
+            name: "descriptor-bench",
+            dependencies: [.product(name: "HashmarkNeural", package: "Hashmark"),
+                           .product(name: "HashmarkMedia", package: "Hashmark")],
+            path: "Sources/descriptor-bench", exclude: ["descriptor_bench.py"]
+        ),
     ]
 )
