@@ -46,7 +46,7 @@ VAR := var
 DB := $(VAR)/hashmark.sqlite
 SPOOL := $(VAR)/spool
 KEYS := $(VAR)/keys
-CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/* Corpus/audio/*)
+CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/* Corpus/audio/*) Models/image-descriptor/weights.bin
 
 ## run: build, index the bundled Corpus (when missing or stale), make a local signing key
 ## (when missing), and run the daemon in the foreground on a local spool under ./var.
@@ -97,6 +97,8 @@ install: build
 	install -D -m 0644 Models/hashmark-model.json $(DESTDIR)$(PREFIX)/share/hashmark/hashmark-model.json 2>/dev/null || true
 	for f in model.json weights.bin vocab.txt static.json static.bin; do \
 	  install -D -m 0644 Models/minilm-l6-v2/$$f $(DESTDIR)$(PREFIX)/share/hashmark/minilm-l6-v2/$$f; done
+	for f in model.json weights.bin; do \
+	  install -D -m 0644 Models/image-descriptor/$$f $(DESTDIR)$(PREFIX)/share/hashmark/image-descriptor/$$f; done
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/hashmark/README.md
 	test -e $(DESTDIR)/etc/hashmark/hashmark.toml || install -D -m 0640 systemd/hashmark.toml $(DESTDIR)/etc/hashmark/hashmark.toml
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \

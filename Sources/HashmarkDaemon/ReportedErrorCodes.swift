@@ -24,6 +24,7 @@ public enum ReportedErrorCodes {
         MediaError.Code.internalError, MediaError.Code.corruptAudio, MediaError.Code.tooLongAudio,
         EngineError.Code.textTooLong, EngineError.Code.corpusUnavailable, EngineError.Code.corpusStale,
         EngineError.Code.semanticModelUnavailable, EngineError.Code.semanticModelInvalid,
+        EngineError.Code.descriptorModelUnavailable, EngineError.Code.descriptorModelInvalid,
     ] + DocumentError.Code.allCases.map(\.rawValue)
       + [TextDecodingError.Code.invalidTextEncoding, .invalidUTF8, .unsupportedMedia].map(\.rawValue)
       + [TextFingerprintError.Code.invalidUTF8, .parameterMismatch, .invalidParameters, .invalidSignature,

@@ -22,6 +22,15 @@ public final class CorpusIndex: Sendable {
     /// Audio works' landmarks, recording number `i` being `audioWorkIDs[i]`.
     let audioWorkIDs: [String]
     let audioIndex: AudioLandmarkIndex
+    /// Image descriptor vectors by stored algorithm id (`descriptor/<model>`): the engine reads
+    /// the table of the model it has loaded, never another model's.
+    let descriptors: [String: DescriptorTable]
+
+    /// One model's descriptors: row `i` is work `workIDs[i]`.
+    struct DescriptorTable: Sendable {
+        var workIDs: [String] = []
+        var scan: VectorScan
+    }
 
     /// `corpus-stale` when the store holds fingerprints or postings of an algorithm or version
     /// other than the current one (`FingerprintAlgorithm`): every check then reports it instead
@@ -88,6 +97,22 @@ public final class CorpusIndex: Sendable {
             }
             audioWorkIDs = audioIDs
             audioIndex = audio
+            var tables: [String: DescriptorTable] = [:]
+            for algorithm in try store.fingerprintAlgorithms(family: FingerprintAlgorithm.descriptorFamily) {
+                var table: DescriptorTable?
+                for (id, data) in try store.allFingerprints(algorithm: algorithm) {
+                    guard let v = DescriptorCodec.decode(data), v.count % 8 == 0,
+                          table == nil || table?.scan.dimension == v.count else {
+                        throw EngineError(code: EngineError.Code.corpusUnavailable,
+                                          message: "the image descriptor (\(algorithm)) of work '\(id)' is malformed")
+                    }
+                    if table == nil { table = DescriptorTable(scan: VectorScan(dimension: v.count)) }
+                    table?.workIDs.append(id)
+                    table?.scan.append(v)
+                }
+                tables[algorithm] = table
+            }
+            descriptors = tables
         } catch let error as EngineError {
             throw error
         } catch {
@@ -98,6 +123,11 @@ public final class CorpusIndex: Sendable {
     /// Number of works, PDQ hashes, text postings and local-feature sets (for logs and metrics).
     public var counts: (works: Int, pdqHashes: Int, textPostings: Int, localFeatureSets: Int) {
         (works.count, pdq.count, textIndex.count, localFeatures.count)
+    }
+
+    /// Image works with a descriptor of `algorithm` (the loaded model's), and image works in all.
+    public func descriptorCounts(algorithm: String) -> (described: Int, images: Int) {
+        (descriptors[algorithm]?.workIDs.count ?? 0, works.values.filter { $0.mediaType.hasPrefix("image/") }.count)
     }
 
     /// Number of audio works and of their stored landmarks (for logs and metrics).

@@ -13,7 +13,9 @@ import HashmarkReport
 /// `s / (1 + s)` with `s` = seed pairs / `minSeedPairs`, at most 0.49 when another threshold
 /// fails; audio `n / (n + N)`, at most 0.49 under the matched-seconds floor); paraphrase: every
 /// threshold of `paraphrase`, for works the text rule did not match; audio: both thresholds of
-/// `audio`. The verdict's score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
+/// `audio`; image descriptor: similarity ≥ `descriptor.minSimilarity`, consulted only when neither
+/// PDQ nor local features matched (score `0.5 + (s − T) / 2(1 − T)` above the threshold, at most
+/// 0.49 below). The verdict's score is the highest. Scores rank, they are not probabilities until a fitted model calibrates them.
 ///
 /// A report cites the model's id and the SHA-256 of the file it was loaded from, so a reader can
 /// recompute every verdict from the evidence. `hashmark eval --fit` writes new versions.
@@ -30,14 +32,17 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     public var paraphrase: ParaphraseRule
     /// The audio matcher (`AudioRule.default` when a model file has no `audio`).
     public var audio: AudioRule
+    /// The learned image descriptor (`DescriptorRule.default` when a model file has no `descriptor`).
+    public var descriptor: DescriptorRule
 
     public init(schema: String, id: String, description: String, image: ImageRule, text: TextRule,
-                paraphrase: ParaphraseRule = .default, audio: AudioRule = .default) {
+                paraphrase: ParaphraseRule = .default, audio: AudioRule = .default, descriptor: DescriptorRule = .default) {
         self.schema = schema; self.id = id; self.description = description
         self.image = image; self.text = text; self.paraphrase = paraphrase; self.audio = audio
+        self.descriptor = descriptor
     }
 
-    enum CodingKeys: String, CodingKey { case schema, id, description, image, text, paraphrase, audio }
+    enum CodingKeys: String, CodingKey { case schema, id, description, image, text, paraphrase, audio, descriptor }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -45,7 +50,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                   description: try c.decode(String.self, forKey: .description),
                   image: try c.decode(ImageRule.self, forKey: .image), text: try c.decode(TextRule.self, forKey: .text),
                   paraphrase: try c.decodeIfPresent(ParaphraseRule.self, forKey: .paraphrase) ?? .default,
-                  audio: try c.decodeIfPresent(AudioRule.self, forKey: .audio) ?? .default)
+                  audio: try c.decodeIfPresent(AudioRule.self, forKey: .audio) ?? .default,
+                  descriptor: try c.decodeIfPresent(DescriptorRule.self, forKey: .descriptor) ?? .default)
     }
 
     /// Image thresholds: PDQ decides photometric copies; local features decide crops, pads, rotations.
@@ -136,6 +142,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         case paraphrase(ParaphraseSummary)
         /// Aligned landmark hashes and the seconds of the submission they spread over.
         case audio(alignedHashes: Int, matchedSeconds: Double)
+        /// The image descriptors' similarity (cosine less the background cosine).
+        case descriptor(similarity: Double)
 
         /// The features a piece of report evidence states.
         public init(_ evidence: VerdictReport.Evidence) {
@@ -150,11 +158,13 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                                                      meanSimilarity: e.meanSimilarity, minSimilarity: e.minSimilarity,
                                                      sourceWords: e.sourceWords))
             case .audio(let e): self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration)
+            case .descriptor(let e): self = .descriptor(similarity: e.similarity)
             }
         }
 
         var isPDQ: Bool { if case .pdq = self { true } else { false } }
         var isLocal: Bool { if case .localFeatures = self { true } else { false } }
+        var isDescriptor: Bool { if case .descriptor = self { true } else { false } }
     }
 
     /// One matcher's decision for one work.
@@ -191,16 +201,23 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             let isMatch = n >= audio.minAlignedHashes && seconds >= audio.minMatchedSeconds
             let score = Double(n) / (Double(n) + Double(max(1, audio.minAlignedHashes)))
             return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
+        case .descriptor(let s):
+            let t = descriptor.minSimilarity
+            if s >= t { return Decision(isMatch: true, score: min(1, 0.5 + (s - t) / (2 * max(1e-6, 1 - t)))) }
+            return Decision(isMatch: false, score: max(0, min(0.49, 0.5 - (t - s))))
         }
     }
 
     /// The works a submission is found to copy, from every matcher's features per work: PDQ
     /// matches when any fired (local features then never count: the engine does not even
-    /// compute them), else local-feature matches; text matches always.
+    /// compute them), else local-feature matches, else descriptor matches; text matches always.
     public func matchedWorks(_ found: [(work: String, features: Features)]) -> Set<String> {
         let hits = found.filter { decide($0.features).isMatch }
         let pdqFired = hits.contains { $0.features.isPDQ }
-        return Set(hits.filter { !(pdqFired && $0.features.isLocal) }.map(\.work))
+        let localFired = hits.contains { $0.features.isLocal }
+        return Set(hits.filter {
+            !(pdqFired && $0.features.isLocal) && !((pdqFired || localFired) && $0.features.isDescriptor)
+        }.map(\.work))
     }
 
     // MARK: - Reports
@@ -212,7 +229,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
             + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords; or audio-landmarks "
-            + "alignedHashes >= audioMinAlignedHashes over a submitted segment of >= audioMinMatchedSeconds. Otherwise clear."
+            + "alignedHashes >= audioMinAlignedHashes over a submitted segment of >= audioMinMatchedSeconds; or, when no pdq or "
+            + "local-features match fired, descriptor similarity (cosine - backgroundCosine) >= descriptorMinSimilarity. Otherwise clear."
     }
 
     /// The thresholds named in `ruleDescription`, by name.
@@ -231,6 +249,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "paraphraseSeedThreshold": (Double(paraphrase.alignment.seedThreshold) * 1e4).rounded() / 1e4,
             "audioMinAlignedHashes": Double(audio.minAlignedHashes),
             "audioMinMatchedSeconds": audio.minMatchedSeconds,
+            "descriptorMinSimilarity": descriptor.minSimilarity,
         ]
     }
 }

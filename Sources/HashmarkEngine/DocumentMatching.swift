@@ -85,7 +85,7 @@ extension Engine {
                 }
             }
             match.evidence = .paraphrase(e)
-        case .image, .localFeatures, .audio:
+        case .image, .localFeatures, .audio, .descriptor:
             break
         }
         return match

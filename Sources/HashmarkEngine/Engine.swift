@@ -19,6 +19,9 @@ public struct Engine: Sendable {
     /// Reads PDF, EPUB, DOCX and ODT submissions (`readsPDF` false in the daemon's sandboxed
     /// workers, which get PDFs already extracted).
     public var documents: DocumentReader
+    /// The learned image descriptor (`DescriptorModel.load()`), the image cascade's third matcher;
+    /// nil: images are matched by PDQ and keypoints only.
+    public var descriptor: DescriptorModel?
     /// The paraphrase search's oracle: every text work verified in full by the transformer, no
     /// first stage, no gate (slow: for measuring the first stage's recall, never for serving).
     @_spi(Testing) public var exhaustiveParaphraseSearch = false
@@ -39,6 +42,7 @@ public struct Engine: Sendable {
     public func with(model other: LoadedModel) -> Engine {
         var engine = Engine(index: index, model: other, limits: limits, reusing: semantic)
         engine.documents = documents
+        engine.descriptor = descriptor
         return engine
     }
 

@@ -31,6 +31,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let semanticModelUnavailable = "semantic-model-unavailable"
         /// A file of the paraphrase matcher's model folder is malformed or does not match its hash.
         public static let semanticModelInvalid = "semantic-model-invalid"
+        /// The image descriptor's folder (`Models/image-descriptor`) cannot be read.
+        public static let descriptorModelUnavailable = "descriptor-model-unavailable"
+        /// The image descriptor's files are damaged or do not match their recorded SHA-256.
+        public static let descriptorModelInvalid = "descriptor-model-invalid"
     }
 
     init(_ error: MediaError) {

@@ -27,6 +27,10 @@ extension Engine {
         if !best.values.contains(where: { $0.isMatch == true }), let local = localMatches(decoded) {
             for m in local { keep(m) }
         }
+        // The learned descriptor decides what neither can: re-rendered, restyled, redrawn copies.
+        if !best.values.contains(where: { $0.isMatch == true }) {
+            for m in descriptorMatches(decoded.image) { keep(m) }
+        }
         return Array(best.values)
     }
 
@@ -58,6 +62,28 @@ extension Engine {
         }
         return out
     }
+
+    /// The closest works by descriptor cosine whose similarity (cosine less the submission's
+    /// background cosine) reaches the near-miss floor; empty without a descriptor model, with the
+    /// rule disabled, or when no work has this model's vectors.
+    func descriptorMatches(_ image: RGBImage) -> [VerdictReport.Match] {
+        let rule = model.model.descriptor
+        guard rule.enabled, let descriptor, let table = index.descriptors[descriptor.algorithm.id],
+              let query = descriptor.embed(image), query.count == table.scan.dimension else { return [] }
+        let background = descriptor.backgroundCosine(query).map(Self.rounded)
+        let nearest = table.scan.nearest(query, k: rule.maxCandidates + 1)
+        return nearest.prefix(rule.maxCandidates).enumerated().compactMap { rank, hit in
+            let cosine = Self.rounded(Double(hit.score))
+            guard cosine - (background ?? 0) >= min(rule.nearMissSimilarity, rule.minSimilarity) else { return nil }
+            let others = nearest.enumerated().filter { $0.offset != rank }.map { Double($0.element.score) }
+            return match(index.ref(table.workIDs[hit.row]), .descriptor(DescriptorEvidence(
+                cosine: cosine, backgroundCosine: background, threshold: rule.minSimilarity,
+                nextBestCosine: others.max().map(Self.rounded), model: descriptor.modelID, modelSha256: descriptor.weightsSha256)))
+        }
+    }
+
+    /// Six decimals: what a report states, and what the decision reads.
+    static func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
 
     /// A match with the model's decision on its evidence.
     func match(_ work: VerdictReport.Work, _ evidence: VerdictReport.Evidence) -> VerdictReport.Match {

@@ -17,6 +17,9 @@ public struct Ingest: Sendable {
     public var audioPreviewer: AudioPreviewer?
     /// Reads works registered as documents (PDF, EPUB, DOCX, ODT): their text is registered.
     public var documents: DocumentReader
+    /// The learned image descriptor (`DescriptorModel.load()`): image works get its vector;
+    /// `nil`: none (the descriptor matcher then has nothing to compare with).
+    public var descriptor: DescriptorModel?
 
     public typealias Thumbnailer = @Sendable (DecodedImage) -> WorkThumbnail?
     public typealias AudioPreviewer = @Sendable ([Float]) -> WorkThumbnail?
@@ -112,6 +115,7 @@ public struct Ingest: Sendable {
         case .image(let image, let decoded):
             var d = Derived(mediaType: image.mediaType)
             d.fingerprints = [.pdq(image.pdq.hash, quality: image.pdq.quality), Self.localFingerprint(decoded)]
+            if let vector = descriptor?.fingerprint(decoded.image) { d.fingerprints.append(vector) }
             // Optional, as above: no thumbnail only means the evidence view shows none.
             d.thumbnail = thumbnailer?(decoded)
             return d
@@ -145,7 +149,7 @@ public struct Ingest: Sendable {
         let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
         // A kind is stale when any of its rows is not current, or none is and the kind applies
         // to the work's media type.
-        let staleFamilies = FingerprintAlgorithm.current.filter { alg in
+        let staleFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? [])).filter { alg in
             guard alg.kind != .textShingles else { return false }
             let rows = stored.filter { $0.algorithm == alg.id || $0.algorithm.hasPrefix(alg.family) }
             let allCurrent = rows.allSatisfy { $0.algorithm == alg.id && $0.version == alg.version }

@@ -18,10 +18,12 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     /// The audio alignment with the most aligned hashes, and the submitted seconds it spans.
     public var audioHashes: Int?
     public var audioSeconds: Double?
+    /// Highest image-descriptor similarity (cosine less the background cosine).
+    public var descriptorSimilarity: Double?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
                 text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil,
-                audioHashes: Int? = nil, audioSeconds: Double? = nil) {
+                audioHashes: Int? = nil, audioSeconds: Double? = nil, descriptorSimilarity: Double? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
@@ -30,6 +32,7 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
         self.paraphrase = paraphrase
         self.audioHashes = audioHashes
         self.audioSeconds = audioSeconds
+        self.descriptorSimilarity = descriptorSimilarity
     }
 }
 
@@ -52,6 +55,8 @@ extension WorkFeatures {
                 if f.paraphrase.map({ p.seedPairs > $0.seedPairs }) ?? true { f.paraphrase = p }
             case .audio(let n, let seconds):
                 if f.audioHashes.map({ n > $0 }) ?? true { f.audioHashes = n; f.audioSeconds = seconds }
+            case .descriptor(let s):
+                f.descriptorSimilarity = max(f.descriptorSimilarity ?? -2, s)
             }
             table[m.work.id] = f
         }
@@ -65,6 +70,7 @@ extension WorkFeatures {
         if let t = text { out.append(.text(t)) }
         if let p = paraphrase { out.append(.paraphrase(p)) }
         if let n = audioHashes { out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0)) }
+        if let s = descriptorSimilarity { out.append(.descriptor(similarity: s)) }
         return out
     }
 }

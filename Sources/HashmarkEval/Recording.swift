@@ -5,9 +5,10 @@ import HashmarkEngine
 ///
 /// The engine keeps one match per work (the highest-scoring), and local features run only when
 /// PDQ has not matched, so one call cannot show both matchers' numbers for a work. Images are
-/// therefore checked twice, each time with a model that isolates one matcher:
-/// PDQ (any distance ≤ 64, any quality, no local verification) and local features (PDQ never
-/// matches, every inlier count kept). Texts are checked once: the engine reports every work with
+/// therefore checked once per matcher, each time with a model that isolates it:
+/// PDQ (any distance ≤ 64, any quality, no local verification), local features (PDQ never
+/// matches, every inlier count kept) and, with a descriptor model, the descriptor (PDQ never
+/// matches, no local verification, the 3 closest works' similarities kept). Texts are checked once: the engine reports every work with
 /// an aligned passage whatever the thresholds.
 enum Recording {
     static let pdqRadius = 64
@@ -21,6 +22,7 @@ enum Recording {
         m.image.pdqMinQuality = 0
         m.image.localMaxCandidates = 0
         m.audio.minAlignedHashes = 2   // every alignment of ≥ 1 hash reported (near misses start at half)
+        m.descriptor.enabled = false
         return m
     }
 
@@ -31,16 +33,33 @@ enum Recording {
         m.image.pdqMaxDistance = -1
         m.image.pdqCandidateRadius = 0
         m.image.localMinInliers = 1
+        m.descriptor.enabled = false
+        return m
+    }
+
+    static func descriptorModel(_ base: DecisionModel) -> DecisionModel {
+        var m = base
+        m.id = "eval-record-descriptor"
+        m.description = "hashmark eval: records image descriptor cosines on the train split (not for matching)."
+        m.image.pdqMaxDistance = -1
+        m.image.pdqCandidateRadius = 0
+        m.image.localMaxCandidates = 0
+        m.descriptor.enabled = true
+        m.descriptor.nearMissSimilarity = -2
+        m.descriptor.maxCandidates = 3
         return m
     }
 
     static func record(_ plans: [CasePlan], index: CorpusIndex, base: DecisionModel, folder: URL, jobs: Int,
-                       semantic: SemanticModel? = nil, progress: EvalProgress?) async -> [FeatureCase?] {
+                       semantic: SemanticModel? = nil, descriptor: DescriptorModel? = nil,
+                       progress: EvalProgress?) async -> [FeatureCase?] {
         guard let pdq = try? EvalSuite.writeModel(pdqModel(base), to: folder.appendingPathComponent("pdq.json").path),
-              let local = try? EvalSuite.writeModel(localModel(base), to: folder.appendingPathComponent("local.json").path)
+              let local = try? EvalSuite.writeModel(localModel(base), to: folder.appendingPathComponent("local.json").path),
+              let described = try? EvalSuite.writeModel(descriptorModel(base), to: folder.appendingPathComponent("descriptor.json").path)
         else { return [] }
         let pdqEngine = Engine(index: index, model: pdq, semantic: semantic)
         let localEngine = Engine(index: index, model: local)
+        let descriptorEngine = { var e = Engine(index: index, model: described); e.descriptor = descriptor; return e }()
         return await Runner.run(plans, jobs: jobs, progress: { progress?("train", $0, plans.count) }) { plan, bytes in
             guard case .success(let b) = bytes else { return nil }
             var table: [String: WorkFeatures] = [:]
@@ -48,6 +67,7 @@ enum Recording {
             WorkFeatures.merge(pdqEngine.check(bytes: b, fileName: name), into: &table)
             if plan.modality == .image {
                 WorkFeatures.merge(localEngine.check(bytes: b, fileName: name), into: &table)
+                if descriptor != nil { WorkFeatures.merge(descriptorEngine.check(bytes: b, fileName: name), into: &table) }
             }
             return FeatureCase(positive: plan.label == .positive, expectedWork: plan.expectedWork,
                                works: table.values.sorted { $0.work < $1.work })
@@ -70,6 +90,7 @@ enum Recording {
         }
         var model = base
         var summary = FitSummary(image: nil, text: nil, trainCases: images.count + texts.count + audio.count)
+        var descriptorBaseFP = 0
         // Too few negatives to show the target: thresholds may only be tightened from `base`.
         let imageNegatives = images.count { !$0.positive }, textNegatives = texts.count { !$0.positive }
         let loosenImage = Fitter.negativesCanLoosen(imageNegatives, targetFPR: options.targetFPR)
@@ -77,14 +98,25 @@ enum Recording {
         let audioNegatives = audio.count { !$0.positive }
         let loosenAudio = Fitter.negativesCanLoosen(audioNegatives, targetFPR: options.targetFPR)
         if !images.isEmpty {
-            let maxDistance = loosenImage ? pdqRadius : min(pdqRadius, base.image.pdqMaxDistance)
-            let fit = Fitter.fitImage(images, base: base, targetFPR: options.targetFPR,
-                                      pdqDistances: 0...maxDistance,
-                                      inliers: (loosenImage ? 6 : max(6, base.image.localMinInliers))...120)
-            model.image = fit.rule
-            summary.image = fit
+            if !options.fitDescriptorOnly {
+                let maxDistance = loosenImage ? pdqRadius : min(pdqRadius, base.image.pdqMaxDistance)
+                let fit = Fitter.fitImage(images, base: base, targetFPR: options.targetFPR,
+                                          pdqDistances: 0...maxDistance,
+                                          inliers: (loosenImage ? 6 : max(6, base.image.localMinInliers))...120)
+                model.image = fit.rule
+                summary.image = fit
+            }
+            // The descriptor's similarity with the fitted PDQ and local rule (it decides only where they did not).
+            if images.contains(where: { $0.works.contains { $0.descriptorSimilarity != nil } }) {
+                let floor = loosenImage ? 0.0 : base.descriptor.minSimilarity
+                let d = Fitter.fitDescriptor(images, base: model, targetFPR: options.targetFPR,
+                                             similarities: stride(from: 0.8, through: floor - 1e-9, by: -0.005).map { $0 })
+                model.descriptor = d.fit.rule
+                summary.descriptor = d.fit
+                descriptorBaseFP = d.baseFalsePositives
+            }
         }
-        if !texts.isEmpty {
+        if !texts.isEmpty, !options.fitDescriptorOnly {
             let floor = loosenText ? 20 : max(20, base.text.minAlignedWords)
             let fit = Fitter.fitText(texts, base: base, targetFPR: options.targetFPR,
                                      alignedWords: Array(stride(from: floor, through: 400, by: 5)),
@@ -102,7 +134,7 @@ enum Recording {
                 summary.paraphrase = p
             }
         }
-        if !audio.isEmpty {
+        if !audio.isEmpty, !options.fitDescriptorOnly {
             let fit = Fitter.fitAudio(audio, base: base, targetFPR: options.targetFPR,
                                       alignedHashes: Array(stride(from: loosenAudio ? 10 : max(10, base.audio.minAlignedHashes),
                                                                   through: 200, by: 2)))
@@ -137,6 +169,15 @@ enum Recording {
             parts.append("Paraphrase: minSeedPairs \(f.rule.minSeedPairs), minMeanSimilarity \(f.rule.minMeanSimilarity); "
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
+        }
+        if options.fitDescriptorOnly {
+            parts.append("Only the image descriptor's threshold was fitted: every other rule is \(base.id)'s.")
+        }
+        if let f = summary.descriptor {
+            parts.append("Image descriptor: minSimilarity \(f.rule.minSimilarity); "
+                + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
+                + " (\(descriptorBaseFP) of them from PDQ and keypoints alone)"
+                + (f.metTarget ? "." : " (target not met: strictest threshold kept)."))
         }
         if let f = summary.audio {
             parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes); "

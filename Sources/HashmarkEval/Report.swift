@@ -95,6 +95,7 @@ public struct FitSummary: Sendable, Codable, Equatable {
     public var text: Fitter.Fit<DecisionModel.TextRule>?
     public var paraphrase: Fitter.Fit<ParaphraseRule>?
     public var audio: Fitter.Fit<AudioRule>?
+    public var descriptor: Fitter.Fit<DescriptorRule>?
     public var trainCases: Int
     /// Modalities whose thresholds could only be tightened from the prior (too few negatives;
     /// see `Fitter.negativesCanLoosen`).

@@ -24,6 +24,11 @@ public struct SuiteOptions: Sendable {
     public var endToEndBinary: String?
     /// The paraphrase matcher's models; nil runs without it.
     public var semantic: SemanticModel?
+    /// The learned image descriptor: registered images get its vector and the engine its matcher;
+    /// nil runs without it.
+    public var descriptor: DescriptorModel?
+    /// Fit only the descriptor's threshold; every other rule stays `model`'s.
+    public var fitDescriptorOnly = false
     /// The language-model paraphrase fixtures (`ParaphraseFixtures`); nil leaves them out.
     public var paraphraseFixtures: String?
     /// Only the works of this modality (nil: all).
@@ -92,7 +97,7 @@ public enum EvalSuite {
             throw EvalError(code: "corpus-build-failed", message: "cannot create \(temp.path)", underlying: error)
         }
         defer { try? FileManager.default.removeItem(at: temp) }
-        let (store, skipped) = try buildCorpus(split.registered, at: temp.appendingPathComponent("corpus.sqlite").path,
+        let (store, skipped) = try buildCorpus(split.registered, at: temp.appendingPathComponent("corpus.sqlite").path, descriptor: options.descriptor,
                                                progress: progress)
         let drop = Set(skipped)
         split.registeredTrain.removeAll { drop.contains($0.id) }
@@ -110,14 +115,19 @@ public enum EvalSuite {
         if options.fit {
             let train = plans.filter { $0.split == .train }
             let features = await Recording.record(train, index: index, base: options.model.model, folder: temp,
-                                                  jobs: options.jobs, semantic: options.semantic, progress: progress)
+                                                  jobs: options.jobs, semantic: options.semantic,
+                                                  descriptor: options.descriptor, progress: progress)
             let fitted = try Recording.fit(features, train: train, base: options.model.model, options: options, split: split)
             fit = fitted.summary
             let path = options.modelOutput ?? temp.appendingPathComponent("fitted-model.json").path
             model = try writeModel(fitted.model, to: path)
         }
         let test = plans.filter { $0.split == .test }
-        let engine = Engine(index: index, model: model, semantic: options.semantic)
+        let engine = {
+            var e = Engine(index: index, model: model, semantic: options.semantic)
+            e.descriptor = options.descriptor
+            return e
+        }()
         let daemonRun: EndToEndRun? = options.endToEndBinary == nil ? nil
             : try EndToEndRun(root: temp.appendingPathComponent("spool"))
         let outcomes = await Runner.run(test, jobs: options.jobs, progress: { progress?("test", $0, test.count) }) {
@@ -152,13 +162,14 @@ public enum EvalSuite {
     }
 
     /// Registers `works` in a new store at `path`; works that fail are returned by id.
-    static func buildCorpus(_ works: [PoolWork], at path: String,
+    static func buildCorpus(_ works: [PoolWork], at path: String, descriptor: DescriptorModel? = nil,
                             progress: EvalProgress?) throws(EvalError) -> (CorpusStore, [String]) {
         let store: CorpusStore
         do { store = try CorpusStore(path: path) } catch {
             throw EvalError(code: "corpus-build-failed", message: "cannot create \(path)", underlying: error)
         }
-        let ingest = Ingest(store: store)
+        var ingest = Ingest(store: store)
+        ingest.descriptor = descriptor
         var skipped: [String] = []
         for (n, work) in works.enumerated() {
             do { _ = try ingest.add(path: work.path, metadata: work.metadata) } catch { skipped.append(work.id) }

@@ -121,6 +121,7 @@ extension VerdictReport.Match {
         case .text(let e): e.jsonValue()
         case .paraphrase(let e): e.jsonValue()
         case .audio(let e): e.jsonValue()
+        case .descriptor(let e): e.jsonValue()
         }
         var w: [String: JSONValue] = ["id": .string(work.id), "title": .string(work.title),
                                       "owner": .string(work.owner), "license": .string(work.license)]
@@ -151,8 +152,9 @@ extension VerdictReport.Match {
         case ("text", "text-align"): evidence = .text(try TextEvidence(ev))
         case ("text", "sentence-align") where m.version >= 3: evidence = .paraphrase(try ParaphraseEvidence(ev))
         case ("audio", "audio-landmarks") where m.version >= 5: evidence = .audio(try AudioEvidence(ev))
+        case ("image", "descriptor") where m.version >= 6: evidence = .descriptor(try DescriptorEvidence(ev))
         case ("image", _), ("text", _):
-            throw m.fail("matcher", "must be pdq or local-features (image) or text-align"
+            throw m.fail("matcher", "must be pdq, local-features" + (m.version >= 6 ? " or descriptor" : "") + " (image) or text-align"
                          + (m.version >= 3 ? " or sentence-align (text)" : " (text; sentence-align needs hashmark.verdict/3)"))
         case ("audio", _) where m.version >= 5:
             throw m.fail("matcher", "must be audio-landmarks (audio)")
@@ -205,8 +207,9 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1–5): members added in `/2` are refused in `/1`,
-    /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`.
+    /// The report's schema version (1–6): members added in `/2` are refused in `/1`,
+    /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`,
+    /// `descriptor` evidence before `/6`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {

@@ -4,7 +4,8 @@
 /// (`/2` is `/1` plus optional members), `-3` (`/3` is `/2` plus the `sentence-align` evidence,
 /// written only by reports that carry it) and `-4` (`/4` is `/3` plus document locations, written
 /// only for documents: PDF, EPUB, DOCX, ODT) and `-5` (`/5` is `/4` plus audio: `subject.audio`
-/// and `audio-landmarks` evidence, written only for recordings); `verify` reads all five. Optional fields are omitted
+/// and `audio-landmarks` evidence, written only for recordings) and `-6` (`/6` is `/5` plus the learned
+/// image descriptor's `descriptor` evidence, written only by reports that carry it); `verify` reads all six. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
@@ -14,8 +15,11 @@ public struct VerdictReport: Sendable, Equatable {
     public static let documentSchemaId = "hashmark.verdict/4"
     /// The schema of reports on recordings (`Subject.audio`, `audio-landmarks` evidence).
     public static let audioSchemaId = "hashmark.verdict/5"
+    /// The schema of reports with learned image descriptor (`descriptor`) evidence.
+    public static let descriptorSchemaId = "hashmark.verdict/6"
     /// Schemas this version reads: `/1` reports stay verifiable.
-    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId, audioSchemaId]
+    public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId, audioSchemaId,
+                                         descriptorSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -58,12 +62,15 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
-    /// The schema a writer signs this report under: `/5` for a recording (`subject.audio`) or
+    /// The schema a writer signs this report under: `/6` when a match has descriptor evidence, `/5` for a recording (`subject.audio`) or
     /// audio evidence, `/4` for a document (`subject.document`), else `/3` exactly when a match
     /// has paraphrase evidence (also after near misses were dropped), else `/2`; a `/1` report
     /// keeps `/1`.
     public var writtenSchema: String {
         if schema == Self.readableSchemas[0] { return schema }
+        if matches.contains(where: { if case .descriptor = $0.evidence { true } else { false } }) {
+            return Self.descriptorSchemaId
+        }
         if subject.audio != nil || matches.contains(where: { $0.modality == .audio }) { return Self.audioSchemaId }
         if subject.document != nil { return Self.documentSchemaId }
         let paraphrase = matches.contains { if case .paraphrase = $0.evidence { true } else { false } }
@@ -147,7 +154,7 @@ public struct VerdictReport: Sendable, Equatable {
             self.work = work; self.score = score; self.isMatch = isMatch; self.evidence = evidence
             self.location = location
         }
-        /// `pdq`, `local-features`, `text-align`, `sentence-align` or `audio-landmarks`.
+        /// `pdq`, `local-features`, `descriptor`, `text-align`, `sentence-align` or `audio-landmarks`.
         public var matcher: String { evidence.matcher }
         public var modality: Modality { evidence.modality }
     }
@@ -163,6 +170,8 @@ public struct VerdictReport: Sendable, Equatable {
         case paraphrase(ParaphraseEvidence)
         /// A recording heard inside the submission (`/5`).
         case audio(AudioEvidence)
+        /// Close in the learned image descriptor's space (`/6`).
+        case descriptor(DescriptorEvidence)
 
         /// The matcher's stable name, as written in reports.
         public var matcher: String {
@@ -172,12 +181,13 @@ public struct VerdictReport: Sendable, Equatable {
             case .text: "text-align"
             case .paraphrase: "sentence-align"
             case .audio: "audio-landmarks"
+            case .descriptor: "descriptor"
             }
         }
 
         public var modality: Modality {
             switch self {
-            case .image, .localFeatures: .image
+            case .image, .localFeatures, .descriptor: .image
             case .text, .paraphrase: .text
             case .audio: .audio
             }

@@ -16,4 +16,13 @@ extension CorpusStore {
             return out
         }
     }
+
+    /// The distinct fingerprint algorithm ids stored that start with `family` (e.g. the image
+    /// descriptors of every model that registered works).
+    public func fingerprintAlgorithms(family: String) throws(StoreError) -> [String] {
+        try read("\(family) algorithms") { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT algorithm FROM fingerprints WHERE substr(algorithm, 1, ?) = ? ORDER BY algorithm",
+                                arguments: [family.count, family])
+        }
+    }
 }

@@ -9,6 +9,7 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         case localFeatures = "local features"
         case textShingles = "text shingles"
         case audioLandmarks = "audio landmarks"
+        case imageDescriptor = "image descriptor"
     }
 
     public let kind: Kind
@@ -37,18 +38,30 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
     public static let audioLandmarks = FingerprintAlgorithm(kind: .audioLandmarks, id: AudioFingerprint.algorithm,
                                                             version: 1, family: "landmark-pairs-")
 
+    /// Every stored image descriptor's algorithm id starts with this, followed by the id of the
+    /// model that computed it (`descriptor(model:)`).
+    public static let descriptorFamily = "descriptor/"
+
+    /// Vectors of the learned image descriptor `model` (the id in its `model.json`). Not in
+    /// `current`: which model is current is the loaded model's say, so rows of other models are
+    /// not stale content but vectors the index leaves aside (`CorpusIndex.descriptorCounts`).
+    public static func descriptor(model: String) -> FingerprintAlgorithm {
+        FingerprintAlgorithm(kind: .imageDescriptor, id: descriptorFamily + model, version: 1, family: descriptorFamily)
+    }
+
     /// The one current algorithm of each kind.
     public static let current: [FingerprintAlgorithm] = [pdq, localFeatures, textShingles, audioLandmarks]
 
     /// Whether fingerprint rows stored under `id` and `version` are readable by the current code.
     public static func isCurrentFingerprint(id: String, version: Int) -> Bool {
-        [pdq, localFeatures, audioLandmarks].contains { $0.id == id && $0.version == version }
+        if id.hasPrefix(descriptorFamily) { return version == 1 }
+        return [pdq, localFeatures, audioLandmarks].contains { $0.id == id && $0.version == version }
     }
 
     /// Whether works of this media type (`image/…`, `audio/…`) are fingerprinted by this algorithm.
     public func applies(toMediaType mediaType: String) -> Bool {
         switch kind {
-        case .pdq, .localFeatures: mediaType.hasPrefix("image/")
+        case .pdq, .localFeatures, .imageDescriptor: mediaType.hasPrefix("image/")
         case .audioLandmarks: mediaType.hasPrefix("audio/")
         case .textShingles: false
         }

@@ -48,6 +48,12 @@ public indirect enum ImageTransform: Sendable, Hashable, Codable {
     case channelPermutation(ChannelOrder)
     /// Palette remap of luma onto the `dark`→`light` ramp.
     case gradientMap(dark: RGBColour, light: RGBColour)
+    /// Kuwahara oil-paint look (kept out of the descriptor's training).
+    case oilPaint(radius: Int)
+    /// Colour-dodge pencil sketch (the descriptor trained on OpenCV's, another algorithm).
+    case pencilSketch(sigma: Double)
+    /// Ordered dithering to `levels` values a channel (kept out of the descriptor's training).
+    case dither(levels: Int)
     /// Steps applied in order; output→source maps compose.
     case pipeline([ImageTransform])
 
@@ -58,7 +64,7 @@ public indirect enum ImageTransform: Sendable, Hashable, Codable {
             return .photometric
         case .flipHorizontal, .flipVertical, .crop, .cropRect, .pad, .rotate, .aspect, .perspective:
             return .geometric
-        case .posterise, .stylise, .channelPermutation, .gradientMap, .pipeline:
+        case .posterise, .stylise, .channelPermutation, .gradientMap, .oilPaint, .pencilSketch, .dither, .pipeline:
             return .regenerative
         }
     }
@@ -96,6 +102,9 @@ public indirect enum ImageTransform: Sendable, Hashable, Codable {
         case .stylise(let p, let l): return "stylise-\(p)-\(l)"
         case .channelPermutation(let o): return "channels-\(o.rawValue)"
         case .gradientMap(let d, let l): return "duotone-\(d.hex)-\(l.hex)"
+        case .oilPaint(let r): return "oil-\(r)"
+        case .pencilSketch(let s): return "sketch-\(num(s))"
+        case .dither(let l): return "dither-\(l)"
         case .pipeline(let steps): return steps.map(\.name).joined(separator: "+")
         }
     }
@@ -168,6 +177,9 @@ extension ImageTransform {
         case .stylise(let p, let l): return same(try RegenerativeOps.stylise(image, passes: p, levels: l))
         case .channelPermutation(let o): return same(RegenerativeOps.permuteChannels(image, o))
         case .gradientMap(let d, let l): return same(RegenerativeOps.gradientMap(image, dark: d, light: l))
+        case .oilPaint(let r): return same(try RegenerativeOps.oilPaint(image, radius: r))
+        case .pencilSketch(let s): return same(try RegenerativeOps.pencilSketch(image, sigma: s))
+        case .dither(let l): return same(try RegenerativeOps.dither(image, levels: l))
         case .pipeline(let steps):
             var current = WarpResult(image: image, outputToSource: .identity)
             for step in steps {

@@ -87,6 +87,14 @@ public struct TransformSuite: Sendable, Hashable, Codable {
             "combo", 2)
         add(.pipeline([.rotate(degrees: 5, mode: .innerCrop, fill: .black), .crop(anchor: .center, fraction: 0.15),
                        .channelPermutation(.bgr), .jpeg(quality: 75)]), "combo", 3)
+        // Re-renderings the image descriptor never trained on (oil, dither) or trained on another
+        // algorithm's version of (sketch): RegenerativeOps+Painterly.swift.
+        add(.oilPaint(radius: 3), "oil", 3)
+        add(.pipeline([.oilPaint(radius: 6), .jpeg(quality: 80)]), "oil", 6)
+        add(.pencilSketch(sigma: 6), "sketch", 6)
+        add(.pipeline([.flipHorizontal, .pencilSketch(sigma: 12), .jpeg(quality: 75)]), "sketch", 12)
+        add(.dither(levels: 2), "dither", 2)
+        add(.pipeline([.resize(scale: 0.5, filter: .area), .dither(levels: 3)]), "dither", 3)
 
         let cases = list.enumerated().map { index, entry in
             TransformCase(transform: entry.0, family: entry.0.family, kind: entry.1, strength: entry.2,

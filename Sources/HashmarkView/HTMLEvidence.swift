@@ -28,6 +28,21 @@ enum HTMLEvidence {
         return HTMLReport.table(rows) + images(region: e.region, work: work, context: context)
     }
 
+    /// The learned descriptor's similarity, its threshold and the model it rests on, then both images.
+    static func descriptor(_ e: DescriptorEvidence, work: String, context: Context) -> String {
+        var rows = [("Descriptor similarity", String(format: "%.4f (match if ≥ %.4f)", e.similarity, e.threshold))]
+        rows.append(("Cosine of the two descriptors", String(format: "%.4f", e.cosine)))
+        if let b = e.backgroundCosine {
+            rows.append(("Submission vs unrelated images", String(format: "cosine %.4f, subtracted", b)))
+        }
+        if let next = e.nextBestCosine { rows.append(("Next closest work", String(format: "cosine %.4f", next))) }
+        rows.append(("Model", HTMLReport.code(e.model)))
+        rows.append(("Model weights SHA-256", HTMLReport.code(e.modelSha256)))
+        return HTMLReport.table(rows) + images(region: nil, work: work, context: context)
+            + "<p class=\"hint\">A learned descriptor compares what the two pictures show, not their pixels: it finds "
+            + "re-rendered, restyled and redrawn copies. It names no region; judge the pair by eye.</p>\n"
+    }
+
     typealias Context = HTMLReport.Context
 
     static func rect(_ r: ImageEvidence.Rect) -> String {

@@ -101,6 +101,7 @@ public enum HTMLReport {
         case .paraphrase(let e): s += HTMLEvidence.paraphrase(e, work: w.id, context: context)
         case .text(let e): s += HTMLEvidence.text(e, work: w.id, context: context)
         case .audio(let e): s += HTMLEvidence.audio(e, work: w.id, context: context)
+        case .descriptor(let e): s += HTMLEvidence.descriptor(e, work: w.id, context: context)
         }
         return s + "</section>\n"
     }

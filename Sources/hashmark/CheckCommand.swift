@@ -65,8 +65,10 @@ enum EngineSetup {
         }
         let store = try database.open()
         do {
-            return Engine(index: try CorpusIndex(store: store), model: try LoadedModel.locate(explicit: model),
-                          semantic: try SemanticModel.load())
+            var engine = Engine(index: try CorpusIndex(store: store), model: try LoadedModel.locate(explicit: model),
+                                semantic: try SemanticModel.load())
+            engine.descriptor = try DescriptorModel.load()
+            return engine
         } catch {
             throw CLIError("\(error.code): \(error.message)")
         }
@@ -115,7 +117,7 @@ enum CheckJSON {
     static func match(_ m: VerdictReport.Match) -> JSONValue {
         guard case .object(var o) = m.jsonValue(), case .object(var e)? = o["evidence"] else { return m.jsonValue() }
         switch m.evidence {
-        case .paraphrase, .audio: break // matchers newer than the aliases: their report JSON as it is
+        case .paraphrase, .audio, .descriptor: break // matchers newer than the aliases: their report JSON as it is
         case .image(let x):
             e["distance"] = .int(Int64(x.pdqDistance))
             e["transform"] = .string(x.transform.rawValue)

@@ -42,6 +42,7 @@ struct CorpusCommand: ParsableCommand {
             }
             var ingest = Ingest(store: store, thumbnailer: Thumbnail.maker)
             ingest.audioPreviewer = AudioPreview.maker
+            do { ingest.descriptor = try DescriptorModel.load() } catch { throw CLIError("\(error.code): \(error.message)") }
             var added = 0, unchanged = 0, failed = 0
             for (n, entry) in entries.enumerated() {
                 var meta = entry.metadata

@@ -31,6 +31,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Use only this many works per modality of the pool (seeded choice).") var works: Int?
     @Flag(help: "Fit the model on the train split and write it (Models/hashmark-model.json).") var fit = false
     @Option(name: .customLong("write-model"), help: "Fit and write the model to this path.") var writeModel: String?
+    @Flag(name: .customLong("fit-descriptor-only"),
+          help: "With --fit/--write-model: fit only the image descriptor's threshold, every other rule kept from --model.")
+    var fitDescriptorOnly = false
     @Option(help: "Model to evaluate when not fitting (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in).")
     var model: String?
     @Option(name: .customLong("target-fpr"), help: "False-positive rate the fit aims at, per modality.")
@@ -50,6 +53,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("semantic-model"),
             help: "Sentence-embedding model folder (default: $HASHMARK_SEMANTIC_MODEL, Models/minilm-l6-v2).")
     var semanticModel: String?
+    @Option(name: .customLong("descriptor-model"),
+            help: "Image descriptor model folder (default: $HASHMARK_DESCRIPTOR_MODEL, Models/image-descriptor).")
+    var descriptorModel: String?
+    @Flag(help: "Run without the learned image descriptor (PDQ and keypoints only), to measure what it adds.")
+    var noDescriptor = false
     @Option(help: "Only the works of one modality: image, text or audio (default: all).") var only: Modality?
     @Option(help: "CSV of works that share material (work,related,…): a held-out work related to a registered one is not used as a negative (default: related.csv beside the manifest, when present).")
     var related: String?
@@ -91,7 +99,7 @@ struct EvalCommand: AsyncParsableCommand {
             }
             let fitting = fit || writeModel != nil
             let base: LoadedModel
-            do { base = fitting ? .defaults : try LoadedModel.locate(explicit: model) } catch {
+            do { base = fitting && !fitDescriptorOnly ? .defaults : try LoadedModel.locate(explicit: model) } catch {
                 throw CLIError("\(error.code): \(error.message)")
             }
             let semantic: SemanticModel?
@@ -99,6 +107,11 @@ struct EvalCommand: AsyncParsableCommand {
                 throw CLIError("\(error.code): \(error.message)")
             }
             if semantic == nil { Terminal.err("no sentence-embedding model found: paraphrase matching is off") }
+            let descriptor: DescriptorModel?
+            do { descriptor = noDescriptor ? nil : try DescriptorModel.load(explicit: descriptorModel) } catch {
+                throw CLIError("\(error.code): \(error.message)")
+            }
+            if descriptor == nil, !noDescriptor { Terminal.err("no image descriptor model found: the descriptor matcher is off") }
             let fixtures = paraphraseFixtures ?? (FileManager.default.fileExists(atPath: ParaphraseFixtures.defaultFolder)
                 ? ParaphraseFixtures.defaultFolder : nil)
             var options = SuiteOptions(
@@ -108,6 +121,8 @@ struct EvalCommand: AsyncParsableCommand {
                 endToEndBinary: endToEnd ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path : nil,
                 semantic: semantic, paraphraseFixtures: fixtures)
             options.modality = only
+            options.descriptor = descriptor
+            options.fitDescriptorOnly = fitDescriptorOnly
             if splitAudioBySource { options.splitBySource = [.audio] }
             let besideManifest = URL(fileURLWithPath: manifest).deletingLastPathComponent().appendingPathComponent("related.csv").path
             if let path = related ?? (FileManager.default.fileExists(atPath: besideManifest) ? besideManifest : nil) {

@@ -134,6 +134,11 @@ enum ReportText {
         case .audio(let e):
             out.append("\(e.alignedHashes) aligned landmark hashes (threshold \(e.threshold)) of \(e.queryHashes), speed \(fmt(e.speed)), "
                        + "submitted \(seconds(e.submitted)) ↔ work \(seconds(e.source))\(e.workSeconds.map { " of \(String(format: "%.1f", $0)) s" } ?? "")")
+        case .descriptor(let e):
+            out.append("descriptor similarity \(String(format: "%.4f", e.similarity)) (threshold \(String(format: "%.4f", e.threshold))), "
+                       + "cosine \(String(format: "%.4f", e.cosine))" + (e.backgroundCosine.map { " less background \(String(format: "%.4f", $0))" } ?? "")
+                       + (e.nextBestCosine.map { ", next closest work \(String(format: "%.4f", $0))" } ?? "")
+                       + "; model \(e.model) \(e.modelSha256.prefix(12))…")
         case .image(let e):
             out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")")
         case .localFeatures(let e):

@@ -19,7 +19,7 @@ func sampleDocumentReport() -> VerdictReport {
             e.passages[0].submitted.location = DocumentLocation(page: 1)
             e.passages[0].pairs[0].submitted.location = DocumentLocation(page: 1, paragraph: 2)
             report.matches[i].evidence = .paraphrase(e)
-        case .image, .localFeatures:
+        case .image, .localFeatures, .descriptor:
             report.matches[i].location = DocumentLocation(page: 4, image: 1)
         case .audio:
             break

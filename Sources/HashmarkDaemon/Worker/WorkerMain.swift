@@ -65,6 +65,8 @@ public enum WorkerMain {
             // The sentence-embedding models (~60 MB resident) are read once, before the sandbox.
             semantic = try SemanticModel.load()
             engine = Engine(index: try CorpusIndex(store: store), model: model, limits: options.limits, semantic: semantic)
+            // The image descriptor (~15 MB), also read before the sandbox.
+            engine.descriptor = try DescriptorModel.load()
             try WorkerSandbox.restrictSystemCalls()
         } catch let error as EngineError {
             return hello(replies, error: error.code, message: error.message)

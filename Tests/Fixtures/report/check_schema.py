@@ -2,7 +2,7 @@
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
 sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
--3, sample-report-4.json against -4, sample-report-5.json against -5 (and, to show each version only adds, the older goldens against the newer schemas once their
+-3, sample-report-4.json against -4, sample-report-5.json against -5, sample-report-6.json against -6 (and, to show each version only adds, the older goldens against the newer schemas once their
 schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
@@ -26,6 +26,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-5.schema.json", "sample-report-5.json", json.loads((here / "sample-report-5.json").read_text())),
     ("hashmark.verdict-5.schema.json", "sample-report-4.json as /5",
      dict(json.loads((here / "sample-report-4.json").read_text()), schema="hashmark.verdict/5")),
+    ("hashmark.verdict-6.schema.json", "sample-report-6.json", json.loads((here / "sample-report-6.json").read_text())),
+    ("hashmark.verdict-6.schema.json", "sample-report-5.json as /6",
+     dict(json.loads((here / "sample-report-5.json").read_text()), schema="hashmark.verdict/6")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -56,4 +59,10 @@ v5_as_4 = dict(json.loads((here / "sample-report-5.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema4).iter_errors(v5_as_4)):
     failed = True
     print("the /4 schema accepts audio members")
+# The /5 schema must refuse the descriptor evidence that /6 added.
+schema5 = json.loads((schemas / "hashmark.verdict-5.schema.json").read_text())
+v6_as_5 = dict(json.loads((here / "sample-report-6.json").read_text()), schema="hashmark.verdict/5")
+if not list(jsonschema.Draft202012Validator(schema5).iter_errors(v6_as_5)):
+    failed = True
+    print("the /5 schema accepts descriptor evidence")
 sys.exit(1 if failed else 0)
