@@ -19,7 +19,6 @@ nor the ones the shared sample pool's audio came from.
 """
 import argparse
 import csv
-import fnmatch
 import glob
 import hashlib
 import os
@@ -28,61 +27,19 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from debian_pool import RESERVED, copyright_stanzas, licence_for, run, unpack  # noqa: E402
+
 PACKAGES = [
     "frozen-bubble-data", "xmoto-data", "teeworlds-data", "hedgewars-data", "megaglest-data",
     "endless-sky-data", "flare-game", "lugaru-data", "freedroidrpg-data", "openarena-data",
     "freeorion-data", "openclonk-data", "7kaa-data", "scorched3d-data", "btanks-data", "warmux-data",
     "widelands-data", "naev-data", "supertuxkart-data",
 ]
-RESERVED = {
-    "tuxpaint-stamps-default", "plasma-workspace-wallpapers", "supertux-data", "lincity-ng-data",
-    "extremetuxracer-data", "hugin-data", "kstars-data", "ukui-wallpapers", "gnome-backgrounds",
-    "desktop-base", "xfdesktop4-data", "sway-backgrounds", "imagemagick-6-doc", "mypaint-data-extras",
-    "dasher-data", "debian-handbook", "debian-reference-en", "gnu-standards", "jargon-text", "dict-devil",
-    "sword-comm-scofield",
-}
 # The shared sample pool's audio came from these: a pool for negatives must not contain them.
 IN_SAMPLE_POOL = {"lomiri-sounds", "singularity-music", "ufoai-music", "wesnoth-1.16-music",
                   "warzone2100-music", "warzone2100-data", "espeak-ng"}
 AUDIO = (".ogg", ".oga", ".flac", ".wav", ".mp3")
-
-
-def run(*args, **kw):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kw).stdout
-
-
-def copyright_stanzas(root, pkg):
-    """(files patterns, licence, copyright) of a DEP-5 copyright file; [] if not machine-readable."""
-    path = os.path.join(root, "usr/share/doc", pkg, "copyright")
-    if not os.path.exists(path):
-        return []
-    text = open(path, encoding="utf-8", errors="replace").read()
-    stanzas = []
-    for block in re.split(r"\n\s*\n", text):
-        fields, key = {}, None
-        for line in block.splitlines():
-            m = re.match(r"^([A-Za-z-]+):\s*(.*)$", line)
-            if m:
-                key = m.group(1).lower()
-                fields[key] = m.group(2).strip()
-            elif key and line.startswith((" ", "\t")):
-                fields[key] += " " + line.strip()
-        if "files" in fields and "license" in fields:
-            lic = fields["license"].split(" ")[0] if fields["license"] else ""
-            stanzas.append((fields["files"].split(), lic, fields.get("copyright", "")))
-    return stanzas
-
-
-def licence_for(stanzas, origin):
-    """The last matching stanza wins, as in DEP-5; patterns are relative to the source tree, so
-    they are matched against the installed path's tail too."""
-    found = None
-    for patterns, lic, holder in stanzas:
-        for p in patterns:
-            if p == "*" or fnmatch.fnmatch(origin, p) or fnmatch.fnmatch(origin, "*/" + p) \
-                    or fnmatch.fnmatch(os.path.basename(origin), os.path.basename(p)) and "/" not in p.strip("*"):
-                found = (lic, holder)
-    return found
 
 
 def main():
@@ -98,15 +55,7 @@ def main():
     rng = random.Random(args.seed)
     rows, seen, skipped = [], set(), {}
     for pkg in PACKAGES:
-        debs = glob.glob(os.path.join(args.cache, f"{pkg}_*.deb"))
-        if not debs:
-            subprocess.run(["apt-get", "download", pkg], cwd=args.cache, check=True, capture_output=True)
-            debs = glob.glob(os.path.join(args.cache, f"{pkg}_*.deb"))
-        deb = sorted(debs)[-1]
-        version = run("dpkg-deb", "-f", deb, "Version").strip()
-        root = os.path.join(args.cache, "x", pkg)
-        if not os.path.isdir(root):
-            run("dpkg-deb", "-x", deb, root)
+        root, version = unpack(pkg, args.cache)
         stanzas = copyright_stanzas(root, pkg)
         kept = 0
         for path in sorted(glob.glob(os.path.join(root, "**/*"), recursive=True)):
