@@ -34,6 +34,16 @@ def _coverage(n_in, n_out):
     return m
 
 
+def read_rgb(path):
+    """RGB (or RGBA when the file has alpha) uint8 of an image file; None if OpenCV cannot read it."""
+    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if img is None:
+        return None
+    if img.ndim == 2:
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
 def u8(x):
     return np.clip(np.rint(x), 0, 255).astype(np.uint8)
 

@@ -15,7 +15,6 @@ with this set (SSCD's similarity normalisation): a submission that resembles eve
 a flat render) needs more than one that resembles nothing.
 """
 import argparse, csv, hashlib, json, os, sys
-import cv2
 import numpy as np
 import torch
 
@@ -54,12 +53,9 @@ def background(m, folder):
     for row in csv.DictReader(open(os.path.join(folder, "manifest.csv"))):
         if row.get("kind", "image") != "image" or not row["path"].startswith("images/"):
             continue
-        img = cv2.imread(os.path.join(folder, row["path"]), cv2.IMREAD_UNCHANGED)
+        img = augment.read_rgb(os.path.join(folder, row["path"]))
         if img is None:
             continue
-        if img.ndim == 2:
-            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-        img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
         rows.append(augment.u8(augment.area_resize(augment.over_white(img), INPUT_SIZE, INPUT_SIZE)))
     out = []
     with torch.no_grad():

@@ -34,12 +34,9 @@ def load_works(folder):
                 continue
             if any(p in row["source_package"] for p in RESERVED):
                 raise SystemExit(f"reserved package in training data: {row['path']}")
-            img = cv2.imread(os.path.join(folder, row["path"]), cv2.IMREAD_UNCHANGED)
+            img = augment.read_rgb(os.path.join(folder, row["path"]))
             if img is None:
                 continue
-            if img.ndim == 2:
-                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-            img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
             if img.shape[2] == 4 and img[..., 3].min() == 255:
                 img = np.ascontiguousarray(img[..., :3])
             s = MAX_SIDE / max(img.shape[:2])

@@ -124,10 +124,11 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-3",
+        schema: "hashmark.model/1", id: "hashmark-defaults-4",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
-            + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words.",
+            + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
+            + "audio: >= 36 aligned landmark hashes over >= 2 s; image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3),
         text: .default)

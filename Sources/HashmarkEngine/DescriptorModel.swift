@@ -74,12 +74,7 @@ public struct DescriptorModel: Sendable {
     /// `$HASHMARK_DESCRIPTOR_MODEL`, else `Models/image-descriptor` under the current directory,
     /// else the installed copy; nil when none exists (the descriptor matcher is then off).
     public static func locate(explicit: String? = nil) -> String? {
-        if let explicit { return explicit }
-        let env = ProcessInfo.processInfo.environment["HASHMARK_DESCRIPTOR_MODEL"]
-        for candidate in [env, "Models/\(ImageDescriptorModel.folder)", "/usr/local/share/hashmark/\(ImageDescriptorModel.folder)"] {
-            if let candidate, FileManager.default.fileExists(atPath: candidate + "/model.json") { return candidate }
-        }
-        return nil
+        ModelFolder.locate(explicit: explicit, environment: "HASHMARK_DESCRIPTOR_MODEL", folder: ImageDescriptorModel.folder)
     }
 
     /// Loads the located folder, or nil when there is none.

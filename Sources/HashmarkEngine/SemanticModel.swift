@@ -50,12 +50,7 @@ public struct SemanticModel: Sendable {
     /// `Models/minilm-l6-v2` under the current directory, else the installed copy; nil when none
     /// exists (paraphrase matching is then off, and `check` says so).
     public static func locate(explicit: String? = nil) -> String? {
-        if let explicit { return explicit }
-        let env = ProcessInfo.processInfo.environment["HASHMARK_SEMANTIC_MODEL"]
-        for candidate in [env, "Models/\(MiniLMModelFiles.folder)", "/usr/local/share/hashmark/\(MiniLMModelFiles.folder)"] {
-            if let candidate, FileManager.default.fileExists(atPath: candidate + "/model.json") { return candidate }
-        }
-        return nil
+        ModelFolder.locate(explicit: explicit, environment: "HASHMARK_SEMANTIC_MODEL", folder: MiniLMModelFiles.folder)
     }
 
     /// Loads the located folder, or nil when there is none.

@@ -98,15 +98,8 @@ def main():
         so.inter_op_num_threads = 1
         session = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
 
-    def load(f):
-        """RGB as Hashmark decodes it: transparent pixels composited over white."""
-        img = cv2.imread(f, cv2.IMREAD_UNCHANGED)
-        if img.ndim == 2:
-            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-        img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
-        return np.ascontiguousarray(augment.over_white(img))
-
-    rgbs = [load(f) for f in files]
+    # RGB as Hashmark decodes it: transparent pixels composited over white.
+    rgbs = [np.ascontiguousarray(augment.over_white(augment.read_rgb(f))) for f in files]
     t_torch = t_ort = 0.0
     diffs, cosines, ort_diffs = [], [], []
     name = session.get_inputs()[0].name

@@ -7,14 +7,6 @@ import Foundation
 @_spi(Testing) public enum ConvKernels {
     typealias V16 = SIMD16<Float>
 
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V16 {
-        UnsafeRawPointer(p).loadUnaligned(as: V16.self)
-    }
-
-    @inline(__always) static func store(_ v: V16, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V16.self)
-    }
-
     @inline(__always) static func relu6(_ v: V16) -> V16 {
         let zero = V16(repeating: 0), six = V16(repeating: 6)
         let low = zero.replacing(with: v, where: v .> zero)
@@ -56,14 +48,14 @@ import Foundation
         let x7 = x + min(7, last) * ldx
         var wk = w
         for k in 0..<ldx {
-            let wv = load(wk)
+            let wv = NeuralKernels.load(wk)
             wk += 16
             a0 = a0.addingProduct(x0[k], wv); a1 = a1.addingProduct(x1[k], wv)
             a2 = a2.addingProduct(x2[k], wv); a3 = a3.addingProduct(x3[k], wv)
             a4 = a4.addingProduct(x4[k], wv); a5 = a5.addingProduct(x5[k], wv)
             a6 = a6.addingProduct(x6[k], wv); a7 = a7.addingProduct(x7[k], wv)
         }
-        let b = load(bias)
+        let b = NeuralKernels.load(bias)
         @inline(__always) func emit(_ a: V16, _ r: Int) {
             var v = a + b
             if act { v = relu6(v) }
@@ -81,14 +73,14 @@ import Foundation
     }
 
     @inline(__always) static func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> V16 {
-        if lanes == 16 { return load(p) }
+        if lanes == 16 { return NeuralKernels.load(p) }
         var v = V16()
         for l in 0..<lanes { v[l] = p[l] }
         return v
     }
 
     @inline(__always) static func storeLanes(_ v: V16, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
-        if lanes == 16 { store(v, p); return }
+        if lanes == 16 { NeuralKernels.store(v, p); return }
         for l in 0..<lanes { p[l] = v[l] }
     }
 
@@ -115,10 +107,10 @@ import Foundation
                         let row = x + ((y0 + ky) * w) * c + ch
                         let wrow = weights + (ky * k) * c + ch
                         for kx in kxLo..<kxHi {
-                            acc = acc.addingProduct(load(row + (x0 + kx) * c), load(wrow + kx * c))
+                            acc = acc.addingProduct(NeuralKernels.load(row + (x0 + kx) * c), NeuralKernels.load(wrow + kx * c))
                         }
                     }
-                    store(relu6(acc + load(bias + ch)), out + ch)
+                    NeuralKernels.store(relu6(acc + NeuralKernels.load(bias + ch)), out + ch)
                     ch += 16
                 }
             }
@@ -133,7 +125,7 @@ import Foundation
         while ch < c {
             var acc = V16()
             for p in 0..<pixels {
-                var v = load(x + p * c + ch)
+                var v = NeuralKernels.load(x + p * c + ch)
                 v = eps.replacing(with: v, where: v .> eps)
                 acc += v * v * v
             }
