@@ -20,16 +20,24 @@ import Foundation
         let cin = weights.cin, cout = weights.cout
         weights.panels.withUnsafeBufferPointer { wp in
             weights.bias.withUnsafeBufferPointer { bp in
+                // Blocks of 6 pixels × 2 panels (twelve accumulators, two weight loads and six
+                // broadcasts per k); an odd last panel goes through `kernel8` with the same 6 pixels.
                 var p = 0
                 while p < pixels {
-                    let rows = min(8, pixels - p)
-                    for panel in 0..<weights.panelCount {
-                        let lanes = min(16, cout - panel * 16)
+                    let rows = min(6, pixels - p)
+                    var panel = 0
+                    while panel + 1 < weights.panelCount {
+                        kernel6x2(x + p * cin, cin, rows, wp.baseAddress! + panel * cin * 16, bp.baseAddress! + panel * 16,
+                                  act, residual.map { $0 + p * cout + panel * 16 }, y + p * cout + panel * 16, cout,
+                                  min(16, cout - (panel + 1) * 16))
+                        panel += 2
+                    }
+                    if panel < weights.panelCount {
                         kernel8(x + p * cin, cin, rows, wp.baseAddress! + panel * cin * 16,
                                 bp.baseAddress! + panel * 16, act, residual.map { $0 + p * cout + panel * 16 },
-                                y + p * cout + panel * 16, cout, lanes)
+                                y + p * cout + panel * 16, cout, min(16, cout - panel * 16))
                     }
-                    p += 8
+                    p += 6
                 }
             }
         }
@@ -70,6 +78,49 @@ import Foundation
         if count > 5 { emit(a5, 5) }
         if count > 6 { emit(a6, 6) }
         if count > 7 { emit(a7, 7) }
+    }
+
+    /// Up to six pixels × two adjacent panels (32 outputs; the second panel has `lanes1` of them).
+    /// Each output's sum runs over k in order from zero, as in `kernel8` and the scalar twin.
+    @inline(__always)
+    static func kernel6x2(_ x: UnsafePointer<Float>, _ ldx: Int, _ count: Int, _ w: UnsafePointer<Float>,
+                          _ bias: UnsafePointer<Float>, _ act: Bool, _ residual: UnsafePointer<Float>?,
+                          _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ lanes1: Int) {
+        var a0 = V16(), a1 = V16(), a2 = V16(), a3 = V16(), a4 = V16(), a5 = V16()
+        var b0 = V16(), b1 = V16(), b2 = V16(), b3 = V16(), b4 = V16(), b5 = V16()
+        let last = count - 1
+        let x0 = x, x1 = x + min(1, last) * ldx, x2 = x + min(2, last) * ldx, x3 = x + min(3, last) * ldx
+        let x4 = x + min(4, last) * ldx, x5 = x + min(5, last) * ldx
+        var w0 = w, w1 = w + ldx * 16
+        for k in 0..<ldx {
+            let u = NeuralKernels.load(w0), v = NeuralKernels.load(w1)
+            w0 += 16
+            w1 += 16
+            let s0 = x0[k], s1 = x1[k], s2 = x2[k], s3 = x3[k], s4 = x4[k], s5 = x5[k]
+            a0 = a0.addingProduct(s0, u); b0 = b0.addingProduct(s0, v)
+            a1 = a1.addingProduct(s1, u); b1 = b1.addingProduct(s1, v)
+            a2 = a2.addingProduct(s2, u); b2 = b2.addingProduct(s2, v)
+            a3 = a3.addingProduct(s3, u); b3 = b3.addingProduct(s3, v)
+            a4 = a4.addingProduct(s4, u); b4 = b4.addingProduct(s4, v)
+            a5 = a5.addingProduct(s5, u); b5 = b5.addingProduct(s5, v)
+        }
+        let c0 = NeuralKernels.load(bias), c1 = NeuralKernels.load(bias + 16)
+        @inline(__always) func emit(_ a: V16, _ b: V16, _ r: Int) {
+            var u = a + c0, v = b + c1
+            if act { u = relu6(u); v = relu6(v) }
+            if let residual {
+                u = u + NeuralKernels.load(residual + r * ldy)
+                v = v + loadLanes(residual + r * ldy + 16, lanes1)
+            }
+            NeuralKernels.store(u, y + r * ldy)
+            storeLanes(v, y + r * ldy + 16, lanes1)
+        }
+        emit(a0, b0, 0)
+        if count > 1 { emit(a1, b1, 1) }
+        if count > 2 { emit(a2, b2, 2) }
+        if count > 3 { emit(a3, b3, 3) }
+        if count > 4 { emit(a4, b4, 4) }
+        if count > 5 { emit(a5, b5, 5) }
     }
 
     @inline(__always) static func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> V16 {
