@@ -22,13 +22,8 @@ public struct DescriptorModel: Sendable {
     public var algorithm: FingerprintAlgorithm { .descriptor(model: network.id) }
 
     public init(folder: String) throws(EngineError) {
-        let url = URL(fileURLWithPath: folder)
         func read(_ name: String) throws(EngineError) -> Data {
-            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path) else {
-                throw EngineError(code: EngineError.Code.descriptorModelUnavailable,
-                                  message: "Cannot read \(url.appendingPathComponent(name).path).")
-            }
-            return data
+            try ModelFolder.read(name, in: folder, missing: EngineError.Code.descriptorModelUnavailable)
         }
         let manifest = try read("model.json"), weights = try read("weights.bin")
         do {

@@ -13,4 +13,13 @@ enum ModelFolder {
         }
         return nil
     }
+
+    /// The bytes of `name` in `folder`; a file that cannot be read fails with `missing`.
+    static func read(_ name: String, in folder: String, missing code: String) throws(EngineError) -> Data {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(code: code, message: "Cannot read \(path).")
+        }
+        return data
+    }
 }

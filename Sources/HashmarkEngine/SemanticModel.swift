@@ -17,13 +17,8 @@ public struct SemanticModel: Sendable {
     public var weightsSha256: String { transformer.weightsSha256 }
 
     public init(folder: String) throws(EngineError) {
-        let url = URL(fileURLWithPath: folder)
         func read(_ name: String) throws(EngineError) -> Data {
-            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path) else {
-                throw EngineError(code: EngineError.Code.semanticModelUnavailable,
-                                  message: "Cannot read \(url.appendingPathComponent(name).path).")
-            }
-            return data
+            try ModelFolder.read(name, in: folder, missing: EngineError.Code.semanticModelUnavailable)
         }
         let manifest = try read("model.json"), weights = try read("weights.bin")
         let vocab = try read("vocab.txt"), info = try read("static.json"), tableBytes = try read("static.bin")
