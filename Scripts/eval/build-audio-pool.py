@@ -18,7 +18,6 @@ cannot be read are skipped. Packages in ../shared/data/README.md's reserved list
 nor the ones the shared sample pool's audio came from.
 """
 import argparse
-import csv
 import glob
 import hashlib
 import os
@@ -28,7 +27,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from debian_pool import RESERVED, copyright_stanzas, licence_for, run, unpack  # noqa: E402
+from debian_pool import RESERVED, copyright_stanzas, licence_for, run, unpack, write_pool  # noqa: E402
 
 PACKAGES = [
     "frozen-bubble-data", "xmoto-data", "teeworlds-data", "hedgewars-data", "megaglest-data",
@@ -98,17 +97,8 @@ def main():
             })
             kept += 1
         print(f"{pkg} {version}: {kept} clips", file=sys.stderr)
-    with open(os.path.join(args.out, "manifest.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ["path"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    with open(os.path.join(args.out, "ATTRIBUTION.md"), "w") as f:
-        f.write("# Attribution: audio pool built by Scripts/eval/build-audio-pool.py\n\n"
-                "Clips are excerpts of the tracks, resampled to 22.05 kHz mono: modified versions of the originals.\n\n"
-                "| file | title | author / copyright holder | licence | source |\n|---|---|---|---|---|\n")
-        for r in rows:
-            f.write(f"| {r['path']} | {r['title']} | {r['author'].replace('|', '/')} | {r['licence']} | "
-                    f"{r['source_package']} {r['version']} ({r['origin']}) |\n")
+    write_pool(args.out, rows, "audio pool built by Scripts/eval/build-audio-pool.py",
+               "Clips are excerpts of the tracks, resampled to 22.05 kHz mono: modified versions of the originals.")
     print(f"{len(rows)} clips in {args.out}; skipped: {skipped}", file=sys.stderr)
 
 

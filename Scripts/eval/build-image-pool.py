@@ -37,7 +37,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from debian_pool import copyright_stanzas, licence_for, unpack  # noqa: E402
+from debian_pool import copyright_stanzas, licence_for, unpack, write_pool  # noqa: E402
 
 PACKAGES = [
     "endless-sky-data", "freedroidrpg-data", "freeorion-data", "hedgewars-data", "warmux-data",
@@ -189,17 +189,8 @@ def main():
             })
             kept += 1
         print(f"{pkg} {version}: {kept} images", file=sys.stderr)
-    with open(os.path.join(args.out, "manifest.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    with open(os.path.join(args.out, "ATTRIBUTION.md"), "w") as f:
-        f.write("# Attribution: image pool built by Scripts/eval/build-image-pool.py\n\n"
-                "Images over 1,024 px were downscaled: modified versions of the originals.\n\n"
-                "| file | title | author / copyright holder | licence | source |\n|---|---|---|---|---|\n")
-        for r in rows:
-            f.write(f"| {r['path']} | {r['title']} | {r['author'].replace('|', '/')} | {r['licence']} | "
-                    f"{r['source_package']} {r['version']} ({r['origin']}) |\n")
+    write_pool(args.out, rows, "image pool built by Scripts/eval/build-image-pool.py",
+               "Images over 1,024 px were downscaled: modified versions of the originals.")
     print(f"{len(rows)} images in {args.out}; skipped: {skipped}", file=sys.stderr)
     if args.hashmark:
         pairs = related_pairs(args.hashmark, args.out, args.model)

@@ -3,6 +3,7 @@
 package's DEP-5 copyright file. Packages reserved for independent evaluation
 (../shared/data/README.md) are listed here once.
 """
+import csv
 import fnmatch
 import glob
 import os
@@ -70,3 +71,18 @@ def unpack(pkg, cache):
     if not os.path.isdir(root):
         run("dpkg-deb", "-x", deb, root)
     return root, version
+
+
+def write_pool(out, rows, title, modified):
+    """OUT/manifest.csv (the shared pool's columns) and OUT/ATTRIBUTION.md for `rows`; `modified`
+    says how the files differ from the originals."""
+    with open(os.path.join(out, "manifest.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ["path"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    with open(os.path.join(out, "ATTRIBUTION.md"), "w") as f:
+        f.write(f"# Attribution: {title}\n\n{modified}\n\n"
+                "| file | title | author / copyright holder | licence | source |\n|---|---|---|---|---|\n")
+        for r in rows:
+            f.write(f"| {r['path']} | {r['title']} | {r['author'].replace('|', '/')} | {r['licence']} | "
+                    f"{r['source_package']} {r['version']} ({r['origin']}) |\n")
