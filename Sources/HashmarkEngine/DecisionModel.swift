@@ -124,7 +124,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-4",
+        schema: "hashmark.model/1", id: "hashmark-defaults-5",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "

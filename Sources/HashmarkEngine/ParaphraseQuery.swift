@@ -44,11 +44,13 @@ final class ParaphraseQuery {
         let size = semantic.windowSentences
         var candidates: [Region] = []
         // A long submission is searched with every k-th window, so the scan stays within
-        // `maxWindows` lookups (~0.3 ms each on the bundled corpus) whatever its length.
+        // `maxWindows` lookups (one batched pass over the corpus windows) whatever its length.
         let windows = SemanticCorpus.windowVectors(staticVectors, size: size)
         let step = max(1, (windows.count + Self.maxWindows - 1) / Self.maxWindows)
-        for (first, v) in stride(from: 0, to: windows.count, by: step).map({ windows[$0] }) {
-            for hit in semantic.windows.nearest(v, k: rule.candidatesPerWindow) {
+        let searched = stride(from: 0, to: windows.count, by: step).map { windows[$0] }
+        let hits = semantic.windows.nearest(batch: searched.map(\.1), k: rule.candidatesPerWindow)
+        for ((first, _), windowHits) in zip(searched, hits) {
+            for hit in windowHits {
                 let start = semantic.windowStart[hit.row]
                 if !skipping.isEmpty, skipping.contains(semantic.works[Int(start.work)].id) { continue }
                 let workCount = semantic.works[Int(start.work)].sentences.count
@@ -88,7 +90,8 @@ final class ParaphraseQuery {
     }
 
     /// Whether one of the region's `gatePairs` sentence pairs most alike by static vector reaches
-    /// `gateSimilarity` by transformer.
+    /// `gateSimilarity` by transformer; the others are not looked at when the first is below
+    /// `gateFloor` (one query embedding, not up to four, for most regions of unrelated text).
     func passesGate(_ region: Region, rule: ParaphraseRule) -> Bool {
         let work = semantic.works[region.work], d = semantic.model.table.dimension, minWords = rule.minSentenceWords
         var pairs: [(q: Int, s: Int, score: Float)] = []
@@ -99,10 +102,14 @@ final class ParaphraseQuery {
             }
         }
         pairs.sort { $0.score > $1.score }
-        return pairs.prefix(max(1, rule.gatePairs)).contains { p in
-            guard let a = embedding(p.q), let b = semantic.embedding(work: region.work, sentence: p.s) else { return false }
-            return Self.dot(a, b) >= Float(rule.gateSimilarity)
+        for (rank, p) in pairs.prefix(max(1, rule.gatePairs)).enumerated() {
+            guard let a = embedding(p.q), let b = semantic.embedding(work: region.work, sentence: p.s) else { continue }
+            let similarity = Self.dot(a, b)
+            if similarity >= Float(rule.gateSimilarity) { return true }
+            // The pair most alike by static vector is plainly unrelated: so is the region.
+            if rank == 0, similarity < Float(rule.gateFloor) { return false }
         }
+        return false
     }
 
     /// Verifies a region: nil unless one of its `gatePairs` sentence pairs most similar by

@@ -25,28 +25,46 @@ struct VectorScanTests {
                 for k in [1, 5, 50, 1_000] {
                     let got = scan.nearest(q, k: k)
                     let oracle = (0..<scan.count).map { r in
-                        (row: r, score: VectorScan.dotScalar(q, scan.vectors[(r * d)..<((r + 1) * d)]))
+                        (row: r, score: VectorScan.dotScalar(q, scan.row(r)))
                     }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }.prefix(k)
                     #expect(got.count == min(k, scan.count))
-                    for (a, b) in zip(got, oracle) {
-                        #expect(abs(a.score - b.score) <= 1e-5, "d \(d) k \(k), \(rng.replay)")
-                        // Rows agree unless two scores are within rounding of each other.
-                        if a.row != b.row { #expect(abs(a.score - b.score) <= 1e-5) }
-                    }
+                    // The scalar twin computes the same bits, so rows and scores agree exactly.
+                    #expect(got.map(\.row) == oracle.map(\.row), "d \(d) k \(k)")
+                    #expect(got.map(\.score) == oracle.map(\.score), "d \(d) k \(k)")
                 }
             }
         }
     }
 
-    @Test func simdDotEqualsTheScalarTwin() {
+    @Test func simdScoreEqualsTheScalarTwin() {
         var rng = TestRandom(seed: 41)
-        var scan = VectorScan(dimension: 384)
-        let rows = (0..<50).map { _ in Self.randomUnit(384, &rng) }
-        for r in rows { scan.append(r) }
-        let q = Self.randomUnit(384, &rng)
-        for r in 0..<50 {
-            #expect(abs(scan.dotSIMD(q, row: r) - VectorScan.dotScalar(q, rows[r][...])) <= 1e-5)
+        for d in [8, 256, 384] {
+            var scan = VectorScan(dimension: d)
+            // 50 rows: three full panels and a partial one.
+            let rows = (0..<50).map { _ in Self.randomUnit(d, &rng) }
+            for r in rows { scan.append(r) }
+            let q = Self.randomUnit(d, &rng)
+            for r in 0..<50 {
+                #expect(scan.row(r) == rows[r])
+                #expect(scan.scoreSIMD(q, row: r) == VectorScan.dotScalar(q, rows[r]), "d \(d) row \(r)")
+            }
         }
+    }
+
+    /// A batch gives each query what it gets alone, across block and panel-group boundaries.
+    @Test func batchEqualsOneQueryAtATime() {
+        var rng = TestRandom(seed: 43)
+        let d = 64
+        var scan = VectorScan(dimension: d)
+        for _ in 0..<(16 * 37 + 5) { scan.append(Self.randomUnit(d, &rng)) }
+        let queries = (0..<9).map { _ in Self.randomUnit(d, &rng) }
+        let batch = scan.nearest(batch: queries, k: 7)
+        for (q, got) in zip(queries, batch) {
+            let alone = scan.nearest(q, k: 7)
+            #expect(got.map(\.row) == alone.map(\.row))
+            #expect(got.map(\.score) == alone.map(\.score))
+        }
+        #expect(scan.nearest(batch: [], k: 3).isEmpty)
     }
 
     @Test func tiesAndEdgeCases() {
