@@ -17,6 +17,8 @@ public final class CorpusIndex: Sendable {
     /// load, so matching never reads the store.
     let texts: [String: (text: String, normalized: NormalizedText)]
     let localWorkIDs: [String]
+    /// `WorkVariant` of each local-feature set (a transparent work has one over black too).
+    let localVariants: [Int]
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?
     /// Audio works' landmarks, recording number `i` being `audioWorkIDs[i]`.
@@ -26,9 +28,10 @@ public final class CorpusIndex: Sendable {
     /// the table of the model it has loaded, never another model's.
     let descriptors: [String: DescriptorTable]
 
-    /// One model's descriptors: row `i` is work `workIDs[i]`.
+    /// One model's descriptors: row `i` is work `workIDs[i]`, registered as `variants[i]`.
     struct DescriptorTable: Sendable {
         var workIDs: [String] = []
+        var variants: [Int] = []
         var scan: VectorScan
     }
 
@@ -71,24 +74,26 @@ public final class CorpusIndex: Sendable {
                                   message: "work '\(missing)' has text postings but no stored text")
             }
             texts = loaded
-            var ids: [String] = []
+            var ids: [String] = [], variants: [Int] = []
             var features: [LocalFeatures] = []
-            for (id, data) in try store.allFingerprints(algorithm: FingerprintAlgorithm.localFeatures.id) {
+            for (id, data, variant) in try store.allFingerprints(algorithm: FingerprintAlgorithm.localFeatures.id) {
                 guard let decoded = LocalFeatureCodec.decode(data) else {
                     throw EngineError(code: EngineError.Code.corpusUnavailable,
                                       message: "the local features of work '\(id)' are malformed")
                 }
                 ids.append(id)
+                variants.append(variant)
                 features.append(decoded)
             }
             localWorkIDs = ids
+            localVariants = variants
             localFeatures = features
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
             var audioIDs: [String] = []
             var audio = AudioLandmarkIndex()
-            for (id, data) in try store.allFingerprints(algorithm: FingerprintAlgorithm.audioLandmarks.id) {
+            for (id, data, _) in try store.allFingerprints(algorithm: FingerprintAlgorithm.audioLandmarks.id) {
                 guard let decoded = AudioLandmarkCodec.decode(data), (try? audio.add(decoded)) != nil else {
                     throw EngineError(code: EngineError.Code.corpusUnavailable,
                                       message: "the audio landmarks of work '\(id)' are malformed")
@@ -100,7 +105,7 @@ public final class CorpusIndex: Sendable {
             var tables: [String: DescriptorTable] = [:]
             for algorithm in try store.fingerprintAlgorithms(family: FingerprintAlgorithm.descriptorFamily) {
                 var table: DescriptorTable?
-                for (id, data) in try store.allFingerprints(algorithm: algorithm) {
+                for (id, data, variant) in try store.allFingerprints(algorithm: algorithm) {
                     guard let v = DescriptorCodec.decode(data), v.count % 8 == 0,
                           table == nil || table?.scan.dimension == v.count else {
                         throw EngineError(code: EngineError.Code.corpusUnavailable,
@@ -108,6 +113,7 @@ public final class CorpusIndex: Sendable {
                     }
                     if table == nil { table = DescriptorTable(scan: VectorScan(dimension: v.count)) }
                     table?.workIDs.append(id)
+                    table?.variants.append(variant)
                     table?.scan.append(v)
                 }
                 tables[algorithm] = table
@@ -120,14 +126,15 @@ public final class CorpusIndex: Sendable {
         }
     }
 
-    /// Number of works, PDQ hashes, text postings and local-feature sets (for logs and metrics).
+    /// Number of works, PDQ hashes, text postings and local-feature sets (for logs and metrics;
+    /// a transparent work counts its over-black variant too).
     public var counts: (works: Int, pdqHashes: Int, textPostings: Int, localFeatureSets: Int) {
         (works.count, pdq.count, textIndex.count, localFeatures.count)
     }
 
     /// Image works with a descriptor of `algorithm` (the loaded model's), and image works in all.
     public func descriptorCounts(algorithm: String) -> (described: Int, images: Int) {
-        (descriptors[algorithm]?.workIDs.count ?? 0, works.values.filter { $0.mediaType.hasPrefix("image/") }.count)
+        (Set(descriptors[algorithm]?.workIDs ?? []).count, works.values.filter { $0.mediaType.hasPrefix("image/") }.count)
     }
 
     /// Number of audio works and of their stored landmarks (for logs and metrics).

@@ -2,6 +2,7 @@ import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
 import HashmarkReport
+import HashmarkStore
 
 extension Engine {
     /// `decoded`: the pixels the fingerprint was made from (possibly a DCT-scaled JPEG, see
@@ -19,7 +20,8 @@ extension Engine {
                 let workID = index.pdq.workIDs[Int(index.pdq.workIndex[hit.index])]
                 let evidence = ImageEvidence(
                     pdqDistance: hit.distance, quality: image.pdq.quality, workQuality: Int(index.pdq.quality[hit.index]),
-                    threshold: rule.pdqMaxDistance, transform: .init(pdqVariant: variant), inverted: hit.inverted)
+                    threshold: rule.pdqMaxDistance, transform: .init(pdqVariant: variant), inverted: hit.inverted,
+                    workBackground: WorkVariant.background(Int(index.pdq.variant[hit.index])))
                 keep(match(index.ref(workID), .image(evidence)))
             }
         }
@@ -58,7 +60,7 @@ extension Engine {
             out.append(match(index.ref(index.localWorkIDs[i]), .localFeatures(LocalFeatureEvidence(
                 inliers: e.inliers, tentativeMatches: e.tentativeMatches, threshold: rule.localMinInliers,
                 scale: e.copyScale.map(Double.init), rotationDegrees: e.copyRotationDegrees.map(Double.init),
-                mirrored: e.mirrored, region: region))))
+                mirrored: e.mirrored, region: region, workBackground: WorkVariant.background(index.localVariants[i])))))
         }
         return out
     }
@@ -71,14 +73,17 @@ extension Engine {
         guard rule.enabled, let descriptor, let table = index.descriptors[descriptor.algorithm.id],
               let query = descriptor.embed(image), query.count == table.scan.dimension else { return [] }
         let background = descriptor.backgroundCosine(query).map(Self.rounded)
-        let nearest = table.scan.nearest(query, k: rule.maxCandidates + 1)
+        // A transparent work has two rows (over white and over black): its best one stands for it.
+        var seen: Set<String> = []
+        let nearest = table.scan.nearest(query, k: 2 * (rule.maxCandidates + 1)).filter { seen.insert(table.workIDs[$0.row]).inserted }
         return nearest.prefix(rule.maxCandidates).enumerated().compactMap { rank, hit in
             let cosine = Self.rounded(Double(hit.score))
             guard cosine - (background ?? 0) >= min(rule.nearMissSimilarity, rule.minSimilarity) else { return nil }
-            let others = nearest.enumerated().filter { $0.offset != rank }.map { Double($0.element.score) }
+            let others = nearest.prefix(rule.maxCandidates + 1).enumerated().filter { $0.offset != rank }.map { Double($0.element.score) }
             return match(index.ref(table.workIDs[hit.row]), .descriptor(DescriptorEvidence(
                 cosine: cosine, backgroundCosine: background, threshold: rule.minSimilarity,
-                nextBestCosine: others.max().map(Self.rounded), model: descriptor.modelID, modelSha256: descriptor.weightsSha256)))
+                nextBestCosine: others.max().map(Self.rounded), model: descriptor.modelID, modelSha256: descriptor.weightsSha256,
+                workBackground: WorkVariant.background(table.variants[hit.row]))))
         }
     }
 

@@ -116,6 +116,7 @@ public struct Ingest: Sendable {
             var d = Derived(mediaType: image.mediaType)
             d.fingerprints = [.pdq(image.pdq.hash, quality: image.pdq.quality), Self.localFingerprint(decoded)]
             if let vector = descriptor?.fingerprint(decoded.image) { d.fingerprints.append(vector) }
+            d.fingerprints += overBlackFingerprints(decoded)
             // Optional, as above: no thumbnail only means the evidence view shows none.
             d.thumbnail = thumbnailer?(decoded)
             return d
@@ -133,6 +134,28 @@ public struct Ingest: Sendable {
         }
     }
 
+    /// A work is transparent enough to be registered over black too when at least this share of
+    /// its pixels is at most half opaque (a logo, a sticker, a sprite; not a photo with a
+    /// feathered corner).
+    public static let minTransparentFraction = 0.01
+
+    /// A transparent work's fingerprints as it shows over black (`WorkVariant.overBlack`): its
+    /// file shows it over white, which is what the other fingerprints are made of, while a copy
+    /// may paste it onto anything; edges and flat areas then look as they do over black, or in
+    /// between. Empty for an opaque work.
+    func overBlackFingerprints(_ decoded: DecodedImage) -> [StoredFingerprint] {
+        guard decoded.transparentFraction >= Self.minTransparentFraction else { return [] }
+        var dark = decoded
+        dark.image = decoded.composited(over: (r: 0, g: 0, b: 0))
+        dark.alpha = nil
+        let pdq = PDQ.hashWithDihedral(dark.image).hash
+        var out: [StoredFingerprint] = [.pdq(pdq.hash, quality: pdq.quality, variant: WorkVariant.overBlack),
+                                        Self.localFingerprint(dark)]
+        if let vector = descriptor?.fingerprint(dark.image) { out.append(vector) }
+        for i in out.indices { out[i].variant = WorkVariant.overBlack }
+        return out
+    }
+
     /// The stored form of an image's local features (the current extractor, mirror left out).
     static func localFingerprint(_ decoded: DecodedImage) -> StoredFingerprint {
         let features = Fingerprinter.localFeatures(of: decoded, includeMirrored: false).withoutMirror
@@ -143,13 +166,14 @@ public struct Ingest: Sendable {
 
     /// Adding a work's file again brings what older versions stored up to date: fingerprints or
     /// text postings of an algorithm other than the current one (`FingerprintAlgorithm`, what makes
-    /// the index report `corpus-stale`) are made again, and a missing thumbnail is made.
+    /// the index report `corpus-stale`) are made again, a transparent image gets its over-black
+    /// fingerprints, and a missing thumbnail is made.
     private func upgrade(_ work: Work, bytes: [UInt8], fileName: String) throws(EngineError) {
         let isImage = work.mediaType.hasPrefix("image/")
         let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
         // A kind is stale when any of its rows is not current, or none is and the kind applies
         // to the work's media type.
-        let staleFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? [])).filter { alg in
+        var staleFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? [])).filter { alg in
             guard alg.kind != .textShingles else { return false }
             let rows = stored.filter { $0.algorithm == alg.id || $0.algorithm.hasPrefix(alg.family) }
             let allCurrent = rows.allSatisfy { $0.algorithm == alg.id && $0.version == alg.version }
@@ -164,6 +188,14 @@ public struct Ingest: Sendable {
         let isAudio = work.mediaType.hasPrefix("audio/")
         if (isImage && thumbnailer != nil) || (isAudio && audioPreviewer != nil) {
             thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil
+        }
+        // A transparent work registered before works were also registered over black.
+        let overBlackMissing = isImage && !stored.contains { $0.variant == WorkVariant.overBlack }
+            && ((try? ImageDecoder.decode(bytes, limits: limits.image))?.transparentFraction ?? 0) >= Self.minTransparentFraction
+        if overBlackMissing {
+            let imageFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? []))
+                .filter { $0.kind != .textShingles && $0.applies(toMediaType: work.mediaType) }
+            staleFamilies += imageFamilies.filter { alg in !staleFamilies.contains { $0.family == alg.family } }
         }
         guard !staleFamilies.isEmpty || postingsStale || thumbnailMissing else { return }
         let derived = try derive(bytes, fileName: fileName)

@@ -20,6 +20,9 @@ public enum CaseOperation: Sendable, Hashable, Codable {
     case fixture(path: String)
     /// Another case's file delivered inside a document (`DocumentCases`): pdf, epub, docx, odt.
     indirect case document(format: String, inner: CaseOperation)
+    /// A transparent work pasted over another background (`TransparentPaste`); photo cases use
+    /// the case's filler image.
+    case transparent(TransparentPaste)
 }
 
 /// One evaluation case, described but not yet materialised (bytes are produced on demand, so a
@@ -97,6 +100,15 @@ public enum CaseGenerator {
                         let c = wrappable[Int(SeededGenerator.derive(workSeed, UInt64(i)) % UInt64(wrappable.count))]
                         add("document", format, "\(format)-\(c.name)", c.strength, c.seed,
                             .document(format: format, inner: .image(c.transform)), filler: nil)
+                    }
+                    if work.transparent {
+                        // Photos from opaque held-out images of the same split, never the work itself.
+                        let photos = fillers.filter { $0.modality == .image && !$0.transparent && $0.id != work.id }
+                        let photo = photos.isEmpty ? nil : photos[Int(workSeed % UInt64(photos.count))]
+                        for (i, paste) in TransparentPaste.allCases.enumerated() where photo != nil || !paste.needsPhoto {
+                            add("transparent", "paste", paste.name, 0, SeededGenerator.derive(seed, 0x7A5E_0000 + UInt64(i)),
+                                .transparent(paste), filler: paste.needsPhoto ? photo : nil)
+                        }
                     }
                 case .text:
                     // Filler from a held-out text of the same split, never the work itself.

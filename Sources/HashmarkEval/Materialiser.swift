@@ -22,18 +22,26 @@ public enum Materialiser {
         try ImageDecoder.decode(try JPEGEncoder.encode(image, quality: quality)).image
     }
 
-    /// A transformed image's bytes; `.original` returns `originalBytes`.
-    public static func image(_ plan: CasePlan, source: RGBImage, originalBytes: [UInt8]) throws -> [UInt8] {
+    /// A transformed image's bytes; `.original` returns `originalBytes`. `photo`: the filler
+    /// image of a transparent work's photo cases.
+    public static func image(_ plan: CasePlan, source: DecodedImage, photo: RGBImage? = nil,
+                             originalBytes: [UInt8]) throws -> [UInt8] {
         switch plan.operation {
         case .original: return originalBytes
         case .image(let t):
             var rng = SeededGenerator(seed: plan.seed)
-            let out = try t.apply(to: source, rng: &rng, recompress: recompress).image
+            let out = try t.apply(to: source.image, rng: &rng, recompress: recompress).image
+            return try JPEGEncoder.encode(out, quality: deliveryQuality)
+        case .transparent(let paste):
+            guard let out = try paste.apply(source, photo: photo) else {
+                throw EvalError(code: "cases-invalid", message: "\(plan.id): no photo to paste the work on")
+            }
             return try JPEGEncoder.encode(out, quality: deliveryQuality)
         case .document(let format, let inner):
             var plain = plan
             plain.operation = inner
-            return try DocumentCases.wrap(imageJPEG: try image(plain, source: source, originalBytes: originalBytes), format: format)
+            return try DocumentCases.wrap(imageJPEG: try image(plain, source: source, photo: photo, originalBytes: originalBytes),
+                                          format: format)
         case .text, .fixture, .audio: throw EvalError(code: "cases-invalid", message: "\(plan.id): not an image case")
         }
     }
@@ -62,7 +70,7 @@ public enum Materialiser {
             plain.operation = inner
             let bytes = try text(plain, source: source, filler: filler)
             return try DocumentCases.wrap(text: String(decoding: bytes, as: UTF8.self), image: nil, format: format)
-        case .image, .audio: throw EvalError(code: "cases-invalid", message: "\(plan.id): not a text case")
+        case .image, .audio, .transparent: throw EvalError(code: "cases-invalid", message: "\(plan.id): not a text case")
         }
     }
 

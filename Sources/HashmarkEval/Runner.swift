@@ -120,11 +120,21 @@ enum Runner {
             // Decoded once per source, and only when some case edits it.
             let needsPixels = unit.contains { if case .original = $0.plan.operation { false } else { true } }
             let decoded = needsPixels ? source.flatMap { bytes in
-                Result<RGBImage, any Error> { try ImageDecoder.decode(bytes).image }
+                Result<DecodedImage, any Error> { try ImageDecoder.decode(bytes) }
             } : .failure(EvalError(code: "not-decoded", message: "originals only"))
+            var photos: [String: RGBImage] = [:]
             return unit.map { item in
+                var photo: RGBImage?
+                if let f = item.plan.filler {
+                    if let cached = photos[f.id] {
+                        photo = cached
+                    } else if let decoded = try? ImageDecoder.decode(contentsOfFile: f.path) {
+                        photo = decoded.image
+                        photos[f.id] = decoded.image
+                    }
+                }
                 let bytes = Result<[UInt8], any Error> {
-                    try Materialiser.image(item.plan, source: try decoded.get(), originalBytes: try source.get())
+                    try Materialiser.image(item.plan, source: try decoded.get(), photo: photo, originalBytes: try source.get())
                 }
                 return (item.index, body(item.plan, bytes))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkEngine
+import HashmarkMedia
 import HashmarkTransforms
 
 public enum Modality: String, Sendable, Codable, CaseIterable {
@@ -17,9 +18,12 @@ public struct PoolWork: Sendable, Hashable, Codable {
     /// Where the work comes from (a pool manifest's `source_package`): works of one source may
     /// share material (a soundtrack's variations of a theme), see `WorkSplit.make(bySource:)`.
     public var source: String?
+    /// An image with transparent pixels (as `Ingest` counts them): it gets the `transparent`
+    /// cases, pasted over other backgrounds.
+    public var transparent: Bool
 
     public init(id: String, path: String, modality: Modality, title: String = "", owner: String = "",
-                license: String = "", source: String? = nil) {
+                license: String = "", source: String? = nil, transparent: Bool = false) {
         self.id = id
         self.path = path
         self.modality = modality
@@ -27,6 +31,7 @@ public struct PoolWork: Sendable, Hashable, Codable {
         self.owner = owner
         self.license = license
         self.source = source
+        self.transparent = transparent
     }
 
     var metadata: Ingest.Metadata {
@@ -66,9 +71,21 @@ public enum WorkPool {
             works.append(PoolWork(id: id, path: file, modality: modality, title: row["title"] ?? "",
                                   owner: row["owner"] ?? row["author"] ?? "",
                                   license: row["license"] ?? row["licence"] ?? "",
-                                  source: row["source_package"].flatMap { $0.isEmpty ? nil : $0 }))
+                                  source: row["source_package"].flatMap { $0.isEmpty ? nil : $0 },
+                                  transparent: modality == .image && isTransparent(file)))
         }
         return works
+    }
+
+    /// Whether an image file has transparent pixels as `Ingest` counts them (decoded only when
+    /// its format can carry them: PNG, WebP, GIF).
+    static func isTransparent(_ path: String) -> Bool {
+        guard let bytes = try? MediaFile.read(path, maxBytes: 100 << 20) else { return false }
+        let type = MediaType.sniff(bytes, fileName: path)
+        guard type == .png || type == .webp || type == .gif, let decoded = try? ImageDecoder.decode(bytes, type: type) else {
+            return false
+        }
+        return decoded.transparentFraction >= Ingest.minTransparentFraction
     }
 }
 

@@ -24,17 +24,19 @@ public struct DescriptorEvidence: Sendable, Equatable {
     public var model: String
     /// SHA-256 of the model's `weights.bin`.
     public var modelSha256: String
+    /// `"black"` when the work's descriptor that matched is of the transparent work over black (`/7`).
+    public var workBackground: String?
 
     public init(cosine: Double, backgroundCosine: Double? = nil, threshold: Double, nextBestCosine: Double? = nil,
-                model: String, modelSha256: String) {
+                model: String, modelSha256: String, workBackground: String? = nil) {
         self.cosine = cosine; self.backgroundCosine = backgroundCosine
         self.similarity = cosine - (backgroundCosine ?? 0)
         self.threshold = threshold; self.nextBestCosine = nextBestCosine
-        self.model = model; self.modelSha256 = modelSha256
+        self.model = model; self.modelSha256 = modelSha256; self.workBackground = workBackground
     }
 }
 
-// MARK: - JSON (schema `/6` only)
+// MARK: - JSON (schema `/6` and later)
 
 extension DescriptorEvidence {
     func jsonValue() -> JSONValue {
@@ -42,18 +44,20 @@ extension DescriptorEvidence {
                                       "threshold": .double(threshold), "model": .string(model), "modelSha256": .string(modelSha256)]
         if let backgroundCosine { m["backgroundCosine"] = .double(backgroundCosine) }
         if let nextBestCosine { m["nextBestCosine"] = .double(nextBestCosine) }
+        if let workBackground { m["workBackground"] = .string(workBackground) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         guard ev.version >= 6 else { throw ReportError(.schema, "\(ev.path): descriptor evidence needs hashmark.verdict/6") }
         try ev.keys(required: ["cosine", "similarity", "threshold", "model", "modelSha256"],
-                    optional: ["backgroundCosine", "nextBestCosine"])
+                    optional: ["backgroundCosine", "nextBestCosine"], since7: ["workBackground"])
         self.init(cosine: try ev.number("cosine", -1.0001...1.0001),
                   backgroundCosine: ev.has("backgroundCosine") ? try ev.number("backgroundCosine", -1.0001...1.0001) : nil,
                   threshold: try ev.number("threshold", -2...2),
                   nextBestCosine: ev.has("nextBestCosine") ? try ev.number("nextBestCosine", -1.0001...1.0001) : nil,
-                  model: try ev.string("model", nonEmpty: true), modelSha256: try ev.hash("modelSha256"))
+                  model: try ev.string("model", nonEmpty: true), modelSha256: try ev.hash("modelSha256"),
+                  workBackground: try ev.workBackground())
         let stated = try ev.number("similarity", -2.0002...2.0002)
         guard abs(stated - similarity) <= 1e-6 else { throw ev.fail("similarity", "must equal cosine - backgroundCosine") }
         similarity = stated

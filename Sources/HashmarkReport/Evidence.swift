@@ -32,11 +32,15 @@ public struct ImageEvidence: Sendable, Equatable {
     public var inverted: Bool
     /// Matched rectangle in both images, in pixels of each image, when known.
     public var region: RegionPair?
+    /// `"black"` when the work's hash that matched is of the transparent work composited over
+    /// black (`/7`); absent: the work as its file shows it, transparent pixels over white.
+    public var workBackground: String?
 
     public init(pdqDistance: Int, quality: Int, workQuality: Int? = nil, threshold: Int, transform: Dihedral,
-                inverted: Bool, region: RegionPair? = nil) {
+                inverted: Bool, region: RegionPair? = nil, workBackground: String? = nil) {
         self.pdqDistance = pdqDistance; self.quality = quality; self.workQuality = workQuality
         self.threshold = threshold; self.transform = transform; self.inverted = inverted; self.region = region
+        self.workBackground = workBackground
     }
 
     public struct Rect: Sendable, Equatable {
@@ -68,11 +72,14 @@ public struct LocalFeatureEvidence: Sendable, Equatable {
     public var mirrored: Bool
     /// The matched rectangle in both images, in pixels of each image.
     public var region: ImageEvidence.RegionPair?
+    /// `"black"` when the keypoints that matched are of the transparent work over black (`/7`).
+    public var workBackground: String?
 
     public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,
-                mirrored: Bool, region: ImageEvidence.RegionPair?) {
+                mirrored: Bool, region: ImageEvidence.RegionPair?, workBackground: String? = nil) {
         self.inliers = inliers; self.tentativeMatches = tentativeMatches; self.threshold = threshold
         self.scale = scale; self.rotationDegrees = rotationDegrees; self.mirrored = mirrored; self.region = region
+        self.workBackground = workBackground
     }
 }
 
@@ -141,12 +148,13 @@ extension ImageEvidence {
         ]
         if let workQuality { m["workQuality"] = .int(Int64(workQuality)) }
         if let region { m["region"] = region.jsonValue() }
+        if let workBackground { m["workBackground"] = .string(workBackground) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         try ev.keys(required: ["pdqDistance", "quality", "threshold", "transform"], optional: ["region"],
-                    since2: ["workQuality"])
+                    since2: ["workQuality"], since7: ["workBackground"])
         let t = try ev.object("transform")
         try t.keys(required: ["name", "inverted"])
         guard let name = Dihedral(rawValue: try t.string("name")) else {
@@ -155,7 +163,8 @@ extension ImageEvidence {
         self.init(pdqDistance: try ev.int("pdqDistance", 0...256), quality: try ev.int("quality", 0...100),
                   workQuality: ev.has("workQuality") ? try ev.int("workQuality", 0...100) : nil,
                   threshold: try ev.int("threshold", 0...256), transform: name, inverted: try t.bool("inverted"),
-                  region: ev.has("region") ? try RegionPair(ev.object("region")) : nil)
+                  region: ev.has("region") ? try RegionPair(ev.object("region")) : nil,
+                  workBackground: try ev.workBackground())
     }
 }
 
@@ -168,18 +177,20 @@ extension LocalFeatureEvidence {
         if let scale { m["scale"] = .double(scale) }
         if let rotationDegrees { m["rotationDegrees"] = .double(rotationDegrees) }
         if let region { m["region"] = region.jsonValue() }
+        if let workBackground { m["workBackground"] = .string(workBackground) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         try ev.keys(required: ["inliers", "tentativeMatches", "threshold", "mirrored"],
-                    optional: ["scale", "rotationDegrees", "region"])
+                    optional: ["scale", "rotationDegrees", "region"], since7: ["workBackground"])
         self.init(inliers: try ev.int("inliers", 0...Int.max), tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
                   threshold: try ev.int("threshold", 0...Int.max),
                   scale: ev.has("scale") ? try ev.number("scale", 0...1e6) : nil,
                   rotationDegrees: ev.has("rotationDegrees") ? try ev.number("rotationDegrees", -360...360) : nil,
                   mirrored: try ev.bool("mirrored"),
-                  region: ev.has("region") ? try ImageEvidence.RegionPair(ev.object("region")) : nil)
+                  region: ev.has("region") ? try ImageEvidence.RegionPair(ev.object("region")) : nil,
+                  workBackground: try ev.workBackground())
     }
 }
 

@@ -207,9 +207,9 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1–6): members added in `/2` are refused in `/1`,
+    /// The report's schema version (1–7): members added in `/2` are refused in `/1`,
     /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`,
-    /// `descriptor` evidence before `/6`.
+    /// `descriptor` evidence before `/6`, `workBackground` before `/7`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {
@@ -225,12 +225,20 @@ struct Obj {
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
-    /// `since2`, `since4`, `since5`: optional members that schema `/2`, `/4` and `/5` added.
+    /// An image evidence's optional `workBackground` (`/7`): `"black"`, or nil when absent.
+    func workBackground() throws -> String? {
+        guard has("workBackground") else { return nil }
+        let value = try string("workBackground")
+        guard value == "black" else { throw fail("workBackground", "must be \"black\"") }
+        return value
+    }
+
+    /// `since2`, `since4`, `since5`, `since7`: optional members that schema `/2`, `/4`, `/5` and `/7` added.
     func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = [],
-              since5: [String] = []) throws {
+              since5: [String] = [], since7: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
         let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : [])
-                          + (version >= 5 ? since5 : []))
+                          + (version >= 5 ? since5 : []) + (version >= 7 ? since7 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }

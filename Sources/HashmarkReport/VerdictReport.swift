@@ -5,7 +5,9 @@
 /// written only by reports that carry it) and `-4` (`/4` is `/3` plus document locations, written
 /// only for documents: PDF, EPUB, DOCX, ODT) and `-5` (`/5` is `/4` plus audio: `subject.audio`
 /// and `audio-landmarks` evidence, written only for recordings) and `-6` (`/6` is `/5` plus the learned
-/// image descriptor's `descriptor` evidence, written only by reports that carry it); `verify` reads all six. Optional fields are omitted
+/// image descriptor's `descriptor` evidence, written only by reports that carry it) and `-7` (`/7` is
+/// `/6` plus `workBackground` on image evidence: a transparent work's fingerprint over black
+/// matched, written only by reports that carry it); `verify` reads all seven. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
@@ -17,9 +19,11 @@ public struct VerdictReport: Sendable, Equatable {
     public static let audioSchemaId = "hashmark.verdict/5"
     /// The schema of reports with learned image descriptor (`descriptor`) evidence.
     public static let descriptorSchemaId = "hashmark.verdict/6"
+    /// The schema of reports where a transparent work's over-black fingerprint matched (`workBackground`).
+    public static let workBackgroundSchemaId = "hashmark.verdict/7"
     /// Schemas this version reads: `/1` reports stay verifiable.
     public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId, audioSchemaId,
-                                         descriptorSchemaId]
+                                         descriptorSchemaId, workBackgroundSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -62,12 +66,14 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
-    /// The schema a writer signs this report under: `/6` when a match has descriptor evidence, `/5` for a recording (`subject.audio`) or
+    /// The schema a writer signs this report under: `/7` when a match names a `workBackground`,
+    /// `/6` when a match has descriptor evidence, `/5` for a recording (`subject.audio`) or
     /// audio evidence, `/4` for a document (`subject.document`), else `/3` exactly when a match
     /// has paraphrase evidence (also after near misses were dropped), else `/2`; a `/1` report
     /// keeps `/1`.
     public var writtenSchema: String {
         if schema == Self.readableSchemas[0] { return schema }
+        if matches.contains(where: { $0.evidence.workBackground != nil }) { return Self.workBackgroundSchemaId }
         if matches.contains(where: { if case .descriptor = $0.evidence { true } else { false } }) {
             return Self.descriptorSchemaId
         }
@@ -172,6 +178,17 @@ public struct VerdictReport: Sendable, Equatable {
         case audio(AudioEvidence)
         /// Close in the learned image descriptor's space (`/6`).
         case descriptor(DescriptorEvidence)
+
+        /// The background a transparent work was registered over for the fingerprint that
+        /// matched (`"black"`, `/7`); nil for the work as its file shows it, and for non-image evidence.
+        public var workBackground: String? {
+            switch self {
+            case .image(let e): e.workBackground
+            case .localFeatures(let e): e.workBackground
+            case .descriptor(let e): e.workBackground
+            case .text, .paraphrase, .audio: nil
+            }
+        }
 
         /// The matcher's stable name, as written in reports.
         public var matcher: String {

@@ -1,17 +1,18 @@
 import GRDB
 
 extension CorpusStore {
-    /// Every fingerprint of one algorithm as (work id, data), in insertion order: the start-up
-    /// load for per-work fingerprints that are not 256-bit hashes (local-feature sets).
-    public func allFingerprints(algorithm: String) throws(StoreError) -> [(workID: String, data: [UInt8])] {
+    /// Every fingerprint of one algorithm as (work id, data, variant), in insertion order: the
+    /// start-up load for per-work fingerprints that are not 256-bit hashes (local-feature sets,
+    /// descriptors, landmarks). A transparent work has a second row (`WorkVariant.overBlack`).
+    public func allFingerprints(algorithm: String) throws(StoreError) -> [(workID: String, data: [UInt8], variant: Int)] {
         try read("\(algorithm) fingerprints") { db in
-            var out: [(workID: String, data: [UInt8])] = []
+            var out: [(workID: String, data: [UInt8], variant: Int)] = []
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT work_id, data FROM fingerprints WHERE algorithm = ? ORDER BY rowid
+                SELECT work_id, data, variant FROM fingerprints WHERE algorithm = ? ORDER BY rowid
                 """, arguments: [algorithm])
             while let row = try cursor.next() {
                 let bytes = try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] }
-                out.append((row[0], bytes))
+                out.append((row[0], bytes, row[2]))
             }
             return out
         }

@@ -34,11 +34,16 @@ public struct Work: Sendable, Hashable, Codable {
 
 /// One stored fingerprint of a work. The store keeps the bytes opaque; `algorithm` + `version`
 /// say how to read them, so fingerprints of different algorithms are never compared.
+///
+/// A work with transparent pixels is registered twice: as it shows over white (variant 0, as
+/// every work) and over black (`WorkVariant.overBlack`), so that a copy pasted onto a dark or a
+/// busy background still finds one of the two.
 public struct StoredFingerprint: Sendable, Hashable {
     /// E.g. `pdq`, `minhash`.
     public var algorithm: String
     public var version: Int
-    /// Which variant of the work this is (PDQ: dihedral transform 0…7; 0 when not applicable).
+    /// Which variant of the work this is (`WorkVariant`: 0 the work as it is; PDQ rows may also
+    /// name a dihedral transform 0…7; `WorkVariant.overBlack` a transparent work over black).
     public var variant: Int
     public var data: [UInt8]
     /// Algorithm-specific quality (PDQ: 0…100); `nil` when the algorithm has none.
@@ -155,5 +160,18 @@ extension Hash256 {
         var w = SIMD4<UInt64>.zero
         for (i, byte) in b.enumerated() { w[i >> 3] = (w[i >> 3] << 8) | UInt64(byte) }
         self.init(words: w)
+    }
+}
+
+/// The `variant` values of stored fingerprints that are not PDQ's dihedral transforms.
+public enum WorkVariant {
+    /// The work as its file shows it (transparent pixels over white).
+    public static let original = 0
+    /// A transparent work composited over black.
+    public static let overBlack = 16
+
+    /// The background a variant was registered over, as reports name it: nil for the original.
+    public static func background(_ variant: Int) -> String? {
+        variant == overBlack ? "black" : nil
     }
 }

@@ -12,7 +12,7 @@ enum HTMLEvidence {
             ("PDQ distance", "\(e.pdqDistance) of 256 (match if ≤ \(e.threshold))"),
             ("PDQ quality", "\(e.quality)" + (e.workQuality.map { " (work: \($0))" } ?? "")),
             ("Edit from work to submission", HTMLText.escape(transform)),
-        ])
+        ] + background(e.workBackground))
         return facts + images(region: e.region, work: work, context: context)
     }
 
@@ -25,6 +25,7 @@ enum HTMLEvidence {
             rows.append(("Region in the work", rect(g.source)))
             rows.append(("Region in the submission", rect(g.submitted)))
         }
+        rows += background(e.workBackground)
         return HTMLReport.table(rows) + images(region: e.region, work: work, context: context)
     }
 
@@ -38,9 +39,15 @@ enum HTMLEvidence {
         if let next = e.nextBestCosine { rows.append(("Next closest work", String(format: "cosine %.4f", next))) }
         rows.append(("Model", HTMLReport.code(e.model)))
         rows.append(("Model weights SHA-256", HTMLReport.code(e.modelSha256)))
+        rows += background(e.workBackground)
         return HTMLReport.table(rows) + images(region: nil, work: work, context: context)
             + "<p class=\"hint\">A learned descriptor compares what the two pictures show, not their pixels: it finds "
             + "re-rendered, restyled and redrawn copies. It names no region; judge the pair by eye.</p>\n"
+    }
+
+    /// The row that says a transparent work matched as registered over another background.
+    static func background(_ b: String?) -> [(String, String)] {
+        b.map { [("Work compared over", HTMLText.escape($0) + " (its transparent pixels; its file shows them over white)")] } ?? []
     }
 
     typealias Context = HTMLReport.Context

@@ -63,7 +63,8 @@ enum GIFDecoder {
         }
     }
 
-    /// Paints the frame onto a white screen-sized canvas, applying the colour map and transparency.
+    /// Paints the frame onto a white screen-sized canvas, applying the colour map and transparency
+    /// (pixels it leaves unpainted are transparent in `alpha`).
     private static func readImage(_ gif: UnsafeMutablePointer<GifFileType>, width w: Int, height h: Int,
                                   transparent: Int, limits: ImageLimits) throws(MediaError) -> DecodedImage {
         let desc = gif.pointee.Image
@@ -74,6 +75,7 @@ enum GIFDecoder {
         }
         let colorCount = Int(map.pointee.ColorCount)
         var canvas = [UInt8](repeating: 255, count: w * h * 3)
+        var alpha = [UInt8](repeating: 0, count: w * h)  // what the frame paints is opaque
         var line = [GifPixelType](repeating: 0, count: fw)
         // Interlaced frames arrive in four passes: rows 0, 4, 2, 1 mod 8, 8, 4, 2.
         let passes: [(start: Int, step: Int)] = desc.Interlace ? [(0, 8), (4, 8), (2, 4), (1, 2)] : [(0, 1)]
@@ -90,13 +92,15 @@ enum GIFDecoder {
                     canvas[o] = c.Red
                     canvas[o + 1] = c.Green
                     canvas[o + 2] = c.Blue
+                    alpha[cy * w + cx] = 255
                 }
             }
         }
         guard let image = RGBImage(width: w, height: h, pixels: canvas) else {
             throw MediaError(code: MediaError.Code.internalError, message: "Decoded buffer size mismatch.")
         }
-        return DecodedImage(image: image, format: .gif, originalWidth: w, originalHeight: h)
+        return DecodedImage(image: image, format: .gif, originalWidth: w, originalHeight: h,
+                            alpha: alpha.contains { $0 != 255 } ? alpha : nil)
     }
 
     private static func failure(_ code: Int32) -> MediaError {

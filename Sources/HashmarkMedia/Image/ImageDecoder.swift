@@ -28,10 +28,15 @@ public struct DecodedImage: Sendable, Equatable {
     public var scaleDenominator: Int
     /// The EXIF orientation (1–8) that was applied; 1 when none was present.
     public var exifOrientation: Int
+    /// Opacity of each pixel of `image` (row-major, 0 transparent … 255 opaque) when the file has
+    /// transparent pixels (PNG, WebP, GIF); nil when every pixel is opaque.
+    public var alpha: [UInt8]?
 
     public init(image: RGBImage, format: MediaType, originalWidth: Int, originalHeight: Int,
-                scaleDenominator: Int = 1, exifOrientation: Int = 1) {
+                scaleDenominator: Int = 1, exifOrientation: Int = 1, alpha: [UInt8]? = nil) {
+        precondition(alpha == nil || alpha?.count == image.width * image.height, "one alpha value a pixel")
         self.image = image
+        self.alpha = alpha
         self.format = format
         self.originalWidth = originalWidth
         self.originalHeight = originalHeight
@@ -116,13 +121,18 @@ public enum ImageDecoder {
     }
 
     /// Composites interleaved RGBA over white (sRGB space, rounded) into RGB.
-    static func compositeOverWhite(rgba: [UInt8], width: Int, height: Int) -> [UInt8] {
+    /// RGBA pixels composited over white, and their alpha plane when any pixel is not opaque.
+    static func compositeOverWhite(rgba: [UInt8], width: Int, height: Int) -> (rgb: [UInt8], alpha: [UInt8]?) {
         let count = width * height
         var rgb = [UInt8](repeating: 0, count: count * 3)
+        var alpha = [UInt8](repeating: 0, count: count)
+        var opaque = true
         rgba.withUnsafeBufferPointer { src in
             rgb.withUnsafeMutableBufferPointer { dst in
                 for p in 0..<count {
                     let a = UInt32(src[p * 4 + 3])
+                    alpha[p] = UInt8(a)
+                    opaque = opaque && a == 255
                     for c in 0..<3 {
                         let v = UInt32(src[p * 4 + c])
                         dst[p * 3 + c] = UInt8((v * a + 255 * (255 - a) + 127) / 255)
@@ -130,6 +140,44 @@ public enum ImageDecoder {
                 }
             }
         }
-        return rgb
+        return (rgb, opaque ? nil : alpha)
+    }
+}
+
+extension DecodedImage {
+    /// The image as it shows over `background` (same size as `image`) instead of white: each
+    /// pixel's colour times its opacity, plus the background's times the rest, recovered from the
+    /// white composite (within one level of compositing the file's own pixels). `image` itself
+    /// when the file is opaque; nil when the sizes differ.
+    public func composited(over background: RGBImage) -> RGBImage? {
+        guard let alpha else { return image }
+        guard background.width == image.width, background.height == image.height else { return nil }
+        var out = [UInt8](repeating: 0, count: image.pixels.count)
+        for p in 0..<alpha.count {
+            let clear = Int(255 - alpha[p])
+            for c in 0..<3 {
+                let i = p * 3 + c
+                // white composite = colour·a + 255·(255 − a), all over 255.
+                let covered = max(0, Int(image.pixels[i]) - clear)
+                out[i] = UInt8(min(255, covered + (Int(background.pixels[i]) * clear + 127) / 255))
+            }
+        }
+        return RGBImage(width: image.width, height: image.height, pixels: out)
+    }
+
+    /// The image over a solid colour (see `composited(over:)`).
+    public func composited(over colour: (r: UInt8, g: UInt8, b: UInt8)) -> RGBImage {
+        guard alpha != nil else { return image }
+        var pixels = [UInt8](repeating: 0, count: image.pixels.count)
+        for p in 0..<(image.width * image.height) {
+            pixels[p * 3] = colour.r; pixels[p * 3 + 1] = colour.g; pixels[p * 3 + 2] = colour.b
+        }
+        return composited(over: RGBImage(width: image.width, height: image.height, pixels: pixels)!)!
+    }
+
+    /// Share of pixels at most half opaque (0 for an opaque file).
+    public var transparentFraction: Double {
+        guard let alpha, !alpha.isEmpty else { return 0 }
+        return Double(alpha.reduce(0) { $0 + ($1 < 128 ? 1 : 0) }) / Double(alpha.count)
     }
 }

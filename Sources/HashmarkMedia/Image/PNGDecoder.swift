@@ -41,11 +41,12 @@ enum PNGDecoder {
                 png_image_finish_read(&png, nil, out.baseAddress, 0, nil)
             }
             guard ok != 0 else { return .failure(error(png, stage: "data")) }
-            if hasAlpha { pixels = ImageDecoder.compositeOverWhite(rgba: pixels, width: w, height: h) }
+            var alpha: [UInt8]? = nil
+            if hasAlpha { (pixels, alpha) = ImageDecoder.compositeOverWhite(rgba: pixels, width: w, height: h) }
             guard let image = RGBImage(width: w, height: h, pixels: pixels) else {
                 return .failure(MediaError(code: MediaError.Code.internalError, message: "Decoded buffer size mismatch."))
             }
-            return .success(DecodedImage(image: image, format: .png, originalWidth: w, originalHeight: h))
+            return .success(DecodedImage(image: image, format: .png, originalWidth: w, originalHeight: h, alpha: alpha))
         }
         return try result.get()
     }

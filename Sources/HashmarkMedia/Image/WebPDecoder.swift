@@ -33,11 +33,12 @@ enum WebPDecoder {
             if truncated { throw truncatedError() }
             throw MediaError(code: MediaError.Code.corruptImage, message: "The WebP data is corrupt.")
         }
-        if hasAlpha { pixels = ImageDecoder.compositeOverWhite(rgba: pixels, width: w, height: h) }
+        var alpha: [UInt8]? = nil
+        if hasAlpha { (pixels, alpha) = ImageDecoder.compositeOverWhite(rgba: pixels, width: w, height: h) }
         guard let image = RGBImage(width: w, height: h, pixels: pixels) else {
             throw MediaError(code: MediaError.Code.internalError, message: "Decoded buffer size mismatch.")
         }
-        return DecodedImage(image: image, format: .webp, originalWidth: w, originalHeight: h)
+        return DecodedImage(image: image, format: .webp, originalWidth: w, originalHeight: h, alpha: alpha)
     }
 
     private static func truncatedError() -> MediaError {
