@@ -1,5 +1,6 @@
 import Foundation
 import HashmarkEval
+import HashmarkMedia
 import HashmarkTransforms
 import Testing
 
@@ -47,7 +48,7 @@ struct CaseGenerationTests {
         }
         // Every image transform of the standard suite, for every registered image; and one
         // document case per format, each wrapping a case of its modality's suite.
-        let images = plans.filter { $0.modality == .image && $0.label == .positive && $0.family != "document" }
+        let images = plans.filter { $0.modality == .image && $0.label == .positive && !["document", "transparent"].contains($0.family) }
         #expect(images.count == split.registered.filter { $0.modality == .image }.count * TransformSuite.standard(seed: 3).cases.count)
         let documents = plans.filter { $0.family == "document" }
         let readable = (split.registered + split.distractorTrain + split.distractorTest).filter { $0.modality != .audio }
@@ -61,6 +62,38 @@ struct CaseGenerationTests {
             default: Issue.record("\(p.id): \(inner) in a \(p.modality) document case")
             }
         }
+    }
+
+    /// The Corpus's transparent drawings get the five pastes, on photos from opaque held-out
+    /// images of their split; opaque works get none. A sticker case is twice the work's size,
+    /// and the paste shows the photo where the work is transparent.
+    @Test func transparentWorksArePastedOverOtherBackgrounds() throws {
+        let pool = try WorkPool.read(manifest: Self.manifest).filter { $0.modality == .image }
+        let transparent = Set(pool.filter(\.transparent).map(\.id))
+        #expect(transparent == ["openclipart-png__lock", "openclipart-png__coke_upper_left_corner_j",
+                                "openclipart-png__nunchaku_sergio_luiz_ara_01"])
+        let split = WorkSplit.make(pool, seed: 4)
+        let plans = CaseGenerator.plans(split, seed: 4).filter { $0.family == "transparent" }
+        #expect(Set(plans.map(\.source.id)) == transparent)
+        #expect(plans.count == transparent.count * TransparentPaste.allCases.count)
+        let heldOut = { (p: CasePlan) in (p.split == .train ? split.distractorTrain : split.distractorTest).map(\.id) }
+        for p in plans {
+            guard case .transparent(let paste) = p.operation else { Issue.record("\(p.id)"); continue }
+            #expect(p.transform == paste.name && (p.filler != nil) == paste.needsPhoto, "\(p.id)")
+            if let f = p.filler { #expect(!f.transparent && heldOut(p).contains(f.id), "\(p.id)") }
+        }
+        let sticker = try #require(plans.first { $0.transform == "sticker-on-photo" })
+        let work = try ImageDecoder.decode(contentsOfFile: sticker.source.path)
+        let photo = try ImageDecoder.decode(contentsOfFile: try #require(sticker.filler).path).image
+        let bytes = try Materialiser.image(sticker, source: work, photo: photo, originalBytes: [])
+        let pasted = try ImageDecoder.decode(bytes).image
+        #expect(pasted.width == 2 * work.image.width && pasted.height == 2 * work.image.height)
+        #expect(bytes == (try Materialiser.image(sticker, source: work, photo: photo, originalBytes: [])))
+        let onBlack = try #require(plans.first { $0.source.id == sticker.source.id && $0.transform == "over-black" })
+        let dark = try ImageDecoder.decode(try Materialiser.image(onBlack, source: work, originalBytes: [])).image
+        // Where the drawing is fully transparent, the paste is black (up to JPEG noise), not white.
+        let clear = try #require(work.alpha?.firstIndex(of: 0))
+        #expect(dark.pixels[clear * 3] < 40 && work.image.pixels[clear * 3] == 255)
     }
 
     @Test func materialisedCasesAreReproducible() throws {
