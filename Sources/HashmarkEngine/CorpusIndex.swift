@@ -17,7 +17,7 @@ public final class CorpusIndex: Sendable {
     /// load, so matching never reads the store.
     let texts: [String: (text: String, normalized: NormalizedText)]
     let localWorkIDs: [String]
-    /// `WorkVariant` of each local-feature set (a transparent work has one over black too).
+    /// `WorkVariant` of each local-feature set (a transparent work has one per background).
     let localVariants: [Int]
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?

@@ -116,7 +116,7 @@ public struct Ingest: Sendable {
             var d = Derived(mediaType: image.mediaType)
             d.fingerprints = [.pdq(image.pdq.hash, quality: image.pdq.quality), Self.localFingerprint(decoded)]
             if let vector = descriptor?.fingerprint(decoded.image) { d.fingerprints.append(vector) }
-            d.fingerprints += overBlackFingerprints(decoded)
+            d.fingerprints += backgroundFingerprints(decoded)
             // Optional, as above: no thumbnail only means the evidence view shows none.
             d.thumbnail = thumbnailer?(decoded)
             return d
@@ -134,26 +134,27 @@ public struct Ingest: Sendable {
         }
     }
 
-    /// A work is transparent enough to be registered over black too when at least this share of
-    /// its pixels is at most half opaque (a logo, a sticker, a sprite; not a photo with a
-    /// feathered corner).
+    /// A work is transparent enough to be registered over other backgrounds when at least this
+    /// share of its pixels is at most half opaque (a logo, a sticker, a sprite; not a photo with
+    /// a feathered corner).
     public static let minTransparentFraction = 0.01
 
-    /// A transparent work's fingerprints as it shows over black (`WorkVariant.overBlack`): its
-    /// file shows it over white, which is what the other fingerprints are made of, while a copy
-    /// may paste it onto anything; edges and flat areas then look as they do over black, or in
-    /// between. Empty for an opaque work.
-    func overBlackFingerprints(_ decoded: DecodedImage) -> [StoredFingerprint] {
+    /// A transparent work's fingerprints as it shows over each of `WorkVariant.backgrounds`
+    /// (black, mid-grey): its file shows it over white, which is what the other fingerprints are
+    /// made of, while a copy may paste it onto anything, and an edge's contrast (what PDQ and
+    /// keypoints see) depends on the background. Empty for an opaque work.
+    func backgroundFingerprints(_ decoded: DecodedImage) -> [StoredFingerprint] {
         guard decoded.transparentFraction >= Self.minTransparentFraction else { return [] }
-        var dark = decoded
-        dark.image = decoded.composited(over: (r: 0, g: 0, b: 0))
-        dark.alpha = nil
-        let pdq = PDQ.hashWithDihedral(dark.image).hash
-        var out: [StoredFingerprint] = [.pdq(pdq.hash, quality: pdq.quality, variant: WorkVariant.overBlack),
-                                        Self.localFingerprint(dark)]
-        if let vector = descriptor?.fingerprint(dark.image) { out.append(vector) }
-        for i in out.indices { out[i].variant = WorkVariant.overBlack }
-        return out
+        return WorkVariant.backgrounds.flatMap { background -> [StoredFingerprint] in
+            var pasted = decoded
+            pasted.image = decoded.composited(over: background.colour)
+            pasted.alpha = nil
+            let pdq = PDQ.hashWithDihedral(pasted.image).hash
+            var out: [StoredFingerprint] = [.pdq(pdq.hash, quality: pdq.quality), Self.localFingerprint(pasted)]
+            if let vector = descriptor?.fingerprint(pasted.image) { out.append(vector) }
+            for i in out.indices { out[i].variant = background.variant }
+            return out
+        }
     }
 
     /// The stored form of an image's local features (the current extractor, mirror left out).
@@ -166,8 +167,8 @@ public struct Ingest: Sendable {
 
     /// Adding a work's file again brings what older versions stored up to date: fingerprints or
     /// text postings of an algorithm other than the current one (`FingerprintAlgorithm`, what makes
-    /// the index report `corpus-stale`) are made again, a transparent image gets its over-black
-    /// fingerprints, and a missing thumbnail is made.
+    /// the index report `corpus-stale`) are made again, a transparent image gets its fingerprints
+    /// over the other backgrounds, and a missing thumbnail is made.
     private func upgrade(_ work: Work, bytes: [UInt8], fileName: String) throws(EngineError) {
         let isImage = work.mediaType.hasPrefix("image/")
         let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
@@ -189,10 +190,11 @@ public struct Ingest: Sendable {
         if (isImage && thumbnailer != nil) || (isAudio && audioPreviewer != nil) {
             thumbnailMissing = try storeCall { () throws(StoreError) in try store.thumbnail(of: work.id) } == nil
         }
-        // A transparent work registered before works were also registered over black.
-        let overBlackMissing = isImage && !stored.contains { $0.variant == WorkVariant.overBlack }
+        // A transparent work registered before it was also registered over other backgrounds.
+        let backgroundsMissing = isImage
+            && !WorkVariant.backgrounds.allSatisfy { b in stored.contains { $0.variant == b.variant } }
             && ((try? ImageDecoder.decode(bytes, limits: limits.image))?.transparentFraction ?? 0) >= Self.minTransparentFraction
-        if overBlackMissing {
+        if backgroundsMissing {
             let imageFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? []))
                 .filter { $0.kind != .textShingles && $0.applies(toMediaType: work.mediaType) }
             staleFamilies += imageFamilies.filter { alg in !staleFamilies.contains { $0.family == alg.family } }

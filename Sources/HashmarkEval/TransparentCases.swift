@@ -3,10 +3,11 @@ import HashmarkMedia
 import HashmarkTransforms
 
 /// Where a transparent work (a logo, a sticker, a sprite) is pasted in a `transparent` case:
-/// over solid colours other than the white its file shows, over a photo, or as a sticker a
-/// quarter of the size of a photo. The photo is a held-out image of the same split.
+/// over solid colours other than the white its file shows (black, which Hashmark also registers,
+/// and greys and a blue that it does not), over a photo, or as a sticker a quarter of the size of
+/// a photo. The photo is a held-out image of the same split.
 public enum TransparentPaste: String, Sendable, Hashable, Codable, CaseIterable {
-    case black, grey, navy, photo, sticker
+    case black, darkGrey = "dark-grey", lightGrey = "light-grey", navy, photo, sticker
 
     /// The case's transform name.
     public var name: String { self == .sticker ? "sticker-on-photo" : "over-\(rawValue)" }
@@ -18,7 +19,8 @@ public enum TransparentPaste: String, Sendable, Hashable, Codable, CaseIterable 
         let w = work.image.width, h = work.image.height
         switch self {
         case .black: return work.composited(over: (r: 0, g: 0, b: 0))
-        case .grey: return work.composited(over: (r: 128, g: 128, b: 128))
+        case .darkGrey: return work.composited(over: (r: 64, g: 64, b: 64))
+        case .lightGrey: return work.composited(over: (r: 184, g: 184, b: 184))
         case .navy: return work.composited(over: (r: 20, g: 30, b: 90))
         case .photo:
             guard let photo else { return nil }

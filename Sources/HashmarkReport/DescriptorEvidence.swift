@@ -24,7 +24,8 @@ public struct DescriptorEvidence: Sendable, Equatable {
     public var model: String
     /// SHA-256 of the model's `weights.bin`.
     public var modelSha256: String
-    /// `"black"` when the work's descriptor that matched is of the transparent work over black (`/7`).
+    /// `"black"` or `"grey"` when the work's descriptor that matched is of the transparent work
+    /// over that background (`/7`).
     public var workBackground: String?
 
     public init(cosine: Double, backgroundCosine: Double? = nil, threshold: Double, nextBestCosine: Double? = nil,

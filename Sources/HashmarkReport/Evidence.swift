@@ -32,8 +32,9 @@ public struct ImageEvidence: Sendable, Equatable {
     public var inverted: Bool
     /// Matched rectangle in both images, in pixels of each image, when known.
     public var region: RegionPair?
-    /// `"black"` when the work's hash that matched is of the transparent work composited over
-    /// black (`/7`); absent: the work as its file shows it, transparent pixels over white.
+    /// `"black"` or `"grey"` when the work's hash that matched is of the transparent work
+    /// composited over that background (`/7`); absent: the work as its file shows it, transparent
+    /// pixels over white.
     public var workBackground: String?
 
     public init(pdqDistance: Int, quality: Int, workQuality: Int? = nil, threshold: Int, transform: Dihedral,
@@ -72,7 +73,8 @@ public struct LocalFeatureEvidence: Sendable, Equatable {
     public var mirrored: Bool
     /// The matched rectangle in both images, in pixels of each image.
     public var region: ImageEvidence.RegionPair?
-    /// `"black"` when the keypoints that matched are of the transparent work over black (`/7`).
+    /// `"black"` or `"grey"` when the keypoints that matched are of the transparent work over that
+    /// background (`/7`).
     public var workBackground: String?
 
     public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,

@@ -225,11 +225,11 @@ struct Obj {
 
     func has(_ key: String) -> Bool { members[key] != nil }
 
-    /// An image evidence's optional `workBackground` (`/7`): `"black"`, or nil when absent.
+    /// An image evidence's optional `workBackground` (`/7`): `"black"` or `"grey"`, or nil when absent.
     func workBackground() throws -> String? {
         guard has("workBackground") else { return nil }
         let value = try string("workBackground")
-        guard value == "black" else { throw fail("workBackground", "must be \"black\"") }
+        guard ["black", "grey"].contains(value) else { throw fail("workBackground", "must be \"black\" or \"grey\"") }
         return value
     }
 

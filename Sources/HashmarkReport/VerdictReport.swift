@@ -6,8 +6,8 @@
 /// only for documents: PDF, EPUB, DOCX, ODT) and `-5` (`/5` is `/4` plus audio: `subject.audio`
 /// and `audio-landmarks` evidence, written only for recordings) and `-6` (`/6` is `/5` plus the learned
 /// image descriptor's `descriptor` evidence, written only by reports that carry it) and `-7` (`/7` is
-/// `/6` plus `workBackground` on image evidence: a transparent work's fingerprint over black
-/// matched, written only by reports that carry it); `verify` reads all seven. Optional fields are omitted
+/// `/6` plus `workBackground` on image evidence: a transparent work's fingerprint over black or
+/// grey matched, written only by reports that carry it); `verify` reads all seven. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
@@ -180,7 +180,7 @@ public struct VerdictReport: Sendable, Equatable {
         case descriptor(DescriptorEvidence)
 
         /// The background a transparent work was registered over for the fingerprint that
-        /// matched (`"black"`, `/7`); nil for the work as its file shows it, and for non-image evidence.
+        /// matched (`"black"`, `"grey"`; `/7`); nil for the work as its file shows it, and for non-image evidence.
         public var workBackground: String? {
             switch self {
             case .image(let e): e.workBackground

@@ -3,7 +3,7 @@ import GRDB
 extension CorpusStore {
     /// Every fingerprint of one algorithm as (work id, data, variant), in insertion order: the
     /// start-up load for per-work fingerprints that are not 256-bit hashes (local-feature sets,
-    /// descriptors, landmarks). A transparent work has a second row (`WorkVariant.overBlack`).
+    /// descriptors, landmarks). A transparent work has more rows (`WorkVariant.backgrounds`).
     public func allFingerprints(algorithm: String) throws(StoreError) -> [(workID: String, data: [UInt8], variant: Int)] {
         try read("\(algorithm) fingerprints") { db in
             var out: [(workID: String, data: [UInt8], variant: Int)] = []

@@ -35,15 +35,16 @@ public struct Work: Sendable, Hashable, Codable {
 /// One stored fingerprint of a work. The store keeps the bytes opaque; `algorithm` + `version`
 /// say how to read them, so fingerprints of different algorithms are never compared.
 ///
-/// A work with transparent pixels is registered twice: as it shows over white (variant 0, as
-/// every work) and over black (`WorkVariant.overBlack`), so that a copy pasted onto a dark or a
-/// busy background still finds one of the two.
+/// A work with transparent pixels is registered as it shows over white (variant 0, as every
+/// work) and over the other `WorkVariant.backgrounds` (black, mid-grey), so that a copy pasted onto
+/// a dark, grey or busy background still finds one of them.
 public struct StoredFingerprint: Sendable, Hashable {
     /// E.g. `pdq`, `minhash`.
     public var algorithm: String
     public var version: Int
     /// Which variant of the work this is (`WorkVariant`: 0 the work as it is; PDQ rows may also
-    /// name a dihedral transform 0…7; `WorkVariant.overBlack` a transparent work over black).
+    /// name a dihedral transform 0…7; `WorkVariant.backgrounds` a transparent work over another
+    /// background).
     public var variant: Int
     public var data: [UInt8]
     /// Algorithm-specific quality (PDQ: 0…100); `nil` when the algorithm has none.
@@ -169,9 +170,17 @@ public enum WorkVariant {
     public static let original = 0
     /// A transparent work composited over black.
     public static let overBlack = 16
+    /// A transparent work composited over mid-grey.
+    public static let overGrey = 17
+
+    /// The backgrounds a transparent work is registered over besides white: variant, the name
+    /// reports give it (`workBackground`), and its colour.
+    public static let backgrounds: [(variant: Int, name: String, colour: (r: UInt8, g: UInt8, b: UInt8))] = [
+        (overBlack, "black", (0, 0, 0)), (overGrey, "grey", (128, 128, 128)),
+    ]
 
     /// The background a variant was registered over, as reports name it: nil for the original.
     public static func background(_ variant: Int) -> String? {
-        variant == overBlack ? "black" : nil
+        backgrounds.first { $0.variant == variant }?.name
     }
 }

@@ -138,11 +138,11 @@ enum ReportText {
             out.append("descriptor similarity \(String(format: "%.4f", e.similarity)) (threshold \(String(format: "%.4f", e.threshold))), "
                        + "cosine \(String(format: "%.4f", e.cosine))" + (e.backgroundCosine.map { " less background \(String(format: "%.4f", $0))" } ?? "")
                        + (e.nextBestCosine.map { ", next closest work \(String(format: "%.4f", $0))" } ?? "")
-                       + "; model \(e.model) \(e.modelSha256.prefix(12))…" + overBlack(e.workBackground))
+                       + "; model \(e.model) \(e.modelSha256.prefix(12))…" + pastedOver(e.workBackground))
         case .image(let e):
-            out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")" + overBlack(e.workBackground))
+            out.append("PDQ distance \(e.pdqDistance) (threshold \(e.threshold)), transform \(e.transform.rawValue)\(e.inverted ? " inverted" : ""), quality \(e.quality)\(e.workQuality.map { "/\($0)" } ?? "")" + pastedOver(e.workBackground))
         case .localFeatures(let e):
-            out.append("\(e.inliers) inliers (threshold \(e.threshold)) of \(e.tentativeMatches) matches, scale \(e.scale.map(fmt) ?? "?"), rotation \(e.rotationDegrees.map(fmt) ?? "?")°\(e.mirrored ? ", mirrored" : "")" + overBlack(e.workBackground))
+            out.append("\(e.inliers) inliers (threshold \(e.threshold)) of \(e.tentativeMatches) matches, scale \(e.scale.map(fmt) ?? "?"), rotation \(e.rotationDegrees.map(fmt) ?? "?")°\(e.mirrored ? ", mirrored" : "")" + pastedOver(e.workBackground))
             if let g = e.region {
                 out.append("work region x=\(g.source.x) y=\(g.source.y) \(g.source.width)×\(g.source.height) ↔ submitted x=\(g.submitted.x) y=\(g.submitted.y) \(g.submitted.width)×\(g.submitted.height)")
             }
@@ -157,8 +157,8 @@ enum ReportText {
 
     static func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
 
-    /// What a match against a transparent work's over-black registration says about it.
-    static func overBlack(_ background: String?) -> String {
+    /// What a match against a transparent work's registration over another background says.
+    static func pastedOver(_ background: String?) -> String {
         background.map { "; work compared over \($0) (it has transparent pixels)" } ?? ""
     }
 

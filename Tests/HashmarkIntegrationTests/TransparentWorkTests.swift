@@ -6,9 +6,9 @@ import HashmarkReport
 import HashmarkStore
 import Testing
 
-/// A work with transparent pixels is registered as its file shows (over white) and over black,
-/// for PDQ, keypoints and the image descriptor, so a copy pasted onto a dark background is found
-/// through the over-black fingerprints and the report says so (`workBackground`, `/7`).
+/// A work with transparent pixels is registered as its file shows (over white) and over black and
+/// mid-grey, for PDQ, keypoints and the image descriptor, so a copy pasted onto a dark background
+/// is found through the over-black fingerprints and the report says so (`workBackground`, `/7`).
 @Suite("Transparent works")
 struct TransparentWorkTests {
     /// Open Clip Art drawings with transparent backgrounds (Corpus/ATTRIBUTION.md).
@@ -33,14 +33,16 @@ struct TransparentWorkTests {
         return try JPEGEncoder.encode(decoded.composited(over: (r: 0, g: 0, b: 0)), quality: 90)
     }
 
-    @Test func transparentWorksAloneGetOverBlackRows() throws {
+    @Test func transparentWorksAloneGetRowsOverOtherBackgrounds() throws {
         let dir = try TempDir()
         let descriptor = try DescriptorModel(folder: Self.descriptorFolder)
         let store = try Self.store(in: dir, descriptor: descriptor)
         let families = [FingerprintAlgorithm.pdq.id, FingerprintAlgorithm.localFeatures.id, descriptor.algorithm.id]
         for id in Self.transparent {
-            let rows = try store.fingerprints(of: id).filter { $0.variant == WorkVariant.overBlack }
-            #expect(Set(rows.map(\.algorithm)) == Set(families), "\(id)")
+            for variant in [WorkVariant.overBlack, WorkVariant.overGrey] {
+                let rows = try store.fingerprints(of: id).filter { $0.variant == variant }
+                #expect(rows.map(\.algorithm).sorted() == families.sorted(), "\(id) variant \(variant)")
+            }
         }
         for id in Self.opaque {
             #expect(try store.fingerprints(of: id).allSatisfy { $0.variant == WorkVariant.original }, "\(id)")
@@ -50,8 +52,8 @@ struct TransparentWorkTests {
         #expect(index.descriptorCounts(algorithm: descriptor.algorithm.id) == (4, 4), "a work counts once")
     }
 
-    /// The drawing over black is matched through the over-black fingerprints; with those rows
-    /// removed (a corpus registered before this version), the same file is not matched.
+    /// The drawing over black is matched through the over-black fingerprints; with the other
+    /// backgrounds' rows removed (a corpus registered before this version), it is not matched.
     @Test func aCopyOverBlackMatchesTheOverBlackRegistration() throws {
         let dir = try TempDir()
         let store = try Self.store(in: dir, descriptor: nil)
@@ -72,7 +74,7 @@ struct TransparentWorkTests {
 
         // Adding the same file again registers what is missing.
         _ = try Ingest(store: store).add(path: Self.png(id), metadata: .init(id: id))
-        #expect(try store.fingerprints(of: id).contains { $0.variant == WorkVariant.overBlack })
+        #expect(Set(try store.fingerprints(of: id).map(\.variant)) == [WorkVariant.original, WorkVariant.overBlack, WorkVariant.overGrey])
         let again = Engine(index: try CorpusIndex(store: store), model: .defaults).check(bytes: bytes, fileName: "copy.jpg")
         #expect(again.decisiveMatches.contains { $0.work.id == id && $0.evidence.workBackground == "black" })
     }

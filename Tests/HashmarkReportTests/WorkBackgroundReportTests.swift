@@ -2,7 +2,7 @@ import Foundation
 import HashmarkReport
 import Testing
 
-/// A report whose matches rest on a transparent work's fingerprints over black (`hashmark.verdict/7`).
+/// A report whose matches rest on transparent works' fingerprints over black and grey (`hashmark.verdict/7`).
 func sampleWorkBackgroundReport() -> VerdictReport {
     var report = sampleReport()
     report.subject.fileName = "sticker on a night photo.jpg"
@@ -24,7 +24,7 @@ func sampleWorkBackgroundReport() -> VerdictReport {
             work: .init(id: "logo-0011", title: "Gull", owner: "Example Studio", license: "CC0-1.0", mediaType: "image/png"),
             score: 0.25, isMatch: false,
             evidence: .descriptor(DescriptorEvidence(cosine: 0.5, backgroundCosine: 0.25, threshold: 0.7,
-                                                     model: "hashmark-descriptor-1", modelSha256: sha, workBackground: "black"))),
+                                                     model: "hashmark-descriptor-1", modelSha256: sha, workBackground: "grey"))),
     ]
     report.score = 0.75
     report.schema = VerdictReport.workBackgroundSchemaId
@@ -35,7 +35,8 @@ func sampleWorkBackgroundReport() -> VerdictReport {
 struct WorkBackgroundReportTests {
     @Test func goldenReportBytesAndSignature() throws {
         let text = String(decoding: try checkGoldenReport(sampleWorkBackgroundReport(), file: "sample-report-7.json"), as: UTF8.self)
-        #expect(text.components(separatedBy: #""workBackground":"black""#).count == 4)
+        #expect(text.components(separatedBy: #""workBackground":"black""#).count == 3)
+        #expect(text.contains(#""workBackground":"grey""#))
         #expect(text.contains(#""schema":"hashmark.verdict/7""#))
     }
 
@@ -64,7 +65,7 @@ struct WorkBackgroundReportTests {
 
     @Test func anotherBackgroundIsRefused() throws {
         let text = String(decoding: try sampleWorkBackgroundReport().canonicalBytes(), as: UTF8.self)
-        for to in [#""workBackground":"white""#, #""workBackground":1"#, #""workBackground":"""#] {
+        for to in [#""workBackground":"white""#, #""workBackground":1"#, #""workBackground":"""#, #""workBackground":"Grey""#] {
             let bad = text.replacingOccurrences(of: #""workBackground":"black""#, with: to)
             #expect(bad != text)
             #expect(throws: ReportError.self, "\(to)") { try VerdictReport(bytes: Array(bad.utf8)) }
