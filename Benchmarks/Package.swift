@@ -52,6 +52,11 @@ let package = Package(
             path: "Sources/audio-index-bench"
         ),
         .executableTarget(
+            name: "vector-bench",
+            dependencies: [.product(name: "HashmarkIndex", package: "Hashmark")],
+            path: "Sources/vector-bench", exclude: ["vector_bench.py"]
+        ),
+        .executableTarget(
             name: "descriptor-bench",
             dependencies: [.product(name: "HashmarkNeural", package: "Hashmark"),
                            .product(name: "HashmarkMedia", package: "Hashmark")],

@@ -28,11 +28,46 @@ public final class CorpusIndex: Sendable {
     /// the table of the model it has loaded, never another model's.
     let descriptors: [String: DescriptorTable]
 
-    /// One model's descriptors: row `i` is work `workIDs[i]`, registered as `variants[i]`.
-    struct DescriptorTable: Sendable {
-        var workIDs: [String] = []
-        var variants: [Int] = []
-        var scan: VectorScan
+    /// One model's descriptors: row `i` is work `workIDs[i]`, registered as `variants[i]`;
+    /// searched by an exact scan, or from `ivfMinimum` rows on by an inverted file.
+    @_spi(Testing) public struct DescriptorTable: Sendable {
+        let workIDs: [String]
+        let variants: [Int]
+        let dimension: Int
+        let scan: VectorScan?
+        let ivf: IVFIndex?
+        public var isApproximate: Bool { ivf != nil }
+
+        /// From this many rows the table is an inverted file (the exact scan: ~3 ms a query at
+        /// 100k 256-d rows, ~34 ms at 1M; Benchmarks/VECTORS.md).
+        public static let ivfMinimum = 100_000
+        /// Cells probed per query, of about √rows: at 1M rows (1,000 cells) the exact scan's top
+        /// row for 199 of 200 near-duplicate queries, 2.1 ms a query (Benchmarks/VECTORS.md).
+        static let ivfProbes = 64
+
+        /// `vectors` row-major, `dimension` each.
+        public init(workIDs: [String], variants: [Int], vectors: [Float], dimension: Int, ivfMinimum: Int = Self.ivfMinimum) {
+            self.workIDs = workIDs
+            self.variants = variants
+            self.dimension = dimension
+            if workIDs.count >= ivfMinimum {
+                // About 1,000 rows a cell: 1,024 cells at 1M rows.
+                let lists = max(1, Int(Double(workIDs.count).squareRoot()))
+                ivf = IVFIndex(vectors: vectors, dimension: dimension, lists: lists)
+                scan = nil
+            } else {
+                var table = VectorScan(dimension: dimension)
+                for r in 0..<workIDs.count { table.append(Array(vectors[(r * dimension)..<((r + 1) * dimension)])) }
+                scan = table
+                ivf = nil
+            }
+        }
+
+        /// The `k` rows closest to `query` (exact below `ivfMinimum` rows, approximate from there).
+        public func nearest(_ query: [Float], k: Int) -> [(row: Int, score: Float)] {
+            if let ivf { return ivf.nearest(query, k: k, probes: Self.ivfProbes) }
+            return scan?.nearest(query, k: k) ?? []
+        }
     }
 
     /// `corpus-stale` when the store holds fingerprints or postings of an algorithm or version
@@ -104,19 +139,21 @@ public final class CorpusIndex: Sendable {
             audioIndex = audio
             var tables: [String: DescriptorTable] = [:]
             for algorithm in try store.fingerprintAlgorithms(family: FingerprintAlgorithm.descriptorFamily) {
-                var table: DescriptorTable?
+                var ids: [String] = [], variants: [Int] = [], vectors: [Float] = [], dimension = 0
                 for (id, data, variant) in try store.allFingerprints(algorithm: algorithm) {
-                    guard let v = DescriptorCodec.decode(data), v.count % 8 == 0,
-                          table == nil || table?.scan.dimension == v.count else {
+                    guard let v = DescriptorCodec.decode(data), v.count % 8 == 0, v.count > 0,
+                          dimension == 0 || dimension == v.count else {
                         throw EngineError(code: EngineError.Code.corpusUnavailable,
                                           message: "the image descriptor (\(algorithm)) of work '\(id)' is malformed")
                     }
-                    if table == nil { table = DescriptorTable(scan: VectorScan(dimension: v.count)) }
-                    table?.workIDs.append(id)
-                    table?.variants.append(variant)
-                    table?.scan.append(v)
+                    dimension = v.count
+                    ids.append(id)
+                    variants.append(variant)
+                    vectors += v
                 }
-                tables[algorithm] = table
+                if dimension > 0 {
+                    tables[algorithm] = DescriptorTable(workIDs: ids, variants: variants, vectors: vectors, dimension: dimension)
+                }
             }
             descriptors = tables
         } catch let error as EngineError {

@@ -71,11 +71,11 @@ extension Engine {
     func descriptorMatches(_ image: RGBImage) -> [VerdictReport.Match] {
         let rule = model.model.descriptor
         guard rule.enabled, let descriptor, let table = index.descriptors[descriptor.algorithm.id],
-              let query = descriptor.embed(image), query.count == table.scan.dimension else { return [] }
+              let query = descriptor.embed(image), query.count == table.dimension else { return [] }
         let background = descriptor.backgroundCosine(query).map(Self.rounded)
         // A transparent work has a row per background (white, black, grey): its best one stands for it.
         var seen: Set<String> = []
-        let nearest = table.scan.nearest(query, k: 2 * (rule.maxCandidates + 1)).filter { seen.insert(table.workIDs[$0.row]).inserted }
+        let nearest = table.nearest(query, k: 2 * (rule.maxCandidates + 1)).filter { seen.insert(table.workIDs[$0.row]).inserted }
         return nearest.prefix(rule.maxCandidates).enumerated().compactMap { rank, hit in
             let cosine = Self.rounded(Double(hit.score))
             guard cosine - (background ?? 0) >= min(rule.nearMissSimilarity, rule.minSimilarity) else { return nil }

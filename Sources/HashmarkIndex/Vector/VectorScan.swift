@@ -81,6 +81,22 @@ public struct VectorScan: Sendable {
         return tops.map { $0.sorted() }
     }
 
+    /// Offers every row's score for `query` to `top` under the caller's number for it
+    /// (`rows[r]`): the inverted file's cells, scanned into one shared top-k without allocating.
+    /// `scratch` holds 64 floats.
+    func offer(_ query: UnsafePointer<Float>, rows: [Int32], to top: inout TopK, scratch: UnsafeMutablePointer<Float>) {
+        let n = dimension, w = Self.panelRows, panelCount = (count + w - 1) / w
+        panels.withUnsafeBufferPointer { table in
+            var p = 0
+            while p < panelCount {
+                let group = min(4, panelCount - p)
+                Self.score(query, table.baseAddress! + p * n * w, panels: group, n, into: scratch)
+                for i in 0..<min(group * w, count - p * w) { top.offer(Int(rows[p * w + i]), scratch[i]) }
+                p += group
+            }
+        }
+    }
+
     /// Scores of `panels` (1–4) consecutive panels for one query into `out[0 ..< 16 * panels]`: one
     /// accumulator per panel, dimension by dimension (so a row's score sums its products in order).
     @inline(__always)
