@@ -51,7 +51,7 @@ public final class CorpusIndex: Sendable {
             self.variants = variants
             self.dimension = dimension
             if workIDs.count >= ivfMinimum {
-                // About 1,000 rows a cell: 1,024 cells at 1M rows.
+                // √rows cells of about √rows rows: 1,000 of ~1,000 at 1M rows.
                 let lists = max(1, Int(Double(workIDs.count).squareRoot()))
                 ivf = IVFIndex(vectors: vectors, dimension: dimension, lists: lists)
                 scan = nil
@@ -164,7 +164,7 @@ public final class CorpusIndex: Sendable {
     }
 
     /// Number of works, PDQ hashes, text postings and local-feature sets (for logs and metrics;
-    /// a transparent work counts its over-black variant too).
+    /// a transparent work counts once per background).
     public var counts: (works: Int, pdqHashes: Int, textPostings: Int, localFeatureSets: Int) {
         (works.count, pdq.count, textIndex.count, localFeatures.count)
     }

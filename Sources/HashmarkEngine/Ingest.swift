@@ -139,6 +139,15 @@ public struct Ingest: Sendable {
     /// a feathered corner).
     public static let minTransparentFraction = 0.01
 
+    /// Whether an image file is transparent enough to be registered over other backgrounds
+    /// (decoded only when its format can carry transparency: PNG, WebP, GIF).
+    public static func isTransparent(_ bytes: [UInt8], fileName: String?, limits: ImageLimits = .init()) -> Bool {
+        let type = MediaType.sniff(bytes, fileName: fileName)
+        guard type == .png || type == .webp || type == .gif,
+              let decoded = try? ImageDecoder.decode(bytes, limits: limits, type: type) else { return false }
+        return decoded.transparentFraction >= minTransparentFraction
+    }
+
     /// A transparent work's fingerprints as it shows over each of `WorkVariant.backgrounds`
     /// (black, mid-grey): its file shows it over white, which is what the other fingerprints are
     /// made of, while a copy may paste it onto anything, and an edge's contrast (what PDQ and
@@ -193,7 +202,7 @@ public struct Ingest: Sendable {
         // A transparent work registered before it was also registered over other backgrounds.
         let backgroundsMissing = isImage
             && !WorkVariant.backgrounds.allSatisfy { b in stored.contains { $0.variant == b.variant } }
-            && ((try? ImageDecoder.decode(bytes, limits: limits.image))?.transparentFraction ?? 0) >= Self.minTransparentFraction
+            && Self.isTransparent(bytes, fileName: fileName, limits: limits.image)
         if backgroundsMissing {
             let imageFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? []))
                 .filter { $0.kind != .textShingles && $0.applies(toMediaType: work.mediaType) }

@@ -77,15 +77,10 @@ public enum WorkPool {
         return works
     }
 
-    /// Whether an image file has transparent pixels as `Ingest` counts them (decoded only when
-    /// its format can carry them: PNG, WebP, GIF).
+    /// Whether an image file has transparent pixels as `Ingest` counts them.
     static func isTransparent(_ path: String) -> Bool {
         guard let bytes = try? MediaFile.read(path, maxBytes: 100 << 20) else { return false }
-        let type = MediaType.sniff(bytes, fileName: path)
-        guard type == .png || type == .webp || type == .gif, let decoded = try? ImageDecoder.decode(bytes, type: type) else {
-            return false
-        }
-        return decoded.transparentFraction >= Ingest.minTransparentFraction
+        return Ingest.isTransparent(bytes, fileName: path)
     }
 }
 

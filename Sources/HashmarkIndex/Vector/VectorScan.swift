@@ -1,8 +1,8 @@
 /// Exact nearest-neighbour search by dot product over a flat table of equal-length vectors (unit
 /// vectors: the dot product is the cosine): the paraphrase matcher's first-stage index over
 /// corpus sentence windows, the image descriptors of the corpus and of the background set. A
-/// linear scan with a scalar twin and a brute-force oracle in the tests; an approximate index can
-/// replace it behind `nearest` when corpora grow past what a scan serves in time.
+/// linear scan with a scalar twin and a brute-force oracle in the tests; `IVFIndex` scans a few
+/// of these, one per cell, when a corpus grows past what one scan serves in time.
 ///
 /// Rows are stored in panels of 16, each panel column-major (`[dimension][16]`, the last one
 /// zero-padded), so that one query value times one panel column scores 16 rows in one SIMD
