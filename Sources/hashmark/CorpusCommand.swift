@@ -111,8 +111,11 @@ struct CorpusCommand: ParsableCommand {
                 struct Out: Encodable { let stats: StoreStats; let snapshot: String; let stale: String? }
                 JSONLine.print(Out(stats: stats, snapshot: snapshot.id, stale: stale.isEmpty ? nil : stale.description))
             } else {
-                print("works: \(stats.works) \(stats.worksByMediaType.sorted { $0.key < $1.key })")
-                print("fingerprints: \(stats.fingerprintsByAlgorithm.sorted { $0.key < $1.key })")
+                func list(_ counts: [String: Int]) -> String {
+                    counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                }
+                print("works: \(stats.works) (\(list(stats.worksByMediaType)))")
+                print("fingerprints: \(list(stats.fingerprintsByAlgorithm)) (a transparent image has one set per background)")
                 print("text postings: \(stats.textPostings)")
                 print("snapshot: \(snapshot.id)")
                 print("database: \(store.path) (\(stats.fileBytes) bytes)")
