@@ -135,7 +135,7 @@ public struct Ingest: Sendable {
     }
 
     /// A work is transparent enough to be registered over other backgrounds when at least this
-    /// share of its pixels is at most half opaque (a logo, a sticker, a sprite; not a photo with
+    /// share of its pixels is under half opacity (a logo, a sticker, a sprite; not a photo with
     /// a feathered corner).
     public static let minTransparentFraction = 0.01
 

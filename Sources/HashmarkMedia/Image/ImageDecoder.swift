@@ -175,7 +175,7 @@ extension DecodedImage {
         return composited(over: RGBImage(width: image.width, height: image.height, pixels: pixels)!)!
     }
 
-    /// Share of pixels at most half opaque (0 for an opaque file).
+    /// Share of pixels under half opacity (alpha < 128; 0 for an opaque file).
     public var transparentFraction: Double {
         guard let alpha, !alpha.isEmpty else { return 0 }
         return Double(alpha.reduce(0) { $0 + ($1 < 128 ? 1 : 0) }) / Double(alpha.count)
