@@ -83,7 +83,8 @@ public struct IVFIndex: Sendable {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { scratch in
             query.withUnsafeBufferPointer { q in
                 for cell in probed where cells[cell.row].scan.count > 0 {
-                    cells[cell.row].scan.offer(q.baseAddress!, rows: cells[cell.row].rows, to: &top, scratch: scratch.baseAddress!)
+                    let c = cells[cell.row]
+                    c.scan.offer(q.baseAddress!, panels: 0..<c.scan.panelCount, rows: c.rows, to: &top, scratch: scratch.baseAddress!)
                 }
             }
         }

@@ -56,42 +56,35 @@ public struct VectorScan: Sendable {
         for q in queries { precondition(q.count == dimension, "query of \(q.count) values, expected \(dimension)") }
         guard k > 0, count > 0 else { return queries.map { _ in [] } }
         var tops = queries.map { _ in TopK(k: min(k, count)) }
-        let n = dimension, w = Self.panelRows, panelCount = (count + w - 1) / w
-        var scores = [Float](repeating: 0, count: 4 * w)
-        panels.withUnsafeBufferPointer { table in
-            scores.withUnsafeMutableBufferPointer { out in
-                var first = 0
-                while first < panelCount {
-                    let end = min(panelCount, first + Self.blockPanels)
-                    for j in queries.indices {
-                        queries[j].withUnsafeBufferPointer { q in
-                            var p = first
-                            while p < end {
-                                let group = min(4, end - p)
-                                Self.score(q.baseAddress!, table.baseAddress! + p * n * w, panels: group, n, into: out.baseAddress!)
-                                for i in 0..<min(group * w, count - p * w) { tops[j].offer(p * w + i, out[i]) }
-                                p += group
-                            }
-                        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Self.panelRows) { scratch in
+            var first = 0
+            while first < panelCount {
+                let end = min(panelCount, first + Self.blockPanels)
+                for j in queries.indices {
+                    queries[j].withUnsafeBufferPointer { q in
+                        offer(q.baseAddress!, panels: first..<end, rows: nil, to: &tops[j], scratch: scratch.baseAddress!)
                     }
-                    first = end
                 }
+                first = end
             }
         }
         return tops.map { $0.sorted() }
     }
 
-    /// Offers every row's score for `query` to `top` under the caller's number for it
-    /// (`rows[r]`): the inverted file's cells, scanned into one shared top-k without allocating.
-    /// `scratch` holds 64 floats.
-    func offer(_ query: UnsafePointer<Float>, rows: [Int32], to top: inout TopK, scratch: UnsafeMutablePointer<Float>) {
-        let n = dimension, w = Self.panelRows, panelCount = (count + w - 1) / w
+    var panelCount: Int { (count + Self.panelRows - 1) / Self.panelRows }
+
+    /// Offers the scores of the rows in `panels` for `query` to `top`, under the caller's number
+    /// for each row (`rows[r]`, the row itself when nil): the batch scan a block at a time, and the
+    /// inverted file's cells into one shared top-k, without allocating. `scratch` holds 64 floats.
+    func offer(_ query: UnsafePointer<Float>, panels range: Range<Int>, rows: [Int32]?, to top: inout TopK,
+               scratch: UnsafeMutablePointer<Float>) {
+        let n = dimension, w = Self.panelRows
         panels.withUnsafeBufferPointer { table in
-            var p = 0
-            while p < panelCount {
-                let group = min(4, panelCount - p)
+            var p = range.lowerBound
+            while p < range.upperBound {
+                let group = min(4, range.upperBound - p)
                 Self.score(query, table.baseAddress! + p * n * w, panels: group, n, into: scratch)
-                for i in 0..<min(group * w, count - p * w) { top.offer(Int(rows[p * w + i]), scratch[i]) }
+                for i in 0..<min(group * w, count - p * w) { top.offer(rows.map { Int($0[p * w + i]) } ?? p * w + i, scratch[i]) }
                 p += group
             }
         }
