@@ -6,8 +6,8 @@ DEBIAN_PACKAGES := pkg-config libssl-dev openssl libturbojpeg0-dev libpng-dev li
                    libgif-dev libsqlite3-dev zlib1g-dev wordnet-base poppler-utils \
                    libsndfile1-dev libsamplerate0-dev
 # What only the tests need: a headless browser renders the HTML evidence view; jq reads reports
-# in the crash soak.
-TEST_PACKAGES := chromium jq
+# in the crash soak; the store tests start their own PostgreSQL server (initdb in a temporary folder).
+TEST_PACKAGES := chromium jq postgresql
 # SIMD kernels want popcnt/AVX2: build for the machine that runs Hashmark. Override with
 # `make TARGET_CPU=x86-64` for a portable binary (slower Hamming scans).
 TARGET_CPU ?= native

@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // C libraries from Debian packages (see Makefile DEBIAN_PACKAGES).
@@ -65,9 +67,13 @@ let package = Package(
                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// In-memory indexes (multi-index hashing, inverted shingle index) and their oracles.
         .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
-        /// The corpus store: SQLite through GRDB.
+        /// The corpus store: one SQL interface, two back ends: SQLite through GRDB (the embedded
+        /// default) and PostgreSQL through postgres-nio (several hosts on one database).
         .target(name: "HashmarkStore",
-                dependencies: ["HashmarkFingerprint", "HashmarkPrimitives", .product(name: "GRDB", package: "GRDB.swift")]),
+                dependencies: ["HashmarkFingerprint", "HashmarkPrimitives", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")]),
         /// Signed verdict reports: canonical JSON, Ed25519 through OpenSSL, the ledger.
         .target(name: "HashmarkReport", dependencies: ["HashmarkPrimitives", "COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.
@@ -108,7 +114,7 @@ let package = Package(
         .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkTestSupport", "HashmarkEval"]),
         .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
         .testTarget(name: "HashmarkIntegrationTests",
-                    dependencies: ["HashmarkEngine", "HashmarkView", "HashmarkTransforms",
+                    dependencies: ["HashmarkTestSupport", "HashmarkEngine", "HashmarkView", "HashmarkTransforms",
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -8,8 +8,11 @@ import TOMLKit
 public struct DaemonConfig: Sendable, Equatable {
     /// Spool root holding inbox/, active/, done/, failed/, reports/.
     public var spoolRoot: String = "/var/lib/hashmark/spool"
-    /// The corpus database (SQLite).
+    /// The corpus database: a SQLite file, or a `postgresql://` URL that daemons on several
+    /// hosts share.
     public var corpusDB: String = "/var/lib/hashmark/corpus.sqlite"
+    /// How often the daemon asks the corpus whether it changed (then reloads); 0 disables it.
+    public var corpusPollSeconds: Double = 2
     /// Ed25519 private key (PEM) used to sign reports.
     public var signingKey: String = "/etc/hashmark/signing-key.pem"
     public var limits = Limits()
@@ -105,8 +108,9 @@ extension DaemonConfig {
         try reader.section("spool", keys: ["root"]) { s throws(DaemonError) in
             if let v = try s.string("root") { spoolRoot = v }
         }
-        try reader.section("corpus", keys: ["db"]) { s throws(DaemonError) in
+        try reader.section("corpus", keys: ["db", "poll_seconds"]) { s throws(DaemonError) in
             if let v = try s.string("db") { corpusDB = v }
+            if let v = try s.number("poll_seconds", min: 0, max: 86_400) { corpusPollSeconds = v }
         }
         try reader.section("signing", keys: ["key"]) { s throws(DaemonError) in
             if let v = try s.string("key") { signingKey = v }

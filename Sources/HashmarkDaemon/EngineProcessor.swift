@@ -8,6 +8,7 @@ import HashmarkMedia
 import HashmarkPrimitives
 import HashmarkReport
 import HashmarkStore
+import Synchronization
 
 /// The real `SpoolProcessor`: the daemon reads each file, `hashmark worker` processes decode and
 /// match it (`WorkerPool`), and the daemon checks, names and signs the report.
@@ -27,6 +28,11 @@ public final class EngineProcessor: SpoolProcessor {
     private let model: LoadedModel
     private let limits: EngineLimits
     private let reading = DispatchQueue(label: "hashmark.read", attributes: .concurrent)
+    /// The daemon's own read-only view of the corpus, for `corpusChanged` (opened on first use),
+    /// and the versions loaded into the workers and last asked to reload.
+    private let corpus = Mutex<(store: CorpusStore?, loaded: Int64?, requested: Int64?)>((nil, nil, nil))
+    /// On PostgreSQL: this daemon's ledger lines, copied into the shared ledger.
+    private let mirror: LedgerMirror?
     /// Attempts per file before a crash or timeout becomes its verdict.
     static let attempts = 2
 
@@ -43,12 +49,21 @@ public final class EngineProcessor: SpoolProcessor {
         limits = EngineLimits(image: .init(maxPixels: config.limits.maxPixels, maxFileBytes: config.limits.maxFileBytes),
                               maxTextBytes: config.limits.maxTextBytes)
         pool = WorkerPool(size: config.workers, launch: Self.launch(config, model: model, executable: executable))
+        mirror = PostgresLocation.isURL(config.corpusDB) ? LedgerMirror(database: config.corpusDB, reportsFolder: reports) : nil
     }
 
     /// The worker command line: everything it needs is an argument; its environment is empty but
     /// for turning off the Swift runtime's backtracer (a crash report would fork a helper).
     static func launch(_ config: DaemonConfig, model: LoadedModel, executable: String) -> WorkerPool.Launch {
-        var arguments = ["worker", "--db", config.corpusDB,
+        // A PostgreSQL password never goes on a command line (other users can read those): the
+        // worker gets the URL without it and the password in PGPASSWORD.
+        var environment = ["SWIFT_BACKTRACE": "enable=no"]
+        var database = config.corpusDB
+        if let location = try? PostgresLocation(url: config.corpusDB) {
+            database = location.description
+            if let password = location.password { environment["PGPASSWORD"] = password }
+        }
+        var arguments = ["worker", "--db", database,
                          "--max-file-bytes", "\(config.limits.maxFileBytes)",
                          "--max-pixels", "\(config.limits.maxPixels)",
                          "--max-text-bytes", "\(config.limits.maxTextBytes)",
@@ -56,7 +71,7 @@ public final class EngineProcessor: SpoolProcessor {
                          "--parent", "\(getpid())"]
         if let path = model.path { arguments += ["--model", path] }
         if ProcessInfo.processInfo.environment["HASHMARK_WORKER_TEST_HOOKS"] == "1" { arguments.append("--test-hooks") }
-        return .init(executable: executable, arguments: arguments, environment: ["SWIFT_BACKTRACE": "enable=no"])
+        return .init(executable: executable, arguments: arguments, environment: environment)
     }
 
     /// Workers are killed at the deadline, so the daemon's own (cooperative) deadline is only a
@@ -68,23 +83,58 @@ public final class EngineProcessor: SpoolProcessor {
 
     public func prepare() async throws -> IndexStatus {
         removeStaleTempFiles()
-        guard FileManager.default.fileExists(atPath: config.corpusDB) else {
+        guard CorpusStore.mayExist(at: config.corpusDB) else {
             throw DaemonError(code: "corpus-missing", message: "no corpus database at \(config.corpusDB)")
         }
-        return try await pool.start()
+        // Applies pending migrations (an upgraded binary on an older file), so that workers, which
+        // open the corpus read-only, find it current. A corpus this daemon may not write is left
+        // as it is: the workers then say what is wrong with it.
+        _ = try? CorpusStore(path: config.corpusDB)
+        mirror?.request()  // lines a crash left uncopied
+        return loaded(try await pool.start())
     }
 
-    public func reload() async throws -> IndexStatus { try await pool.reload() }
+    public func reload() async throws -> IndexStatus { loaded(try await pool.reload()) }
+
+    /// Records the version the workers loaded (from the snapshot id `v<version>-<digest>`).
+    private func loaded(_ status: IndexStatus) -> IndexStatus {
+        let version = Int64(status.snapshot.dropFirst().prefix { $0 != "-" })
+        corpus.withLock { $0.loaded = version; $0.requested = version }
+        return status
+    }
+
+    /// Reads the corpus's snapshot version (one small query) off the cooperative pool; `true`
+    /// once per version that differs from the loaded one. An unreadable corpus is no change: the
+    /// workers keep the index they have, and reports keep naming its snapshot.
+    public func corpusChanged() async -> Bool {
+        let database = config.corpusDB
+        let current: Int64? = await withCheckedContinuation { continuation in
+            reading.async {
+                let store = self.corpus.withLock { $0.store } ?? (try? CorpusStore(path: database, readOnly: true))
+                self.corpus.withLock { if $0.store == nil { $0.store = store } }
+                continuation.resume(returning: try? store?.snapshotVersion())
+            }
+        }
+        guard let current else { return false }
+        return corpus.withLock { state in
+            guard state.loaded != nil, current != state.loaded, current != state.requested else { return false }
+            state.requested = current
+            return true
+        }
+    }
 
     public func shutdown() {
         pool.shutdown()
         maintain()
+        _ = try? mirror?.sync()
     }
 
     /// A signed checkpoint of the ledger when it moved since the last one (each group commit
-    /// checkpoints the state before it; this covers the newest commit while the inbox is quiet).
+    /// checkpoints the state before it; this covers the newest commit while the inbox is quiet);
+    /// on PostgreSQL, a retry of ledger lines not yet in the shared ledger.
     public func maintain() {
         _ = try? writer.checkpoint()
+        mirror?.request()
     }
 
     /// A crash (SIGKILL) between creating a report's temp file and renaming it leaves
@@ -208,6 +258,7 @@ public final class EngineProcessor: SpoolProcessor {
         guard item.permit.begin() else { return ProcessOutcome(report, reportID: nil, disposition: .retry) }
         switch await committer.write(report) {
         case .success(let written):
+            if written.appendedToLedger { mirror?.request() }
             return ProcessOutcome(report, reportID: id, disposition: report.verdict == .error ? .failed : .done,
                                   ledger: written.appendedToLedger ? "\(written.ledger.head.prefix(16))…/\(written.ledger.count)" : nil)
         case .failure(let error):

@@ -112,6 +112,7 @@ public final class SpoolDaemon: Service, Sendable {
             background.addTask { await self.scanLoop(runner) }
             background.addTask { await self.tickLoop(runner) }
             background.addTask { await self.reloadLoop() }
+            background.addTask { await self.corpusWatchLoop() }
             if reloadOnSIGHUP { background.addTask { await self.sighupLoop() } }
 
             await stop.wait()
@@ -195,6 +196,19 @@ public final class SpoolDaemon: Service, Sendable {
                 logger.error("index reload failed; keeping the old index", metadata: ["error": "\(error)"])
             }
             notifier.notify("READY=1")
+        }
+    }
+
+    /// Reloads when the corpus changed under the daemon (see `SpoolProcessor.corpusChanged`).
+    private func corpusWatchLoop() async {
+        let interval = config.corpusPollSeconds
+        guard interval > 0 else { return }
+        while true {
+            do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+            if await processor.corpusChanged() {
+                logger.info("the corpus changed: reloading")
+                reload()
+            }
         }
     }
 

@@ -27,12 +27,18 @@ public protocol SpoolProcessor: Sendable {
     /// Periodic upkeep, called at every scan interval and once more at shutdown (the engine's
     /// processor writes a signed ledger checkpoint when the ledger moved).
     func maintain()
+    /// Whether the corpus changed since the index was loaded (a `corpus add` or `remove` by
+    /// another process or, on PostgreSQL, another host), asked every `[corpus] poll_seconds`; the
+    /// daemon then reloads. Once per new corpus version: a reload that fails is not retried
+    /// until the corpus changes again (or SIGHUP).
+    func corpusChanged() async -> Bool
 }
 
 extension SpoolProcessor {
     public var deadlineSeconds: Double? { nil }
     public func shutdown() {}
     public func maintain() {}
+    public func corpusChanged() async -> Bool { false }
 }
 
 /// The corpus index the processor loaded: reported in logs, STATUS= and the index-size gauge.

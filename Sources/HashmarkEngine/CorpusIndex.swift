@@ -80,16 +80,19 @@ public final class CorpusIndex: Sendable {
     /// (Benchmarks/MIH.md); a 4,096-hash scan is ~0.03 ms.
     static let multiIndexMinimum = 4_096
 
-    /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`.
+    /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`,
+    /// all from one snapshot (`CorpusStore.pinnedView`: writes by other processes or hosts
+    /// meanwhile are not half seen, and `snapshot` names exactly what was loaded).
     /// Any read failure, or a work with postings but no stored text, fails the load
     /// (`corpus-unavailable`); a corpus made by older algorithms loads with `stale` set.
-    public init(store: CorpusStore) throws(EngineError) {
+    public init(store given: CorpusStore) throws(EngineError) {
         do {
+            let store = try given.pinnedView()
             snapshot = try store.snapshot()
             let staleContent = try store.staleContent()
             stale = staleContent.isEmpty ? nil : EngineError(
                 code: EngineError.Code.corpusStale,
-                message: "The corpus at \(store.path) was indexed by older fingerprint algorithms (\(staleContent)); "
+                message: "The corpus at \(store.displayName) was indexed by older fingerprint algorithms (\(staleContent)); "
                     + "the current ones are \(FingerprintAlgorithm.current.map(\.description).joined(separator: ", ")). "
                     + "Re-add the works (`hashmark corpus add` with the same files) or rebuild the database "
                     + "(`make run` rebuilds var/hashmark.sqlite), then reload.")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of `ledger.jsonl`: `{"previous":…,"reportId":…,"sha256":…}` in canonical JSON.
 /// `sha256` hashes the exact bytes of `<reportId>.json`; `previous` is the `sha256` of the line
 /// before (64 zeros on the first line), so removing, reordering or altering a report breaks the chain.
@@ -35,6 +37,21 @@ public struct LedgerEntry: Sendable, Equatable {
         guard ReportID.isValid(reportId) else { throw o.fail("reportId", "is not a valid report id") }
         sha256 = try o.hash("sha256")
         previous = try o.hash("previous")
+    }
+
+    /// The complete lines of the ledger file at `path` from byte `offset` on (a line boundary: 0,
+    /// or an `end` this returned before), and where they end. A final line without its newline
+    /// (an append in progress or cut short) is left for the next read. A missing file has none.
+    public static func read(path: String, from offset: Int) throws -> (entries: [LedgerEntry], end: Int) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw ReportError(.ledger, "cannot read \(path)") }
+            return ([], 0)
+        }
+        guard offset <= data.count else {
+            throw ReportError(.ledgerShrank, "\(path) is \(data.count) bytes, shorter than the \(offset) already read")
+        }
+        let (entries, complete) = try parse(Array(data[offset...]))
+        return (entries, offset + complete)
     }
 
     /// Parses the complete lines of a ledger; `completeLength` is where a final line without

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HashmarkFingerprint
 import HashmarkPrimitives
 
@@ -14,14 +13,12 @@ extension CorpusStore {
             var indexOf: [String: UInt32] = [:]
             var lastID = ""
             var lastIndex: UInt32 = 0
-            let cursor = try Row.fetchCursor(db, sql: """
+            try db.forEachRow("""
                 SELECT work_id, data, quality, variant FROM fingerprints WHERE algorithm = ? AND version = ?
                 ORDER BY rowid
-                """, arguments: [FingerprintAlgorithm.pdq.id, FingerprintAlgorithm.pdq.version])
-            while let row = try cursor.next() {
-                guard let hash = try row.withUnsafeData(atIndex: 1, { $0.flatMap { Hash256(bigEndianBytes: $0) } })
-                else { continue }
-                let id: String = row[0]
+                """, [FingerprintAlgorithm.pdq.id, FingerprintAlgorithm.pdq.version]) { row in
+                guard let hash = Hash256(bigEndianBytes: try row.blob(1)) else { return }
+                let id = try row.text(0)
                 if id != lastID || table.workIDs.isEmpty {
                     if let i = indexOf[id] {
                         lastIndex = i
@@ -32,11 +29,10 @@ extension CorpusStore {
                     }
                     lastID = id
                 }
-                let quality: Int? = row[2]
                 table.workIndex.append(lastIndex)
                 table.hashes.append(hash)
-                table.quality.append(Int8(clamping: quality ?? -1))
-                table.variant.append(UInt8(clamping: row[3] as Int))
+                table.quality.append(Int8(clamping: try row.optionalInt(2) ?? -1))
+                table.variant.append(UInt8(clamping: try row.int(3)))
             }
             return table
         }
@@ -49,9 +45,8 @@ extension CorpusStore {
             var indexOf: [String: UInt32] = [:]
             var lastID = ""
             var lastIndex: UInt32 = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT work_id, hash, position FROM text_postings ORDER BY rowid")
-            while let row = try cursor.next() {
-                let id: String = row[0]
+            try db.forEachRow("SELECT work_id, hash, position FROM text_postings ORDER BY rowid") { row in
+                let id = try row.text(0)
                 if id != lastID || table.workIDs.isEmpty {
                     if let i = indexOf[id] {
                         lastIndex = i
@@ -63,8 +58,8 @@ extension CorpusStore {
                     lastID = id
                 }
                 table.workIndex.append(lastIndex)
-                table.hashes.append(UInt64(bitPattern: row[1] as Int64))
-                table.positions.append(row[2])
+                table.hashes.append(UInt64(bitPattern: try row.int(1)))
+                table.positions.append(Int32(clamping: try row.int(2)))
             }
             return table
         }
@@ -75,10 +70,15 @@ extension CorpusStore {
     public func allTexts() throws(StoreError) -> [(workID: String, text: String)] {
         try read("work texts") { db in
             var out: [(workID: String, text: String)] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT work_id, text FROM work_texts ORDER BY work_id")
-            while let row = try cursor.next() { out.append((row[0], row[1])) }
+            try db.forEachRow("SELECT work_id, text FROM work_texts ORDER BY work_id") { out.append((try $0.text(0), try $0.text(1))) }
             return out
         }
+    }
+
+    /// The snapshot version alone (one small read): how a daemon notices, within seconds, that a
+    /// work was added or removed by another process or host.
+    public func snapshotVersion() throws(StoreError) -> Int64 {
+        try read("snapshot version") { try Self.version($0) }
     }
 
     /// The current corpus snapshot. The digest is computed over the whole corpus on first use
@@ -99,50 +99,44 @@ extension CorpusStore {
     /// digests), each followed by its sorted fingerprint rows, then the stored texts by work id,
     /// then the algorithm recorded for each work's postings. The postings themselves are derived
     /// from the texts by that algorithm and are not hashed again.
-    static func contentDigest(_ db: Database) throws -> String {
+    static func contentDigest(_ db: any SQLSession) throws -> String {
         var h = SHA256()
-        let works = try Row.fetchCursor(db, sql: """
+        var lastID: String? = nil
+        try db.forEachRow("""
             SELECT w.id, w.title, w.owner, w.license, w.source, w.media_type, w.sha256,
                    f.algorithm, f.version, f.variant, f.data, f.quality
             FROM works w LEFT JOIN fingerprints f ON f.work_id = w.id
             ORDER BY w.id, f.algorithm, f.version, f.variant, f.data
-            """)
-        var lastID: String? = nil
-        while let row = try works.next() {
-            let id: String = row[0]
+            """) { row in
+            let id = try row.text(0)
             if id != lastID {
                 h.updateField("W")
-                for i in 0..<6 { h.updateField(row[i] as String) }
-                h.updateField((row[6] as String?) ?? "-")
+                for i in 0..<6 { h.updateField(try row.text(i)) }
+                h.updateField(try row.optionalText(6) ?? "-")
                 lastID = id
             }
-            guard let algorithm = row[7] as String? else { continue }
+            guard let algorithm = try row.optionalText(7) else { return }
             h.updateField("F")
             h.updateField(algorithm)
-            h.update(row[8] as Int64)
-            h.update(row[9] as Int64)
-            try row.withUnsafeData(atIndex: 10) { data in
-                h.update(Int64(data?.count ?? 0))
-                h.update(data ?? Data())
-            }
-            h.update((row[11] as Int64?) ?? -1)
+            h.update(try row.int(8))
+            h.update(try row.int(9))
+            let data = try row.blob(10)
+            h.update(Int64(data.count))
+            h.update(data)
+            h.update(try row.optionalInt(11) ?? -1)
         }
-        let texts = try Row.fetchCursor(db, sql: "SELECT work_id, text FROM work_texts ORDER BY work_id")
-        while let row = try texts.next() {
+        try db.forEachRow("SELECT work_id, text FROM work_texts ORDER BY work_id") { row in
             h.updateField("T")
-            h.updateField(row[0] as String)
-            let text: String = row[1]
+            h.updateField(try row.text(0))
+            let text = try row.text(1)
             h.update(Int64(text.utf8.count))
             h.update(text.utf8)
         }
-        let algorithms = try Row.fetchCursor(db, sql: """
-            SELECT work_id, algorithm, version FROM text_posting_algorithms ORDER BY work_id
-            """)
-        while let row = try algorithms.next() {
+        try db.forEachRow("SELECT work_id, algorithm, version FROM text_posting_algorithms ORDER BY work_id") { row in
             h.updateField("P")
-            h.updateField(row[0] as String)
-            h.updateField(row[1] as String)
-            h.update(row[2] as Int64)
+            h.updateField(try row.text(0))
+            h.updateField(try row.text(1))
+            h.update(try row.int(2))
         }
         return Hex.encode(h.finalize())
     }

@@ -1,4 +1,3 @@
-import GRDB
 
 extension CorpusStore {
     /// Every fingerprint of one algorithm as (work id, data, variant), in insertion order: the
@@ -7,12 +6,8 @@ extension CorpusStore {
     public func allFingerprints(algorithm: String) throws(StoreError) -> [(workID: String, data: [UInt8], variant: Int)] {
         try read("\(algorithm) fingerprints") { db in
             var out: [(workID: String, data: [UInt8], variant: Int)] = []
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT work_id, data, variant FROM fingerprints WHERE algorithm = ? ORDER BY rowid
-                """, arguments: [algorithm])
-            while let row = try cursor.next() {
-                let bytes = try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } ?? [] }
-                out.append((row[0], bytes, row[2]))
+            try db.forEachRow("SELECT work_id, data, variant FROM fingerprints WHERE algorithm = ? ORDER BY rowid", [algorithm]) { row in
+                out.append((try row.text(0), try row.blob(1), Int(try row.int(2))))
             }
             return out
         }
@@ -22,8 +17,8 @@ extension CorpusStore {
     /// descriptors of every model that registered works).
     public func fingerprintAlgorithms(family: String) throws(StoreError) -> [String] {
         try read("\(family) algorithms") { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT algorithm FROM fingerprints WHERE substr(algorithm, 1, ?) = ? ORDER BY algorithm",
-                                arguments: [family.count, family])
+            try db.fetchAll("SELECT DISTINCT algorithm FROM fingerprints WHERE substr(algorithm, 1, CAST(? AS INTEGER)) = ? ORDER BY algorithm",
+                            [family.count, family]).map { try $0.text(0) }
         }
     }
 }

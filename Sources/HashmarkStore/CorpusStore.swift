@@ -1,64 +1,62 @@
 import Foundation
-import GRDB
 import HashmarkFingerprint
 import Synchronization
 
-/// The corpus: rights-holder works, their fingerprints, text postings and texts in one SQLite
-/// file (WAL mode, so readers never wait for the writer).
+/// The corpus: rights-holder works, their fingerprints, text postings and texts, in a SQLite file
+/// (the embedded default, WAL mode so readers never wait for the writer) or a PostgreSQL database
+/// that daemons on several hosts share. Both back ends run the same queries (`SQLBackend`).
 ///
-/// Safe to share between tasks: GRDB's pool serialises writes and runs reads concurrently.
+/// Safe to share between tasks: every call is one transaction, and writers are serialised.
 public final class CorpusStore: Sendable {
-    /// The database file.
+    /// The database as given: a SQLite file path or a `postgresql://` URL (with any password:
+    /// show `displayName` instead).
     public let path: String
-    /// A `DatabasePool` (read-write), or a read-only `DatabaseQueue` (`readOnly`).
-    let pool: any DatabaseWriter
+    let backend: any SQLBackend
     /// Digest cache keyed by snapshot version: the digest reads the whole corpus.
     let digestCache = Mutex<(version: Int64, digest: String)?>(nil)
 
-    /// Opens the store at `path`, creating the file and running pending migrations as needed.
-    /// `readOnly`: one read-only connection to an existing, fully migrated store (what a
-    /// sandboxed `hashmark worker` uses): nothing is created or written, and a store that needs
-    /// a migration is `db.stale`.
+    /// Opens the store at `path` (a SQLite file path, or a `postgresql://` URL: see
+    /// `PostgresLocation`), creating and migrating it as needed.
+    /// `readOnly`: an existing, fully migrated store only (what a sandboxed `hashmark worker`
+    /// uses): nothing is created or written, and a store that needs a migration is `db-stale`.
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        // Several processes share one store (the daemon, `corpus add`, `check`), and opening it
-        // briefly takes the write lock: wait for it instead of failing with "database is locked".
-        config.busyMode = .timeout(10)
-        config.readonly = readOnly
-        if !readOnly {
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-        }
-        do {
-            pool = readOnly ? try DatabaseQueue(path: path, configuration: config)
-                            : try DatabasePool(path: path, configuration: config)
-        } catch {
-            throw StoreError(code: "db-open", message: "cannot open corpus database at \(path)", underlying: error)
-        }
-        if readOnly {
-            let current: Bool
-            do { current = try pool.read { try Schema.migrator.hasCompletedMigrations($0) } } catch {
-                throw StoreError(code: "db-open", message: "cannot read corpus database at \(path)", underlying: error)
-            }
-            guard current else {
-                throw StoreError(code: "db-stale", message: "the corpus database at \(path) needs a migration (open it once with `hashmark corpus stats`)")
-            }
-            return
-        }
-        do {
-            try Schema.migrator.migrate(pool)
-        } catch {
-            throw StoreError(code: "db-migrate", message: "cannot migrate corpus database at \(path)", underlying: error)
+        if PostgresLocation.isURL(path) {
+            backend = try PostgresBackend(location: try PostgresLocation(url: path), readOnly: readOnly)
+        } else {
+            backend = try SQLiteBackend(path: path, readOnly: readOnly)
         }
     }
 
+    /// A store over an already opened back end (`pinnedView`).
+    init(path: String, backend: any SQLBackend) {
+        self.path = path
+        self.backend = backend
+    }
+
+    deinit { backend.close() }
+
+    /// `path` without a password: what messages and `corpus stats` show.
+    public var displayName: String { Self.displayName(of: path) }
+
+    /// A database location without its password.
+    public static func displayName(of path: String) -> String {
+        (try? PostgresLocation(url: path))?.description ?? path
+    }
+
+    /// Whether a store may be there to open without creating one: a SQLite file that exists, or
+    /// any PostgreSQL URL (the server answers that when it is opened).
+    public static func mayExist(at path: String) -> Bool {
+        PostgresLocation.isURL(path) || FileManager.default.fileExists(atPath: path)
+    }
+
+    /// `sqlite` or `postgresql`.
+    public var backendName: String { backend.dialect.rawValue }
+
     /// Runs `body` in a read transaction, mapping database errors to `StoreError`.
-    func read<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read(body)
+            return try backend.read(body)
         } catch let e as StoreError {
             throw e
         } catch {
@@ -67,9 +65,9 @@ public final class CorpusStore: Sendable {
     }
 
     /// Runs `body` in a write transaction, mapping database errors to `StoreError`.
-    func write<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.write(body)
+            return try backend.write(body)
         } catch let e as StoreError {
             throw e
         } catch {
@@ -128,15 +126,9 @@ public final class CorpusStore: Sendable {
     public func replaceFingerprints(of id: String, family: String, with fingerprints: [StoredFingerprint]) throws(StoreError) -> Bool {
         try write("fingerprints of \(id)") { db in
             guard try Self.fetchWork(db, sql: "WHERE id = ?", [id]) != nil else { return false }
-            try db.execute(sql: "DELETE FROM fingerprints WHERE work_id = ? AND substr(algorithm, 1, ?) = ?",
-                           arguments: [id, family.count, family])
-            let st = try db.cachedStatement(sql: """
-                INSERT INTO fingerprints (work_id, algorithm, version, variant, data, quality)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for f in fingerprints {
-                try st.execute(arguments: [id, f.algorithm, f.version, f.variant, Data(f.data), f.quality])
-            }
+            try db.execute("DELETE FROM fingerprints WHERE work_id = ? AND substr(algorithm, 1, CAST(? AS INTEGER)) = ?",
+                           [id, family.count, family])
+            try Self.insert(db, fingerprints: fingerprints, of: id)
             try Self.bumpVersion(db)
             return true
         }
@@ -149,8 +141,8 @@ public final class CorpusStore: Sendable {
                                 with postings: [TextShingle]) throws(StoreError) -> Bool {
         try write("postings of \(id)") { db in
             guard try Self.fetchWork(db, sql: "WHERE id = ?", [id]) != nil else { return false }
-            try db.execute(sql: "DELETE FROM text_postings WHERE work_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM text_posting_algorithms WHERE work_id = ?", arguments: [id])
+            try db.execute("DELETE FROM text_postings WHERE work_id = ?", [id])
+            try db.execute("DELETE FROM text_posting_algorithms WHERE work_id = ?", [id])
             try Self.insert(db, postings: postings, of: id, algorithm: algorithm)
             try Self.bumpVersion(db)
             return true
@@ -161,8 +153,8 @@ public final class CorpusStore: Sendable {
     /// recorded (no postings, or postings from before the store recorded their algorithm).
     public func postingsAlgorithm(of id: String) throws(StoreError) -> (algorithm: String, version: Int)? {
         try read("posting algorithm of \(id)") { db in
-            try Row.fetchOne(db, sql: "SELECT algorithm, version FROM text_posting_algorithms WHERE work_id = ?",
-                             arguments: [id]).map { ($0[0], $0[1]) }
+            try db.fetchOne("SELECT algorithm, version FROM text_posting_algorithms WHERE work_id = ?", [id])
+                .map { (try $0.text(0), Int(try $0.int(1))) }
         }
     }
 
@@ -171,25 +163,25 @@ public final class CorpusStore: Sendable {
     public func staleContent() throws(StoreError) -> StaleContent {
         try read("fingerprint algorithms") { db in
             var entries: [StaleContent.Entry] = []
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.fetchAll("""
                 SELECT algorithm, version, COUNT(DISTINCT work_id) FROM fingerprints
                 GROUP BY algorithm, version ORDER BY algorithm, version
                 """) {
-                let algorithm: String = row[0], version: Int = row[1]
+                let algorithm = try row.text(0), version = Int(try row.int(1))
                 if !FingerprintAlgorithm.isCurrentFingerprint(id: algorithm, version: version) {
-                    entries.append(.init(algorithm: algorithm, version: version, works: row[2], isTextPostings: false))
+                    entries.append(.init(algorithm: algorithm, version: version, works: Int(try row.int(2)), isTextPostings: false))
                 }
             }
             // Works with postings, by the algorithm recorded for them (NULL: none recorded).
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.fetchAll("""
                 SELECT a.algorithm, a.version, COUNT(*)
                 FROM (SELECT DISTINCT work_id FROM text_postings) p
                 LEFT JOIN text_posting_algorithms a ON a.work_id = p.work_id
-                GROUP BY a.algorithm, a.version ORDER BY a.algorithm, a.version
+                GROUP BY a.algorithm, a.version ORDER BY a.algorithm NULLS FIRST, a.version NULLS FIRST
                 """) {
-                let algorithm: String? = row[0], version: Int? = row[1]
+                let algorithm = try row.optionalText(0), version = try row.optionalInt(1).map { Int($0) }
                 if let algorithm, let version, FingerprintAlgorithm.isCurrentPostings(id: algorithm, version: version) { continue }
-                entries.append(.init(algorithm: algorithm, version: version, works: row[2], isTextPostings: true))
+                entries.append(.init(algorithm: algorithm, version: version, works: Int(try row.int(2)), isTextPostings: true))
             }
             return StaleContent(entries: entries)
         }
@@ -199,8 +191,7 @@ public final class CorpusStore: Sendable {
     @discardableResult
     public func remove(id: String) throws(StoreError) -> Bool {
         try write("removal of \(id)") { db in
-            try db.execute(sql: "DELETE FROM works WHERE id = ?", arguments: [id])
-            guard db.changesCount > 0 else { return false }
+            guard try db.execute("DELETE FROM works WHERE id = ?", [id]) > 0 else { return false }
             try Self.bumpVersion(db)
             return true
         }
@@ -229,47 +220,51 @@ public final class CorpusStore: Sendable {
     /// The plain text stored for a text work (the alignment step quotes spans from it).
     public func text(of id: String) throws(StoreError) -> String? {
         try read("text of \(id)") { db in
-            try String.fetchOne(db, sql: "SELECT text FROM work_texts WHERE work_id = ?", arguments: [id])
+            try db.fetchOne("SELECT text FROM work_texts WHERE work_id = ?", [id]).map { try $0.text(0) }
         }
     }
 
     /// The text postings of one work, by position.
     public func postings(of id: String) throws(StoreError) -> [TextShingle] {
         try read("postings of \(id)") { db in
-            try Row.fetchAll(db, sql: "SELECT hash, position FROM text_postings WHERE work_id = ? ORDER BY position, hash",
-                             arguments: [id]).map {
-                TextShingle(hash: UInt64(bitPattern: $0[0] as Int64), position: UInt32(clamping: $0[1] as Int64))
+            try db.fetchAll("SELECT hash, position FROM text_postings WHERE work_id = ? ORDER BY position, hash", [id]).map {
+                TextShingle(hash: UInt64(bitPattern: try $0.int(0)), position: UInt32(clamping: try $0.int(1)))
             }
         }
     }
 
     /// Counts per media type and algorithm, postings, snapshot version and file size.
     public func stats() throws(StoreError) -> StoreStats {
-        // Informational only (matching never reads it): a file size that cannot be read shows as 0.
-        let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        // Informational only (matching never reads it): a size that cannot be read shows as 0.
+        let fileBytes = (try? backend.sizeOnDisk()) ?? 0
         return try read("stats") { db in
             var byType: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT media_type, COUNT(*) FROM works GROUP BY media_type") {
-                byType[row[0]] = row[1]
+            for row in try db.fetchAll("SELECT media_type, COUNT(*) FROM works GROUP BY media_type") {
+                byType[try row.text(0)] = Int(try row.int(1))
             }
             var byAlgorithm: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT algorithm, COUNT(*) FROM fingerprints GROUP BY algorithm") {
-                byAlgorithm[row[0]] = row[1]
+            for row in try db.fetchAll("SELECT algorithm, COUNT(*) FROM fingerprints GROUP BY algorithm") {
+                byAlgorithm[try row.text(0)] = Int(try row.int(1))
             }
             return StoreStats(works: byType.values.reduce(0, +), worksByMediaType: byType,
                               fingerprintsByAlgorithm: byAlgorithm,
-                              textPostings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM text_postings") ?? 0,
+                              textPostings: Int(try db.fetchOne("SELECT COUNT(*) FROM text_postings")?.int(0) ?? 0),
                               snapshotVersion: try Self.version(db), fileBytes: fileBytes)
         }
     }
 
-    /// SQLite's journal mode for this file (`wal` for every store).
+    /// SQLite's journal mode for this file (`wal` for every read-write store); `""` on PostgreSQL.
     public func journalMode() throws(StoreError) -> String {
-        try read("journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        guard let sqlite = backend as? SQLiteBackend else { return "" }
+        do { return try sqlite.journalMode() } catch {
+            throw StoreError(code: "db-io", message: "cannot read the journal mode", underlying: error)
+        }
     }
 
-    /// Identifiers of the schema migrations applied to this file, in order.
+    /// Identifiers of the schema migrations applied to this database, in order.
     public func appliedMigrations() throws(StoreError) -> [String] {
-        try read("migrations") { db in try Schema.migrator.appliedMigrations(db) }
+        do { return try backend.appliedMigrations() } catch let e as StoreError { throw e } catch {
+            throw StoreError(code: "db-io", message: "cannot read the migrations", underlying: error)
+        }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HashmarkFingerprint
 
 /// One row of a ThreatExchange-style PDQ hash list: `hash,quality,id,owner`.
@@ -129,12 +128,12 @@ extension CorpusStore {
     /// Every PDQ hash as hash-bank rows (one per work and variant-0 hash), ordered by work id.
     public func exportHashes() throws(StoreError) -> [HashBankRow] {
         try read("hash export") { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll("""
                 SELECT f.data, f.quality, w.id, w.owner FROM fingerprints f JOIN works w ON w.id = f.work_id
                 WHERE f.algorithm = ? AND f.variant = 0 ORDER BY w.id, f.rowid
-                """, arguments: [StoredFingerprint.pdqAlgorithm]).compactMap { row in
-                guard let hash = Hash256(bigEndianBytes: row[0] as Data) else { return nil }
-                return HashBankRow(hash: hash, quality: (row[1] as Int?) ?? 0, id: row[2], owner: row[3])
+                """, [StoredFingerprint.pdqAlgorithm]).compactMap { row in
+                guard let hash = Hash256(bigEndianBytes: try row.blob(0)) else { return nil }
+                return HashBankRow(hash: hash, quality: Int(try row.optionalInt(1) ?? 0), id: try row.text(2), owner: try row.text(3))
             }
         }
     }

@@ -1,8 +1,11 @@
 import GRDB
 
-/// The schema, as GRDB migrations: each runs once per database file, in order.
+/// The schema: the same migrations, by the same identifiers and in the same order, for both back
+/// ends; each runs once per database. SQLite's are GRDB migrations (recorded in `grdb_migrations`),
+/// PostgreSQL's run in one transaction under an advisory lock (recorded in `hashmark_migrations`).
 enum Schema {
-    static var migrator: DatabaseMigrator {
+    /// SQLite's migrations (their text is frozen: files written by older releases depend on it).
+    static var sqliteMigrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -69,8 +72,93 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v4-shared-ledger") { db in try db.execute(sql: sharedLedgerTable) }
         return m
     }
+
+    /// The shared ledger (`SharedLedgerRow`): the same text on both back ends.
+    static let sharedLedgerTable = """
+        CREATE TABLE shared_ledger (
+            seq BIGINT PRIMARY KEY NOT NULL,
+            host TEXT NOT NULL,
+            host_line BIGINT NOT NULL,
+            report_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            previous TEXT NOT NULL,
+            chain TEXT NOT NULL,
+            UNIQUE (host, host_line)
+        )
+        """
+}
+
+extension Schema {
+    /// PostgreSQL's migrations: SQLite's tables in PostgreSQL's types. Text columns that the store
+    /// sorts on use the "C" collation (bytewise, as SQLite), so both back ends list works in the
+    /// same order and give equal contents the same snapshot digest. `rowid` is an explicit
+    /// identity column where SQLite has its implicit one (insertion order of bulk reads).
+    static let postgresMigrations: [(id: String, statements: [String])] = [
+        ("v1", [
+            """
+            CREATE TABLE works (
+                id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+                title TEXT COLLATE "C" NOT NULL DEFAULT '',
+                owner TEXT COLLATE "C" NOT NULL DEFAULT '',
+                license TEXT COLLATE "C" NOT NULL DEFAULT '',
+                source TEXT COLLATE "C" NOT NULL DEFAULT '',
+                media_type TEXT COLLATE "C" NOT NULL,
+                sha256 TEXT COLLATE "C" UNIQUE,
+                added_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE fingerprints (
+                rowid BIGSERIAL PRIMARY KEY,
+                work_id TEXT COLLATE "C" NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                algorithm TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL,
+                variant BIGINT NOT NULL DEFAULT 0,
+                data BYTEA NOT NULL,
+                quality BIGINT)
+            """,
+            "CREATE INDEX fingerprints_work ON fingerprints(work_id)",
+            "CREATE INDEX fingerprints_algorithm ON fingerprints(algorithm, version)",
+            """
+            CREATE TABLE text_postings (
+                rowid BIGSERIAL PRIMARY KEY,
+                work_id TEXT COLLATE "C" NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                hash BIGINT NOT NULL,
+                position BIGINT NOT NULL)
+            """,
+            "CREATE INDEX text_postings_hash ON text_postings(hash)",
+            "CREATE INDEX text_postings_work ON text_postings(work_id)",
+            """
+            CREATE TABLE work_texts (
+                work_id TEXT COLLATE "C" PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                text TEXT NOT NULL)
+            """,
+            "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BIGINT)",
+            "INSERT INTO meta(key, value) VALUES ('snapshot_version', 0)",
+        ]),
+        ("v2-thumbnails", [
+            """
+            CREATE TABLE work_thumbnails (
+                work_id TEXT COLLATE "C" PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                width BIGINT NOT NULL,
+                height BIGINT NOT NULL,
+                original_width BIGINT NOT NULL,
+                original_height BIGINT NOT NULL,
+                jpeg BYTEA NOT NULL)
+            """,
+        ]),
+        ("v3-posting-algorithms", [
+            """
+            CREATE TABLE text_posting_algorithms (
+                work_id TEXT COLLATE "C" PRIMARY KEY NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+                algorithm TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL)
+            """,
+        ]),
+        ("v4-shared-ledger", [sharedLedgerTable]),
+    ]
 }
 
 extension CorpusStore {
@@ -78,7 +166,7 @@ extension CorpusStore {
     /// including `migration` applied, then `sql` run (rows in that schema). Tests of upgrades.
     @_spi(Testing) public static func createLegacy(path: String, upTo migration: String, sql: String) throws {
         let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: migration)
+        try Schema.sqliteMigrator.migrate(queue, upTo: migration)
         try queue.write { try $0.execute(sql: sql) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A small JPEG preview of an image work, so a report can show the work without its file.
 public struct WorkThumbnail: Sendable, Equatable {
@@ -29,25 +28,26 @@ extension CorpusStore {
             throw StoreError(code: "work-invalid", message: "thumbnail of \(id) has an empty size or no bytes")
         }
         try write("thumbnail of \(id)") { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM works WHERE id = ?", arguments: [id]) == true else {
+            guard try db.fetchOne("SELECT 1 FROM works WHERE id = ?", [id]) != nil else {
                 throw StoreError(code: "work-not-found", message: "no work '\(id)' to attach a thumbnail to")
             }
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO work_thumbnails(work_id, width, height, original_width, original_height, jpeg)
+            try db.execute("""
+                INSERT INTO work_thumbnails(work_id, width, height, original_width, original_height, jpeg)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, thumbnail.width, thumbnail.height, thumbnail.originalWidth,
-                                 thumbnail.originalHeight, Data(thumbnail.jpeg)])
+                ON CONFLICT(work_id) DO UPDATE SET width = excluded.width, height = excluded.height,
+                    original_width = excluded.original_width, original_height = excluded.original_height, jpeg = excluded.jpeg
+                """, [id, thumbnail.width, thumbnail.height, thumbnail.originalWidth, thumbnail.originalHeight, thumbnail.jpeg])
         }
     }
 
     /// The stored thumbnail of a work; `nil` for text works and works added before thumbnails existed.
     public func thumbnail(of id: String) throws(StoreError) -> WorkThumbnail? {
         try read("thumbnail of \(id)") { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.fetchOne("""
                 SELECT width, height, original_width, original_height, jpeg FROM work_thumbnails WHERE work_id = ?
-                """, arguments: [id]) else { return nil }
-            let jpeg: [UInt8] = (row[4] as Data?).map { [UInt8]($0) } ?? []
-            return WorkThumbnail(width: row[0], height: row[1], originalWidth: row[2], originalHeight: row[3], jpeg: jpeg)
+                """, [id]) else { return nil }
+            return WorkThumbnail(width: Int(try row.int(0)), height: Int(try row.int(1)), originalWidth: Int(try row.int(2)),
+                                 originalHeight: Int(try row.int(3)), jpeg: try row.blob(4))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HashmarkEngine
+import HashmarkStore
 import HashmarkReport
 
 /// `hashmark check FILE...`: the verdict for each file against the corpus.
@@ -60,7 +61,7 @@ struct CheckCommand: ParsableCommand {
 enum EngineSetup {
     /// Opens the store, loads the model and the whole corpus index.
     static func engine(database: DatabaseOptions, model: String?) throws -> Engine {
-        guard FileManager.default.fileExists(atPath: database.path) else {
+        guard CorpusStore.mayExist(at: database.path) else {
             throw CLIError("no corpus database at \(database.path): add works with `hashmark corpus add` first")
         }
         let store = try database.open()

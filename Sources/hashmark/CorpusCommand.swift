@@ -118,7 +118,7 @@ struct CorpusCommand: ParsableCommand {
                 print("fingerprints: \(list(stats.fingerprintsByAlgorithm)) (a transparent image has one set per background)")
                 print("text postings: \(stats.textPostings)")
                 print("snapshot: \(snapshot.id)")
-                print("database: \(store.path) (\(stats.fileBytes) bytes)")
+                print("database: \(store.displayName) (\(store.backendName), \(stats.fileBytes) bytes)")
                 print(stale.isEmpty ? "algorithms: current" : "algorithms: STALE: \(stale) (re-add the works)")
             }
             if checkCurrent && !stale.isEmpty { throw ExitCode(1) }

@@ -7,8 +7,8 @@ import HashmarkStore
 /// `--db PATH`, shared by every command that touches the corpus.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: """
-        Corpus database (default: $HASHMARK_DB, else [corpus] db of $HASHMARK_CONFIG or \
-        /etc/hashmark/hashmark.toml, else var/hashmark.sqlite).
+        Corpus database: a SQLite file path or a postgresql:// URL (default: $HASHMARK_DB, else \
+        [corpus] db of $HASHMARK_CONFIG or /etc/hashmark/hashmark.toml, else var/hashmark.sqlite).
         """)
     var db: String?
 
@@ -23,14 +23,17 @@ struct DatabaseOptions: ParsableArguments {
         return "var/hashmark.sqlite"
     }
 
-    /// Opens (creating when missing, with its folder) the corpus store.
+    /// Opens (creating when missing, with its folder) the corpus store: a SQLite file, or a
+    /// PostgreSQL database named by a `postgresql://` URL (created tables, not the database).
     func open() throws -> CorpusStore {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !PostgresLocation.isURL(path) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         do {
             return try CorpusStore(path: path)
         } catch {
-            throw CLIError("cannot open the corpus database \(path): \(error)")
+            throw CLIError("cannot open the corpus database \(CorpusStore.displayName(of: path)): \(error)")
         }
     }
 }

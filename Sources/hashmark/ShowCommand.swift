@@ -50,11 +50,11 @@ struct ShowCommand: ParsableCommand {
         }
         var store: CorpusStore? = nil
         if let db {
-            guard FileManager.default.fileExists(atPath: db) else { throw CLIError("no corpus database at \(db)") }
+            guard CorpusStore.mayExist(at: db) else { throw CLIError("no corpus database at \(db)") }
             do {
                 store = try CorpusStore(path: db)
             } catch {
-                throw CLIError("cannot open the corpus database \(db): \(error)")
+                throw CLIError("cannot open the corpus database \(CorpusStore.displayName(of: db)): \(error)")
             }
         }
         let context = HTMLReport.Context.load(for: r, store: store, submittedFile: file)

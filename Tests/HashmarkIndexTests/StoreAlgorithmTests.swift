@@ -18,10 +18,10 @@ struct StoreAlgorithmTests {
 
     static let postings = [TextShingle(hash: 11, position: 0), TextShingle(hash: 12, position: 3)]
 
-    @Test func currentRowsAreNotStaleAndRecordTheirAlgorithm() throws {
+    @Test(arguments: Backend.allCases) func currentRowsAreNotStaleAndRecordTheirAlgorithm(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("c.sqlite").path)
+        let store = try CorpusStore(path: try backend.location(dir, "c"))
         _ = try store.add(work: Self.image("img"), fingerprints: [.pdq(Hash256(words: .init(1, 2, 3, 4)), quality: 90)])
         _ = try store.add(work: Self.text("txt"), fingerprints: [], postings: Self.postings, text: "a b c d")
         #expect(try store.staleContent().isEmpty)
@@ -32,10 +32,10 @@ struct StoreAlgorithmTests {
         #expect(try store.postingsAlgorithm(of: "img") == nil, "no postings, no record")
     }
 
-    @Test func olderFingerprintsAndPostingsAreStale() throws {
+    @Test(arguments: Backend.allCases) func olderFingerprintsAndPostingsAreStale(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("c.sqlite").path)
+        let store = try CorpusStore(path: try backend.location(dir, "c"))
         let hash = Hash256(words: .init(5, 6, 7, 8))
         _ = try store.add(work: Self.image("img"), fingerprints: [
             .pdq(hash, quality: 90, version: 0),
@@ -55,11 +55,11 @@ struct StoreAlgorithmTests {
         #expect(try store.postings(of: "txt") == Self.postings)
     }
 
-    @Test func postingAlgorithmIsPartOfTheDigest() throws {
+    @Test(arguments: Backend.allCases) func postingAlgorithmIsPartOfTheDigest(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let a = try CorpusStore(path: dir.appendingPathComponent("a.sqlite").path)
-        let b = try CorpusStore(path: dir.appendingPathComponent("b.sqlite").path)
+        let a = try CorpusStore(path: try backend.location(dir, "a"))
+        let b = try CorpusStore(path: try backend.location(dir, "b"))
         _ = try a.add(work: Self.text("txt"), fingerprints: [], postings: Self.postings, text: "a b c d")
         _ = try b.add(work: Self.text("txt"), fingerprints: [], postings: Self.postings, text: "a b c d")
         #expect(try a.snapshot().digest == b.snapshot().digest)
@@ -79,7 +79,7 @@ struct StoreAlgorithmTests {
             """)
         #expect(throws: StoreError.self) { try CorpusStore(path: path, readOnly: true) }
         let store = try CorpusStore(path: path)
-        #expect(try store.appliedMigrations().last == "v3-posting-algorithms")
+        #expect(try store.appliedMigrations().last == "v4-shared-ledger")
         let stale = try store.staleContent()
         #expect(stale.entries == [.init(algorithm: nil, version: nil, works: 1, isTextPostings: true)])
         #expect(stale.description.contains("no recorded algorithm"))

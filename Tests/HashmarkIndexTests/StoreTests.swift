@@ -16,10 +16,10 @@ struct StoreTests {
                      source: "test", mediaType: "image", sha256: sha), fps)
     }
 
-    @Test mutating func reopenGivesSameAnswers() throws {
+    @Test(arguments: Backend.allCases) mutating func reopenGivesSameAnswers(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("corpus.sqlite").path
+        let path = try backend.location(dir, "corpus")
         let (w1, f1) = imageWork("alpha")
         let (w2, f2) = imageWork("beta")
         let postings = [TextShingle(hash: 0xFFFF_0000_1234_5678, position: 0), TextShingle(hash: 7, position: 1)]
@@ -49,10 +49,10 @@ struct StoreTests {
         #expect(try store.postings(of: "beta") == postings)
     }
 
-    @Test mutating func reAddIsIdempotentAndIdsAreUnique() throws {
+    @Test(arguments: Backend.allCases) mutating func reAddIsIdempotentAndIdsAreUnique(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("c.sqlite").path)
+        let store = try CorpusStore(path: try backend.location(dir, "c"))
         let (w, f) = imageWork("alpha")
         let first = try store.add(work: w, fingerprints: f)
         #expect(first.inserted)
@@ -77,10 +77,10 @@ struct StoreTests {
         #expect(try store.snapshot() == snap)
     }
 
-    @Test mutating func removalCascades() throws {
+    @Test(arguments: Backend.allCases) mutating func removalCascades(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("c.sqlite").path)
+        let store = try CorpusStore(path: try backend.location(dir, "c"))
         let (w1, f1) = imageWork("keep")
         let (w2, f2) = imageWork("gone")
         _ = try store.add(work: w1, fingerprints: f1)
@@ -98,11 +98,11 @@ struct StoreTests {
         #expect(try store.fingerprints(of: "gone") == Array(f2.prefix(1)))
     }
 
-    @Test mutating func snapshotTracksEveryChange() throws {
+    @Test(arguments: Backend.allCases) mutating func snapshotTracksEveryChange(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let a = try CorpusStore(path: dir.appendingPathComponent("a.sqlite").path)
-        let b = try CorpusStore(path: dir.appendingPathComponent("b.sqlite").path)
+        let a = try CorpusStore(path: try backend.location(dir, "a"))
+        let b = try CorpusStore(path: try backend.location(dir, "b"))
         let works = [imageWork("w1"), imageWork("w2"), imageWork("w3")]
         var seen: Set<CorpusSnapshot> = [try a.snapshot()]
         #expect(try a.snapshot().version == 0)
@@ -127,29 +127,31 @@ struct StoreTests {
         #expect(try b.snapshot().digest != afterRemove.digest)
     }
 
-    @Test func walModeAndMigrationsRunOnce() throws {
+    @Test(arguments: Backend.allCases) func walModeAndMigrationsRunOnce(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("c.sqlite").path
+        let path = try backend.location(dir, "c")
         do {
             let store = try CorpusStore(path: path)
-            #expect(try store.journalMode() == "wal")
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms"])
+            #expect(try store.journalMode() == (backend == .sqlite ? "wal" : ""))
+            #expect(store.backendName == backend.rawValue)
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger"])
             _ = try store.add(work: Work(id: "x", mediaType: "text", sha256: "00"), fingerprints: [])
-            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(backend == .postgresql || FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(try store.stats().fileBytes > 0)
         }
         for _ in 0..<2 {
             let store = try CorpusStore(path: path)
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger"])
             #expect(try store.list().map(\.id) == ["x"])
             #expect(try store.snapshot().version == 1)
         }
     }
 
-    @Test mutating func hashBankRoundTrip() throws {
+    @Test(arguments: Backend.allCases) mutating func hashBankRoundTrip(_ backend: Backend) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("c.sqlite").path)
+        let store = try CorpusStore(path: try backend.location(dir, "c"))
         let rows = (0..<50).map { i in
             HashBankRow(hash: .random(using: &rng), quality: i * 2, id: "bank-\(i / 2)", owner: i % 3 == 0 ? "Acme, \"Inc\"" : "Acme")
         }

@@ -11,7 +11,12 @@ final class RunningDaemon {
     /// - Parameters:
     ///   - config: TOML text for `--config` (limits, workers, scan interval).
     ///   - environment: added to the daemon's environment (e.g. `HASHMARK_WORKER_TEST_HOOKS`).
-    init(corpus: RegisteredCorpus, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:]) throws {
+    convenience init(corpus: RegisteredCorpus, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:]) throws {
+        try self.init(db: corpus.db, keyDir: keyDir, config: config, environment: environment)
+    }
+
+    /// A daemon on the corpus database `db` (a SQLite path or a `postgresql://` URL).
+    init(db: String, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:]) throws {
         spool = keyDir.path("spool")
         key = keyDir.path("keys/hashmark.key.pem")
         log = keyDir.path("daemon.log")
@@ -21,7 +26,7 @@ final class RunningDaemon {
         }
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["watch", "--spool", spool, "--db", corpus.db, "--key", key]
+        process.arguments = ["watch", "--spool", spool, "--db", db, "--key", key]
         if let config {
             let path = keyDir.path("daemon.toml")
             try config.write(toFile: path, atomically: true, encoding: .utf8)

@@ -38,9 +38,6 @@ public enum WorkerMain {
         }
     }
 
-    /// How often the worker looks for a changed corpus (a `corpus add` while the daemon runs).
-    static let snapshotCheckSeconds: Double = 5
-
     /// Runs the worker; returns the process exit status.
     public static func run(_ options: Options) -> Int32 {
         // The protocol owns the original stdin/stdout; stray prints go to stderr.
@@ -55,16 +52,16 @@ public enum WorkerMain {
         } catch {
             return hello(replies, error: error.code, message: error.message)
         }
-        let store: CorpusStore
-        let model: LoadedModel
-        let semantic: SemanticModel?
         var engine: Engine
         do {
-            store = try CorpusStore(path: options.corpusDB, readOnly: true)
-            model = try options.modelPath.map { path throws(EngineError) in try LoadedModel.load(path: path) } ?? .defaults
+            // The corpus is read once, before the sandbox, and the store closed: a worker holds no
+            // database connection or file. The daemon watches the corpus and replaces its workers
+            // when it changes (`SpoolProcessor.corpusChanged`).
+            let index = try CorpusIndex(store: try CorpusStore(path: options.corpusDB, readOnly: true))
+            let model = try options.modelPath.map { path throws(EngineError) in try LoadedModel.load(path: path) } ?? .defaults
             // The sentence-embedding models (~60 MB resident) are read once, before the sandbox.
-            semantic = try SemanticModel.load()
-            engine = Engine(index: try CorpusIndex(store: store), model: model, limits: options.limits, semantic: semantic)
+            let semantic = try SemanticModel.load()
+            engine = Engine(index: index, model: model, limits: options.limits, semantic: semantic)
             // The image descriptor (~15 MB), also read before the sandbox.
             engine.descriptor = try DescriptorModel.load()
             try WorkerSandbox.restrictSystemCalls()
@@ -76,21 +73,12 @@ public enum WorkerMain {
             return hello(replies, error: EngineError.Code.corpusUnavailable, message: "\(error)")
         }
         guard WorkerFrame.write(helloReady(engine), to: replies) else { return 0 }
-        var checked = Date()
         // Workers cannot start `pdftotext`: the daemon sends PDFs extracted ("extracted" header).
         engine.documents.readsPDF = false
         while let header = WorkerFrame.read(from: requests, limit: 1 << 16),
               let request = try? JSONValue.parse(header),
               let payload = WorkerFrame.read(from: requests, limit: request["extracted"] == nil
                   ? options.limits.image.maxFileBytes : WorkerFrame.extractedPayloadLimit(options.limits)) {
-            if Date().timeIntervalSince(checked) >= snapshotCheckSeconds {
-                checked = Date()
-                if let onDisk = try? store.snapshot(), onDisk.version != engine.index.snapshot.version,
-                   let fresh = try? CorpusIndex(store: store) {
-                    engine = Engine(index: fresh, model: model, limits: options.limits, semantic: semantic)
-                    engine.documents.readsPDF = false
-                }
-            }
             if options.testHooks { injectFault(payload) }
             var name = "submission"
             if case .string(let given)? = request["name"] { name = given }

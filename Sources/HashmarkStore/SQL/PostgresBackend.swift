@@ -1,0 +1,250 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// PostgreSQL through postgres-nio: the multi-host store. One connection per store, used by one
+/// caller at a time (the store's calls block, as GRDB's do); a broken connection is replaced on the
+/// next call. Writers on every host are serialised by a row lock on the snapshot counter, taken
+/// first in each write transaction; readers see one consistent state (REPEATABLE READ).
+final class PostgresBackend: SQLBackend, @unchecked Sendable {
+    let dialect = SQLDialect.postgresql
+    let location: PostgresLocation
+    let readOnly: Bool
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var connection: PostgresConnection?
+    private var closed = false
+    private static let logger = Logger(label: "hashmark.postgres") { _ in SwiftLogNoOpLogHandler() }
+
+    /// Connects, and (unless `readOnly`) applies pending migrations under an advisory lock, so
+    /// daemons starting together on several hosts migrate once. `readOnly` checks that every
+    /// migration is applied (`db-stale` otherwise) and never writes.
+    init(location: PostgresLocation, readOnly: Bool) throws(StoreError) {
+        self.location = location
+        self.readOnly = readOnly
+        do {
+            if readOnly {
+                let applied = Set(try appliedMigrations())
+                guard Schema.postgresMigrations.allSatisfy({ applied.contains($0.id) }) else {
+                    throw StoreError(code: "db-stale", message: "the corpus database \(location) needs a migration (open it once with `hashmark corpus stats`)")
+                }
+            } else {
+                try migrate()
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: "db-open", message: "cannot open corpus database \(location): \(Self.describe(error))", underlying: Self.underlying(error))
+        }
+    }
+
+    /// A pinned view (`CorpusStore.pinnedView`): its own connection with one REPEATABLE READ
+    /// transaction, begun here and ended by `close()`; every read runs inside it.
+    init(pinnedTo location: PostgresLocation) throws {
+        self.location = location
+        self.readOnly = true
+        lock.lock()
+        defer { lock.unlock() }
+        let session = Session(connection: try connected())
+        try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try session.execute("SELECT value FROM meta WHERE key = 'snapshot_version'")  // takes the snapshot
+        pinned = session
+    }
+
+    /// The open transaction of a pinned view. Guarded by `lock`.
+    private var pinned: Session?
+
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        lock.lock()
+        let pinned = self.pinned
+        lock.unlock()
+        guard let pinned else { return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body) }
+        lock.lock()
+        defer { lock.unlock() }
+        do { return try body(pinned) } catch let e as StoreError { throw e } catch {
+            throw StoreError(code: "db-io", message: "PostgreSQL \(location): \(Self.describe(error))", underlying: Self.underlying(error))
+        }
+    }
+
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        guard !readOnly else { throw StoreError(code: "db-io", message: "the store \(location) was opened read-only") }
+        return try transaction("BEGIN") { session in
+            try session.execute("SELECT value FROM meta WHERE key = 'snapshot_version' FOR UPDATE")
+            return try body(session)
+        }
+    }
+
+    func appliedMigrations() throws -> [String] {
+        try transaction("BEGIN READ ONLY") { s in
+            guard try s.fetchOne("SELECT to_regclass('hashmark_migrations') IS NOT NULL")?.values.first == .int(1) else { return [] }
+            return try s.fetchAll("SELECT identifier FROM hashmark_migrations ORDER BY applied_order").map { try $0.text(0) }
+        }
+    }
+
+    func sizeOnDisk() throws -> Int64 {
+        try read { try $0.fetchOne("SELECT pg_database_size(current_database())")?.int(0) ?? 0 }
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        closed = true
+        pinned = nil
+        if let connection { try? connection.close().wait() }
+        connection = nil
+    }
+
+    /// Applies the pending migrations in one transaction under a cluster-wide advisory lock.
+    private func migrate() throws {
+        try transaction("BEGIN") { s in
+            try s.execute("SELECT pg_advisory_xact_lock(7235431001)")
+            try s.execute("""
+                CREATE TABLE IF NOT EXISTS hashmark_migrations (
+                    identifier TEXT PRIMARY KEY NOT NULL, applied_order BIGSERIAL NOT NULL)
+                """)
+            let applied = Set(try s.fetchAll("SELECT identifier FROM hashmark_migrations").map { try $0.text(0) })
+            for migration in Schema.postgresMigrations where !applied.contains(migration.id) {
+                for statement in migration.statements { try s.execute(statement) }
+                try s.execute("INSERT INTO hashmark_migrations (identifier) VALUES (?)", [migration.id])
+            }
+        }
+    }
+
+    /// Runs `body` between `begin` and COMMIT on the connection (ROLLBACK when it throws). When
+    /// the connection turns out to be broken (a server restart, a dropped network) before COMMIT
+    /// was sent, nothing was written: the transaction runs once more on a fresh connection.
+    private func transaction<T>(_ begin: String, _ body: (any SQLSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let session = Session(connection: try connected())
+            var committing = false
+            do {
+                try session.execute(begin)
+                let result = try body(session)
+                committing = true
+                try session.execute("COMMIT")
+                return result
+            } catch {
+                let broken = session.connection.isClosed || Self.isConnectionLoss(error)
+                if broken {
+                    connection = nil
+                    if !committing && attempt == 1 { continue }
+                } else {
+                    _ = try? session.execute("ROLLBACK")
+                }
+                if let e = error as? StoreError { throw e }
+                throw StoreError(code: "db-io", message: "PostgreSQL \(location): \(Self.describe(error))", underlying: Self.underlying(error))
+            }
+        }
+    }
+
+    /// The open connection, connecting first when there is none or it broke. Holds `lock`.
+    private func connected() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        guard !closed else { throw StoreError(code: "db-io", message: "the store for \(location) was closed") }
+        let config: PostgresConnection.Configuration
+        if let socket = location.unixSocketPath {
+            config = .init(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
+        } else {
+            config = .init(host: location.host, port: location.port, username: location.user,
+                           password: location.password, database: location.database, tls: .disable)
+        }
+        do {
+            let fresh = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: config,
+                                                       id: 1, logger: Self.logger).wait()
+            connection = fresh
+            return fresh
+        } catch {
+            throw StoreError(code: "db-open", message: "cannot connect to \(location): \(Self.describe(error))", underlying: Self.underlying(error))
+        }
+    }
+
+    /// A lost connection rather than a failed statement: closed sockets, and the server's
+    /// shutdown and connection-exception classes (SQLSTATE 57P01–57P03, 08xxx).
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        guard let e = error as? PSQLError else { return false }
+        if [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError].contains(e.code) { return true }
+        let state = e.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("57P0") || state.hasPrefix("08")
+    }
+
+    /// The server's message and SQLSTATE when there is one, else the error itself.
+    /// (PSQLError's own description hides both, to keep secrets out of logs; neither holds one.)
+    static func describe(_ error: any Error) -> String {
+        guard let e = error as? PSQLError else { return "\(error)" }
+        if let info = e.serverInfo, let message = info[.message] {
+            return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
+        }
+        return e.underlying.map { "\(e.code): \($0)" } ?? "\(e.code)"
+    }
+
+    /// What a `StoreError` keeps of an error: `describe` already says what a PSQLError can.
+    static func underlying(_ error: any Error) -> (any Error)? { error is PSQLError ? nil : error }
+
+    struct Session: SQLSession {
+        let connection: PostgresConnection
+
+        func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+            let result = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger).wait()
+            return result.metadata.rows ?? 0
+        }
+
+        func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+            let result = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger).wait()
+            for row in result.rows {
+                var values: [SQLValue] = []
+                for cell in row { values.append(try Self.value(cell)) }
+                try body(SQLRow(values: values))
+            }
+        }
+
+        /// `?` placeholders (outside quotes) become `$1`, `$2`, …
+        static func query(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQuery {
+            var text = ""
+            text.reserveCapacity(sql.utf8.count + 8)
+            var n = 0
+            var quoted = false
+            for c in sql {
+                if c == "'" { quoted.toggle() }
+                if c == "?" && !quoted {
+                    n += 1
+                    text += "$\(n)"
+                } else {
+                    text.append(c)
+                }
+            }
+            guard n == arguments.count else {
+                throw StoreError(code: "db-io", message: "statement has \(n) placeholders but \(arguments.count) arguments")
+            }
+            var binds = PostgresBindings(capacity: arguments.count)
+            for a in arguments {
+                switch a {
+                case .null: binds.appendNull()
+                case .int(let v): binds.append(v)
+                case .double(let v): binds.append(v)
+                case .text(let v): binds.append(v)
+                case .blob(let v): binds.append(ByteBuffer(bytes: v))
+                }
+            }
+            return PostgresQuery(unsafeSQL: text, binds: binds)
+        }
+
+        static func value(_ cell: PostgresCell) throws -> SQLValue {
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8, .oid: return .int(try cell.decode(Int64.self))
+            case .float4, .float8: return .double(try cell.decode(Double.self))
+            case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
+            case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
+            case .text, .varchar, .bpchar, .name: return .text(try cell.decode(String.self))
+            default:
+                throw StoreError(code: "db-io", message: "column \(cell.columnName) has type \(cell.dataType), which the store does not read")
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Where a PostgreSQL corpus lives, from a libpq-style URL:
+/// `postgresql://[user[:password]@][host][:port]/database[?host=/socket/dir]`.
+///
+/// A host that starts with `/` (in the authority, percent-encoded, or as the `host` parameter)
+/// names the folder of the server's Unix socket (`<dir>/.s.PGSQL.<port>`), as libpq reads it.
+/// Without a user, `$PGUSER`, then `$USER`, then `postgres`; without a password, `$PGPASSWORD`.
+public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+
+    /// `true` for a `postgresql://` or `postgres://` URL: every `--db` takes either that or a
+    /// SQLite file path.
+    public static func isURL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+        guard Self.isURL(url), let components = URLComponents(string: url) else {
+            throw StoreError(code: "db-open", message: "not a postgresql:// URL: \(Self.redacted(url))")
+        }
+        let query = Dictionary(components.queryItems?.map { ($0.name, $0.value ?? "") } ?? [], uniquingKeysWith: { $1 })
+        for name in query.keys where !["host", "port", "user", "password", "dbname", "sslmode"].contains(name) {
+            throw StoreError(code: "db-open", message: "unknown parameter '\(name)' in \(Self.redacted(url))")
+        }
+        if let mode = query["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
+            throw StoreError(code: "db-open", message: "sslmode=\(mode) is not supported yet: use a Unix socket or a trusted network (sslmode=disable)")
+        }
+        host = query["host"] ?? components.percentEncodedHost.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 } ?? "/var/run/postgresql"
+        guard let port = Int(query["port"] ?? components.port.map(String.init) ?? "5432"), (1...65535).contains(port) else {
+            throw StoreError(code: "db-open", message: "bad port in \(Self.redacted(url))")
+        }
+        self.port = port
+        user = query["user"] ?? components.user?.removingPercentEncoding ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
+        password = query["password"] ?? components.password?.removingPercentEncoding ?? environment["PGPASSWORD"]
+        let path = String(components.path.drop { $0 == "/" })
+        database = query["dbname"] ?? (path.isEmpty ? user : (path.removingPercentEncoding ?? path))
+    }
+
+    /// The Unix socket file when `host` is a folder; `nil` for TCP.
+    public var unixSocketPath: String? { host.hasPrefix("/") ? "\(host)/.s.PGSQL.\(port)" : nil }
+
+    /// The URL without its password: what logs, errors and reports show.
+    public var description: String {
+        let h = host.hasPrefix("/") ? "?host=\(host)" : ""
+        let authority = host.hasPrefix("/") ? "" : (port == 5432 ? host : "\(host):\(port)")
+        let p = host.hasPrefix("/") && port != 5432 ? "&port=\(port)" : ""
+        return "postgresql://\(user)@\(authority)/\(database)\(h)\(p)"
+    }
+
+    /// `url` with any password replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard var c = URLComponents(string: url) else { return "postgresql://…" }
+        if c.password != nil { c.password = "***" }
+        c.queryItems = c.queryItems?.map { $0.name == "password" ? URLQueryItem(name: "password", value: "***") : $0 }
+        return c.string ?? "postgresql://…"
+    }
+}
