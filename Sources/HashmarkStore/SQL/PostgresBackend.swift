@@ -194,13 +194,26 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
             return result.metadata.rows ?? 0
         }
 
+        /// Rows are converted as they arrive, on the connection's event loop (collecting
+        /// postgres-nio's own rows first cost ~4 µs a row in reference counting: 13 s for a
+        /// million-work digest instead of ~3).
         func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
-            let result = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger).wait()
-            for row in result.rows {
+            let rows = RowBuffer()
+            _ = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger) { row in
                 var values: [SQLValue] = []
+                values.reserveCapacity(row.count)
                 for cell in row { values.append(try Self.value(cell)) }
-                try body(SQLRow(values: values))
-            }
+                rows.append(SQLRow(values: values))
+            }.wait()
+            for row in rows.taken() { try body(row) }
+        }
+
+        /// Rows handed over from the event loop.
+        final class RowBuffer: @unchecked Sendable {
+            private let lock = NSLock()
+            private var rows: [SQLRow] = []
+            func append(_ row: SQLRow) { lock.lock(); rows.append(row); lock.unlock() }
+            func taken() -> [SQLRow] { lock.lock(); defer { lock.unlock() }; return rows }
         }
 
         /// `?` placeholders (outside quotes) become `$1`, `$2`, …
@@ -235,7 +248,22 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         }
 
         static func value(_ cell: PostgresCell) throws -> SQLValue {
-            guard cell.bytes != nil else { return .null }
+            guard let bytes = cell.bytes else { return .null }
+            // Binary results (what postgres-nio asks for) read straight from the buffer: a bulk load
+            // of a million rows spends most of its time here.
+            if cell.format == .binary {
+                switch cell.dataType {
+                case .int8: if bytes.readableBytes == 8, let v = bytes.getInteger(at: bytes.readerIndex, as: Int64.self) { return .int(v) }
+                case .int4: if bytes.readableBytes == 4, let v = bytes.getInteger(at: bytes.readerIndex, as: Int32.self) { return .int(Int64(v)) }
+                case .float8:
+                    if bytes.readableBytes == 8, let v = bytes.getInteger(at: bytes.readerIndex, as: UInt64.self) {
+                        return .double(Double(bitPattern: v))
+                    }
+                case .text, .varchar, .name, .bpchar: return .text(String(buffer: bytes))
+                case .bytea: return .blob(Array(buffer: bytes))
+                default: break
+                }
+            }
             switch cell.dataType {
             case .int2, .int4, .int8, .oid: return .int(try cell.decode(Int64.self))
             case .float4, .float8: return .double(try cell.decode(Double.self))
