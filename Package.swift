@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // C libraries from Debian packages (see Makefile DEBIAN_PACKAGES).
@@ -73,7 +74,8 @@ let package = Package(
                 dependencies: ["HashmarkFingerprint", "HashmarkPrimitives", .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio")]),
+                               .product(name: "NIOPosix", package: "swift-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         /// Signed verdict reports: canonical JSON, Ed25519 through OpenSSL, the ledger.
         .target(name: "HashmarkReport", dependencies: ["HashmarkPrimitives", "COpenSSL"]),
         /// The one matching call shared by `check`, the daemon and the evaluator.

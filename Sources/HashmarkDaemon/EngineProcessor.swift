@@ -49,7 +49,10 @@ public final class EngineProcessor: SpoolProcessor {
         limits = EngineLimits(image: .init(maxPixels: config.limits.maxPixels, maxFileBytes: config.limits.maxFileBytes),
                               maxTextBytes: config.limits.maxTextBytes)
         pool = WorkerPool(size: config.workers, launch: Self.launch(config, model: model, executable: executable))
-        mirror = PostgresLocation.isURL(config.corpusDB) ? LedgerMirror(database: config.corpusDB, reportsFolder: reports) : nil
+        mirror = PostgresLocation.isURL(config.corpusDB)
+            ? LedgerMirror(database: config.corpusDB, reportsFolder: reports,
+                           logger: DaemonEnvironment.makeLogger(level: config.logLevel, environment: DaemonEnvironment.current()))
+            : nil
     }
 
     /// The worker command line: everything it needs is an argument; its environment is empty but

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HashmarkReport
 import HashmarkStore
 
@@ -21,10 +22,13 @@ final class LedgerMirror: @unchecked Sendable {
     private var lines: Int64 = -1
     private var offset = 0
     private var scheduled = false
-    private(set) var lastError: String?
+    /// The last failure, logged once until a copy succeeds again.
+    private var failing: String?
+    private let logger: Logger
 
-    init(database: String, reportsFolder: String) {
+    init(database: String, reportsFolder: String, logger: Logger) {
         self.database = database
+        self.logger = logger
         let folder = URL(fileURLWithPath: reportsFolder).resolvingSymlinksInPath().path
         host = "\(ProcessInfo.processInfo.hostName):\(folder)"
         ledgerPath = reportsFolder + "/" + LedgerEntry.fileName
@@ -57,19 +61,29 @@ final class LedgerMirror: @unchecked Sendable {
                 let pending = entries.dropFirst(Int(min(held, Int64(entries.count))))
                 let appended = try append(store, firstLine: held + 1, pending)
                 (lines, offset) = (Int64(entries.count), end)
-                lastError = nil
+                recovered(appended)
                 return appended
             }
             let (entries, end) = try LedgerEntry.read(path: ledgerPath, from: offset)
             let appended = try append(store, firstLine: lines + 1, entries[...])
             lines += Int64(entries.count)
             offset = end
-            lastError = nil
+            recovered(appended)
             return appended
         } catch {
-            lastError = "\(error)"
+            if failing != "\(error)" {
+                logger.warning("shared ledger: copy failed; retried at the next commit, scan or start",
+                               metadata: ["error": "\(error)", "host": "\(host)"])
+            }
+            failing = "\(error)"
             throw error
         }
+    }
+
+    private func recovered(_ appended: Int) {
+        guard failing != nil else { return }
+        failing = nil
+        logger.info("shared ledger: copying again", metadata: ["rows": "\(appended)", "host": "\(host)"])
     }
 
     private func append(_ store: CorpusStore, firstLine: Int64, _ entries: ArraySlice<LedgerEntry>) throws -> Int {

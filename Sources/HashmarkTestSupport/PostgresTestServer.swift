@@ -1,8 +1,9 @@
 import Foundation
 
 /// A real PostgreSQL server for the tests: a fresh cluster (`initdb`) in a temporary folder,
-/// listening only on a Unix socket there (no TCP port to collide on), started once per test
-/// process and stopped when it exits. Each test takes its own database (`makeDatabase`).
+/// listening on a Unix socket there and, with TLS (a self-signed certificate for `localhost` and
+/// 127.0.0.1 made by `openssl`), on 127.0.0.1:`tcpPort`; started once per test process and
+/// stopped when it exits. Each test takes its own database (`makeDatabase`).
 ///
 /// Needs Debian's `postgresql` package (`make test` installs it). As root, the server runs as the
 /// `postgres` user (PostgreSQL refuses root). Clusters left by a test process that died are
@@ -12,6 +13,10 @@ public final class PostgresTestServer: Sendable {
     public let folder: String
     let bin: String
     let asPostgres: Bool
+    /// The TCP port on 127.0.0.1 (TLS offered; trust authentication as on the socket).
+    public let tcpPort: Int
+    /// The server's certificate (PEM): the CA file for `sslmode=verify-full`.
+    public var certificate: String { folder + "/server.crt" }
     public static let user = "hashmark"
 
     /// The server of this test process, started on first use.
@@ -29,10 +34,30 @@ public final class PostgresTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "\(getpid())".write(toFile: folder + "/owner.pid", atomically: true, encoding: .utf8)
+        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                                          "-keyout", folder + "/server.key", "-out", folder + "/server.crt",
+                                          "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        chmod(folder + "/server.key", 0o600)
         if asPostgres { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
-        try command("initdb", ["-D", folder + "/data", "-U", Self.user, "--auth=trust", "--no-locale", "-E", "UTF8", "--no-sync"])
-        try command("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "start",
-                               "-o", "-k \(folder) -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c max_connections=200"])
+        try Self.command("initdb", ["-D", folder + "/data", "-U", Self.user, "--auth=trust", "--no-locale", "-E", "UTF8", "--no-sync"],
+                         bin: bin, asPostgres: asPostgres)
+        // A free port is found by trying: another server on the port makes the start fail.
+        var port = 0
+        for attempt in 0..<8 {
+            let candidate = 20_000 + Int((UInt32(getpid()) &* 7919 &+ UInt32(attempt) &* 104_729) % 30_000)
+            do {
+                try Self.command("pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "start", "-o",
+                                            "-k \(folder) -p \(candidate) -c listen_addresses=127.0.0.1 -c ssl=on "
+                                            + "-c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key "
+                                            + "-c fsync=off -c synchronous_commit=off -c max_connections=200"],
+                                 bin: bin, asPostgres: asPostgres)
+                port = candidate
+                break
+            } catch where attempt < 7 {
+                continue
+            }
+        }
+        tcpPort = port
         Self.stopAtExit = folder + "|" + bin + "|" + (asPostgres ? "1" : "0")
         atexit { PostgresTestServer.stop() }
     }
@@ -40,20 +65,25 @@ public final class PostgresTestServer: Sendable {
     /// A new, empty database; returns its `postgresql://` URL (Unix socket, trust authentication).
     public func makeDatabase(_ prefix: String = "t") throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())".replacingOccurrences(of: "-", with: "_")
-        try Self.run(bin + "/createdb", ["-h", folder, "-U", Self.user, name])
+        try Self.run(bin + "/createdb", ["-h", folder, "-p", "\(tcpPort)", "-U", Self.user, name])
         return url(name)
     }
 
     /// The URL of database `name` on this server.
-    public func url(_ name: String) -> String { "postgresql://\(Self.user)@/\(name)?host=\(folder)" }
+    public func url(_ name: String) -> String { "postgresql://\(Self.user)@/\(name)?host=\(folder)&port=\(tcpPort)" }
+
+    /// The URL of database `name` over TCP to 127.0.0.1 (or `host`), with `parameters` (e.g. `sslmode=require`).
+    public func tcpURL(_ name: String, host: String = "127.0.0.1", parameters: String = "") -> String {
+        "postgresql://\(Self.user)@\(host):\(tcpPort)/\(name)" + (parameters.isEmpty ? "" : "?" + parameters)
+    }
 
     /// Runs SQL through `psql` (as the superuser) and returns what it printed (unaligned, no headers).
     @discardableResult
     public func psql(_ database: String, _ sql: String) throws -> String {
-        try Self.run(bin + "/psql", ["-h", folder, "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+        try Self.run(bin + "/psql", ["-h", folder, "-p", "\(tcpPort)", "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
     }
 
-    private func command(_ tool: String, _ arguments: [String]) throws {
+    private static func command(_ tool: String, _ arguments: [String], bin: String, asPostgres: Bool) throws {
         if asPostgres {
             try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/" + tool] + arguments)
         } else {

@@ -30,7 +30,12 @@ struct PostgresStoreTests {
         let defaults = try PostgresLocation(url: "postgresql:///hm", environment: ["USER": "carol", "PGPASSWORD": "pw"])
         #expect(defaults.host == "/var/run/postgresql" && defaults.user == "carol" && defaults.password == "pw")
         #expect(PostgresLocation.isURL("postgres://x/y") && !PostgresLocation.isURL("var/hashmark.sqlite"))
-        for bad in ["postgresql://h:99999/d", "postgresql:///d?nonsense=1", "postgresql:///d?sslmode=verify-full"] {
+        #expect(tcp.sslMode == .prefer && socket.sslMode == .prefer)
+        let strict = try PostgresLocation(url: "postgresql://h/d?sslmode=verify-full&sslrootcert=/etc/ca.pem", environment: [:])
+        #expect(strict.sslMode == .verifyFull && strict.sslRootCert == "/etc/ca.pem")
+        #expect(try PostgresLocation(url: strict.description, environment: [:]) == strict)
+        #expect(try PostgresLocation(url: "postgresql://h/d", environment: ["PGSSLMODE": "require"]).sslMode == .require)
+        for bad in ["postgresql://h:99999/d", "postgresql:///d?nonsense=1", "postgresql:///d?sslmode=always"] {
             #expect(throws: StoreError.self) { try PostgresLocation(url: bad, environment: [:]) }
         }
     }
@@ -44,6 +49,32 @@ struct PostgresStoreTests {
             #expect(error.code == "db-open" && error.message.contains("cannot connect"))
         }
         #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test mutating func tcpConnectionsUseTLSAsSSLModeSays() throws {
+        let server = try PostgresTestServer.shared()
+        let url = try server.makeDatabase("tls")
+        let name = String(try #require(URLComponents(string: url)).path.dropFirst())
+        func encrypted(_ parameters: String, host: String = "127.0.0.1") throws -> Bool {
+            let store = try CorpusStore(path: server.tcpURL(name, host: host, parameters: parameters))
+            _ = try store.snapshotVersion()
+            // The store's connection, seen from the server (psql itself comes over the Unix socket).
+            let rows = try server.psql(name, "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid "
+                                       + "WHERE a.datname = '\(name)' AND a.client_addr IS NOT NULL")
+            return withExtendedLifetime(store) { rows.split(separator: "\n") == ["t"] }
+        }
+        #expect(try !encrypted("sslmode=disable"))
+        #expect(try encrypted(""))  // libpq's default, prefer: TLS when offered
+        #expect(try encrypted("sslmode=require"))
+        #expect(try encrypted("sslmode=verify-full&sslrootcert=\(server.certificate)", host: "localhost"))
+        #expect(try encrypted("sslmode=verify-ca&sslrootcert=\(server.certificate)"))
+        // A certificate no trusted CA signed is refused, with the reason.
+        do {
+            _ = try CorpusStore(path: server.tcpURL(name, host: "localhost", parameters: "sslmode=verify-full"))
+            Issue.record("verify-full against an untrusted certificate must fail")
+        } catch {
+            #expect(error.code == "db-open")
+        }
     }
 
     @Test mutating func twoHostsSeeEachOthersChanges() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// PostgreSQL through postgres-nio: the multi-host store. One connection per store, used by one
@@ -152,7 +153,7 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
             config = .init(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
         } else {
             config = .init(host: location.host, port: location.port, username: location.user,
-                           password: location.password, database: location.database, tls: .disable)
+                           password: location.password, database: location.database, tls: try tls())
         }
         do {
             let fresh = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: config,
@@ -171,6 +172,23 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         if [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError].contains(e.code) { return true }
         let state = e.serverInfo?[.sqlState] ?? ""
         return state.hasPrefix("57P0") || state.hasPrefix("08")
+    }
+
+    /// TLS as `sslmode` asks (see `PostgresLocation.SSLMode`).
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch location.sslMode {
+        case .disable: return .disable
+        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let root = location.sslRootCert { tls.trustRoots = .file(root) }
+        let context: NIOSSLContext
+        do { context = try NIOSSLContext(configuration: tls) } catch {
+            throw StoreError(code: "db-open", message: "cannot set up TLS for \(location): \(error)")
+        }
+        return [.allow, .prefer].contains(location.sslMode) ? .prefer(context) : .require(context)
     }
 
     /// The server's message and SQLSTATE when there is one, else the error itself.

@@ -6,12 +6,25 @@ import Foundation
 /// A host that starts with `/` (in the authority, percent-encoded, or as the `host` parameter)
 /// names the folder of the server's Unix socket (`<dir>/.s.PGSQL.<port>`), as libpq reads it.
 /// Without a user, `$PGUSER`, then `$USER`, then `postgres`; without a password, `$PGPASSWORD`.
+/// TLS over TCP as libpq's `sslmode` says (default `prefer`; `sslrootcert` names the CA file for
+/// `verify-ca` / `verify-full`, else the system's trust store); a Unix socket never uses TLS.
 public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var user: String
     public var password: String?
     public var database: String
+    public var sslMode: SSLMode
+    public var sslRootCert: String?
+
+    /// libpq's `sslmode`: `disable` plain; `allow` and `prefer` TLS when the server offers it, no
+    /// certificate check; `require` TLS, no certificate check; `verify-ca` TLS with a certificate
+    /// signed by a trusted CA; `verify-full` that and the certificate names the host.
+    public enum SSLMode: String, Sendable, CaseIterable {
+        case disable, allow, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
 
     /// `true` for a `postgresql://` or `postgres://` URL: every `--db` takes either that or a
     /// SQLite file path.
@@ -24,12 +37,14 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             throw StoreError(code: "db-open", message: "not a postgresql:// URL: \(Self.redacted(url))")
         }
         let query = Dictionary(components.queryItems?.map { ($0.name, $0.value ?? "") } ?? [], uniquingKeysWith: { $1 })
-        for name in query.keys where !["host", "port", "user", "password", "dbname", "sslmode"].contains(name) {
+        for name in query.keys where !["host", "port", "user", "password", "dbname", "sslmode", "sslrootcert"].contains(name) {
             throw StoreError(code: "db-open", message: "unknown parameter '\(name)' in \(Self.redacted(url))")
         }
-        if let mode = query["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
-            throw StoreError(code: "db-open", message: "sslmode=\(mode) is not supported yet: use a Unix socket or a trusted network (sslmode=disable)")
+        guard let mode = SSLMode(rawValue: query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer") else {
+            throw StoreError(code: "db-open", message: "sslmode must be one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        sslMode = mode
+        sslRootCert = query["sslrootcert"] ?? environment["PGSSLROOTCERT"]
         host = query["host"] ?? components.percentEncodedHost.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 } ?? "/var/run/postgresql"
         guard let port = Int(query["port"] ?? components.port.map(String.init) ?? "5432"), (1...65535).contains(port) else {
             throw StoreError(code: "db-open", message: "bad port in \(Self.redacted(url))")
@@ -46,10 +61,13 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL without its password: what logs, errors and reports show.
     public var description: String {
-        let h = host.hasPrefix("/") ? "?host=\(host)" : ""
         let authority = host.hasPrefix("/") ? "" : (port == 5432 ? host : "\(host):\(port)")
-        let p = host.hasPrefix("/") && port != 5432 ? "&port=\(port)" : ""
-        return "postgresql://\(user)@\(authority)/\(database)\(h)\(p)"
+        var parameters = host.hasPrefix("/") ? ["host=\(host)"] : []
+        if host.hasPrefix("/") && port != 5432 { parameters.append("port=\(port)") }
+        if sslMode != .prefer { parameters.append("sslmode=\(sslMode.rawValue)") }
+        if let sslRootCert { parameters.append("sslrootcert=\(sslRootCert)") }
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
+        return "postgresql://\(user)@\(authority)/\(database)\(query)"
     }
 
     /// `url` with any password replaced by `***`.
