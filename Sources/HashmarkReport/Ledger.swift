@@ -43,14 +43,26 @@ public struct LedgerEntry: Sendable, Equatable {
     /// or an `end` this returned before), and where they end. A final line without its newline
     /// (an append in progress or cut short) is left for the next read. A missing file has none.
     public static func read(path: String, from offset: Int) throws -> (entries: [LedgerEntry], end: Int) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let file = FileHandle(forReadingAtPath: path) else {
             if FileManager.default.fileExists(atPath: path) { throw ReportError(.ledger, "cannot read \(path)") }
             return ([], 0)
         }
-        guard offset <= data.count else {
-            throw ReportError(.ledgerShrank, "\(path) is \(data.count) bytes, shorter than the \(offset) already read")
+        defer { try? file.close() }
+        let size: UInt64
+        let data: Data
+        do {
+            size = try file.seekToEnd()
+            guard UInt64(offset) <= size else {
+                throw ReportError(.ledgerShrank, "\(path) is \(size) bytes, shorter than the \(offset) already read")
+            }
+            try file.seek(toOffset: UInt64(offset))  // only what is new: a long ledger is not re-read
+            data = try file.readToEnd() ?? Data()
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw ReportError(.ledger, "cannot read \(path)", underlying: error)
         }
-        let (entries, complete) = try parse(Array(data[offset...]))
+        let (entries, complete) = try parse(Array(data))
         return (entries, offset + complete)
     }
 
