@@ -21,7 +21,7 @@ only, fsync ON: the server's defaults), so nothing else on the machine is touche
     time per file once it is loaded.
 """
 import argparse
-import glob
+import csv
 import os
 import random
 import secrets
@@ -33,6 +33,8 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon_bench import RESERVED  # noqa: E402  (packages kept for independent evaluation: never inputs)
 
 
 def pg_bin():
@@ -82,13 +84,19 @@ def hashmark(binary, *args, check=True):
     return r
 
 
+def corpus_files(suffix):
+    """Bundled Corpus files ending in `suffix`, the reserved packages' works left out."""
+    rows = csv.DictReader(open(os.path.join(REPO, "Corpus", "manifest.csv"), encoding="utf-8"))
+    return sorted(os.path.join(REPO, "Corpus", r["path"]) for r in rows
+                  if r["source_package"] not in RESERVED and r["path"].endswith(suffix))
+
+
 def make_inputs(folder, n, seed):
     """n files: a third JPEG copies of Corpus images (random trailing bytes after EOI, so each has
-    its own SHA-256 and report), the rest texts."""
+    its own SHA-256 and report), the rest texts; the reserved packages' works left out."""
     rng = random.Random(seed)
     os.makedirs(folder, exist_ok=True)
-    images = sorted(glob.glob(os.path.join(REPO, "Corpus", "images", "*.jpg")))
-    texts = sorted(glob.glob(os.path.join(REPO, "Corpus", "texts", "*.txt")))
+    images, texts = corpus_files(".jpg"), corpus_files(".txt")
     words = "river stone lantern quiet market winter engine paper orchard signal harbour meadow".split()
     for i in range(n):
         if i % 3 == 0:
@@ -186,7 +194,7 @@ def large_corpus(binary, cluster, root, n, seed):
     con.commit()
     con.close()
     sq_load = time.time() - t0
-    queries = (sorted(glob.glob(os.path.join(REPO, "Corpus", "images", "*.jpg")))[:40] * 10)[:400]
+    queries = (corpus_files(".jpg")[:40] * 10)[:400]
     queries = queries[:1] + queries  # the first file alone, then 400 more
     out = {}
     for label, db, load in (("postgresql", pg, pg_load), ("sqlite", sq, sq_load)):
