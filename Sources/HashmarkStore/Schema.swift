@@ -73,6 +73,10 @@ enum Schema {
                 """)
         }
         m.registerMigration("v4-shared-ledger") { db in try db.execute(sql: sharedLedgerTable) }
+        m.registerMigration("v5-work-queue") { db in
+            try db.execute(sql: workQueueTable(id: "INTEGER PRIMARY KEY AUTOINCREMENT", name: "BLOB"))
+            try db.execute(sql: workQueueIndex)
+        }
         return m
     }
 
@@ -92,6 +96,29 @@ enum Schema {
 }
 
 extension Schema {
+    /// The shared work queue (`SharedWorkItem`): one row per file name in a shared inbox folder.
+    /// Times are milliseconds since 1970 by the database server's clock, so hosts whose clocks
+    /// differ agree on when a lease ends.
+    static func workQueueTable(id: String, name: String) -> String {
+        """
+        CREATE TABLE work_queue (
+            id \(id) NOT NULL,
+            name \(name) NOT NULL UNIQUE,
+            identity TEXT NOT NULL,
+            state TEXT NOT NULL,
+            owner TEXT,
+            token BIGINT NOT NULL DEFAULT 0,
+            lease_until BIGINT NOT NULL DEFAULT 0,
+            report_id TEXT,
+            outcome TEXT,
+            added_ms BIGINT NOT NULL,
+            done_ms BIGINT
+        )
+        """
+    }
+
+    static let workQueueIndex = "CREATE INDEX work_queue_state ON work_queue (state, id)"
+
     /// PostgreSQL's migrations: SQLite's tables in PostgreSQL's types. Text columns that the store
     /// sorts on use the "C" collation (bytewise, as SQLite), so both back ends list works in the
     /// same order and give equal contents the same snapshot digest. `rowid` is an explicit
@@ -158,6 +185,7 @@ extension Schema {
             """,
         ]),
         ("v4-shared-ledger", [sharedLedgerTable]),
+        ("v5-work-queue", [workQueueTable(id: "BIGSERIAL PRIMARY KEY", name: "BYTEA"), workQueueIndex]),
     ]
 }
 

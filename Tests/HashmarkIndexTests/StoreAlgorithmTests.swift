@@ -79,7 +79,7 @@ struct StoreAlgorithmTests {
             """)
         #expect(throws: StoreError.self) { try CorpusStore(path: path, readOnly: true) }
         let store = try CorpusStore(path: path)
-        #expect(try store.appliedMigrations().last == "v4-shared-ledger")
+        #expect(try store.appliedMigrations().last == "v5-work-queue")
         let stale = try store.staleContent()
         #expect(stale.entries == [.init(algorithm: nil, version: nil, works: 1, isTextPostings: true)])
         #expect(stale.description.contains("no recorded algorithm"))

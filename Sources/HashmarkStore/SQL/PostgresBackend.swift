@@ -77,6 +77,11 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         }
     }
 
+    func update<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        guard !readOnly else { throw StoreError(code: "db-io", message: "the store \(location) was opened read-only") }
+        return try transaction("BEGIN", body)
+    }
+
     func appliedMigrations() throws -> [String] {
         try transaction("BEGIN READ ONLY") { s in
             guard try s.fetchOne("SELECT to_regclass('hashmark_migrations') IS NOT NULL")?.values.first == .int(1) else { return [] }

@@ -85,6 +85,10 @@ extension SQLSession {
     }
 }
 
+extension SQLBackend {
+    func update<T>(_ body: (any SQLSession) throws -> T) throws -> T { try write(body) }
+}
+
 /// Which SQL a back end speaks, where the two differ.
 enum SQLDialect: String, Sendable {
     case sqlite, postgresql
@@ -98,6 +102,10 @@ protocol SQLBackend: Sendable {
     /// Runs `body` in a write transaction; writers are serialised (one at a time per database,
     /// across processes and hosts), and a throw rolls back.
     func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Runs `body` in a write transaction that does not wait for the corpus writers' lock: for
+    /// rows that concurrent writers share out among themselves with row locks (the work queue's
+    /// `FOR UPDATE SKIP LOCKED`). On SQLite, the same as `write`.
+    func update<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// The identifiers of the schema migrations applied, in order.
     func appliedMigrations() throws -> [String]
     /// Bytes the database takes on disk (the SQLite file; PostgreSQL's `pg_database_size`).
