@@ -114,7 +114,7 @@ let package = Package(
                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HashmarkReportTests", dependencies: ["HashmarkTestSupport", "HashmarkReport", "HashmarkPrimitives"]),
         .testTarget(name: "HashmarkEvalTests", dependencies: ["HashmarkTestSupport", "HashmarkEval"]),
-        .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon"]),
+        .testTarget(name: "HashmarkDaemonTests", dependencies: ["HashmarkDaemon", "HashmarkStore"]),
         .testTarget(name: "HashmarkIntegrationTests",
                     dependencies: ["HashmarkTestSupport", "HashmarkEngine", "HashmarkView", "HashmarkTransforms",
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

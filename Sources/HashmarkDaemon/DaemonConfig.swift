@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Logging
 import TOMLKit
 
@@ -26,6 +27,13 @@ public struct DaemonConfig: Sendable, Equatable {
     public var settleMilliseconds: Int = 100
     /// On SIGTERM, in-flight items get this long to finish before they are left in active/.
     public var shutdownGraceSeconds: Double = 10
+    /// A folder on shared storage whose `inbox/` several daemons take files from through the
+    /// database's work queue (`SharedInbox`); nil = none.
+    public var sharedFolder: String?
+    /// How long a claim on a shared file lasts unless its daemon renews it (every third of it).
+    public var sharedLeaseSeconds: Double = 60
+    /// How often the daemon lists the shared inbox and claims what it has room for.
+    public var sharedPollSeconds: Double = 1
     /// `host:port` for GET /metrics; nil = no listener.
     public var metricsListen: String?
     public var logLevel: Logger.Level = .info
@@ -44,6 +52,12 @@ public struct DaemonConfig: Sendable, Equatable {
     }
 
     public init() {}
+
+    /// How this daemon names itself in the shared work queue: `<hostname>:<spool root>` (the
+    /// root with symlinks resolved), unique per spool and stable across restarts.
+    public var sharedOwner: String {
+        "\(ProcessInfo.processInfo.hostName):\(URL(fileURLWithPath: spoolRoot).resolvingSymlinksInPath().path)"
+    }
 
     static func onlineCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
@@ -133,6 +147,11 @@ extension DaemonConfig {
         }
         try reader.section("shutdown", keys: ["grace_seconds"]) { s throws(DaemonError) in
             if let v = try s.number("grace_seconds", min: 0, max: 3600) { shutdownGraceSeconds = v }
+        }
+        try reader.section("shared", keys: ["folder", "lease_seconds", "poll_seconds"]) { s throws(DaemonError) in
+            if let v = try s.string("folder") { sharedFolder = v }
+            if let v = try s.number("lease_seconds", min: 1, max: 86_400) { sharedLeaseSeconds = v }
+            if let v = try s.number("poll_seconds", min: 0.05, max: 3600) { sharedPollSeconds = v }
         }
         try reader.section("metrics", keys: ["listen"]) { s throws(DaemonError) in
             if let v = try s.string("listen") {

@@ -44,6 +44,9 @@ public final class DaemonMetrics: Sendable {
         case .retry:
             registry.makeCounter(descriptor: Self.name("files_retried", "total",
                 "Files left in active/ because no report could be written")).increment()
+        case .superseded:
+            registry.makeCounter(descriptor: Self.name("files_superseded", "total",
+                "Copies of shared files dropped because another daemon took them over")).increment()
         }
     }
 

@@ -259,6 +259,11 @@ public final class EngineProcessor: SpoolProcessor {
         }
         // The daemon may have given up on this item (timeout, shutdown): then write nothing.
         guard item.permit.begin() else { return ProcessOutcome(report, reportID: nil, disposition: .retry) }
+        switch await item.fence?(id) ?? .write {
+        case .write: break
+        case .superseded: return ProcessOutcome(report, reportID: nil, disposition: .superseded)
+        case .unavailable(let problem): return ProcessOutcome(report, reportID: nil, disposition: .retry, problem: problem)
+        }
         switch await committer.write(report) {
         case .success(let written):
             if written.appendedToLedger { mirror?.request() }

@@ -141,41 +141,9 @@ public final class Spool: Sendable {
     @discardableResult
     func move(_ name: SpoolName, from source: SpoolFolder, to destination: SpoolFolder,
               allowSuffix: Bool, durable: Bool = true) throws(DaemonError) -> SpoolName? {
-        // renameat2(RENAME_NOREPLACE): a name that appears in the destination between any check
-        // and the rename (a producer dropping the same name again) is never replaced.
-        let result: Result<SpoolName?, DaemonError> = naming.withLock { _ in
-            var target = name
-            var attempt = 0
-            while true {
-                var rc = name.withCString { from in
-                    target.withCString { to in hm_renameat_noreplace(fd(source), from, fd(destination), to) }
-                }
-                if rc != 0 && errno == EINVAL {
-                    // A file system without RENAME_NOREPLACE: check, then rename (racy, as before).
-                    var st = stat()
-                    if target.withCString({ fstatat(fd(destination), $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 {
-                        errno = EEXIST
-                    } else {
-                        rc = name.withCString { from in
-                            target.withCString { to in renameat(fd(source), from, fd(destination), to) }
-                        }
-                    }
-                }
-                if rc == 0 { return .success(target) }
-                switch errno {
-                case ENOENT:
-                    return .success(nil)
-                case EEXIST where allowSuffix && attempt < 10_000:
-                    attempt += 1
-                    target = name.withSuffix(attempt)
-                case EEXIST:
-                    return .failure(DaemonError(code: "spool-name-taken",
-                                                message: "\(destination.rawValue)/\(name.display) exists"))
-                default:
-                    return .failure(DaemonError.posix("spool-rename",
-                        "cannot move \(source.rawValue)/\(name.display) to \(destination.rawValue)/"))
-                }
-            }
+        let result = naming.withLock { _ in
+            renameWithoutReplacing(name, from: fd(source), source.rawValue, to: fd(destination), destination.rawValue,
+                                   allowSuffix: allowSuffix)
         }
         let moved = try result.get()
         if moved != nil {
@@ -188,6 +156,14 @@ public final class Spool: Sendable {
             }
         }
         return moved
+    }
+
+    /// Removes `name` from a folder (a shared file's local copy that another daemon took over).
+    func remove(_ name: SpoolName, from folder: SpoolFolder) throws(DaemonError) {
+        guard name.withCString({ unlinkat(fd(folder), $0, 0) }) == 0 || errno == ENOENT else {
+            throw DaemonError.posix("spool-remove", "cannot remove \(folder.rawValue)/\(name.display)")
+        }
+        syncer.request(fd(folder))
     }
 
     /// fsync of a folder: makes renames into and out of it durable.
@@ -221,5 +197,45 @@ public final class Spool: Sendable {
             return .failure(DaemonError(code: "hard-link", message: "active/\(name.display) gained a second link before it was opened"))
         }
         return .success(ValidatedFile(descriptor: descriptor, size: opened.size))
+    }
+}
+
+/// Renames `name` from one directory to another without replacing anything: when the name is
+/// taken, `~1`, `~2`, ... is appended if `allowSuffix`. Returns the final name, or nil if the
+/// source vanished. Labels name the directories in errors.
+func renameWithoutReplacing(_ name: SpoolName, from source: Int32, _ sourceLabel: String, to destination: Int32,
+                            _ destinationLabel: String, allowSuffix: Bool) -> Result<SpoolName?, DaemonError> {
+    // renameat2(RENAME_NOREPLACE): a name that appears in the destination between any check
+    // and the rename (a producer dropping the same name again) is never replaced.
+    var target = name
+    var attempt = 0
+    while true {
+        var rc = name.withCString { from in
+            target.withCString { to in hm_renameat_noreplace(source, from, destination, to) }
+        }
+        if rc != 0 && errno == EINVAL {
+            // A file system without RENAME_NOREPLACE: check, then rename (racy, as before).
+            var st = stat()
+            if target.withCString({ fstatat(destination, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 {
+                errno = EEXIST
+            } else {
+                rc = name.withCString { from in
+                    target.withCString { to in renameat(source, from, destination, to) }
+                }
+            }
+        }
+        if rc == 0 { return .success(target) }
+        switch errno {
+        case ENOENT:
+            return .success(nil)
+        case EEXIST where allowSuffix && attempt < 10_000:
+            attempt += 1
+            target = name.withSuffix(attempt)
+        case EEXIST:
+            return .failure(DaemonError(code: "spool-name-taken", message: "\(destinationLabel)/\(name.display) exists"))
+        default:
+            return .failure(DaemonError.posix("spool-rename",
+                "cannot move \(sourceLabel)/\(name.display) to \(destinationLabel)/"))
+        }
     }
 }

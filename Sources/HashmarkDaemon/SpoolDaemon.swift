@@ -69,8 +69,12 @@ public final class SpoolDaemon: Service, Sendable {
         defer { server?.stop() }
         let watcher = try InboxWatcher(directory: spool.path(.inbox))
         defer { watcher.stop() }
+        let shared = try config.sharedFolder.map { folder throws(DaemonError) in
+            try SharedInbox(config: config, folder: folder, logger: logger)
+        }
         let runner = SpoolRunner(spool: spool, config: config, processor: processor, metrics: metrics,
-                                 logger: logger, onEvent: onEvent)
+                                 logger: logger, shared: shared, onEvent: onEvent)
+        await shared?.recover(spool)
         await runner.adoptActive()
         notifier.notify("READY=1\nSTATUS=index \(index.snapshot) (\(index.entries) entries); watching \(spool.path(.inbox))")
         logger.info("ready", metadata: ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
@@ -113,6 +117,10 @@ public final class SpoolDaemon: Service, Sendable {
             background.addTask { await self.tickLoop(runner) }
             background.addTask { await self.reloadLoop() }
             background.addTask { await self.corpusWatchLoop() }
+            if let shared = runner.shared {
+                background.addTask { await self.sharedLoop(runner, shared) }
+                background.addTask { await self.leaseLoop(shared) }
+            }
             if reloadOnSIGHUP { background.addTask { await self.sighupLoop() } }
 
             await stop.wait()
@@ -120,6 +128,7 @@ public final class SpoolDaemon: Service, Sendable {
             logger.info("stopping: no new claims")
             onEvent(.stopping)
             watcher.stop()
+            await runner.shared?.stopClaiming()
             await runner.returnToInbox(await runner.queue.close())
             if await !workersDone.wait(timeout: .seconds(config.shutdownGraceSeconds)) {
                 logger.warning("grace period over: in-flight items stay in active/ for the next start")
@@ -196,6 +205,25 @@ public final class SpoolDaemon: Service, Sendable {
                 logger.error("index reload failed; keeping the old index", metadata: ["error": "\(error)"])
             }
             notifier.notify("READY=1")
+        }
+    }
+
+    /// Claims from the shared inbox what the local queue has room for, every `[shared] poll_seconds`.
+    private func sharedLoop(_ runner: SpoolRunner, _ shared: SharedInbox) async {
+        while true {
+            let room = config.queueCapacity - (await runner.queue.depth)
+            for name in await shared.poll(room: room, spool: runner.spool) where !(await runner.queue.adopt(name)) {
+                await runner.returnToInbox([WorkQueue.Job(name: name, recovered: true)])  // claimed as shutdown began
+            }
+            do { try await Task.sleep(for: .seconds(config.sharedPollSeconds)) } catch { return }
+        }
+    }
+
+    /// Renews this daemon's shared claims every third of their lease.
+    private func leaseLoop(_ shared: SharedInbox) async {
+        while true {
+            do { try await Task.sleep(for: .seconds(shared.leaseSeconds / 3)) } catch { return }
+            await shared.renew()
         }
     }
 

@@ -71,9 +71,13 @@ public struct ClaimedFile: Sendable {
     public let identity: String
     /// Gate for the one durable write of the report; see `ReportPermit`.
     public let permit: ReportPermit
+    /// For a file from a shared inbox (`SharedInbox`): asked with the report id right after
+    /// `permit.begin()` and before writing; the report is written only on `.write`.
+    public let fence: (@Sendable (_ reportID: String) async -> ReportFence)?
 
     public init(name: SpoolName, activePath: String, kind: SpoolEntryKind, size: Int64,
-                file: ValidatedFile?, recovered: Bool, identity: String = "", permit: ReportPermit = ReportPermit()) {
+                file: ValidatedFile?, recovered: Bool, identity: String = "", permit: ReportPermit = ReportPermit(),
+                fence: (@Sendable (_ reportID: String) async -> ReportFence)? = nil) {
         self.name = name
         self.activePath = activePath
         self.kind = kind
@@ -82,7 +86,18 @@ public struct ClaimedFile: Sendable {
         self.recovered = recovered
         self.identity = identity
         self.permit = permit
+        self.fence = fence
     }
+}
+
+/// Whether a shared file's report may be written (`ClaimedFile.fence`).
+public enum ReportFence: Sendable, Equatable {
+    /// This daemon still holds the file: write the report.
+    case write
+    /// Another daemon took the file over: write nothing (`OriginalDisposition.superseded`).
+    case superseded
+    /// The work queue cannot say now: write nothing, retry later (`.retry`).
+    case unavailable(String)
 }
 
 /// Decides, race-free, between "the processor writes its report" and "the daemon gives up on
@@ -124,6 +139,9 @@ public enum OriginalDisposition: String, Sendable {
     /// No report could be written (e.g. disk full): the original stays in active/ and is
     /// retried at the next periodic scan.
     case retry
+    /// No report: the item was a copy of a shared file that another daemon took over (its lease
+    /// ran out); the copy is deleted.
+    case superseded
 }
 
 /// The result of processing one claimed file.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HashmarkStore
 import Logging
 import Synchronization
 
@@ -13,9 +14,12 @@ final class SpoolRunner: Sendable {
     let logger: Logger
     let onEvent: @Sendable (DaemonEvent) -> Void
     let queue: WorkQueue
+    /// The shared inbox this daemon also takes files from, if configured.
+    let shared: SharedInbox?
     let rescans: AsyncStream<Void>
     private let rescanContinuation: AsyncStream<Void>.Continuation
-    private let attempts = Mutex([SpoolName: (Attempt, ReportPermit)]())
+    /// In-flight attempts by active/ path.
+    private let attempts = Mutex([String: (Attempt, ReportPermit)]())
     let counts = Mutex(DaemonCounts())
     /// The latest failure to finish an item (no report written), for STATUS= and the health gauge.
     let health: DaemonHealth
@@ -25,8 +29,9 @@ final class SpoolRunner: Sendable {
     private let settling = Mutex(Set<SpoolName>())
 
     init(spool: Spool, config: DaemonConfig, processor: any SpoolProcessor, metrics: DaemonMetrics,
-         logger: Logger, onEvent: @escaping @Sendable (DaemonEvent) -> Void) {
+         logger: Logger, shared: SharedInbox? = nil, onEvent: @escaping @Sendable (DaemonEvent) -> Void) {
         self.spool = spool
+        self.shared = shared
         self.config = config
         self.processor = processor
         self.metrics = metrics
@@ -50,7 +55,12 @@ final class SpoolRunner: Sendable {
     /// Adopts everything in active/ (crash recovery at start; retries later).
     func adoptActive() async {
         var names: [SpoolName] = []
-        do { try spool.forEachEntry(in: .active) { names.append($0); return true } } catch {
+        do {
+            try spool.forEachEntry(in: .active) { name in
+                if !SharedInbox.isTemporary(name) { names.append(name) }  // a shared file's copy being made
+                return true
+            }
+        } catch {
             logger.error("cannot list active/", metadata: ["error": "\(error)"])
         }
         for name in names { await queue.adopt(name) }
@@ -169,6 +179,31 @@ final class SpoolRunner: Sendable {
     private func handle(_ job: WorkQueue.Job) async {
         let start = ContinuousClock.now
         let name = job.name
+        // A copy of a shared file is processed under the shared file's name, fenced and completed
+        // through the work queue.
+        var sharedItem: SharedWorkItem?
+        if SharedInbox.isCopy(name) {
+            switch await shared?.resolve(name) ?? .notMine {
+            case .mine(let item):
+                sharedItem = item
+            case .notMine:
+                logger.notice("copy of a shared file that another daemon took over (or that is done): dropped",
+                              metadata: ["name": "\(name.display)"])
+                try? spool.remove(name, from: .active)
+                await queue.finished(name)
+                return
+            case .unavailable(let problem):
+                logger.error("shared file left in active/ for a retry", metadata: ["name": "\(name.display)", "problem": "\(problem)"])
+                health.record(problem)
+                await queue.finished(name)
+                return
+            }
+        }
+        let reportName = sharedItem.flatMap { SpoolName(bytes: $0.name) } ?? name
+        var fence: (@Sendable (String) async -> ReportFence)?
+        if let sharedItem, let shared {
+            fence = { @Sendable id in await shared.fence(sharedItem, reportID: id) }
+        }
         let activePath = spool.path(.active) + "/" + name.display
         let info: SpoolEntryInfo
         do {
@@ -183,8 +218,8 @@ final class SpoolRunner: Sendable {
             return
         }
         func item(_ file: ValidatedFile?) -> ClaimedFile {
-            ClaimedFile(name: name, activePath: activePath, kind: info.kind, size: info.size, file: file,
-                        recovered: job.recovered, identity: info.identity)
+            ClaimedFile(name: reportName, activePath: activePath, kind: info.kind, size: info.size, file: file,
+                        recovered: job.recovered, identity: info.identity, fence: fence)
         }
         let outcome: ProcessOutcome?
         if info.kind != .regular {
@@ -203,13 +238,24 @@ final class SpoolRunner: Sendable {
                 outcome = await attempt(item(file))
             }
         }
-        guard let outcome else {
+        guard var outcome else {
             // Given up at shutdown: stays in active/, processed again at the next start.
             await queue.finished(name)
             return
         }
         var movedTo: SpoolName?
-        if outcome.disposition != .retry {
+        if let sharedItem, let shared, outcome.disposition == .done || outcome.disposition == .failed {
+            // The report is durable: the row is done, the shared original moves, the copy goes.
+            if let problem = await shared.complete(sharedItem, reportID: outcome.reportID ?? "",
+                                                   failed: outcome.disposition == .failed) {
+                outcome.disposition = .retry
+                outcome.problem = problem
+            } else {
+                try? spool.remove(name, from: .active)
+            }
+        } else if outcome.disposition == .superseded {
+            try? spool.remove(name, from: .active)
+        } else if outcome.disposition != .retry {
             do {
                 movedTo = try spool.move(name, from: .active, to: outcome.disposition == .done ? .done : .failed,
                                          allowSuffix: true, durable: false)
@@ -222,10 +268,11 @@ final class SpoolRunner: Sendable {
         counts.withLock { $0.record(outcome) }
         health.record(outcome.problem)
         var metadata: Logger.Metadata = [
-            "name": "\(name.display)", "verdict": "\(outcome.verdictDescription)", "report": "\(outcome.reportID ?? "-")",
+            "name": "\(reportName.display)", "verdict": "\(outcome.verdictDescription)", "report": "\(outcome.reportID ?? "-")",
             "to": "\(outcome.disposition.rawValue)",
         ]
         if let ledger = outcome.ledger { metadata["ledger"] = "\(ledger)" }
+        if sharedItem != nil { metadata["copy"] = "\(name.display)" }
         if let problem = outcome.problem {
             metadata["problem"] = "\(problem)"
             logger.error("processed", metadata: metadata)
@@ -240,8 +287,8 @@ final class SpoolRunner: Sendable {
     /// Returns nil when shutdown gave up on the item.
     private func attempt(_ item: ClaimedFile) async -> ProcessOutcome? {
         let attempt = Attempt()
-        attempts.withLock { $0[item.name] = (attempt, item.permit) }
-        defer { _ = attempts.withLock { $0.removeValue(forKey: item.name) } }
+        attempts.withLock { $0[item.activePath] = (attempt, item.permit) }
+        defer { _ = attempts.withLock { $0.removeValue(forKey: item.activePath) } }
         let processor = self.processor
         let work = Task { () -> ProcessOutcome in
             let outcome = await processor.process(item)
@@ -266,7 +313,7 @@ final class SpoolRunner: Sendable {
             logger.warning("processing time limit reached; computation abandoned",
                            metadata: ["name": "\(item.name.display)", "seconds": "\(limit)"])
             let fresh = ClaimedFile(name: item.name, activePath: item.activePath, kind: item.kind, size: item.size,
-                                    file: item.file, recovered: item.recovered, identity: item.identity)
+                                    file: item.file, recovered: item.recovered, identity: item.identity, fence: item.fence)
             return await processor.reject(fresh, code: "timeout",
                                           message: "processing exceeded \(limit) s")
         }
@@ -281,6 +328,13 @@ final class SpoolRunner: Sendable {
     /// Puts claimed-but-unstarted jobs back into inbox/ (under their original names).
     func returnToInbox(_ jobs: [WorkQueue.Job]) async {
         for job in jobs {
+            if SharedInbox.isCopy(job.name) {
+                // A shared file's copy: give the claim back and drop the copy (the original waits
+                // in the shared inbox); if the database cannot be told, the copy stays for the next start.
+                if await shared?.release(job.name) ?? true { try? spool.remove(job.name, from: .active) }
+                await queue.finished(job.name)
+                continue
+            }
             do {
                 try spool.move(job.name, from: .active, to: .inbox, allowSuffix: false)
             } catch {
@@ -301,7 +355,7 @@ struct DaemonCounts: Sendable {
         switch outcome.disposition {
         case .done: done += 1
         case .failed: failed += 1
-        case .retry: retried += 1
+        case .retry, .superseded: retried += 1
         }
     }
 }

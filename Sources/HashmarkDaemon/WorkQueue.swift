@@ -58,10 +58,14 @@ actor WorkQueue {
 
     /// Queues a name found in active/ (crash recovery, retry); ignores names already owned.
     /// Not bounded by `capacity`: these are already claimed, and were bounded when claimed.
-    func adopt(_ name: SpoolName) {
-        guard !closed, !tracked.contains(name) else { return }
+    /// False when closed (the name was not queued).
+    @discardableResult
+    func adopt(_ name: SpoolName) -> Bool {
+        if closed { return false }
+        guard !tracked.contains(name) else { return true }
         tracked.insert(name)
         push(Job(name: name, recovered: true))
+        return true
     }
 
     private func push(_ job: Job) {

@@ -8,6 +8,6 @@ struct Hashmark: AsyncParsableCommand {
         abstract: "Detect AI-generated copies of protected works.",
         subcommands: [HashCommand.self, CorpusCommand.self, CheckCommand.self, KeygenCommand.self,
                       VerifyCommand.self, ShowCommand.self, WatchCommand.self, EvalCommand.self,
-                      WorkerCommand.self]
+                      QueueCommand.self, WorkerCommand.self]
     )
 }

@@ -8,7 +8,8 @@ import Synchronization
 /// fsync, rename, directory fsync) — the same contract the real processor has.
 ///
 /// Content conventions: empty → error `empty`; contains "INFRINGE" → infringing; starts with
-/// "SLOW" → 150 ms cooperative wait first; starts with "SPIN" → CPU loop until cancelled.
+/// "SLOW" → 150 ms cooperative wait first ("VERYSLOW": 1.5 s); starts with "SPIN" → CPU loop until
+/// cancelled. A shared file's fence (`ClaimedFile.fence`) is asked before writing, as the real one does.
 final class ChecksumTestProcessor: SpoolProcessor, Sendable {
     let reportsDir: String
     private struct State {
@@ -41,29 +42,44 @@ final class ChecksumTestProcessor: SpoolProcessor, Sendable {
         }
         let text = String(decoding: bytes.prefix(16), as: UTF8.self)
         if text.hasPrefix("SLOW") { try? await Task.sleep(for: .milliseconds(150)) }
+        if text.hasPrefix("VERYSLOW") { try? await Task.sleep(for: .milliseconds(1500)) }
         if text.hasPrefix("SPIN") {
             var x: UInt64 = 1
             while !Task.isCancelled { for i in 0..<10_000 { x = x &* 6364136223846793005 &+ UInt64(i) } }
             defer { spinEnded.continuation.yield() }
             guard item.permit.begin() else { return ProcessOutcome(verdict: .error, errorCode: "abandoned", reportID: nil, disposition: .retry) }
-            return write(item, verdict: .clear, extra: "\(x)")
+            return await fenced(item, verdict: .clear, extra: "\(x)")
         }
         let verdict: VerdictReport.Verdict = bytes.isEmpty ? .error
             : bytes.firstRange(of: Array("INFRINGE".utf8)) != nil ? .infringing : .clear
         guard item.permit.begin() else {
             return ProcessOutcome(verdict: .error, errorCode: "abandoned", reportID: nil, disposition: .retry)
         }
-        return write(item, verdict: verdict, code: bytes.isEmpty ? "empty" : nil, extra: String(Self.fnv(bytes), radix: 16))
+        return await fenced(item, verdict: verdict, code: bytes.isEmpty ? "empty" : nil, extra: String(Self.fnv(bytes), radix: 16))
     }
 
     func reject(_ item: ClaimedFile, code: String, message: String) async -> ProcessOutcome {
-        write(item, verdict: .error, code: code, extra: message)
+        await fenced(item, verdict: .error, code: code, extra: message)
     }
 
     /// Report id = FNV-1a of (inbox name, 0, verdict): same name → same report on a re-run.
+    private static func reportID(_ item: ClaimedFile, _ described: String) -> String {
+        String(format: "%016llx", Self.fnv(item.name.bytes + [0] + Array(described.utf8)))
+    }
+
+    /// `write` when the item's fence (if any) allows it.
+    private func fenced(_ item: ClaimedFile, verdict: VerdictReport.Verdict, code: String? = nil, extra: String) async -> ProcessOutcome {
+        let described = code.map { "error(\($0))" } ?? verdict.rawValue
+        switch await item.fence?(Self.reportID(item, described)) ?? .write {
+        case .write: return write(item, verdict: verdict, code: code, extra: extra)
+        case .superseded: return ProcessOutcome(verdict: verdict, errorCode: code, reportID: nil, disposition: .superseded)
+        case .unavailable(let problem): return ProcessOutcome(verdict: verdict, errorCode: code, reportID: nil, disposition: .retry, problem: problem)
+        }
+    }
+
     private func write(_ item: ClaimedFile, verdict: VerdictReport.Verdict, code: String? = nil, extra: String) -> ProcessOutcome {
         let described = code.map { "error(\($0))" } ?? verdict.rawValue
-        let id = String(format: "%016llx", Self.fnv(item.name.bytes + [0] + Array(described.utf8)))
+        let id = Self.reportID(item, described)
         let json = "{\"name\":\"\(item.name.display.replacingOccurrences(of: "\"", with: "\\\""))\","
             + "\"verdict\":\"\(described)\",\"detail\":\"\(extra)\",\"recovered\":\(item.recovered)}\n"
         let tmp = reportsDir + "/.\(id).tmp", final = reportsDir + "/\(id).json"

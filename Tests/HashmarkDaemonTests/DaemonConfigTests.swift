@@ -23,6 +23,10 @@ struct DaemonConfigTests {
         #expect(config.shutdownGraceSeconds == 10)
         #expect(config.metricsListen == "127.0.0.1:9464")
         #expect(config.logLevel == .info)
+        #expect(config.sharedFolder == nil && config.sharedLeaseSeconds == 60 && config.sharedPollSeconds == 1)
+        let shared = try DaemonConfig(toml: "[shared]\nfolder = \"/srv/up\"\nlease_seconds = 5\npoll_seconds = 0.5\n")
+        #expect(shared.sharedFolder == "/srv/up" && shared.sharedLeaseSeconds == 5 && shared.sharedPollSeconds == 0.5)
+        #expect(throws: DaemonError.self) { try DaemonConfig(toml: "[shared]\nlease_seconds = 0\n") }
     }
 
     @Test("absent options keep their documented defaults; metrics are off unless configured")

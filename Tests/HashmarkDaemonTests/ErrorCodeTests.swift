@@ -15,9 +15,11 @@ struct ErrorCodeTests {
     static let neverReported: Set<String> = [
         "config-read", "config-parse", "config-value", "config-type", "config-unknown-key",
         "spool-open", "spool-locked", "spool-create", "spool-stat", "spool-scan", "spool-name-taken",
-        "spool-rename", "spool-fsync", "inotify-init", "inotify-watch", "metrics-listen",
+        "spool-rename", "spool-fsync", "spool-remove", "inotify-init", "inotify-watch", "metrics-listen",
         "worker-spawn", "worker-sandbox", "worker-unavailable", "corpus-missing", "shutdown",
         "model-unreadable", "model-invalid", "not-rejected",
+        // The shared inbox's own failures: logged, the file stays in the shared inbox.
+        "shared-open", "shared-copy", "shared-scan",
         // `hashmark corpus add` (manifests, ingest), not the daemon.
         "store-error", "csv-invalid", "csv-unreadable",
         // The label of an error verdict read back from a report without an `error` (never written).
