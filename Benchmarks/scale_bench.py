@@ -14,6 +14,9 @@ only, fsync ON: the server's defaults), so nothing else on the machine is touche
     bytes, two thirds texts: a Corpus passage inside new words, or new words only).
     files/s = files / (first rename -> last original out of active/). The peer in the same run:
     one daemon on the same corpus in SQLite.
+    The same with one shared inbox (`[shared] folder`): every file dropped into it, the daemons
+    share it out through the work queue (claims, leases, fences); each file must end with exactly
+    one report across the daemons.
 (b) a large corpus: --works synthetic hash-only image works (random PDQ hashes) loaded by COPY into
     PostgreSQL and by executemany into SQLite, then `hashmark corpus stats` (reads the snapshot
     digest over every row) and `hashmark check` of 1 and of 401 files (Corpus images) timed on each
@@ -115,12 +118,16 @@ def make_inputs(folder, n, seed):
     return sorted(os.listdir(folder))
 
 
-def burst(binary, db, root, inputs, names, daemons, key_dir, workers):
+def burst(binary, db, root, inputs, names, daemons, key_dir, workers, shared=False):
     """Runs `daemons` daemons of `workers` workers each on db, renames the files into their inboxes
-    round-robin, returns files/s from the first rename to the last file out of active/."""
+    round-robin (or, `shared`, all into one shared inbox that the daemons share out through the
+    work queue), returns files/s from the first rename to the last file out of active/."""
     config = os.path.join(root, "scale.toml")
+    shared_folder = os.path.join(root, "shared")
     with open(config, "w") as f:
         f.write(f"[workers]\ncount = {workers}\n[corpus]\npoll_seconds = 5\n[scan]\ninterval_seconds = 5\n")
+        if shared:
+            f.write(f'[shared]\nfolder = "{shared_folder}"\npoll_seconds = 0.2\n')
     procs, spools = [], []
     for d in range(daemons):
         spool = os.path.join(root, f"spool-{daemons}-{d}")
@@ -135,23 +142,23 @@ def burst(binary, db, root, inputs, names, daemons, key_dir, workers):
             if time.time() > deadline or procs[d].poll() is not None:
                 sys.exit(f"daemon {d} did not start: " + open(os.path.join(root, f"daemon-{daemons}-{d}.log")).read())
             time.sleep(0.05)
-    for spool in spools:  # staged on the same file system, renamed in at once
-        os.makedirs(os.path.join(spool, "inbox", ".tmp"), exist_ok=True)
+    inboxes = [os.path.join(shared_folder, "inbox")] if shared else [os.path.join(s, "inbox") for s in spools]
+    for inbox in inboxes:  # staged on the same file system, renamed in at once
+        os.makedirs(os.path.join(inbox, ".tmp"), exist_ok=True)
     staged = []
     for i, name in enumerate(names):
-        spool = spools[i % daemons]
-        tmp = os.path.join(spool, "inbox", ".tmp", name)
+        inbox = inboxes[i % len(inboxes)]
+        tmp = os.path.join(inbox, ".tmp", name)
         shutil.copyfile(os.path.join(inputs, name), tmp)
-        staged.append((tmp, os.path.join(spool, "inbox", name)))
+        staged.append((tmp, os.path.join(inbox, name)))
     start = time.time()
     for tmp, final in staged:
         os.rename(tmp, final)
 
     def left():
-        n = 0
-        for spool in spools:
-            for folder in ("inbox", "active"):
-                n += len([e for e in os.listdir(os.path.join(spool, folder)) if not e.startswith(".")])
+        n = sum(len([e for e in os.listdir(inbox) if not e.startswith(".")]) for inbox in inboxes)
+        for spool in spools:  # a shared file's copy in active/ is a dot-file: counted too
+            n += len([e for e in os.listdir(os.path.join(spool, "active")) if not e.startswith(".shared-tmp.")])
         return n
     while left() > 0:
         if time.time() - start > 1800:
@@ -162,8 +169,11 @@ def burst(binary, db, root, inputs, names, daemons, key_dir, workers):
         p.terminate()
     for p in procs:
         p.wait(timeout=60)
-    done = sum(len(os.listdir(os.path.join(s, "done"))) + len(os.listdir(os.path.join(s, "failed"))) for s in spools)
+    folders = [shared_folder] if shared else spools
+    done = sum(len(os.listdir(os.path.join(s, "done"))) + len(os.listdir(os.path.join(s, "failed"))) for s in folders)
     assert done == len(names), (done, len(names))
+    reports = sum(len([e for e in os.listdir(os.path.join(s, "reports")) if e.endswith(".json")]) for s in spools)
+    assert reports == len(names), ("one report per file", reports, len(names))
     return len(names) / elapsed
 
 
@@ -222,6 +232,7 @@ def main():
     ap.add_argument("--workers", type=int, default=1, help="workers per daemon")
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--skip-burst", action="store_true")
+    ap.add_argument("--skip-shared", action="store_true", help="no shared-inbox bursts")
     args = ap.parse_args()
     root = tempfile.mkdtemp(prefix="hashmark-scale-")
     os.chmod(root, 0o755)
@@ -249,6 +260,10 @@ def main():
             os.makedirs(f"{root}/pg{n}")
             fps = burst(args.binary, pg, f"{root}/pg{n}", inputs, names, n, key_dir, args.workers)
             print(f"PostgreSQL, {n} daemon{'s' if n > 1 else ' '}    : {fps:7.1f} files/s ({fps / base:.2f}x the SQLite daemon)")
+        for n in () if args.skip_burst or args.skip_shared else (1, 2, 3):
+            os.makedirs(f"{root}/shared{n}")
+            fps = burst(args.binary, pg, f"{root}/shared{n}", inputs, names, n, key_dir, args.workers, shared=True)
+            print(f"PostgreSQL, {n} daemon{'s' if n > 1 else ' '}, one shared inbox: {fps:7.1f} files/s ({fps / base:.2f}x the SQLite daemon)")
         rows = cluster.psql("corpus", "SELECT count(*), count(DISTINCT host) FROM shared_ledger").strip()
         verify = hashmark(args.binary, "verify", "--ledger", pg, check=False)
         print(f"shared ledger: {rows.replace('|', ' rows, ')} hosts; verify exit {verify.returncode}")

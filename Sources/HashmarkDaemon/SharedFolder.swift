@@ -65,7 +65,7 @@ final class SharedFolder: Sendable {
         var st = stat()
         guard name.withCString({ fstatat(inboxFD, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else { return false }
         let info = SpoolEntryInfo(st)
-        guard Self.identity(info) == identity else { return false }
+        guard Self.identity(info) == identity, info.kind != .regular || info.links == 1 else { return false }
         _ = temporary.withCString { unlinkat(destination, $0, 0) }
         switch info.kind {
         case .regular:

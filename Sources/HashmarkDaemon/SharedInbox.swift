@@ -39,6 +39,7 @@ final class SharedInbox: @unchecked Sendable {
     private var store: CorpusStore?
     private var lastSeen: [SpoolName: String] = [:]
     private var registered: [SpoolName: String] = [:]
+    private var refusedLinks = Set<SpoolName>()
     private var failing: String?
     private var stopped = false
     /// This daemon's claims by row id.
@@ -123,12 +124,23 @@ final class SharedInbox: @unchecked Sendable {
         var seen: [SpoolName: String] = [:]
         var settled: [(name: [UInt8], identity: String)] = []
         for (name, info) in entries {
+            // A second link to a file may be one the producer cannot read (as in the local inbox,
+            // where such files get a `hard-link` report unread): never copied, left where it is.
+            if info.kind == .regular && info.links > 1 {
+                if !refusedLinks.contains(name) {
+                    refusedLinks.insert(name)
+                    logger.warning("shared inbox: a file with more than one link is left unread", metadata: ["name": "\(name.display)"])
+                }
+                continue
+            }
             let identity = SharedFolder.identity(info)
             seen[name] = identity
             if lastSeen[name] == identity && registered[name] != identity { settled.append((name.bytes, identity)) }
         }
         lastSeen = seen
         registered = registered.filter { seen[$0.key] != nil }
+        let listed = Set(entries.map(\.name))
+        refusedLinks = refusedLinks.filter { listed.contains($0) }
         guard !settled.isEmpty else { return }
         for row in try opened().registerShared(settled) {
             guard let name = SpoolName(bytes: row.name) else { continue }

@@ -181,23 +181,13 @@ final class SpoolRunner: Sendable {
         let name = job.name
         // A copy of a shared file is processed under the shared file's name, fenced and completed
         // through the work queue.
-        var sharedItem: SharedWorkItem?
-        if SharedInbox.isCopy(name) {
-            switch await shared?.resolve(name) ?? .notMine {
-            case .mine(let item):
-                sharedItem = item
-            case .notMine:
-                logger.notice("copy of a shared file that another daemon took over (or that is done): dropped",
-                              metadata: ["name": "\(name.display)"])
-                try? spool.remove(name, from: .active)
-                await queue.finished(name)
-                return
-            case .unavailable(let problem):
-                logger.error("shared file left in active/ for a retry", metadata: ["name": "\(name.display)", "problem": "\(problem)"])
-                health.record(problem)
-                await queue.finished(name)
-                return
-            }
+        let sharedItem: SharedWorkItem?
+        switch await sharedOrigin(of: name) {
+        case .local: sharedItem = nil
+        case .shared(let item): sharedItem = item
+        case .handled:
+            await queue.finished(name)
+            return
         }
         let reportName = sharedItem.flatMap { SpoolName(bytes: $0.name) } ?? name
         var fence: (@Sendable (String) async -> ReportFence)?
@@ -244,17 +234,8 @@ final class SpoolRunner: Sendable {
             return
         }
         var movedTo: SpoolName?
-        if let sharedItem, let shared, outcome.disposition == .done || outcome.disposition == .failed {
-            // The report is durable: the row is done, the shared original moves, the copy goes.
-            if let problem = await shared.complete(sharedItem, reportID: outcome.reportID ?? "",
-                                                   failed: outcome.disposition == .failed) {
-                outcome.disposition = .retry
-                outcome.problem = problem
-            } else {
-                try? spool.remove(name, from: .active)
-            }
-        } else if outcome.disposition == .superseded {
-            try? spool.remove(name, from: .active)
+        if let sharedItem {
+            outcome = await finishShared(name, sharedItem, outcome)
         } else if outcome.disposition != .retry {
             do {
                 movedTo = try spool.move(name, from: .active, to: outcome.disposition == .done ? .done : .failed,

@@ -60,18 +60,29 @@ extension CorpusStore {
         let now = nowMilliseconds
         return try update("work queue") { db in
             var items: [SharedWorkItem] = []
-            for file in files {
-                try db.execute("""
-                    INSERT INTO work_queue (name, identity, state, added_ms) VALUES (?, ?, 'pending', \(now))
-                    ON CONFLICT (name) DO NOTHING
-                    """, [file.name, file.identity])
-                try db.execute("""
-                    UPDATE work_queue SET identity = ?, state = 'pending', owner = NULL, lease_until = 0,
-                        report_id = NULL, outcome = NULL, added_ms = \(now), done_ms = NULL
-                    WHERE name = ? AND state IN ('done', 'pending') AND identity <> ?
-                    """, [file.identity, file.name, file.identity])
-                if let row = try db.fetchOne("SELECT \(Self.columns) FROM work_queue WHERE name = ?", [file.name]) {
-                    items.append(try Self.item(row))
+            var start = 0
+            while start < files.count {
+                // 256 names a statement: one round trip each for the insert and the read-back.
+                let chunk = files[start..<min(start + 256, files.count)]
+                start += chunk.count
+                let values = Array(repeating: "(?, ?, 'pending', \(now))", count: chunk.count).joined(separator: ", ")
+                _ = try db.execute("INSERT INTO work_queue (name, identity, state, added_ms) VALUES \(values) ON CONFLICT (name) DO NOTHING",
+                                   chunk.flatMap { [SQLValue.blob($0.name), .text($0.identity)] })
+                let seen = Dictionary(chunk.map { ($0.name, $0.identity) }, uniquingKeysWith: { $1 })
+                let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let names: [any SQLBindable] = chunk.map(\.name)
+                let rows = try db.fetchAll("SELECT \(Self.columns) FROM work_queue WHERE name IN (\(list)) ORDER BY id", names)
+                for row in rows {
+                    var item = try Self.item(row)
+                    if let identity = seen[item.name], identity != item.identity, item.state == .done || item.state == .pending {
+                        _ = try db.execute("""
+                            UPDATE work_queue SET identity = ?, state = 'pending', owner = NULL, lease_until = 0,
+                                report_id = NULL, outcome = NULL, added_ms = \(now), done_ms = NULL
+                            WHERE id = ?
+                            """, [.text(identity), .int(item.id)])
+                        (item.identity, item.state, item.owner, item.reportId, item.outcome) = (identity, .pending, nil, nil, nil)
+                    }
+                    items.append(item)
                 }
             }
             return items

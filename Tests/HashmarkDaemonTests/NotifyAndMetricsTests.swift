@@ -38,7 +38,7 @@ final class NotifySocketListener: Sendable {
     func stop() { stopped.withLock { $0 = true } }
 }
 
-@Suite("Notify and metrics", .timeLimit(.minutes(8)))
+@Suite("Notify and metrics", .timeLimit(.minutes(15)))
 struct NotifyAndMetricsTests {
     @Test("READY=1, WATCHDOG=1 and STOPPING=1 reach NOTIFY_SOCKET; STATUS= carries counts")
     func sdNotify() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// The daemon's side of the shared work queue (on a real SQLite store, the checksum test
 /// processor, real files): fences, restarts after a crash, and claims given back at shutdown.
 /// Several daemons on PostgreSQL: `PostgresModeTests.threeDaemonsShareOneInboxAndADeadOnesClaimsPassOn`.
-@Suite("Shared inbox", .timeLimit(.minutes(8)))
+@Suite("Shared inbox", .timeLimit(.minutes(15)))
 struct SharedInboxDaemonTests {
     struct Setup {
         let root = DaemonHarness.makeTempDir()
@@ -108,6 +108,21 @@ struct SharedInboxDaemonTests {
         let item = try #require(try store.sharedItem(id: id))
         #expect(item.state == .claimed && item.owner == "other")
         #expect(s.entries("inbox") == ["slow.txt"] && s.entries("done").isEmpty)
+    }
+
+    @Test("a file with a second link in the shared inbox is left unread, like a hard link in the local inbox")
+    func hardLinksStay() async throws {
+        let s = Setup()
+        try s.upload("x.txt", "linked")
+        #expect(link(s.shared + "/inbox/x.txt", s.shared + "/inbox/y.txt") == 0)
+        try s.upload("z.txt", "plain")
+        let h = DaemonHarness(root: s.root, configure: s.configure)
+        try await h.start()
+        try await h.waitProcessed(1)
+        try await Task.sleep(for: .milliseconds(300))  // several more polls
+        try await h.stop()
+        #expect(h.reports().count == 1 && s.entries("done") == ["z.txt"] && s.entries("inbox") == ["x.txt", "y.txt"])
+        #expect(try CorpusStore(path: s.db).sharedQueueCounts() == [.done: 1])
     }
 
     @Test("at shutdown, claims no worker started go back to the queue; in-flight ones finish")

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The daemon against a real temporary spool, real inotify and the checksum test processor.
-@Suite("SpoolDaemon", .timeLimit(.minutes(8)))
+@Suite("SpoolDaemon", .timeLimit(.minutes(15)))
 struct SpoolDaemonTests {
     @Test("files written in place and renamed in are each processed exactly once; dot-files ignored")
     func directAndRenamed() async throws {

@@ -5,7 +5,7 @@ import HashmarkTransforms
 import Testing
 
 /// PDFWriter → PDFExtractor through the real Poppler tools.
-@Suite(.timeLimit(.minutes(5))) struct PDFExtractorTests {
+@Suite(.timeLimit(.minutes(15))) struct PDFExtractorTests {
     static let pages = [
         ["It is a truth universally acknowledged that a single man in possession of a good fortune must be in want of a wife.",
          "However little known the feelings or views of such a man may be on his first entering a neighbourhood."],

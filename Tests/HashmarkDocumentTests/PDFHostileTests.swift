@@ -4,7 +4,7 @@ import Testing
 
 /// Hostile and broken PDFs (Tests/Fixtures/documents/pdf, see its README) and a broken or
 /// missing Poppler.
-@Suite(.timeLimit(.minutes(5))) struct PDFHostileTests {
+@Suite(.timeLimit(.minutes(15))) struct PDFHostileTests {
     func code(_ bytes: [UInt8], limits: DocumentLimits = .init(), directory: String = "/usr/bin") -> DocumentError.Code? {
         do {
             _ = try PDFExtractor(limits: limits, popplerDirectory: directory).extract(bytes)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The child-process runner on its own, with ordinary programs standing in for Poppler.
-@Suite(.timeLimit(.minutes(5))) struct PDFLimitedProcessTests {
+@Suite(.timeLimit(.minutes(15))) struct PDFLimitedProcessTests {
     let caps = LimitedProcess.Limits(seconds: 10, memoryBytes: 512 << 20, fileBytes: 4096, maxOutputBytes: 1 << 20)
 
     @Test func theChildRunsUnderItsResourceLimits() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// How pdftotext's output becomes text and sections, with stand-in Poppler tools that print
 /// exactly what the test needs (form feeds, blank lines, invalid UTF-8).
-@Suite(.timeLimit(.minutes(5))) struct PDFTextTests {
+@Suite(.timeLimit(.minutes(15))) struct PDFTextTests {
     func extract(pdftotext body: String) throws -> ExtractedDocument {
         let directory = try PDFFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

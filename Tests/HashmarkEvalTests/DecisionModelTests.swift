@@ -6,7 +6,7 @@ import Testing
 
 /// One decision model decides everywhere: the engine on real files and the fitter on recorded
 /// features must reach the same verdict for every case and model.
-@Suite("Decision model", .timeLimit(.minutes(5)))
+@Suite("Decision model", .timeLimit(.minutes(15)))
 struct DecisionModelTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -5,7 +5,7 @@ import Testing
 
 /// A small run of the real suite: bundled works, the committed model, the same engine call as
 /// `check`. Guards the families that meet the bar on this subset (measured; see Models/README.md).
-@Suite("Evaluation suite end to end", .timeLimit(.minutes(5)))
+@Suite("Evaluation suite end to end", .timeLimit(.minutes(15)))
 struct SuiteEndToEndTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

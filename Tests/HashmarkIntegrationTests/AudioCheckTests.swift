@@ -7,7 +7,7 @@ import Testing
 /// another recording with noise, re-encoded as Ogg; or sped up) is found with the right work,
 /// segments and speed in a signed `/5` report that `verify` accepts and `show --html` draws; an
 /// unregistered recording is clear; a cut file is an error verdict.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct AudioCheckTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct AudioCheckTests {
     static let registered = ["ufoai-music__David01", "lomiri-sounds__Entropy", "espeak-ng__tts_0_sword-text-web__WEB_Ruth"]
     /// Bundled recordings NOT registered: the beds and the unrelated control.
     static let bed = "wesnoth-1.16-music__battle"

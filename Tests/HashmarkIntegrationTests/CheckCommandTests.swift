@@ -47,7 +47,7 @@ func decodeCorpusImage(_ id: String) throws -> RGBImage {
     try ImageDecoder.decode(contentsOfFile: Corpus.image(id)).image
 }
 
-@Suite(.serialized, .timeLimit(.minutes(10))) struct CheckCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct CheckCommandTests {
     @Test func transformedImageCopiesAreInfringingWithTheRightWorkAndTransform() throws {
         let corpus = try RegisteredCorpus.get()
         let chelsea = try decodeCorpusImage("scikit-image__chelsea")

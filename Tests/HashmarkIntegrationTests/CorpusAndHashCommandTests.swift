@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct CorpusAndHashCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct CorpusAndHashCommandTests {
     @Test func hashJSONIsThePublishedShape() throws {
         let garbage = try TempDir()
         let bad = garbage.path("bad.jpg")

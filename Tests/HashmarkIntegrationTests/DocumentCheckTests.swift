@@ -7,7 +7,7 @@ import Testing
 /// Documents through the real binary: a registered text or image inside a PDF, EPUB, DOCX or ODT
 /// is found, the signed `/4` report names the page, chapter or paragraph (and the embedded
 /// image), `verify` accepts it against the original file, and an unrelated document is clear.
-@Suite(.timeLimit(.minutes(5))) struct DocumentCheckTests {
+@Suite(.timeLimit(.minutes(15))) struct DocumentCheckTests {
     static let text = "sword-text-web__WEB_Ruth"
     static let image = "scikit-image__chelsea"
     static let fixtures = CLI.repoRoot.appendingPathComponent("Tests/Fixtures/documents")
@@ -141,7 +141,7 @@ import Testing
 
 /// A rights holder's book registered as a document: its text becomes a text work, and a plain
 /// text copying a passage of it is found, with the source span in the work's extracted text.
-@Suite(.timeLimit(.minutes(5))) struct DocumentRegistrationTests {
+@Suite(.timeLimit(.minutes(15))) struct DocumentRegistrationTests {
     @Test(arguments: ["pdf", "epub"])
     func aBookRegisteredAsADocumentIsMatchedByItsText(_ format: String) throws {
         let dir = try TempDir()

@@ -6,7 +6,7 @@ import ZIPFoundation
 /// Documents through `hashmark watch`: the daemon extracts a PDF itself (its sandboxed workers
 /// cannot start `pdftotext`) and a worker matches the text; a DOCX is read inside the worker; a
 /// PDF `pdftotext` cannot read gets an error report and the daemon goes on.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct DocumentDaemonTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct DocumentDaemonTests {
     @Test func documentsInTheInboxGetLocatedReports() throws {
         let corpus = try RegisteredCorpus.get()
         let dir = try TempDir()

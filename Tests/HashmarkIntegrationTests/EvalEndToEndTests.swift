@@ -3,7 +3,7 @@ import Testing
 
 /// `hashmark eval --end-to-end`: the generated cases also go through a real `hashmark watch`;
 /// every report must be signed, ledgered and agree with the in-process verdict.
-@Suite("eval --end-to-end", .timeLimit(.minutes(10)))
+@Suite("eval --end-to-end", .timeLimit(.minutes(15)))
 struct EvalEndToEndTests {
     @Test func daemonReportsAgreeWithTheInProcessVerdicts() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-e2e-\(UUID().uuidString)")

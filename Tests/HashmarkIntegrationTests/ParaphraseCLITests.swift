@@ -6,7 +6,7 @@ import Testing
 /// A paraphrase through the real binary: `check --json --report-dir` finds it with the sentence
 /// model, prints the report's match JSON unchanged (no aliases for `sentence-align`), signs a
 /// `/3` report that `verify` accepts, and `show --html` cuts each aligned sentence from the texts.
-@Suite(.timeLimit(.minutes(5))) struct ParaphraseCLITests {
+@Suite(.timeLimit(.minutes(15))) struct ParaphraseCLITests {
     static let work = "sword-text-web__WEB_Ruth"
 
     @Test func aRewriteOfRuthIsCheckedSignedAndShownSentenceBySentence() throws {

@@ -83,7 +83,7 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
     FileManager.default.isExecutableFile(atPath: "\($0)/chromium")
 }
 
-@Suite(.serialized, .timeLimit(.minutes(10))) struct ShowHTMLTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct ShowHTMLTests {
     @Test func imagePageEmbedsBothImagesWithTheRegionOutlined() throws {
         let page = try RenderedReports.get().image
         #expect(page.report.verdict == .infringing)

@@ -64,7 +64,7 @@ struct TrustWorld {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct VerifyTrustTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct VerifyTrustTests {
     @Test func forgedReportWithItsOwnKeyBesideItIsNeverValid() throws {
         let w = try TrustWorld()
         // No key configured: the key beside the report is not used.
@@ -153,7 +153,7 @@ struct TrustWorld {
     }
 }
 
-@Suite(.timeLimit(.minutes(5))) struct ShowTerminalTests {
+@Suite(.timeLimit(.minutes(15))) struct ShowTerminalTests {
     /// A signed report whose strings carry a terminal escape and a bidi override: `show` prints
     /// them as visible escapes, never raw.
     @Test func showPrintsInvisibleCharactersAsEscapes() throws {

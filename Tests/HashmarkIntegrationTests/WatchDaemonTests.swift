@@ -85,7 +85,7 @@ func readJSON(_ path: String) -> [String: Any]? {
     FileManager.default.contents(atPath: path).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(10))) struct WatchDaemonTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct WatchDaemonTests {
     static let media = CLI.repoRoot.appendingPathComponent("Tests/Fixtures/media")
 
     @Test func twoHundredMixedFilesGiveTwoHundredReportsAndAValidLedger() throws {

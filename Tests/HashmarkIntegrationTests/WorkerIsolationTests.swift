@@ -5,7 +5,7 @@ import Testing
 /// original. Real `hashmark watch`, real workers; faults injected through the worker's test hooks
 /// (`HASHMARK_WORKER_TEST_HOOKS=1`: a file starting `HASHMARK-TEST-HANG` spins, one starting
 /// `HASHMARK-TEST-CRASH` aborts the worker).
-@Suite(.serialized, .timeLimit(.minutes(10))) struct WorkerIsolationTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct WorkerIsolationTests {
     static let hooks = ["HASHMARK_WORKER_TEST_HOOKS": "1"]
 
     static func error(_ report: [String: Any]?) -> (code: String, message: String)? {
@@ -211,7 +211,7 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerSandboxTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct WorkerSandboxTests {
     @Test func aWorkerRunsSeccompFilteredWithItsLimitsAndWithoutTheKey() throws {
         let corpus = try RegisteredCorpus.get()
         let dir = try TempDir()
@@ -389,7 +389,7 @@ extension CLI {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct WriteFailureTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct WriteFailureTests {
     /// A full disk: the report cannot be written, the original waits in active/ (never lost), the
     /// log names the errno, `hashmark_healthy` drops to 0; with space back, the retry finishes it.
     @Test(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root"))

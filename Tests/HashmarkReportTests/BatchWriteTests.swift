@@ -4,7 +4,7 @@ import HashmarkReport
 import Testing
 
 /// `ReportWriter.write(batch:)`: the group commit the daemon uses.
-@Suite("Writer group commit", .timeLimit(.minutes(2)))
+@Suite("Writer group commit", .timeLimit(.minutes(15)))
 struct BatchWriteTests {
     @Test func batchChainsInOrderAndFailsOnlyTheBadReport() throws {
         let s = try LedgerTests.Setup()

@@ -4,7 +4,7 @@ import Testing
 
 /// Signed checkpoints (`checkpoints.tsv`) and the writer refusing a ledger that shrank or was
 /// rewritten under it.
-@Suite("Ledger checkpoints and integrity", .timeLimit(.minutes(2)))
+@Suite("Ledger checkpoints and integrity", .timeLimit(.minutes(15)))
 struct CheckpointTests {
     typealias Setup = LedgerTests.Setup
 

@@ -3,7 +3,7 @@ import HashmarkPrimitives
 import HashmarkReport
 import Testing
 
-@Suite("Writer and ledger", .timeLimit(.minutes(2)))
+@Suite("Writer and ledger", .timeLimit(.minutes(15)))
 struct LedgerTests {
     struct Setup {
         let dir: String

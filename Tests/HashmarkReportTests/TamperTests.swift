@@ -36,7 +36,7 @@ struct SignedFixture {
     }
 }
 
-@Suite("Tampering", .timeLimit(.minutes(5)))
+@Suite("Tampering", .timeLimit(.minutes(15)))
 struct TamperTests {
     @Test func untouchedReportIsValidForBoth() throws {
         let f = try SignedFixture()

@@ -3,7 +3,7 @@ import HashmarkReport
 import Testing
 
 /// `TrustedKey.resolve`: the key `show` and `verify` use is never one merely found beside a report.
-@Suite("Trusted key", .timeLimit(.minutes(5)))
+@Suite("Trusted key", .timeLimit(.minutes(15)))
 struct TrustedKeyTests {
     struct Keys {
         let dir: String
