@@ -55,23 +55,28 @@ public final class CorpusStore: Sendable {
 
     /// Runs `body` in a read transaction, mapping database errors to `StoreError`.
     func read<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
-        do {
-            return try backend.read(body)
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw StoreError(code: "db-io", message: "cannot read \(what)", underlying: error)
-        }
+        try mappingErrors("cannot read \(what)") { try backend.read(body) }
     }
 
     /// Runs `body` in a write transaction, mapping database errors to `StoreError`.
     func write<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+        try mappingErrors("cannot write \(what)") { try backend.write(body) }
+    }
+
+    /// Runs `body` in a write transaction that does not wait for the corpus writers' lock
+    /// (`SQLBackend.update`: the work queue's rows), mapping database errors to `StoreError`.
+    func update<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+        try mappingErrors("cannot write \(what)") { try backend.update(body) }
+    }
+
+    /// `StoreError`s pass through; any other database error becomes `db-io` with `message`.
+    private func mappingErrors<T>(_ message: @autoclosure () -> String, _ run: () throws -> T) throws(StoreError) -> T {
         do {
-            return try backend.write(body)
+            return try run()
         } catch let e as StoreError {
             throw e
         } catch {
-            throw StoreError(code: "db-io", message: "cannot write \(what)", underlying: error)
+            throw StoreError(code: "db-io", message: message(), underlying: error)
         }
     }
 

@@ -217,15 +217,4 @@ extension CorpusStore {
             return counts
         }
     }
-
-    /// Runs `body` in a write transaction that does not wait for the corpus writers' lock.
-    private func update<T>(_ what: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
-        do {
-            return try backend.update(body)
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw StoreError(code: "db-io", message: "cannot write \(what)", underlying: error)
-        }
-    }
 }
