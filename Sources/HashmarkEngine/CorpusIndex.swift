@@ -129,17 +129,21 @@ public final class CorpusIndex: Sendable {
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
-            var audioIDs: [String] = []
-            var audio = AudioLandmarkIndex()
+            var audioIDs: [String] = [], recordings: [AudioFingerprint] = []
             for (id, data, _) in try store.allFingerprints(algorithm: FingerprintAlgorithm.audioLandmarks.id) {
-                guard let decoded = AudioLandmarkCodec.decode(data), (try? audio.add(decoded)) != nil else {
+                guard let decoded = AudioLandmarkCodec.decode(data), decoded.parameters == AudioFingerprint.Parameters() else {
                     throw EngineError(code: EngineError.Code.corpusUnavailable,
                                       message: "the audio landmarks of work '\(id)' are malformed")
                 }
                 audioIDs.append(id)
+                recordings.append(decoded)
+            }
+            do {
+                audioIndex = try AudioLandmarkIndex(recordings: recordings)
+            } catch {
+                throw EngineError(code: EngineError.Code.corpusUnavailable, message: "the audio landmarks: \(error)")
             }
             audioWorkIDs = audioIDs
-            audioIndex = audio
             var tables: [String: DescriptorTable] = [:]
             for algorithm in try store.fingerprintAlgorithms(family: FingerprintAlgorithm.descriptorFamily) {
                 var ids: [String] = [], variants: [Int] = [], vectors: [Float] = [], dimension = 0

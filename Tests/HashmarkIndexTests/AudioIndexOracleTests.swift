@@ -31,27 +31,68 @@ struct AudioIndexOracleTests {
             .sorted { $0.votes != $1.votes ? $0.votes > $1.votes : $0.recording < $1.recording }
     }
 
-    @Test(arguments: [0, 1, 2])
-    func randomLandmarksEqualTheOracle(tolerance: Int) throws {
-        var rng = TestRandom(seed: 181 + UInt64(tolerance))
+    /// Tolerances 0–2 in one shard; tolerance 1 with shards of 1,000 frames (two or three
+    /// recordings each) and with hashes beyond the builder's flat counter table.
+    @Test(arguments: [(0, UInt64(UInt32.max), UInt32(0)), (1, UInt64(UInt32.max), 0), (2, UInt64(UInt32.max), 0),
+                      (1, 1_000, 0), (1, 1_000, 0xFFFF_FF00)])
+    func randomLandmarksEqualTheOracle(tolerance: Int, shardFrames: UInt64, hashBase: UInt32) throws {
+        var rng = TestRandom(seed: 181 + UInt64(tolerance) + shardFrames % 7)
         let params = AudioFingerprint.Parameters()
         // A small hash space so that hashes collide and votes pile up on many offsets.
         func random(_ n: Int, frames: Int) -> [Landmark] {
-            (0..<n).map { _ in Landmark(hash: UInt32.random(in: 0..<40, using: &rng), time: Int32.random(in: 0..<Int32(frames), using: &rng)) }
-                .sorted { $0.time < $1.time }
+            (0..<n).map { _ in
+                Landmark(hash: hashBase + UInt32.random(in: 0..<40, using: &rng), time: Int32.random(in: 0..<Int32(frames), using: &rng))
+            }.sorted { $0.time < $1.time }
         }
-        var index = AudioLandmarkIndex(parameters: params, tolerance: tolerance)
         var stored: [[Landmark]] = []
-        for _ in 0..<12 {
-            let l = random(Int.random(in: 0...300, using: &rng), frames: 400)
-            stored.append(l)
-            try index.add(AudioFingerprint(parameters: params, frames: 400, landmarks: l))
+        for _ in 0..<12 { stored.append(random(Int.random(in: 0...300, using: &rng), frames: 400)) }
+        let index = try AudioLandmarkIndex(parameters: params, tolerance: tolerance, shardFrames: shardFrames) {
+            stored.map { AudioFingerprint(parameters: params, frames: 400, landmarks: $0) }
         }
+        #expect(index.shardCount == (shardFrames == 1_000 ? 6 : 1))
+        #expect(index.landmarkCount == stored.reduce(0) { $0 + $1.count })
         for _ in 0..<10 {
             let q = random(Int.random(in: 0...80, using: &rng), frames: 150)
             let got = try index.query(AudioFingerprint(parameters: params, frames: 150, landmarks: q), limit: 100)
             let want = Self.oracleRanking(q, stored, tolerance: tolerance, spf: params.layout.secondsPerFrame)
             #expect(got == want, "tolerance \(tolerance), \(rng.replay)")
+        }
+    }
+
+    /// More recordings than one block of the vote scan (`AudioVoteTable.block`), some of them
+    /// empty: every block's lists are cut and resumed where the previous block ended.
+    @Test func manyBlocksEqualTheOracle() throws {
+        var rng = TestRandom(seed: 4_242)
+        let params = AudioFingerprint.Parameters(), spf = params.layout.secondsPerFrame
+        let stored: [[Landmark]] = (0..<700).map { _ in
+            (0..<Int.random(in: 0...40, using: &rng)).map { _ in
+                Landmark(hash: UInt32.random(in: 0..<25, using: &rng), time: Int32.random(in: 0..<90, using: &rng))
+            }.sorted { $0.time < $1.time }
+        }
+        let index = try AudioLandmarkIndex(parameters: params, tolerance: 1, shardFrames: 40_000) {
+            stored.map { AudioFingerprint(parameters: params, frames: 90, landmarks: $0) }
+        }
+        #expect(index.shardCount == 2)
+        for round in 0..<6 {
+            let q = (0..<30).map { _ in
+                Landmark(hash: UInt32.random(in: 0..<25, using: &rng), time: Int32.random(in: 0..<60, using: &rng))
+            }.sorted { $0.time < $1.time }
+            let got = try index.query(AudioFingerprint(parameters: params, frames: 60, landmarks: q), limit: 40, speeds: [1],
+                                      minVotes: 3)
+            let want = Array(Self.oracleRanking(q, stored, tolerance: 1, spf: spf).filter { $0.votes >= 3 }.prefix(40))
+            #expect(got == want, "round \(round), \(rng.replay)")
+        }
+    }
+
+    /// Galloping finds the same first index as bisection, wherever it lies.
+    @Test func gallopEqualsBisection() {
+        var rng = TestRandom(seed: 77)
+        for _ in 0..<200 {
+            let values = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt32.random(in: 0..<1_000, using: &rng) }.sorted()
+            let from = Int.random(in: 0...values.count, using: &rng), to = Int.random(in: from...values.count, using: &rng)
+            let v = UInt32.random(in: 0..<1_100, using: &rng)
+            #expect(values.gallop(atLeast: v, in: from..<to) == values.firstIndex(atLeast: v, in: from..<to))
+            #expect(values.firstIndex(atLeast: v, in: from..<to) == (values[from..<to].firstIndex { $0 >= v } ?? to))
         }
     }
 
@@ -62,8 +103,7 @@ struct AudioIndexOracleTests {
         let at = Int(9.7 * AudioSynth.rate)
         for i in song.indices where at + i < mix.count { mix[at + i] += song[i] }
         let fps = [song, other].map { AudioFingerprint(samples: $0) }
-        var index = AudioLandmarkIndex(tolerance: 1)
-        for f in fps { try index.add(f) }
+        let index = try AudioLandmarkIndex(tolerance: 1, recordings: fps)
         let q = AudioFingerprint(samples: mix)
         let got = try index.query(q, limit: 10)
         let want = Self.oracleRanking(q.landmarks, fps.map(\.landmarks), tolerance: 1, spf: index.parameters.layout.secondsPerFrame)
@@ -79,15 +119,17 @@ struct AudioIndexOracleTests {
         var rng = TestRandom(seed: 977 + UInt64(limit))
         let params = AudioFingerprint.Parameters(), spf = params.layout.secondsPerFrame
         let speeds = [1.0, 0.95, 1.05, 0.98, 1.02]
-        var index = AudioLandmarkIndex(parameters: params, tolerance: 1)
         var stored: [[Landmark]] = []
         for _ in 0..<15 {
-            let l = (0..<Int.random(in: 50...400, using: &rng)).map { _ in
+            stored.append((0..<Int.random(in: 50...400, using: &rng)).map { _ in
                 Landmark(hash: UInt32.random(in: 0..<60, using: &rng), time: Int32.random(in: 0..<600, using: &rng))
-            }.sorted { $0.time < $1.time }
-            stored.append(l)
-            try index.add(AudioFingerprint(parameters: params, frames: 600, landmarks: l))
+            }.sorted { $0.time < $1.time })
         }
+        // Shards of 2,000 frames: three recordings each, so the best of several shards is merged.
+        let index = try AudioLandmarkIndex(parameters: params, tolerance: 1, shardFrames: 2_000) {
+            stored.map { AudioFingerprint(parameters: params, frames: 600, landmarks: $0) }
+        }
+        #expect(index.shardCount == 5)
         for round in 0..<8 {
             // A stretch of one recording played at a sweep speed, with random landmarks around it.
             let source = stored[round % stored.count], speed = speeds[round % speeds.count]
@@ -119,11 +161,37 @@ struct AudioIndexOracleTests {
     @Test func refusesOtherParameters() throws {
         var p = AudioFingerprint.Parameters()
         p.hasher.fanOut = 3
-        var index = AudioLandmarkIndex()
+        let index = try AudioLandmarkIndex(recordings: [])
         let f = AudioFingerprint(parameters: p, frames: 1, landmarks: [])
-        #expect(throws: HashmarkIndexError.self) { try index.add(f) }
+        #expect(throws: HashmarkIndexError.self) { try AudioLandmarkIndex(recordings: [f]) }
         #expect(throws: HashmarkIndexError.self) { try index.query(f) }
         #expect(index.count == 0)
         #expect(try index.query(AudioFingerprint(parameters: .init(), frames: 1, landmarks: [])).isEmpty)
+    }
+
+    /// Landmarks before frame 0, a recording longer than a shard, and recordings that differ
+    /// between the build's two passes are refused, not stored wrongly.
+    @Test func refusesWhatItCannotHold() throws {
+        let params = AudioFingerprint.Parameters()
+        let early = AudioFingerprint(parameters: params, frames: 10, landmarks: [Landmark(hash: 1, time: -1)])
+        let long = AudioFingerprint(parameters: params, frames: 5_000, landmarks: [Landmark(hash: 1, time: 4_999)])
+        #expect(throws: HashmarkIndexError.self) { try AudioLandmarkIndex(recordings: [early]) }
+        #expect(throws: HashmarkIndexError.self) {
+            try AudioLandmarkIndex(parameters: params, tolerance: 1, shardFrames: 1_000) { [long] }
+        }
+        // A landmark beyond the stated length widens the recording's stretch instead.
+        let late = AudioFingerprint(parameters: params, frames: 10, landmarks: [Landmark(hash: 1, time: 50)])
+        let index = try AudioLandmarkIndex(recordings: [late, late])
+        #expect(try index.query(late).map(\.recording) == [0, 1])
+        for changed in [[Landmark(hash: 2, time: 0)], [Landmark(hash: 1, time: 0), Landmark(hash: 1, time: 1)], []] {
+            var pass = 0
+            #expect(throws: HashmarkIndexError.self) {
+                try AudioLandmarkIndex(parameters: params, tolerance: 1, shardFrames: UInt64(UInt32.max)) { () -> [AudioFingerprint] in
+                    pass += 1
+                    return [AudioFingerprint(parameters: params, frames: 10,
+                                             landmarks: pass == 1 ? [Landmark(hash: 1, time: 0)] : changed)]
+                }
+            }
+        }
     }
 }

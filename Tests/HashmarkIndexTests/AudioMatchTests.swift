@@ -12,10 +12,8 @@ struct AudioMatchTests {
 
     /// The song (recording 0) and three unrelated recordings.
     static func index() throws -> AudioLandmarkIndex {
-        var index = AudioLandmarkIndex()
-        try index.add(AudioFingerprint(samples: song))
-        for seed in [12, 13, 14] as [UInt64] { try index.add(AudioFingerprint(samples: AudioSynth.recording(seed: seed, seconds: 20))) }
-        return index
+        try AudioLandmarkIndex(recordings: [AudioFingerprint(samples: song)]
+            + ([12, 13, 14] as [UInt64]).map { AudioFingerprint(samples: AudioSynth.recording(seed: $0, seconds: 20)) })
     }
 
     @Test func foundInsideALongerMixAtItsOffset() throws {

@@ -1,48 +1,83 @@
 import HashmarkFingerprint
 
-/// Inverted index of audio landmarks: hash → postings (recording, anchor frame), queried by
-/// offset voting. Exact: `query` returns what comparing every query landmark with every stored
-/// one would (the tests hold a brute-force oracle to that).
+/// Inverted index of audio landmarks: hash → postings (recording, anchor frame; 4 bytes each, see
+/// `AudioPostingShard`), built at once from every recording, queried by offset voting. Exact:
+/// `query` returns what comparing every query landmark with every stored one would (the tests
+/// hold a brute-force oracle to that).
 ///
 /// A tempo change spreads the aligned votes over a drifting offset (3 % over a 10 s query: about
 /// 13 frames), so only part of them fall in one tolerance window at speed 1 (the synthetic 1.03
 /// resample still ranks first, 99 votes against 5); `query(_:limit:speeds:)` votes along a sweep
 /// of speeds and reports the best one.
 public struct AudioLandmarkIndex: Sendable {
-    /// One stored landmark.
-    struct Posting: Sendable {
-        let recording: Int32
-        let time: Int32
-    }
-
     public let parameters: AudioFingerprint.Parameters
     /// Offsets within this many frames of the best one count as aligned (absorbs the 1-frame
     /// jitter of peaks when the excerpt's frames straddle the recording's).
     public let tolerance: Int
-    var postings: [UInt32: [Posting]] = [:]
+    /// Recordings in order, in shards of at most `shardFrames` frames each (4-byte positions).
+    let shards: [AudioPostingShard]
     /// Frames of each recording, by recording number.
-    public private(set) var recordingFrames: [Int] = []
-
-    public init(parameters: AudioFingerprint.Parameters = .init(), tolerance: Int = 1) {
-        self.parameters = parameters
-        self.tolerance = max(0, tolerance)
-    }
+    public let recordingFrames: [Int]
+    /// Stored landmarks, all recordings together.
+    public let landmarkCount: Int
+    /// Frame line of one shard: positions are `UInt32` (27,700 hours at 43 frames a second).
+    static let maxShardFrames = UInt64(UInt32.max)
 
     public var count: Int { recordingFrames.count }
-    /// Stored landmarks, all recordings together.
-    public private(set) var landmarkCount = 0
+    @_spi(Testing) public var shardCount: Int { shards.count }
 
-    /// Adds a recording; returns its number. Refuses a fingerprint made with other parameters.
-    @discardableResult
-    public mutating func add(_ fingerprint: AudioFingerprint) throws(HashmarkIndexError) -> Int {
-        try check(fingerprint)
-        let id = recordingFrames.count
-        recordingFrames.append(fingerprint.frames)
-        landmarkCount += fingerprint.landmarks.count
-        for l in fingerprint.landmarks {
-            postings[l.hash, default: []].append(Posting(recording: Int32(truncatingIfNeeded: id), time: l.time))
+    /// An index of `recordings`, numbered in order. `recordings` is called twice (the first pass
+    /// sizes every posting list, the second fills them, so the index is built in its final size
+    /// without a copy of every landmark) and must yield the same fingerprints both times.
+    /// Refuses fingerprints made with other parameters or with landmarks before frame 0.
+    public init<S: Sequence<AudioFingerprint>>(parameters: AudioFingerprint.Parameters = .init(), tolerance: Int = 1,
+                                               recordings: () -> S) throws(HashmarkIndexError) {
+        try self.init(parameters: parameters, tolerance: tolerance, shardFrames: Self.maxShardFrames, recordings: recordings)
+    }
+
+    /// As `init(parameters:tolerance:recordings:)` for fingerprints at hand.
+    public init(parameters: AudioFingerprint.Parameters = .init(), tolerance: Int = 1,
+                recordings: [AudioFingerprint]) throws(HashmarkIndexError) {
+        try self.init(parameters: parameters, tolerance: tolerance, recordings: { recordings })
+    }
+
+    /// `shardFrames`: a smaller frame line per shard (tests: many shards from few recordings).
+    @_spi(Testing) public init<S: Sequence<AudioFingerprint>>(parameters: AudioFingerprint.Parameters, tolerance: Int,
+                                                              shardFrames: UInt64, recordings: () -> S) throws(HashmarkIndexError) {
+        self.parameters = parameters
+        self.tolerance = max(0, tolerance)
+        var builders: [AudioPostingShard.Builder] = []
+        var frames: [Int] = []
+        var landmarks = 0
+        for f in recordings() {
+            guard f.parameters == parameters else { throw Self.mismatch() }
+            let extent = max(f.frames, Int(f.landmarks.map(\.time).max() ?? 0) + 1)
+            guard f.landmarks.allSatisfy({ $0.time >= 0 }), UInt64(extent) <= shardFrames else {
+                throw HashmarkIndexError(.malformedFingerprint, "recording \(frames.count): landmark times outside 0..<\(shardFrames)")
+            }
+            if builders.isEmpty || builders[builders.count - 1].end + UInt64(extent) > shardFrames {
+                builders.append(.init(firstRecording: frames.count))
+            }
+            builders[builders.count - 1].count(f.landmarks, extent: extent)
+            frames.append(f.frames)
+            landmarks += f.landmarks.count
         }
-        return id
+        for b in builders.indices { builders[b].layOut() }
+        var shard = 0, seen = 0
+        for f in recordings() {
+            while shard < builders.count, seen >= builders[shard].firstRecording + builders[shard].recordings { shard += 1 }
+            guard shard < builders.count, f.parameters == parameters,
+                  builders[shard].fill(f.landmarks, local: seen - builders[shard].firstRecording) else {
+                throw HashmarkIndexError(.malformedFingerprint, "the recordings changed between the two passes (recording \(seen))")
+            }
+            seen += 1
+        }
+        guard seen == frames.count, builders.allSatisfy(\.complete) else {
+            throw HashmarkIndexError(.malformedFingerprint, "the recordings changed between the two passes")
+        }
+        shards = builders.map { $0.shard() }
+        recordingFrames = frames
+        landmarkCount = landmarks
     }
 
     /// The `limit` recordings with the most aligned votes, best first (ties: lower number first).
@@ -68,21 +103,23 @@ public struct AudioLandmarkIndex: Sendable {
         try check(fingerprint)
         let speeds = speeds.filter { $0 > 0 }
         guard limit > 0, !speeds.isEmpty else { return [] }
-        let votes = AudioVoteTable(fingerprint.landmarks, postings: postings, recordings: recordingFrames.count)
         let maxQueryTime = fingerprint.landmarks.map { Int($0.time) }.max() ?? 0
         let drift = Int((speeds.map { abs($0 - 1) }.max() ?? 0) * Double(maxQueryTime) + 1)
         let bound = AudioVoteBound(window: 2 * tolerance + 1 + drift)
-        var order: [(bound: Int, recording: Int)] = []
-        for r in 0..<recordingFrames.count where votes.count(r) >= max(1, minVotes) {
-            let b = bound.bound(votes, recording: r)
-            if b >= max(1, minVotes) { order.append((b, r)) }
+        let floor = max(1, minVotes)
+        let tables = shards.map { AudioVoteTable(fingerprint.landmarks, shard: $0) }
+        var order: [(bound: Int, recording: Int, shard: Int)] = []
+        for (s, votes) in tables.enumerated() {
+            votes.forEachBound(floor: floor, bound) { r, b in
+                if b >= floor { order.append((b, shards[s].firstRecording + r, s)) }
+            }
         }
         order.sort { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
         let spf = parameters.layout.secondsPerFrame
         var found: [AudioMatch] = []
-        for (b, r) in order {
+        for (b, r, s) in order {
             if found.count >= limit, let last = found.last, b < last.votes { break }
-            guard let m = align(votes.votes(r), recording: r, speeds: speeds, secondsPerFrame: spf),
+            guard let m = align(tables[s].votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf),
                   m.votes >= minVotes else { continue }
             found.append(m)
             found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
@@ -109,10 +146,11 @@ public struct AudioLandmarkIndex: Sendable {
         return best
     }
 
+    static func mismatch() -> HashmarkIndexError {
+        HashmarkIndexError(.parameterMismatch, "fingerprint parameters differ from the index's (\(AudioFingerprint.algorithm))")
+    }
+
     func check(_ f: AudioFingerprint) throws(HashmarkIndexError) {
-        guard f.parameters == parameters else {
-            throw HashmarkIndexError(.parameterMismatch,
-                                     "fingerprint parameters differ from the index's (\(AudioFingerprint.algorithm))")
-        }
+        guard f.parameters == parameters else { throw Self.mismatch() }
     }
 }

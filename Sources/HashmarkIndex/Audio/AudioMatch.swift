@@ -63,23 +63,24 @@ extension AudioMatch {
     @_spi(Testing) public static func best(recording: Int, votes: [AudioVote], tolerance: Int,
                                            secondsPerFrame: Double) -> AudioMatch? {
         guard !votes.isEmpty else { return nil }
-        let sorted = votes.sorted { ($0.offset, $0.queryTime, $0.recordingTime) < ($1.offset, $1.queryTime, $1.recordingTime) }
-        var bestCount = 0, bestLeft = 0, bestRight = 0
+        // The window is found on the offsets alone; its votes are then picked out for the ranges.
+        let sorted = votes.map(\.offset).sorted()
+        var bestCount = 0, bestRight = 0
         var left = 0
         for right in sorted.indices {
-            while sorted[left].offset < sorted[right].offset - 2 * tolerance { left += 1 }
+            while sorted[left] < sorted[right] - 2 * tolerance { left += 1 }
             // Extend over equal offsets so the window holds every vote at its right edge.
-            if right + 1 < sorted.count, sorted[right + 1].offset == sorted[right].offset { continue }
+            if right + 1 < sorted.count, sorted[right + 1] == sorted[right] { continue }
             let count = right - left + 1
-            if count > bestCount { bestCount = count; bestLeft = left; bestRight = right }
+            if count > bestCount { bestCount = count; bestRight = right }
         }
-        let window = sorted[bestLeft...bestRight]
+        let high = sorted[bestRight], low = high - 2 * tolerance
         var qLo = Int.max, qHi = Int.min, rLo = Int.max, rHi = Int.min
-        for v in window {
+        for v in votes where v.offset >= low && v.offset <= high {
             qLo = min(qLo, v.queryTime); qHi = max(qHi, v.queryTime)
             rLo = min(rLo, v.recordingTime); rHi = max(rHi, v.recordingTime)
         }
-        return AudioMatch(recording: recording, offsetFrames: sorted[bestRight].offset - tolerance, votes: bestCount,
+        return AudioMatch(recording: recording, offsetFrames: high - tolerance, votes: bestCount,
                           queryFrames: qLo...qHi, recordingFrames: rLo...rHi, secondsPerFrame: secondsPerFrame)
     }
 }

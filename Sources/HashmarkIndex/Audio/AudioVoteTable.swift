@@ -1,42 +1,140 @@
 import HashmarkFingerprint
 
-/// A query's votes grouped by recording in two flat arrays (counted, then filled), so gathering
-/// millions of votes allocates two arrays instead of one per recording.
+/// A query's votes in one shard: for every query landmark the shard holds, its anchor frame and
+/// the range of `shard.positions` with the same hash (each vote is a posting in such a range).
+///
+/// `forEachBound` visits the votes a block of recordings at a time (each list ascends by
+/// recording, so every list is cut where the block ends), grouping a block's offsets by recording
+/// in buffers that stay in cache; no per-query array grows with the number of votes. The votes of
+/// the few recordings then aligned are gathered again by bisection (`votes(_:)`).
 struct AudioVoteTable {
-    /// Votes of recording `r` are at `start[r]..<start[r + 1]`.
-    private var start: [Int]
-    private var queryTimes: [Int32]
-    private var recordingTimes: [Int32]
+    let shard: AudioPostingShard
+    private let lists: [(time: Int32, range: Range<Int>)]
+    /// Recordings per block of `forEachBound`.
+    static let block = 256
 
-    init(_ landmarks: [Landmark], postings: [UInt32: [AudioLandmarkIndex.Posting]], recordings: Int) {
-        let lists = landmarks.compactMap { l in postings[l.hash].map { (l.time, $0) } }
-        var start = [Int](repeating: 0, count: recordings + 1)
-        for (_, list) in lists { for p in list { start[Int(p.recording) + 1] += 1 } }
-        for r in 0..<recordings { start[r + 1] += start[r] }
-        var fill = start
-        var q = [Int32](repeating: 0, count: start[recordings]), t = q
-        for (time, list) in lists {
-            for p in list {
-                let i = fill[Int(p.recording)]
-                q[i] = time
-                t[i] = p.time
-                fill[Int(p.recording)] = i + 1
+    init(_ landmarks: [Landmark], shard: AudioPostingShard) {
+        self.shard = shard
+        lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (l.time, $0) } }
+    }
+
+    var recordings: Int { shard.recordings }
+
+    /// Calls `body(recording, bound)` for each shard-local recording with at least `floor` votes,
+    /// in recording order, with `bound.bound` of its offsets (recording frame minus query frame).
+    func forEachBound(floor: Int, _ bound: AudioVoteBound, _ body: (Int, Int) -> Void) {
+        var cursor = lists.map(\.range.lowerBound), stop = cursor
+        var owner: [UInt16] = [], offset: [Int32] = [], grouped: [Int32] = [], histogram: [Int32] = []
+        var start = [Int](repeating: 0, count: Self.block + 1)
+        let shift = UInt32(AudioPostingShard.blockShift)
+        shard.positions.withUnsafeBufferPointer { positions in
+            shard.bases.withUnsafeBufferPointer { bases in
+                shard.blockRecording.withUnsafeBufferPointer { blockRecording in
+                    for first in stride(from: 0, to: shard.recordings, by: Self.block) {
+                        let count = min(Self.block, shard.recordings - first), end = bases[first + count]
+                        // Each list's stretch in this block, so the buffers are sized before filling.
+                        var total = 0
+                        for l in lists.indices {
+                            stop[l] = positions.gallop(atLeast: end, in: cursor[l]..<lists[l].range.upperBound)
+                            total += stop[l] - cursor[l]
+                        }
+                        if owner.count < total {
+                            owner = [UInt16](repeating: 0, count: total)
+                            offset = [Int32](repeating: 0, count: total)
+                            grouped = offset
+                        }
+                        for i in 0...count { start[i] = 0 }
+                        var k = 0
+                        owner.withUnsafeMutableBufferPointer { owner in
+                            offset.withUnsafeMutableBufferPointer { offset in
+                                start.withUnsafeMutableBufferPointer { start in
+                                    for l in lists.indices {
+                                        let time = lists[l].time
+                                        var r = first, rEnd: UInt32 = 0
+                                        for i in cursor[l]..<stop[l] {
+                                            let p = positions[i]
+                                            if p >= rEnd {
+                                                r = Int(blockRecording[Int(p >> shift)])
+                                                while bases[r + 1] <= p { r += 1 }
+                                                rEnd = bases[r + 1]
+                                            }
+                                            owner[k] = UInt16(truncatingIfNeeded: r - first)
+                                            offset[k] = Int32(bitPattern: p &- bases[r]) &- time
+                                            start[r - first + 1] += 1
+                                            k += 1
+                                        }
+                                        cursor[l] = stop[l]
+                                    }
+                                    for i in 0..<count { start[i + 1] += start[i] }
+                                }
+                            }
+                        }
+                        var fill = start
+                        owner.withUnsafeBufferPointer { owner in
+                            offset.withUnsafeBufferPointer { offset in
+                                grouped.withUnsafeMutableBufferPointer { grouped in
+                                    fill.withUnsafeMutableBufferPointer { fill in
+                                        for j in 0..<total {
+                                            let o = Int(owner[j])
+                                            grouped[fill[o]] = offset[j]
+                                            fill[o] += 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        grouped.withUnsafeBufferPointer { g in
+                            for i in 0..<count where start[i + 1] - start[i] >= floor {
+                                body(first + i, bound.bound(UnsafeBufferPointer(rebasing: g[start[i]..<start[i + 1]]),
+                                                            histogram: &histogram))
+                            }
+                        }
+                    }
+                }
             }
         }
-        self.start = start
-        queryTimes = q
-        recordingTimes = t
     }
 
-    func count(_ r: Int) -> Int { start[r + 1] - start[r] }
-
+    /// The votes of recording `r`: each list's stretch inside the recording, found by bisection.
     func votes(_ r: Int) -> [AudioVote] {
-        (start[r]..<start[r + 1]).map { AudioVote(queryTime: Int(queryTimes[$0]), recordingTime: Int(recordingTimes[$0])) }
+        let lo = shard.bases[r], hi = shard.bases[r + 1]
+        var out: [AudioVote] = []
+        for (time, range) in lists {
+            var i = shard.positions.firstIndex(atLeast: lo, in: range)
+            while i < range.upperBound, shard.positions[i] < hi {
+                out.append(AudioVote(queryTime: Int(time), recordingTime: Int(shard.positions[i] - lo)))
+                i += 1
+            }
+        }
+        return out
+    }
+}
+
+@_spi(Testing) extension RandomAccessCollection where Element == UInt32, Index == Int {
+    /// As `firstIndex(atLeast:in:)`, probing 1, 2, 4, … ahead of the range's start first: near
+    /// answers (a list's stretch in one block) stay within a few cache lines.
+    public func gallop(atLeast value: UInt32, in range: Range<Int>) -> Int {
+        var lo = range.lowerBound, step = 1
+        while lo < range.upperBound, self[lo] < value {
+            let probe = lo + step
+            guard probe < range.upperBound, self[probe] < value else {
+                return firstIndex(atLeast: value, in: (lo + 1)..<Swift.min(probe, range.upperBound))
+            }
+            lo = probe + 1
+            step *= 2
+        }
+        return lo
     }
 
-    /// Calls `body` with recording time minus query time of each vote of `r`.
-    func forEachOffset(_ r: Int, _ body: (Int) -> Void) {
-        for i in start[r]..<start[r + 1] { body(Int(recordingTimes[i]) - Int(queryTimes[i])) }
+    /// The first index of `range` whose element is at least `value` (elements of `range` below
+    /// `value` all come before those at or above it).
+    public func firstIndex(atLeast value: UInt32, in range: Range<Int>) -> Int {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 
@@ -50,20 +148,24 @@ struct AudioVoteBound {
     let window: Int
     let bucket = 16
 
-    func bound(_ votes: AudioVoteTable, recording r: Int) -> Int {
-        var lo = Int.max, hi = Int.min
-        votes.forEachOffset(r) { o in lo = min(lo, o); hi = max(hi, o) }
-        guard lo <= hi else { return 0 }
-        let buckets = (hi - lo) / bucket + 1
-        var histogram = [Int32](repeating: 0, count: buckets)
-        votes.forEachOffset(r) { o in histogram[(o - lo) / bucket] += 1 }
+    /// `histogram`: scratch space, reused from recording to recording.
+    func bound(_ offsets: UnsafeBufferPointer<Int32>, histogram: inout [Int32]) -> Int {
+        guard var lo = offsets.first, !offsets.isEmpty else { return 0 }
+        var hi = lo
+        for o in offsets { lo = min(lo, o); hi = max(hi, o) }
+        let buckets = Int(hi - lo) / bucket + 1
+        if histogram.count < buckets { histogram = [Int32](repeating: 0, count: buckets) }
         let span = min(buckets, window / bucket + 2)
-        var sum: Int32 = 0, best: Int32 = 0
-        for i in 0..<buckets {
-            sum += histogram[i]
-            if i >= span { sum -= histogram[i - span] }
-            best = max(best, sum)
+        return histogram.withUnsafeMutableBufferPointer { h in
+            UnsafeMutableBufferPointer(rebasing: h[0..<buckets]).update(repeating: 0)
+            for o in offsets { h[Int(o - lo) / bucket] += 1 }
+            var sum: Int32 = 0, best: Int32 = 0
+            for i in 0..<buckets {
+                sum += h[i]
+                if i >= span { sum -= h[i - span] }
+                best = max(best, sum)
+            }
+            return Int(best)
         }
-        return Int(best)
     }
 }

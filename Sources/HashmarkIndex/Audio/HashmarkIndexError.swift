@@ -3,6 +3,9 @@ public struct HashmarkIndexError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// A fingerprint made with another algorithm or other parameters than the index's.
         case parameterMismatch = "parameter-mismatch"
+        /// A fingerprint the index cannot hold (landmarks before its first frame or beyond what a
+        /// shard holds), or recordings that differed between the two passes of a build.
+        case malformedFingerprint = "malformed-fingerprint"
     }
 
     public let code: Code

@@ -1,0 +1,127 @@
+import HashmarkFingerprint
+
+/// The postings of a run of recordings, packed: every landmark is 4 bytes, its position on one
+/// frame line that holds the shard's recordings end to end (recording `r` from `bases[r]`), listed
+/// by hash in ascending position (compressed sparse rows: no per-hash arrays, no growth slack).
+///
+/// A position names its recording through `blockRecording` (the recording holding the first frame
+/// of each block of `1 << blockShift` frames) and a short walk over `bases`.
+struct AudioPostingShard: Sendable {
+    /// Number of the shard's first recording in the index.
+    let firstRecording: Int
+    /// Start of each recording on the shard's frame line, ascending, then the line's end.
+    let bases: [UInt32]
+    /// Distinct hashes, ascending; positions of `keys[k]` are `positions[starts[k]..<starts[k + 1]]`.
+    let keys: [UInt32]
+    let starts: [Int]
+    let positions: [UInt32]
+    let blockRecording: [Int32]
+    static let blockShift = 10
+
+    var recordings: Int { bases.count - 1 }
+
+    /// The range of `positions` that holds `hash`, or `nil` when no recording has it.
+    func range(of hash: UInt32) -> Range<Int>? {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < hash { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < keys.count && keys[lo] == hash ? starts[lo]..<starts[lo + 1] : nil
+    }
+
+    /// The shard-local recording whose stretch of the frame line holds `position`.
+    func recording(at position: UInt32) -> Int {
+        var r = Int(blockRecording[Int(position >> UInt32(Self.blockShift))])
+        while bases[r + 1] <= position { r += 1 }
+        return r
+    }
+}
+
+extension AudioPostingShard {
+    /// Gathers a shard in two passes over the same recordings: `count` sizes every hash's list,
+    /// then `fill` places each landmark at its hash's next free slot (so lists stay in position
+    /// order). Peak memory is the shard itself plus one counter per hash.
+    struct Builder {
+        let firstRecording: Int
+        private(set) var bases: [UInt32] = [0]
+        private var dense: [Int]
+        private var sparse: [UInt32: Int] = [:]
+        private var keys: [UInt32] = []
+        private var starts: [Int] = []
+        private var next: [Int] = []
+        private var positions: [UInt32] = []
+        private var filled = 0
+        /// Hashes below this are counted in a flat array, others in a dictionary.
+        static let denseLimit: UInt32 = 1 << 20
+
+        init(firstRecording: Int) {
+            self.firstRecording = firstRecording
+            dense = [Int](repeating: 0, count: Int(Self.denseLimit))
+        }
+
+        var recordings: Int { bases.count - 1 }
+        var end: UInt64 { UInt64(bases[bases.count - 1]) }
+
+        /// First pass: one recording's landmarks, taking `extent` frames of the line.
+        mutating func count(_ landmarks: [Landmark], extent: Int) {
+            bases.append(UInt32(end + UInt64(extent)))
+            for l in landmarks {
+                if l.hash < Self.denseLimit { dense[Int(l.hash)] += 1 } else { sparse[l.hash, default: 0] += 1 }
+            }
+        }
+
+        /// Between the passes: the lists' starts; the counters become each hash's list number.
+        mutating func layOut() {
+            var total = 0
+            for h in dense.indices where dense[h] > 0 {
+                let n = dense[h]
+                dense[h] = keys.count
+                keys.append(UInt32(h))
+                starts.append(total)
+                total += n
+            }
+            for h in sparse.keys.sorted() {
+                let n = sparse[h]!
+                sparse[h] = keys.count
+                keys.append(h)
+                starts.append(total)
+                total += n
+            }
+            starts.append(total)
+            next = Array(starts.dropLast())
+            positions = [UInt32](repeating: 0, count: total)
+        }
+
+        /// Second pass: recording `local` (in first-pass order) again; `false` when it holds a
+        /// hash the first pass did not count or more landmarks of one than counted.
+        mutating func fill(_ landmarks: [Landmark], local: Int) -> Bool {
+            let base = bases[local]
+            for l in landmarks {
+                let k = l.hash < Self.denseLimit ? dense[Int(l.hash)] : sparse[l.hash] ?? -1
+                guard k >= 0, k < keys.count, keys[k] == l.hash, next[k] < starts[k + 1] else { return false }
+                positions[next[k]] = base + UInt32(l.time)
+                next[k] += 1
+            }
+            filled += landmarks.count
+            return true
+        }
+
+        /// Whether the second pass placed every landmark the first counted.
+        var complete: Bool { filled == positions.count && zip(next, starts.dropFirst()).allSatisfy { $0 == $1 } }
+
+        /// The finished shard (after the second pass).
+        func shard() -> AudioPostingShard {
+            let blocks = Int(end >> UInt64(AudioPostingShard.blockShift)) + 1
+            var table = [Int32](repeating: 0, count: blocks)
+            var r = 0
+            for b in 0..<blocks {
+                let first = UInt64(b) << UInt64(AudioPostingShard.blockShift)
+                while r + 1 < recordings, UInt64(bases[r + 1]) <= first { r += 1 }
+                table[b] = Int32(r)
+            }
+            return AudioPostingShard(firstRecording: firstRecording, bases: bases, keys: keys, starts: starts,
+                                     positions: positions, blockRecording: table)
+        }
+    }
+}
