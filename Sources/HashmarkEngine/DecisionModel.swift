@@ -70,6 +70,36 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         /// nearest colliding corpus descriptor lies in this work and passes the cross-work ratio test
         /// (`LocalShortlistIndex`).
         public var localMinVotes: Int
+        /// A local-feature match counts only when the bounding box of the work's matched
+        /// keypoints covers at least this share of the work's keypoint extent (the bounding box of
+        /// all its keypoints): a copy (even a tight crop) covers much of it, a logo or emblem that
+        /// the submission merely shares with the work a few per cent. 0 (the value when a model
+        /// file leaves it out): no such condition.
+        public var localMinMatchedWorkArea: Double
+
+        public init(pdqMaxDistance: Int, pdqMinQuality: Int, pdqCandidateRadius: Int, localMinInliers: Int,
+                    localMaxCandidates: Int, localMinVotes: Int, localMinMatchedWorkArea: Double = 0) {
+            self.pdqMaxDistance = pdqMaxDistance; self.pdqMinQuality = pdqMinQuality
+            self.pdqCandidateRadius = pdqCandidateRadius; self.localMinInliers = localMinInliers
+            self.localMaxCandidates = localMaxCandidates; self.localMinVotes = localMinVotes
+            self.localMinMatchedWorkArea = localMinMatchedWorkArea
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pdqMaxDistance, pdqMinQuality, pdqCandidateRadius, localMinInliers, localMaxCandidates, localMinVotes,
+                 localMinMatchedWorkArea
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(pdqMaxDistance: try c.decode(Int.self, forKey: .pdqMaxDistance),
+                      pdqMinQuality: try c.decode(Int.self, forKey: .pdqMinQuality),
+                      pdqCandidateRadius: try c.decode(Int.self, forKey: .pdqCandidateRadius),
+                      localMinInliers: try c.decode(Int.self, forKey: .localMinInliers),
+                      localMaxCandidates: try c.decode(Int.self, forKey: .localMaxCandidates),
+                      localMinVotes: try c.decode(Int.self, forKey: .localMinVotes),
+                      localMinMatchedWorkArea: try c.decodeIfPresent(Double.self, forKey: .localMinMatchedWorkArea) ?? 0)
+        }
     }
 
     /// Text: the alignment's knobs (`TextAlignmentParameters`) and the per-work thresholds. The
@@ -121,16 +151,18 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     }
 
     /// The documented defaults: PDQ ≤ 31 (Meta's recommended match threshold) at quality ≥ 50;
-    /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests); the text
+    /// ≥ 20 inliers (no unrelated real pair exceeded 6 in the local-feature tests) covering ≥ 5 % of
+    /// the work's keypoint extent (a shared logo or emblem covers less; see
+    /// `ImageRule.localMinMatchedWorkArea`); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-5",
+        schema: "hashmark.model/1", id: "hashmark-defaults-6",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
-            + "local features >= 20 RANSAC inliers; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
+            + "local features >= 20 RANSAC inliers covering >= 5 % of the work's keypoint extent; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
             + "audio: >= 36 aligned landmark hashes over >= 2 s; image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
-                         localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3),
+                         localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3, localMinMatchedWorkArea: 0.05),
         text: .default)
 
     // MARK: - Deciding
@@ -138,7 +170,9 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// What one matcher found for one work: the numbers the rule reads.
     public enum Features: Sendable, Equatable {
         case pdq(distance: Int, quality: Int, workQuality: Int)
-        case localFeatures(inliers: Int)
+        /// RANSAC inliers, and the share of the work's keypoint extent its matched keypoints cover
+        /// (`LocalFeatures.keypointExtentShare`; nil: not measured, as in reports before `/8`).
+        case localFeatures(inliers: Int, workArea: Double? = nil)
         case text(TextAlignmentSummary)
         case paraphrase(ParaphraseSummary)
         /// Aligned landmark hashes and the seconds of the submission they spread over.
@@ -150,7 +184,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         public init(_ evidence: VerdictReport.Evidence) {
             switch evidence {
             case .image(let e): self = .pdq(distance: e.pdqDistance, quality: e.quality, workQuality: e.workQuality ?? e.quality)
-            case .localFeatures(let e): self = .localFeatures(inliers: e.inliers)
+            case .localFeatures(let e): self = .localFeatures(inliers: e.inliers, workArea: e.matchedWorkArea)
             case .text(let e):
                 self = .text(TextAlignmentSummary(alignedWords: e.alignedWords, matchedWords: e.matchedWords ?? 0,
                                                   coverage: e.coverage, longestRun: e.longestRun))
@@ -183,9 +217,10 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             let qualityOK = q >= image.pdqMinQuality && wq >= image.pdqMinQuality
             let score = max(0, min(1, 1 - Double(d) / Double(2 * max(1, image.pdqMaxDistance))))
             return Decision(isMatch: qualityOK && d <= image.pdqMaxDistance, score: qualityOK ? score : min(score, 0.49))
-        case .localFeatures(let n):
-            return Decision(isMatch: n >= image.localMinInliers,
-                            score: Double(n) / (Double(n) + Double(max(1, image.localMinInliers))))
+        case .localFeatures(let n, let area):
+            let score = Double(n) / (Double(n) + Double(max(1, image.localMinInliers)))
+            let spansTheWork = (area ?? 1) >= image.localMinMatchedWorkArea
+            return Decision(isMatch: n >= image.localMinInliers && spansTheWork, score: spansTheWork ? score : min(score, 0.49))
         case .text(let t):
             let isMatch = t.alignedWords >= text.minAlignedWords && t.matchedWords >= text.minMatchedWords
                 && t.coverage >= text.minCoverage && t.longestRun >= text.minLongestRun
@@ -226,7 +261,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// The rule in words, as written into every report.
     public var ruleDescription: String {
         "infringing if any work matches: pdq distance <= pdqMaxDistance with submission and work "
-            + "quality >= pdqMinQuality; or local-features inliers >= localMinInliers; or text "
+            + "quality >= pdqMinQuality; or local-features inliers >= localMinInliers with matchedWorkArea >= "
+            + "localMinMatchedWorkArea; or text "
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
             + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords; or audio-landmarks "
@@ -240,6 +276,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "pdqMaxDistance": Double(image.pdqMaxDistance),
             "pdqMinQuality": Double(image.pdqMinQuality),
             "localMinInliers": Double(image.localMinInliers),
+            "localMinMatchedWorkArea": image.localMinMatchedWorkArea,
             "minAlignedWords": Double(text.minAlignedWords),
             "minMatchedWords": Double(text.minMatchedWords),
             "minCoverage": text.minCoverage,

@@ -57,10 +57,13 @@ extension Engine {
                   2 * e.inliers >= rule.localMinInliers else { continue }
             var region: ImageEvidence.RegionPair? = nil
             if let q = e.queryRegion, let w = e.candidateRegion { region = .init(submitted: .init(q), source: .init(w)) }
+            // Four decimals: what the report states is what the decision read.
+            let area = (index.localFeatures[i].keypointExtentShare(of: e.inlierPairs.map { Int($0.y) }) * 1e4).rounded() / 1e4
             out.append(match(index.ref(index.localWorkIDs[i]), .localFeatures(LocalFeatureEvidence(
                 inliers: e.inliers, tentativeMatches: e.tentativeMatches, threshold: rule.localMinInliers,
                 scale: e.copyScale.map(Double.init), rotationDegrees: e.copyRotationDegrees.map(Double.init),
-                mirrored: e.mirrored, region: region, workBackground: WorkVariant.background(index.localVariants[i])))))
+                mirrored: e.mirrored, region: region, workBackground: WorkVariant.background(index.localVariants[i]),
+                matchedWorkArea: area, minMatchedWorkArea: rule.localMinMatchedWorkArea))))
         }
         return out
     }

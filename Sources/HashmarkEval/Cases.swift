@@ -23,6 +23,9 @@ public enum CaseOperation: Sendable, Hashable, Codable {
     /// A transparent work pasted over another background (`TransparentPaste`); photo cases use
     /// the case's filler image.
     case transparent(TransparentPaste)
+    /// An unrelated image with a small element of a registered work (the case's filler) pasted
+    /// in (`SharedElement`): a negative.
+    case sharedElement(SharedElement)
 }
 
 /// One evaluation case, described but not yet materialised (bytes are produced on demand, so a
@@ -70,13 +73,13 @@ public enum CaseGenerator {
         let images = imageSuite ?? .standard(seed: seed)
         let texts = textSuite ?? .standard(seed: seed)
         var out: [CasePlan] = []
-        let groups: [([PoolWork], CaseLabel, Split, [PoolWork])] = [
-            (split.registeredTrain, .positive, .train, split.distractorTrain),
-            (split.registeredTest, .positive, .test, split.distractorTest),
-            (split.distractorTrain, .negative, .train, split.distractorTrain),
-            (split.distractorTest, .negative, .test, split.distractorTest),
+        let groups: [([PoolWork], CaseLabel, Split, [PoolWork], [PoolWork])] = [
+            (split.registeredTrain, .positive, .train, split.distractorTrain, split.registeredTrain),
+            (split.registeredTest, .positive, .test, split.distractorTest, split.registeredTest),
+            (split.distractorTrain, .negative, .train, split.distractorTrain, split.registeredTrain),
+            (split.distractorTest, .negative, .test, split.distractorTest, split.registeredTest),
         ]
-        for (works, label, part, fillers) in groups {
+        for (works, label, part, fillers, registered) in groups {
             let fillerTexts = fillers.filter { $0.modality == .text }
             let fillerRecordings = fillers.filter { $0.modality == .audio }
             for work in works {
@@ -100,6 +103,14 @@ public enum CaseGenerator {
                         let c = wrappable[Int(SeededGenerator.derive(workSeed, UInt64(i)) % UInt64(wrappable.count))]
                         add("document", format, "\(format)-\(c.name)", c.strength, c.seed,
                             .document(format: format, inner: .image(c.transform)), filler: nil)
+                    }
+                    // A negative sharing a small element (a logo, an emblem) with a registered
+                    // opaque image of the same split.
+                    let owners = registered.filter { $0.modality == .image && !$0.transparent }
+                    if label == .negative, !owners.isEmpty {
+                        let e = SharedElement.standard
+                        add("shared-element", "shared-element", e.name, e.side * 100, SeededGenerator.derive(workSeed, 0x5E1E_0000),
+                            .sharedElement(e), filler: owners[Int(workSeed % UInt64(owners.count))])
                     }
                     if work.transparent {
                         // Photos from opaque held-out images of the same split, never the work itself.

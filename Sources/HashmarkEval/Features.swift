@@ -10,8 +10,10 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     /// Smallest PDQ distance seen, and the lower of the two qualities of that pair.
     public var pdqDistance: Int?
     public var pdqQuality: Int?
-    /// Most RANSAC inliers of a local-feature verification.
+    /// Most RANSAC inliers of a local-feature verification, and the share of the work's keypoint
+    /// extent that match's keypoints cover.
     public var inliers: Int?
+    public var localWorkArea: Double?
     public var text: TextAlignmentSummary?
     /// The paraphrase matcher's passages for this work (most seed pairs).
     public var paraphrase: ParaphraseSummary?
@@ -47,8 +49,8 @@ extension WorkFeatures {
                     f.pdqDistance = distance
                     f.pdqQuality = min(quality, workQuality)
                 }
-            case .localFeatures(let inliers):
-                f.inliers = max(f.inliers ?? 0, inliers)
+            case .localFeatures(let inliers, let area):
+                if f.inliers.map({ inliers > $0 }) ?? true { f.inliers = inliers; f.localWorkArea = area }
             case .text(let t):
                 if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
             case .paraphrase(let p):
@@ -66,7 +68,7 @@ extension WorkFeatures {
     var features: [DecisionModel.Features] {
         var out: [DecisionModel.Features] = []
         if let d = pdqDistance, let q = pdqQuality { out.append(.pdq(distance: d, quality: q, workQuality: q)) }
-        if let n = inliers { out.append(.localFeatures(inliers: n)) }
+        if let n = inliers { out.append(.localFeatures(inliers: n, workArea: localWorkArea)) }
         if let t = text { out.append(.text(t)) }
         if let p = paraphrase { out.append(.paraphrase(p)) }
         if let n = audioHashes { out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0)) }

@@ -23,7 +23,7 @@ public enum Materialiser {
     }
 
     /// A transformed image's bytes; `.original` returns `originalBytes`. `photo`: the filler
-    /// image of a transparent work's photo cases.
+    /// image of a transparent work's photo cases, or the work a shared element comes from.
     public static func image(_ plan: CasePlan, source: DecodedImage, photo: RGBImage? = nil,
                              originalBytes: [UInt8]) throws -> [UInt8] {
         switch plan.operation {
@@ -37,6 +37,12 @@ public enum Materialiser {
                 throw EvalError(code: "cases-invalid", message: "\(plan.id): no photo to paste the work on")
             }
             return try JPEGEncoder.encode(out, quality: deliveryQuality)
+        case .sharedElement(let element):
+            guard let photo else {
+                throw EvalError(code: "cases-invalid", message: "\(plan.id): no registered work to share an element with")
+            }
+            var rng = SeededGenerator(seed: plan.seed)
+            return try JPEGEncoder.encode(try element.apply(to: source.image, work: photo, rng: &rng), quality: deliveryQuality)
         case .document(let format, let inner):
             var plain = plan
             plain.operation = inner
@@ -70,7 +76,8 @@ public enum Materialiser {
             plain.operation = inner
             let bytes = try text(plain, source: source, filler: filler)
             return try DocumentCases.wrap(text: String(decoding: bytes, as: UTF8.self), image: nil, format: format)
-        case .image, .audio, .transparent: throw EvalError(code: "cases-invalid", message: "\(plan.id): not a text case")
+        case .image, .audio, .transparent, .sharedElement:
+            throw EvalError(code: "cases-invalid", message: "\(plan.id): not a text case")
         }
     }
 

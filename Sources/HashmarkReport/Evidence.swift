@@ -76,12 +76,20 @@ public struct LocalFeatureEvidence: Sendable, Equatable {
     /// `"black"` or `"grey"` when the keypoints that matched are of the transparent work over that
     /// background (`/7`).
     public var workBackground: String?
+    /// The share (0…1) of the work's keypoint extent (the bounding box of all its keypoints: where
+    /// its detail is) that the bounding box of its matched keypoints covers (`/8`): a copy spans
+    /// most of it, a logo or emblem that the submission merely shares with the work a few per cent.
+    public var matchedWorkArea: Double?
+    /// The least `matchedWorkArea` that counts as a match on its own (`/8`).
+    public var minMatchedWorkArea: Double?
 
     public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,
-                mirrored: Bool, region: ImageEvidence.RegionPair?, workBackground: String? = nil) {
+                mirrored: Bool, region: ImageEvidence.RegionPair?, workBackground: String? = nil,
+                matchedWorkArea: Double? = nil, minMatchedWorkArea: Double? = nil) {
         self.inliers = inliers; self.tentativeMatches = tentativeMatches; self.threshold = threshold
         self.scale = scale; self.rotationDegrees = rotationDegrees; self.mirrored = mirrored; self.region = region
         self.workBackground = workBackground
+        self.matchedWorkArea = matchedWorkArea; self.minMatchedWorkArea = minMatchedWorkArea
     }
 }
 
@@ -180,19 +188,24 @@ extension LocalFeatureEvidence {
         if let rotationDegrees { m["rotationDegrees"] = .double(rotationDegrees) }
         if let region { m["region"] = region.jsonValue() }
         if let workBackground { m["workBackground"] = .string(workBackground) }
+        if let matchedWorkArea { m["matchedWorkArea"] = .double(matchedWorkArea) }
+        if let minMatchedWorkArea { m["minMatchedWorkArea"] = .double(minMatchedWorkArea) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         try ev.keys(required: ["inliers", "tentativeMatches", "threshold", "mirrored"],
-                    optional: ["scale", "rotationDegrees", "region"], since7: ["workBackground"])
+                    optional: ["scale", "rotationDegrees", "region"], since7: ["workBackground"],
+                    since8: ["matchedWorkArea", "minMatchedWorkArea"])
         self.init(inliers: try ev.int("inliers", 0...Int.max), tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
                   threshold: try ev.int("threshold", 0...Int.max),
                   scale: ev.has("scale") ? try ev.number("scale", 0...1e6) : nil,
                   rotationDegrees: ev.has("rotationDegrees") ? try ev.number("rotationDegrees", -360...360) : nil,
                   mirrored: try ev.bool("mirrored"),
                   region: ev.has("region") ? try ImageEvidence.RegionPair(ev.object("region")) : nil,
-                  workBackground: try ev.workBackground())
+                  workBackground: try ev.workBackground(),
+                  matchedWorkArea: ev.has("matchedWorkArea") ? try ev.number("matchedWorkArea", 0...1) : nil,
+                  minMatchedWorkArea: ev.has("minMatchedWorkArea") ? try ev.number("minMatchedWorkArea", 0...1) : nil)
     }
 }
 

@@ -207,7 +207,7 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1–7): members added in `/2` are refused in `/1`,
+    /// The report's schema version (1–8): members added in `/2` are refused in `/1`,
     /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`,
     /// `descriptor` evidence before `/6`, `workBackground` before `/7`.
     let version: Int
@@ -233,12 +233,12 @@ struct Obj {
         return value
     }
 
-    /// `since2`, `since4`, `since5`, `since7`: optional members that schema `/2`, `/4`, `/5` and `/7` added.
+    /// `since2` … `since8`: optional members that schema `/2`, `/4`, `/5`, `/7` and `/8` added.
     func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = [],
-              since5: [String] = [], since7: [String] = []) throws {
+              since5: [String] = [], since7: [String] = [], since8: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
         let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : [])
-                          + (version >= 5 ? since5 : []) + (version >= 7 ? since7 : []))
+                          + (version >= 5 ? since5 : []) + (version >= 7 ? since7 : []) + (version >= 8 ? since8 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }

@@ -25,6 +25,10 @@ enum HTMLEvidence {
             rows.append(("Region in the work", rect(g.source)))
             rows.append(("Region in the submission", rect(g.submitted)))
         }
+        if let a = e.matchedWorkArea {
+            rows.append(("Share of the work's keypoint extent the matched keypoints cover", String(format: "%.1f %%", a * 100)
+                         + (e.minMatchedWorkArea.map { String(format: " (counts on its own if ≥ %.1f %%: less is a shared logo or emblem, not a copy)", $0 * 100) } ?? "")))
+        }
         rows += background(e.workBackground)
         return HTMLReport.table(rows) + images(region: e.region, work: work, context: context)
     }

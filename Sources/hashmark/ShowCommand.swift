@@ -146,6 +146,10 @@ enum ReportText {
             if let g = e.region {
                 out.append("work region x=\(g.source.x) y=\(g.source.y) \(g.source.width)×\(g.source.height) ↔ submitted x=\(g.submitted.x) y=\(g.submitted.y) \(g.submitted.width)×\(g.submitted.height)")
             }
+            if let a = e.matchedWorkArea {
+                out.append("matched keypoints cover \(String(format: "%.1f", a * 100)) % of the work's keypoint extent"
+                           + (e.minMatchedWorkArea.map { " (counts alone from \(String(format: "%.1f", $0 * 100)) %)" } ?? ""))
+            }
         case .text(let e):
             out.append("\(e.alignedWords) aligned words\(e.matchedWords.map { " (\($0) identical)" } ?? ""), coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun), \(e.spans.count) passage(s)")
             for s in e.spans.prefix(5) {

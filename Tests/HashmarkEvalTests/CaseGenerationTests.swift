@@ -39,13 +39,23 @@ struct CaseGenerationTests {
             #expect((p.label == .positive) == registered.contains(p.source.id))
             #expect(p.expectedWork == (p.label == .positive ? p.source.id : nil))
             #expect((p.split == .train) == trainWorks.contains(p.source.id))
-            // Text filler comes from a held-out work of the same split, never a registered one.
+            // Filler comes from a held-out work of the same split, never a registered one; a
+            // shared-element negative's from a registered opaque image of the same split.
             if let filler = p.filler {
-                #expect(!registered.contains(filler.id))
+                if case .sharedElement = p.operation {
+                    #expect(registered.contains(filler.id) && filler.modality == .image && !filler.transparent)
+                    #expect(p.label == .negative && p.family == "shared-element")
+                } else {
+                    #expect(!registered.contains(filler.id))
+                }
                 #expect(trainWorks.contains(filler.id) == (p.split == .train))
                 #expect(filler.id != p.source.id)
             }
         }
+        // One shared-element negative per image distractor.
+        let shared = plans.filter { $0.family == "shared-element" }
+        #expect(shared.count == (split.distractorTrain + split.distractorTest).filter { $0.modality == .image }.count)
+        #expect(!shared.isEmpty)
         // Every image transform of the standard suite, for every registered image; and one
         // document case per format, each wrapping a case of its modality's suite.
         let images = plans.filter { $0.modality == .image && $0.label == .positive && !["document", "transparent"].contains($0.family) }

@@ -68,6 +68,25 @@ struct DecisionModelTests {
         #expect(m.matchedWorks([("a", .localFeatures(inliers: 3))]).isEmpty)
     }
 
+    /// A keypoint match counts only when the work's matched keypoints span enough of it; evidence
+    /// without an area (reports before `/8`) is decided on inliers alone, and a model file
+    /// without the field sets no such condition.
+    @Test func aKeypointMatchMustSpanEnoughOfTheWork() throws {
+        var m = DecisionModel.defaults
+        m.image.localMinMatchedWorkArea = 0.05
+        #expect(m.decide(.localFeatures(inliers: 80, workArea: 0.05)).isMatch)
+        let emblem = m.decide(.localFeatures(inliers: 80, workArea: 0.049))
+        #expect(!emblem.isMatch && emblem.score <= 0.49)
+        #expect(!m.decide(.localFeatures(inliers: 19, workArea: 1)).isMatch)
+        #expect(m.decide(.localFeatures(inliers: 80)).isMatch)
+        #expect(m.matchedWorks([("a", .localFeatures(inliers: 80, workArea: 0.01))]).isEmpty)
+        #expect(m.thresholds["localMinMatchedWorkArea"] == 0.05)
+        let old = #"{"pdqMaxDistance":31,"pdqMinQuality":50,"pdqCandidateRadius":40,"localMinInliers":20,"localMaxCandidates":4,"localMinVotes":3}"#
+        #expect(try JSONDecoder().decode(DecisionModel.ImageRule.self, from: Data(old.utf8)).localMinMatchedWorkArea == 0)
+        let again = try JSONDecoder().decode(DecisionModel.self, from: try ModelFile.encoder.encode(m))
+        #expect(again.image.localMinMatchedWorkArea == 0.05)
+    }
+
     /// `text` stays one flat JSON object (alignment knobs and thresholds side by side), so every
     /// model file written before the split still loads; the defaults are what the alignment tests
     /// restate (`TextAlignmentSummary.isMatch` in the fingerprint tests).

@@ -123,3 +123,23 @@ struct LocalFeatureUnrelatedTests {
         print("unrelated pairs: \(queries.count * (names.count - 1)), most inliers \(worst), threshold \(matcher.parameters.minInliers)")
     }
 }
+
+@Suite("LocalFeatureArea")
+struct LocalFeatureAreaTests {
+    /// The chosen keypoints' bounding box against the bounding box of all keypoints (where the
+    /// image's detail is), not against the canvas.
+    @Test func keypointExtentShareIsTheChosenKeypointsBoxOverAllKeypoints() {
+        func k(_ x: Float, _ y: Float) -> LocalKeypoint { LocalKeypoint(x: x, y: y, level: 0, scale: 1, angle: 0, response: 1) }
+        // All keypoints span 180 × 80 of a 1,000 × 1,000 canvas.
+        let f = LocalFeatures(width: 1_000, height: 1_000, keypoints: [k(10, 10), k(110, 60), k(60, 30), k(190, 90)],
+                              descriptors: [])
+        #expect(f.keypointExtentShare(of: [0, 1, 2]) == 100.0 * 50 / (180 * 80))
+        #expect(f.keypointExtentShare(of: [0, 3]) == 1)
+        #expect(f.keypointExtentShare(of: [1]) == 0)
+        #expect(f.keypointExtentShare(of: []) == 0)
+        #expect(f.keypointExtentShare(of: [0, 1, 7, -1]) == f.keypointExtentShare(of: [0, 1]), "indices outside are ignored")
+        #expect(f.boundingBox(of: [2, 1]) == LocalRect(minX: 60, minY: 30, maxX: 110, maxY: 60))
+        let line = LocalFeatures(width: 100, height: 100, keypoints: [k(0, 5), k(50, 5)], descriptors: [])
+        #expect(line.keypointExtentShare(of: [0]) == 1, "no extent to compare with")
+    }
+}

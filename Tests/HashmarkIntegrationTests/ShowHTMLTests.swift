@@ -105,6 +105,10 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
                     "outline for \(r)")
         }
         #expect(html.contains("viewBox=\"0 0 512 512\""), "the work's outline is scaled from ascent's 512×512 pixels")
+        // What schema /8 adds: the share of the work's keypoint extent the match covers, and its threshold.
+        let area = try #require(e.matchedWorkArea)
+        #expect(page.report.schema == "hashmark.verdict/8")
+        #expect(html.contains(String(format: "%.1f %%", area * 100)) && html.contains("counts on its own if ≥ 5.0 %"))
         // What schema /2 adds is shown too: the decision per match and the work's media type.
         #expect(match.isMatch == true && html.contains("meets the rule on its own"))
         #expect(html.contains("<span class=\"dim\">image/jpeg</span>"))

@@ -95,6 +95,28 @@ public struct LocalFeatures: Sendable, Hashable {
         self.mirroredDescriptors = mirroredDescriptors
     }
 
+    /// The bounding box of the centres of the keypoints at `indices` (indices outside
+    /// `keypoints` are ignored); nil without any.
+    public func boundingBox(of indices: some Sequence<Int>) -> LocalRect? {
+        var minX = Float.infinity, minY = Float.infinity, maxX = -Float.infinity, maxY = -Float.infinity
+        for i in indices where keypoints.indices.contains(i) {
+            let k = keypoints[i]
+            minX = min(minX, k.x); maxX = max(maxX, k.x)
+            minY = min(minY, k.y); maxY = max(maxY, k.y)
+        }
+        return minX <= maxX ? LocalRect(minX: minX, minY: minY, maxX: maxX, maxY: maxY) : nil
+    }
+
+    /// The share (0…1) of the image's keypoint extent (the bounding box of all its keypoints:
+    /// where its detail is, which for a drawing on an empty canvas is the drawing) that the
+    /// bounding box of the keypoints at `indices` covers. 1 when the keypoints have no extent to
+    /// compare with (fewer than two, or all on one line).
+    public func keypointExtentShare(of indices: some Sequence<Int>) -> Double {
+        guard let all = boundingBox(of: keypoints.indices), all.width > 0, all.height > 0 else { return 1 }
+        guard let part = boundingBox(of: indices) else { return 0 }
+        return min(1, Double(part.width) * Double(part.height) / (Double(all.width) * Double(all.height)))
+    }
+
     /// The corpus form: the mirrored descriptors dropped (they are only needed on the query side).
     public var withoutMirror: LocalFeatures {
         var copy = self

@@ -22,12 +22,8 @@ struct AudioPostingShard: Sendable {
 
     /// The range of `positions` that holds `hash`, or `nil` when no recording has it.
     func range(of hash: UInt32) -> Range<Int>? {
-        var lo = 0, hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if keys[mid] < hash { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < keys.count && keys[lo] == hash ? starts[lo]..<starts[lo + 1] : nil
+        let k = keys.firstIndex(atLeast: hash, in: keys.indices)
+        return k < keys.count && keys[k] == hash ? starts[k]..<starts[k + 1] : nil
     }
 
     /// The shard-local recording whose stretch of the frame line holds `position`.

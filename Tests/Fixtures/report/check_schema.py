@@ -2,7 +2,7 @@
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
 sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
--3, sample-report-4.json against -4, sample-report-5.json against -5, sample-report-6.json against -6, sample-report-7.json against -7 (and, to show each version only adds, the older goldens against the newer schemas once their
+-3, sample-report-4.json against -4, sample-report-5.json against -5, sample-report-6.json against -6, sample-report-7.json against -7, sample-report-8.json against -8 (and, to show each version only adds, the older goldens against the newer schemas once their
 schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
@@ -32,6 +32,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-7.schema.json", "sample-report-7.json", json.loads((here / "sample-report-7.json").read_text())),
     ("hashmark.verdict-7.schema.json", "sample-report-6.json as /7",
      dict(json.loads((here / "sample-report-6.json").read_text()), schema="hashmark.verdict/7")),
+    ("hashmark.verdict-8.schema.json", "sample-report-8.json", json.loads((here / "sample-report-8.json").read_text())),
+    ("hashmark.verdict-8.schema.json", "sample-report-7.json as /8",
+     dict(json.loads((here / "sample-report-7.json").read_text()), schema="hashmark.verdict/8")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -74,4 +77,10 @@ v7_as_6 = dict(json.loads((here / "sample-report-7.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema6).iter_errors(v7_as_6)):
     failed = True
     print("the /6 schema accepts workBackground")
+# The /7 schema must refuse the matched-area members that /8 added.
+schema7 = json.loads((schemas / "hashmark.verdict-7.schema.json").read_text())
+v8_as_7 = dict(json.loads((here / "sample-report-8.json").read_text()), schema="hashmark.verdict/7")
+if not list(jsonschema.Draft202012Validator(schema7).iter_errors(v8_as_7)):
+    failed = True
+    print("the /7 schema accepts matchedWorkArea")
 sys.exit(1 if failed else 0)
