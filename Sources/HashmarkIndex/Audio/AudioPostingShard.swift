@@ -2,7 +2,8 @@ import HashmarkFingerprint
 
 /// The postings of a run of recordings, packed: every landmark is 4 bytes, its position on one
 /// frame line that holds the shard's recordings end to end (recording `r` from `bases[r]`), listed
-/// by hash in ascending position (compressed sparse rows: no per-hash arrays, no growth slack).
+/// by hash, recording after recording (compressed sparse rows: no per-hash arrays, no growth
+/// slack); within a recording in its landmarks' order, which is time order for fingerprints.
 ///
 /// A position names its recording through `blockRecording` (the recording holding the first frame
 /// of each block of `1 << blockShift` frames) and a short walk over `bases`.
