@@ -98,13 +98,7 @@ public struct LocalFeatures: Sendable, Hashable {
     /// The bounding box of the centres of the keypoints at `indices` (indices outside
     /// `keypoints` are ignored); nil without any.
     public func boundingBox(of indices: some Sequence<Int>) -> LocalRect? {
-        var minX = Float.infinity, minY = Float.infinity, maxX = -Float.infinity, maxY = -Float.infinity
-        for i in indices where keypoints.indices.contains(i) {
-            let k = keypoints[i]
-            minX = min(minX, k.x); maxX = max(maxX, k.x)
-            minY = min(minY, k.y); maxY = max(maxY, k.y)
-        }
-        return minX <= maxX ? LocalRect(minX: minX, minY: minY, maxX: maxX, maxY: maxY) : nil
+        LocalRect(bounding: indices.filter { keypoints.indices.contains($0) }.map { LocalPoint(x: keypoints[$0].x, y: keypoints[$0].y) })
     }
 
     /// The share (0…1) of the image's keypoint extent (the bounding box of all its keypoints:

@@ -48,7 +48,6 @@ extension AudioPostingShard {
         private var starts: [Int] = []
         private var next: [Int] = []
         private var positions: [UInt32] = []
-        private var filled = 0
         /// Hashes below this are counted in a flat array, others in a dictionary.
         static let denseLimit: UInt32 = 1 << 20
 
@@ -100,12 +99,11 @@ extension AudioPostingShard {
                 positions[next[k]] = base + UInt32(l.time)
                 next[k] += 1
             }
-            filled += landmarks.count
             return true
         }
 
-        /// Whether the second pass placed every landmark the first counted.
-        var complete: Bool { filled == positions.count && zip(next, starts.dropFirst()).allSatisfy { $0 == $1 } }
+        /// Whether the second pass placed every landmark the first counted (every list is full).
+        var complete: Bool { zip(next, starts.dropFirst()).allSatisfy { $0 == $1 } }
 
         /// The finished shard (after the second pass).
         func shard() -> AudioPostingShard {
