@@ -21,6 +21,9 @@ public final class CorpusIndex: Sendable {
     let localVariants: [Int]
     let localFeatures: [LocalFeatures]
     let localIndex: LocalShortlistIndex?
+    /// Registered ignore-elements' local features (`WorkRole.ignoreElement`; one set per
+    /// background for a transparent one): keypoints of a submission on them do not count.
+    let ignoreElements: [(id: String, features: LocalFeatures)]
     /// Audio works' landmarks, recording number `i` being `audioWorkIDs[i]`.
     let audioWorkIDs: [String]
     let audioIndex: AudioLandmarkIndex
@@ -114,10 +117,15 @@ public final class CorpusIndex: Sendable {
             texts = loaded
             var ids: [String] = [], variants: [Int] = []
             var features: [LocalFeatures] = []
+            var elements: [(id: String, features: LocalFeatures)] = []
             for (id, data, variant) in try store.allFingerprints(algorithm: FingerprintAlgorithm.localFeatures.id) {
                 guard let decoded = LocalFeatureCodec.decode(data) else {
                     throw EngineError(code: EngineError.Code.corpusUnavailable,
                                       message: "the local features of work '\(id)' are malformed")
+                }
+                if works[id]?.role == .ignoreElement {
+                    elements.append((id, decoded))
+                    continue
                 }
                 ids.append(id)
                 variants.append(variant)
@@ -126,6 +134,7 @@ public final class CorpusIndex: Sendable {
             localWorkIDs = ids
             localVariants = variants
             localFeatures = features
+            ignoreElements = elements
             localIndex = LocalShortlistIndex(works: features.indices.map {
                 (work: Int64($0), descriptors: features[$0].descriptors)
             })
@@ -173,12 +182,15 @@ public final class CorpusIndex: Sendable {
     /// Number of works, PDQ hashes, text postings and local-feature sets (for logs and metrics;
     /// a transparent work counts once per background).
     public var counts: (works: Int, pdqHashes: Int, textPostings: Int, localFeatureSets: Int) {
-        (works.count, pdq.count, textIndex.count, localFeatures.count)
+        (works.count - ignoreElementCount, pdq.count, textIndex.count, localFeatures.count)
     }
+
+    /// Registered ignore-elements (not counted among the works).
+    public var ignoreElementCount: Int { works.values.filter { $0.role == .ignoreElement }.count }
 
     /// Image works with a descriptor of `algorithm` (the loaded model's), and image works in all.
     public func descriptorCounts(algorithm: String) -> (described: Int, images: Int) {
-        (Set(descriptors[algorithm]?.workIDs ?? []).count, works.values.filter { $0.mediaType.hasPrefix("image/") }.count)
+        (Set(descriptors[algorithm]?.workIDs ?? []).count, works.values.filter { $0.role == .work && $0.mediaType.hasPrefix("image/") }.count)
     }
 
     /// Number of audio works and of their stored landmarks (for logs and metrics).

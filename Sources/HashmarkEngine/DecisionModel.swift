@@ -170,8 +170,9 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// What one matcher found for one work: the numbers the rule reads.
     public enum Features: Sendable, Equatable {
         case pdq(distance: Int, quality: Int, workQuality: Int)
-        /// RANSAC inliers, and the share of the work's keypoint extent its matched keypoints cover
-        /// (`LocalFeatures.keypointExtentShare`; nil: not measured, as in reports before `/8`).
+        /// RANSAC inliers not on an ignore-element, and the share of the work's keypoint extent
+        /// those matched keypoints cover (`LocalFeatures.keypointExtentShare`; nil: not measured,
+        /// as in reports before `/8`).
         case localFeatures(inliers: Int, workArea: Double? = nil)
         case text(TextAlignmentSummary)
         case paraphrase(ParaphraseSummary)
@@ -184,7 +185,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         public init(_ evidence: VerdictReport.Evidence) {
             switch evidence {
             case .image(let e): self = .pdq(distance: e.pdqDistance, quality: e.quality, workQuality: e.workQuality ?? e.quality)
-            case .localFeatures(let e): self = .localFeatures(inliers: e.inliers, workArea: e.matchedWorkArea)
+            case .localFeatures(let e): self = .localFeatures(inliers: e.countedInliers, workArea: e.matchedWorkArea)
             case .text(let e):
                 self = .text(TextAlignmentSummary(alignedWords: e.alignedWords, matchedWords: e.matchedWords ?? 0,
                                                   coverage: e.coverage, longestRun: e.longestRun))
@@ -261,7 +262,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// The rule in words, as written into every report.
     public var ruleDescription: String {
         "infringing if any work matches: pdq distance <= pdqMaxDistance with submission and work "
-            + "quality >= pdqMinQuality; or local-features inliers >= localMinInliers with matchedWorkArea >= "
+            + "quality >= pdqMinQuality; or local-features inliers (less elementInliers) >= localMinInliers with matchedWorkArea >= "
             + "localMinMatchedWorkArea; or text "
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "

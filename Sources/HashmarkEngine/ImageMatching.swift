@@ -49,6 +49,9 @@ extension Engine {
         let candidates = shortlist.candidates(for: query.descriptors + (query.mirroredDescriptors ?? []),
                                               minVotes: rule.localMinVotes)
         let matcher = LocalMatcher(parameters: LocalMatchParameters(minInliers: rule.localMinInliers))
+        // Where registered ignore-elements show in the submission: found once, and only when a
+        // candidate is worth deciding.
+        var shownElements: [(id: String, region: LocalRect)]? = nil
         var out: [VerdictReport.Match] = []
         for candidate in candidates.prefix(rule.localMaxCandidates) {
             let i = Int(candidate.work)
@@ -57,15 +60,44 @@ extension Engine {
                   2 * e.inliers >= rule.localMinInliers else { continue }
             var region: ImageEvidence.RegionPair? = nil
             if let q = e.queryRegion, let w = e.candidateRegion { region = .init(submitted: .init(q), source: .init(w)) }
+            if shownElements == nil { shownElements = elementsShown(in: query, matcher: matcher) }
+            let split = Self.splitOnElements(e.inlierPairs, query: query, elements: shownElements ?? [])
             // Four decimals: what the report states is what the decision read.
-            let area = (index.localFeatures[i].keypointExtentShare(of: e.inlierPairs.map { Int($0.y) }) * 1e4).rounded() / 1e4
+            let area = (index.localFeatures[i].keypointExtentShare(of: split.counted.map { Int($0.y) }) * 1e4).rounded() / 1e4
             out.append(match(index.ref(index.localWorkIDs[i]), .localFeatures(LocalFeatureEvidence(
                 inliers: e.inliers, tentativeMatches: e.tentativeMatches, threshold: rule.localMinInliers,
                 scale: e.copyScale.map(Double.init), rotationDegrees: e.copyRotationDegrees.map(Double.init),
                 mirrored: e.mirrored, region: region, workBackground: WorkVariant.background(index.localVariants[i]),
-                matchedWorkArea: area, minMatchedWorkArea: rule.localMinMatchedWorkArea))))
+                matchedWorkArea: area, minMatchedWorkArea: rule.localMinMatchedWorkArea,
+                elementInliers: split.ignored.isEmpty ? nil : e.inliers - split.counted.count,
+                ignoredElements: split.ignored.isEmpty ? nil : split.ignored))))
         }
         return out
+    }
+
+    /// The registered ignore-elements that the submission shows (a keypoint match of its own,
+    /// mirrored too), each with the region of the submission it covers.
+    private func elementsShown(in query: LocalFeatures, matcher: LocalMatcher) -> [(id: String, region: LocalRect)] {
+        index.ignoreElements.compactMap { element in
+            guard let e = try? matcher.match(query: query, candidate: element.features), e.isMatch,
+                  let region = e.queryRegion else { return nil }
+            return (element.id, region)
+        }
+    }
+
+    /// Inlier pairs (query keypoint, work keypoint) whose submission keypoint lies on none of
+    /// `elements`, and the sorted ids of the elements that held the others.
+    static func splitOnElements(_ pairs: [SIMD2<Int32>], query: LocalFeatures,
+                                elements: [(id: String, region: LocalRect)]) -> (counted: [SIMD2<Int32>], ignored: [String]) {
+        guard !elements.isEmpty else { return (pairs, []) }
+        var counted: [SIMD2<Int32>] = []
+        var ignored: Set<String> = []
+        for pair in pairs {
+            let k = query.keypoints[Int(pair.x)]
+            let on = elements.filter { $0.region.contains(x: k.x, y: k.y) }
+            if on.isEmpty { counted.append(pair) } else { ignored.formUnion(on.map(\.id)) }
+        }
+        return (counted, ignored.sorted())
     }
 
     /// The closest works by descriptor cosine whose similarity (cosine less the submission's

@@ -38,13 +38,17 @@ public struct Ingest: Sendable {
         public var owner: String
         public var license: String
         public var source: String
+        /// `.ignoreElement`: the file is a logo, watermark or frame whose matches never count on their own.
+        public var role: WorkRole
 
-        public init(id: String, title: String = "", owner: String = "", license: String = "", source: String = "") {
+        public init(id: String, title: String = "", owner: String = "", license: String = "", source: String = "",
+                    role: WorkRole = .work) {
             self.id = id
             self.title = title
             self.owner = owner
             self.license = license
             self.source = source
+            self.role = role
         }
     }
 
@@ -65,12 +69,16 @@ public struct Ingest: Sendable {
         // Already registered: skip the fingerprinting (the store would return the same answer),
         // but bring what an older version stored up to date.
         if let existing = try storeCall({ () throws(StoreError) in try store.work(sha256: sha256) }) {
+            guard existing.role == metadata.role else {
+                throw EngineError(code: "work-role-conflict", message: "This file is already registered as '\(existing.id)' "
+                                  + "with the role \(existing.role.rawValue), not \(metadata.role.rawValue); remove it first.")
+            }
             try upgrade(existing, bytes: bytes, fileName: fileName)
             return .init(work: existing, inserted: false)
         }
-        let derived = try derive(bytes, fileName: fileName)
+        let derived = try derive(bytes, fileName: fileName, role: metadata.role)
         let work = Work(id: metadata.id, title: metadata.title, owner: metadata.owner, license: metadata.license,
-                        source: metadata.source, mediaType: derived.mediaType.mimeType, sha256: sha256)
+                        source: metadata.source, mediaType: derived.mediaType.mimeType, sha256: sha256, role: metadata.role)
         let added = try storeCall { () throws(StoreError) in
             try store.add(work: work, fingerprints: derived.fingerprints, postings: derived.postings,
                           postingsAlgorithm: .textShingles, text: derived.text)
@@ -92,8 +100,19 @@ public struct Ingest: Sendable {
 
     /// Exact PDQ, local features and thumbnail from the same decoded pixels, or a text's postings;
     /// a document is registered by its extracted text (its embedded images are not registered).
-    func derive(_ bytes: [UInt8], fileName: String) throws(EngineError) -> Derived {
+    /// An ignore-element must be an image and gets its local features only (over each background
+    /// when transparent): it is never matched as a work, by PDQ, descriptor or keypoints.
+    func derive(_ bytes: [UInt8], fileName: String, role: WorkRole) throws(EngineError) -> Derived {
         let type = MediaType.sniff(bytes, fileName: fileName)
+        if role == .ignoreElement {
+            guard case .image(let image, let decoded) = try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits, exact: true) else {
+                throw EngineError(code: "element-not-image", message: "An ignore-element must be an image (a logo, a watermark, a frame).")
+            }
+            var d = Derived(mediaType: image.mediaType)
+            d.fingerprints = [Self.localFingerprint(decoded)] + backgroundFingerprints(decoded).filter { $0.algorithm == FingerprintAlgorithm.localFeatures.id }
+            d.thumbnail = thumbnailer?(decoded)
+            return d
+        }
         if let format = DocumentReader.format(of: type), bytes.count <= limits.image.maxFileBytes {
             let document: ExtractedDocument
             do {
@@ -181,9 +200,12 @@ public struct Ingest: Sendable {
     private func upgrade(_ work: Work, bytes: [UInt8], fileName: String) throws(EngineError) {
         let isImage = work.mediaType.hasPrefix("image/")
         let stored = try storeCall { () throws(StoreError) in try store.fingerprints(of: work.id) }
+        // An ignore-element has local features only (see `derive`).
+        let families = work.role == .ignoreElement ? [FingerprintAlgorithm.localFeatures]
+            : FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? [])
         // A kind is stale when any of its rows is not current, or none is and the kind applies
         // to the work's media type.
-        var staleFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? [])).filter { alg in
+        var staleFamilies = families.filter { alg in
             guard alg.kind != .textShingles else { return false }
             let rows = stored.filter { $0.algorithm == alg.id || $0.algorithm.hasPrefix(alg.family) }
             let allCurrent = rows.allSatisfy { $0.algorithm == alg.id && $0.version == alg.version }
@@ -204,12 +226,11 @@ public struct Ingest: Sendable {
             && !WorkVariant.backgrounds.allSatisfy { b in stored.contains { $0.variant == b.variant } }
             && Self.isTransparent(bytes, fileName: fileName, limits: limits.image)
         if backgroundsMissing {
-            let imageFamilies = (FingerprintAlgorithm.current + (descriptor.map { [$0.algorithm] } ?? []))
-                .filter { $0.kind != .textShingles && $0.applies(toMediaType: work.mediaType) }
+            let imageFamilies = families.filter { $0.kind != .textShingles && $0.applies(toMediaType: work.mediaType) }
             staleFamilies += imageFamilies.filter { alg in !staleFamilies.contains { $0.family == alg.family } }
         }
         guard !staleFamilies.isEmpty || postingsStale || thumbnailMissing else { return }
-        let derived = try derive(bytes, fileName: fileName)
+        let derived = try derive(bytes, fileName: fileName, role: work.role)
         try storeCall { () throws(StoreError) in
             for alg in staleFamilies {
                 try store.replaceFingerprints(of: work.id, family: alg.family,

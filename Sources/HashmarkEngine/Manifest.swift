@@ -35,7 +35,8 @@ public struct CSVTable: Sendable {
     }
 }
 
-/// A corpus manifest (`path,id,title,owner,license`; paths relative to the manifest's folder).
+/// A corpus manifest (`path,id,title,owner,license`; paths relative to the manifest's folder; an
+/// optional `role` column: `work`, the default, or `ignore-element`).
 public enum CorpusManifest {
     public struct Entry: Sendable {
         /// Absolute or manifest-relative path resolved against the manifest's folder.
@@ -51,14 +52,21 @@ public enum CorpusManifest {
     public static func read(path: String) throws(EngineError) -> [Entry] {
         let table = try CSVTable.read(path: path, required: ["path"])
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return table.rows.compactMap { row in
-            guard let rel = row["path"], !rel.isEmpty else { return nil }
+        var entries: [Entry] = []
+        for row in table.rows {
+            guard let rel = row["path"], !rel.isEmpty else { continue }
             let file = rel.hasPrefix("/") ? rel : folder.appendingPathComponent(rel).path
             let id = row["id"].flatMap { $0.isEmpty ? nil : $0 } ?? WorkID.defaultID(forPath: rel)
-            return Entry(path: file, metadata: Ingest.Metadata(
+            let roleName = row["role"].flatMap { $0.isEmpty ? nil : $0 } ?? WorkRole.work.rawValue
+            guard let role = WorkRole(rawValue: roleName) else {
+                throw EngineError(code: "csv-invalid", message: "\(path): \(rel) has the role '\(roleName)'; "
+                                  + "roles are \(WorkRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            entries.append(Entry(path: file, metadata: Ingest.Metadata(
                 id: id, title: row["title"] ?? "", owner: row["owner"] ?? "", license: row["license"] ?? "",
-                source: row["source_package"] ?? row["source"] ?? ""))
+                source: row["source_package"] ?? row["source"] ?? "", role: role)))
         }
+        return entries
     }
 }
 

@@ -112,6 +112,13 @@ public enum CaseGenerator {
                         add("shared-element", "shared-element", e.name, e.side * 100, SeededGenerator.derive(workSeed, 0x5E1E_0000),
                             .sharedElement(e), filler: owners[Int(workSeed % UInt64(owners.count))])
                     }
+                    // A negative showing a larger element of a registered work, one its rights
+                    // holder registered as an ignore-element (`RegisteredElement`).
+                    if label == .negative, let owner = RegisteredElement.owner(among: registered) {
+                        let e = RegisteredElement.element
+                        add("registered-element", "registered-element", RegisteredElement.caseName, e.side * 100,
+                            SeededGenerator.derive(workSeed, 0x5E1E_0001), .sharedElement(e), filler: owner)
+                    }
                     if work.transparent {
                         // Photos from opaque held-out images of the same split, never the work itself.
                         let photos = fillers.filter { $0.modality == .image && !$0.transparent && $0.id != work.id }

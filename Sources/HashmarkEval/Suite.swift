@@ -102,6 +102,8 @@ public enum EvalSuite {
         let drop = Set(skipped)
         split.registeredTrain.removeAll { drop.contains($0.id) }
         split.registeredTest.removeAll { drop.contains($0.id) }
+        let owners = Set([split.registeredTrain, split.registeredTest].compactMap(RegisteredElement.owner(among:)))
+        try RegisteredElement.register(owners.sorted { $0.id < $1.id }, ingest: Ingest(store: store), folder: temp)
         let index: CorpusIndex
         do { index = try CorpusIndex(store: store) } catch {
             throw EvalError(code: "corpus-build-failed", message: error.message)

@@ -82,15 +82,26 @@ public struct LocalFeatureEvidence: Sendable, Equatable {
     public var matchedWorkArea: Double?
     /// The least `matchedWorkArea` that counts as a match on its own (`/8`).
     public var minMatchedWorkArea: Double?
+    /// Of `inliers`, those on a registered ignore-element that the submission shows (a logo, a
+    /// watermark): they do not count towards `threshold` or `matchedWorkArea` (`/9`; present only
+    /// when some inlier lies on one).
+    public var elementInliers: Int?
+    /// The ids of those ignore-elements, sorted (`/9`, with `elementInliers`).
+    public var ignoredElements: [String]?
 
     public init(inliers: Int, tentativeMatches: Int, threshold: Int, scale: Double?, rotationDegrees: Double?,
                 mirrored: Bool, region: ImageEvidence.RegionPair?, workBackground: String? = nil,
-                matchedWorkArea: Double? = nil, minMatchedWorkArea: Double? = nil) {
+                matchedWorkArea: Double? = nil, minMatchedWorkArea: Double? = nil,
+                elementInliers: Int? = nil, ignoredElements: [String]? = nil) {
         self.inliers = inliers; self.tentativeMatches = tentativeMatches; self.threshold = threshold
         self.scale = scale; self.rotationDegrees = rotationDegrees; self.mirrored = mirrored; self.region = region
         self.workBackground = workBackground
         self.matchedWorkArea = matchedWorkArea; self.minMatchedWorkArea = minMatchedWorkArea
+        self.elementInliers = elementInliers; self.ignoredElements = ignoredElements
     }
+
+    /// The inliers that count: those not on an ignore-element.
+    public var countedInliers: Int { inliers - (elementInliers ?? 0) }
 }
 
 /// Aligned-passage text evidence. Offsets and lengths are UTF-8 bytes of each document's
@@ -190,14 +201,20 @@ extension LocalFeatureEvidence {
         if let workBackground { m["workBackground"] = .string(workBackground) }
         if let matchedWorkArea { m["matchedWorkArea"] = .double(matchedWorkArea) }
         if let minMatchedWorkArea { m["minMatchedWorkArea"] = .double(minMatchedWorkArea) }
+        if let elementInliers { m["elementInliers"] = .int(Int64(elementInliers)) }
+        if let ignoredElements { m["ignoredElements"] = .array(ignoredElements.map { .string($0) }) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         try ev.keys(required: ["inliers", "tentativeMatches", "threshold", "mirrored"],
                     optional: ["scale", "rotationDegrees", "region"], since7: ["workBackground"],
-                    since8: ["matchedWorkArea", "minMatchedWorkArea"])
-        self.init(inliers: try ev.int("inliers", 0...Int.max), tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
+                    since8: ["matchedWorkArea", "minMatchedWorkArea"], since9: ["elementInliers", "ignoredElements"])
+        let inliers = try ev.int("inliers", 0...Int.max)
+        guard ev.has("elementInliers") == ev.has("ignoredElements") else {
+            throw ev.fail("elementInliers", "and ignoredElements come together")
+        }
+        self.init(inliers: inliers, tentativeMatches: try ev.int("tentativeMatches", 0...Int.max),
                   threshold: try ev.int("threshold", 0...Int.max),
                   scale: ev.has("scale") ? try ev.number("scale", 0...1e6) : nil,
                   rotationDegrees: ev.has("rotationDegrees") ? try ev.number("rotationDegrees", -360...360) : nil,
@@ -205,7 +222,15 @@ extension LocalFeatureEvidence {
                   region: ev.has("region") ? try ImageEvidence.RegionPair(ev.object("region")) : nil,
                   workBackground: try ev.workBackground(),
                   matchedWorkArea: ev.has("matchedWorkArea") ? try ev.number("matchedWorkArea", 0...1) : nil,
-                  minMatchedWorkArea: ev.has("minMatchedWorkArea") ? try ev.number("minMatchedWorkArea", 0...1) : nil)
+                  minMatchedWorkArea: ev.has("minMatchedWorkArea") ? try ev.number("minMatchedWorkArea", 0...1) : nil,
+                  elementInliers: ev.has("elementInliers") ? try ev.int("elementInliers", 1...inliers) : nil,
+                  ignoredElements: ev.has("ignoredElements") ? try ev.array("ignoredElements").enumerated().map { i, item in
+                      guard case .string(let id) = item, !id.isEmpty else { throw ev.fail("ignoredElements[\(i)]", "expected a non-empty string") }
+                      return id
+                  } : nil)
+        if let ids = ignoredElements, ids.isEmpty || ids != ids.sorted() || Set(ids).count != ids.count {
+            throw ev.fail("ignoredElements", "must be non-empty, sorted and without repeats")
+        }
     }
 }
 

@@ -207,9 +207,10 @@ func isSlug(_ text: String) -> Bool {
 struct Obj {
     let members: [String: JSONValue]
     let path: String
-    /// The report's schema version (1–8): members added in `/2` are refused in `/1`,
+    /// The report's schema version (1–9): members added in `/2` are refused in `/1`,
     /// `sentence-align` evidence before `/3`, document members before `/4`, audio before `/5`,
-    /// `descriptor` evidence before `/6`, `workBackground` before `/7`.
+    /// `descriptor` evidence before `/6`, `workBackground` before `/7`, the matched area before
+    /// `/8`, ignore-elements before `/9`.
     let version: Int
 
     init(_ value: JSONValue?, _ path: String, version: Int = 2) throws {
@@ -233,12 +234,13 @@ struct Obj {
         return value
     }
 
-    /// `since2` … `since8`: optional members that schema `/2`, `/4`, `/5`, `/7` and `/8` added.
+    /// `since2` … `since9`: optional members that schema `/2`, `/4`, `/5`, `/7`, `/8` and `/9` added.
     func keys(required: [String], optional: [String] = [], since2: [String] = [], since4: [String] = [],
-              since5: [String] = [], since7: [String] = [], since8: [String] = []) throws {
+              since5: [String] = [], since7: [String] = [], since8: [String] = [], since9: [String] = []) throws {
         for key in required where members[key] == nil { throw fail(key, "is required") }
         let allowed = Set(required + optional + (version >= 2 ? since2 : []) + (version >= 4 ? since4 : [])
-                          + (version >= 5 ? since5 : []) + (version >= 7 ? since7 : []) + (version >= 8 ? since8 : []))
+                          + (version >= 5 ? since5 : []) + (version >= 7 ? since7 : []) + (version >= 8 ? since8 : [])
+                          + (version >= 9 ? since9 : []))
         if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw fail(extra, "is not allowed by the schema")
         }

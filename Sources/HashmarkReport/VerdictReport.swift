@@ -9,7 +9,9 @@
 /// `/6` plus `workBackground` on image evidence: a transparent work's fingerprint over black or
 /// grey matched, written only by reports that carry it) and `-8` (`/8` is `/7` plus `matchedWorkArea` and
 /// `minMatchedWorkArea` on keypoint evidence: how much of the work the matched keypoints span,
-/// written only by reports that carry it); `verify` reads all eight. Optional fields are omitted
+/// written only by reports that carry it) and `-9` (`/9` is `/8` plus `elementInliers` and
+/// `ignoredElements` on keypoint evidence: inliers on a registered ignore-element, which do not
+/// count; written only by reports that carry them); `verify` reads all nine. Optional fields are omitted
 /// from the JSON when absent, never written as `null`.
 public struct VerdictReport: Sendable, Equatable {
     public static let schemaId = "hashmark.verdict/2"
@@ -25,9 +27,11 @@ public struct VerdictReport: Sendable, Equatable {
     public static let workBackgroundSchemaId = "hashmark.verdict/7"
     /// The schema of reports whose keypoint evidence states the work's matched area (`matchedWorkArea`).
     public static let matchedAreaSchemaId = "hashmark.verdict/8"
+    /// The schema of reports whose keypoint evidence sets aside inliers on ignore-elements.
+    public static let ignoreElementSchemaId = "hashmark.verdict/9"
     /// Schemas this version reads: `/1` reports stay verifiable.
     public static let readableSchemas = ["hashmark.verdict/1", schemaId, paraphraseSchemaId, documentSchemaId, audioSchemaId,
-                                         descriptorSchemaId, workBackgroundSchemaId, matchedAreaSchemaId]
+                                         descriptorSchemaId, workBackgroundSchemaId, matchedAreaSchemaId, ignoreElementSchemaId]
     /// `previousReportSha256` of the first report in a ledger.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -70,14 +74,18 @@ public struct VerdictReport: Sendable, Equatable {
         self.signer = signer
     }
 
-    /// The schema a writer signs this report under: `/8` when keypoint evidence states the work's
-    /// matched area, `/7` when a match names a `workBackground`,
+    /// The schema a writer signs this report under: `/9` when keypoint evidence sets aside inliers
+    /// on ignore-elements, `/8` when keypoint evidence states the work's matched area, `/7` when a
+    /// match names a `workBackground`,
     /// `/6` when a match has descriptor evidence, `/5` for a recording (`subject.audio`) or
     /// audio evidence, `/4` for a document (`subject.document`), else `/3` exactly when a match
     /// has paraphrase evidence (also after near misses were dropped), else `/2`; a `/1` report
     /// keeps `/1`.
     public var writtenSchema: String {
         if schema == Self.readableSchemas[0] { return schema }
+        if matches.contains(where: { if case .localFeatures(let e) = $0.evidence { e.ignoredElements != nil } else { false } }) {
+            return Self.ignoreElementSchemaId
+        }
         if matches.contains(where: { if case .localFeatures(let e) = $0.evidence { e.matchedWorkArea != nil } else { false } }) {
             return Self.matchedAreaSchemaId
         }

@@ -104,7 +104,7 @@ extension CorpusStore {
         var lastID: String? = nil
         try db.forEachRow("""
             SELECT w.id, w.title, w.owner, w.license, w.source, w.media_type, w.sha256,
-                   f.algorithm, f.version, f.variant, f.data, f.quality
+                   f.algorithm, f.version, f.variant, f.data, f.quality, w.role
             FROM works w LEFT JOIN fingerprints f ON f.work_id = w.id
             ORDER BY w.id, f.algorithm, f.version, f.variant, f.data
             """) { row in
@@ -113,6 +113,9 @@ extension CorpusStore {
                 h.updateField("W")
                 for i in 0..<6 { h.updateField(try row.text(i)) }
                 h.updateField(try row.optionalText(6) ?? "-")
+                // Only other roles are hashed, so a corpus of works keeps the digest it had before roles.
+                let role = try row.text(12)
+                if role != WorkRole.work.rawValue { h.updateField("R" + role) }
                 lastID = id
             }
             guard let algorithm = try row.optionalText(7) else { return }

@@ -238,15 +238,17 @@ public final class CorpusStore: Sendable {
         }
     }
 
-    /// Counts per media type and algorithm, postings, snapshot version and file size.
+    /// Works per media type, ignore-elements, fingerprints per algorithm, postings, snapshot
+    /// version and file size.
     public func stats() throws(StoreError) -> StoreStats {
         // Informational only (matching never reads it): a size that cannot be read shows as 0.
         let fileBytes = (try? backend.sizeOnDisk()) ?? 0
         return try read("stats") { db in
             var byType: [String: Int] = [:]
-            for row in try db.fetchAll("SELECT media_type, COUNT(*) FROM works GROUP BY media_type") {
+            for row in try db.fetchAll("SELECT media_type, COUNT(*) FROM works WHERE role = 'work' GROUP BY media_type") {
                 byType[try row.text(0)] = Int(try row.int(1))
             }
+            let elements = Int(try db.fetchOne("SELECT COUNT(*) FROM works WHERE role <> 'work'")?.int(0) ?? 0)
             var byAlgorithm: [String: Int] = [:]
             for row in try db.fetchAll("SELECT algorithm, COUNT(*) FROM fingerprints GROUP BY algorithm") {
                 byAlgorithm[try row.text(0)] = Int(try row.int(1))
@@ -254,7 +256,7 @@ public final class CorpusStore: Sendable {
             return StoreStats(works: byType.values.reduce(0, +), worksByMediaType: byType,
                               fingerprintsByAlgorithm: byAlgorithm,
                               textPostings: Int(try db.fetchOne("SELECT COUNT(*) FROM text_postings")?.int(0) ?? 0),
-                              snapshotVersion: try Self.version(db), fileBytes: fileBytes)
+                              snapshotVersion: try Self.version(db), fileBytes: fileBytes, ignoreElements: elements)
         }
     }
 

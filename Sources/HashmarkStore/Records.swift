@@ -18,9 +18,11 @@ public struct Work: Sendable, Hashable, Codable {
     public var sha256: String?
     /// Seconds since 1970, set by the store when the work is first added.
     public var addedAt: Double
+    /// A work, or an element (a logo, a watermark) whose matches never count on their own.
+    public var role: WorkRole
 
     public init(id: String, title: String = "", owner: String = "", license: String = "",
-                source: String = "", mediaType: String, sha256: String?, addedAt: Double = 0) {
+                source: String = "", mediaType: String, sha256: String?, addedAt: Double = 0, role: WorkRole = .work) {
         self.id = id
         self.title = title
         self.owner = owner
@@ -29,7 +31,30 @@ public struct Work: Sendable, Hashable, Codable {
         self.mediaType = mediaType
         self.sha256 = sha256
         self.addedAt = addedAt
+        self.role = role
     }
+
+    enum CodingKeys: String, CodingKey { case id, title, owner, license, source, mediaType, sha256, addedAt, role }
+
+    /// JSON written before `role` existed reads as a work.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
+                  owner: try c.decode(String.self, forKey: .owner), license: try c.decode(String.self, forKey: .license),
+                  source: try c.decode(String.self, forKey: .source), mediaType: try c.decode(String.self, forKey: .mediaType),
+                  sha256: try c.decodeIfPresent(String.self, forKey: .sha256), addedAt: try c.decode(Double.self, forKey: .addedAt),
+                  role: try c.decodeIfPresent(WorkRole.self, forKey: .role) ?? .work)
+    }
+}
+
+/// What a registered item is for (the `role` column, `corpus list`, a manifest's `role` column).
+public enum WorkRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A rights holder's work: what verdicts name.
+    case work
+    /// An ignore-element: a logo, wordmark, watermark or frame that many images share. It is never
+    /// matched as a work; keypoints of a submission that lie on it do not count towards a match
+    /// (only its local features are stored).
+    case ignoreElement = "ignore-element"
 }
 
 /// One stored fingerprint of a work. The store keeps the bytes opaque; `algorithm` + `version`
@@ -128,6 +153,8 @@ public struct StoreStats: Sendable, Hashable, Codable {
     public var snapshotVersion: Int64
     /// Size of the database file in bytes (main file only, WAL excluded).
     public var fileBytes: Int64
+    /// Registered ignore-elements (`WorkRole.ignoreElement`; not counted in `works`).
+    public var ignoreElements: Int = 0
 }
 
 /// A citable corpus state: every verdict names the corpus it was matched against.

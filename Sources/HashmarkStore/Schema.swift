@@ -77,6 +77,7 @@ enum Schema {
             try db.execute(sql: workQueueTable(id: "INTEGER PRIMARY KEY AUTOINCREMENT", name: "BLOB"))
             try db.execute(sql: workQueueIndex)
         }
+        m.registerMigration("v6-work-roles") { db in try db.execute(sql: workRoleColumn(text: "TEXT")) }
         return m
     }
 
@@ -118,6 +119,11 @@ extension Schema {
     }
 
     static let workQueueIndex = "CREATE INDEX work_queue_state ON work_queue (state, id)"
+
+    /// `WorkRole`: every work registered before it existed is a work.
+    static func workRoleColumn(text: String) -> String {
+        "ALTER TABLE works ADD COLUMN role \(text) NOT NULL DEFAULT 'work'"
+    }
 
     /// PostgreSQL's migrations: SQLite's tables in PostgreSQL's types. Text columns that the store
     /// sorts on use the "C" collation (bytewise, as SQLite), so both back ends list works in the
@@ -186,6 +192,7 @@ extension Schema {
         ]),
         ("v4-shared-ledger", [sharedLedgerTable]),
         ("v5-work-queue", [workQueueTable(id: "BIGSERIAL PRIMARY KEY", name: "BYTEA"), workQueueIndex]),
+        ("v6-work-roles", [workRoleColumn(text: "TEXT COLLATE \"C\"")]),
     ]
 }
 

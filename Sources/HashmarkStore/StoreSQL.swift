@@ -3,11 +3,16 @@ import HashmarkFingerprint
 
 /// Row mapping and inserts shared by the public calls; all run inside a caller's transaction.
 extension CorpusStore {
-    static let workColumns = "id, title, owner, license, source, media_type, sha256, added_at"
+    static let workColumns = "id, title, owner, license, source, media_type, sha256, added_at, role"
 
     static func work(from row: SQLRow) throws -> Work {
-        Work(id: try row.text(0), title: try row.text(1), owner: try row.text(2), license: try row.text(3),
-             source: try row.text(4), mediaType: try row.text(5), sha256: try row.optionalText(6), addedAt: try row.double(7))
+        let role = try row.text(8)
+        guard let known = WorkRole(rawValue: role) else {
+            throw StoreError(code: "db-io", message: "work '\(try row.text(0))' has the unknown role '\(role)'")
+        }
+        return Work(id: try row.text(0), title: try row.text(1), owner: try row.text(2), license: try row.text(3),
+                    source: try row.text(4), mediaType: try row.text(5), sha256: try row.optionalText(6),
+                    addedAt: try row.double(7), role: known)
     }
 
     static func fetchWorks(_ db: any SQLSession, sql: String, _ args: [any SQLBindable]) throws -> [Work] {
@@ -30,8 +35,9 @@ extension CorpusStore {
 
     static func insert(_ db: any SQLSession, work: Work, fingerprints: [StoredFingerprint],
                        postings: [TextShingle], postingsAlgorithm: FingerprintAlgorithm, text: String?) throws {
-        try db.execute("INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [work.id, work.title, work.owner, work.license, work.source, work.mediaType, work.sha256, work.addedAt])
+        try db.execute("INSERT INTO works (\(workColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [work.id, work.title, work.owner, work.license, work.source, work.mediaType, work.sha256, work.addedAt,
+                        work.role.rawValue])
         try insert(db, fingerprints: fingerprints, of: work.id)
         try insert(db, postings: postings, of: work.id, algorithm: postingsAlgorithm)
         if let text {

@@ -29,6 +29,10 @@ enum HTMLEvidence {
             rows.append(("Share of the work's keypoint extent the matched keypoints cover", String(format: "%.1f %%", a * 100)
                          + (e.minMatchedWorkArea.map { String(format: " (counts on its own if ≥ %.1f %%: less is a shared logo or emblem, not a copy)", $0 * 100) } ?? "")))
         }
+        if let n = e.elementInliers, let ids = e.ignoredElements {
+            rows.append(("Inliers on ignore-elements (not counted)",
+                         "\(n) on \(ids.map { HTMLText.escape(DisplayText.visible($0)) }.joined(separator: ", ")): \(e.countedInliers) inliers count towards the threshold"))
+        }
         rows += background(e.workBackground)
         return HTMLReport.table(rows) + images(region: e.region, work: work, context: context)
     }

@@ -19,8 +19,10 @@ struct CorpusCommand: ParsableCommand {
         @Option(help: "Licence (SPDX id) for every added work.") var license: String?
         @Option(help: "Title (only with a single file).") var title: String?
         @Option(help: "Work id (only with a single file; default: file name without extension).") var id: String?
-        @Option(help: "CSV with columns path,id,title,owner,license (paths relative to its folder).")
+        @Option(help: "CSV with columns path,id,title,owner,license and optionally role (work or ignore-element; paths relative to its folder).")
         var manifest: String?
+        @Flag(help: "Register the files as ignore-elements (logos, watermarks, frames that many images share): never matched as works, and a submission's keypoints on them do not count towards a match.")
+        var ignoreElement = false
         @Argument(help: "Files or folders.") var paths: [String] = []
 
         func validate() throws {
@@ -38,7 +40,7 @@ struct CorpusCommand: ParsableCommand {
             for file in files {
                 entries.append(.init(path: file, metadata: .init(
                     id: id ?? WorkID.defaultID(forPath: file), title: title ?? "", owner: "", license: "",
-                    source: file)))
+                    source: file, role: ignoreElement ? .ignoreElement : .work)))
             }
             var ingest = Ingest(store: store, thumbnailer: Thumbnail.maker)
             ingest.audioPreviewer = AudioPreview.maker
@@ -74,7 +76,9 @@ struct CorpusCommand: ParsableCommand {
                 if json {
                     JSONLine.print(work)
                 } else {
-                    print("\(work.id)\t\(work.mediaType)\t\(work.title)\t\(work.owner)\t\(work.license)")
+                    // A sixth column only for ignore-elements: lines of works keep their five.
+                    let role = work.role == .work ? "" : "\t\(work.role.rawValue)"
+                    print("\(work.id)\t\(work.mediaType)\t\(work.title)\t\(work.owner)\t\(work.license)\(role)")
                 }
             }
         }
@@ -115,6 +119,7 @@ struct CorpusCommand: ParsableCommand {
                     counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 }
                 print("works: \(stats.works) (\(list(stats.worksByMediaType)))")
+                if stats.ignoreElements > 0 { print("ignore-elements: \(stats.ignoreElements)") }
                 print("fingerprints: \(list(stats.fingerprintsByAlgorithm)) (a transparent image has one set per background)")
                 print("text postings: \(stats.textPostings)")
                 print("snapshot: \(snapshot.id)")

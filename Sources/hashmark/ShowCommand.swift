@@ -150,6 +150,9 @@ enum ReportText {
                 out.append("matched keypoints cover \(String(format: "%.1f", a * 100)) % of the work's keypoint extent"
                            + (e.minMatchedWorkArea.map { " (counts alone from \(String(format: "%.1f", $0 * 100)) %)" } ?? ""))
             }
+            if let n = e.elementInliers, let ids = e.ignoredElements {
+                out.append("\(n) of the inliers lie on ignore-element(s) \(ids.joined(separator: ", ")) and do not count: \(e.countedInliers) counted")
+            }
         case .text(let e):
             out.append("\(e.alignedWords) aligned words\(e.matchedWords.map { " (\($0) identical)" } ?? ""), coverage \(String(format: "%.2f", e.coverage)), longest run \(e.longestRun), \(e.spans.count) passage(s)")
             for s in e.spans.prefix(5) {

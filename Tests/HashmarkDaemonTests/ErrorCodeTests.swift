@@ -21,7 +21,7 @@ struct ErrorCodeTests {
         // The shared inbox's own failures: logged, the file stays in the shared inbox.
         "shared-open", "shared-copy", "shared-scan",
         // `hashmark corpus add` (manifests, ingest), not the daemon.
-        "store-error", "csv-invalid", "csv-unreadable",
+        "store-error", "csv-invalid", "csv-unreadable", "element-not-image", "work-role-conflict",
         // The label of an error verdict read back from a report without an `error` (never written).
         "error",
     ]

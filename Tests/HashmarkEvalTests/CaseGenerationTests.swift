@@ -44,7 +44,7 @@ struct CaseGenerationTests {
             if let filler = p.filler {
                 if case .sharedElement = p.operation {
                     #expect(registered.contains(filler.id) && filler.modality == .image && !filler.transparent)
-                    #expect(p.label == .negative && p.family == "shared-element")
+                    #expect(p.label == .negative && ["shared-element", "registered-element"].contains(p.family))
                 } else {
                     #expect(!registered.contains(filler.id))
                 }
@@ -56,6 +56,15 @@ struct CaseGenerationTests {
         let shared = plans.filter { $0.family == "shared-element" }
         #expect(shared.count == (split.distractorTrain + split.distractorTest).filter { $0.modality == .image }.count)
         #expect(!shared.isEmpty)
+        // And one registered-element negative per image distractor, all from one owner per split:
+        // the first opaque registered image by id, whose element the suite registers.
+        let withElement = plans.filter { $0.family == "registered-element" }
+        #expect(withElement.count == shared.count)
+        for (part, works) in [(Split.train, split.registeredTrain), (.test, split.registeredTest)] {
+            let owner = try #require(RegisteredElement.owner(among: works))
+            #expect(withElement.filter { $0.split == part }.allSatisfy { $0.filler == owner && $0.transform == RegisteredElement.caseName })
+            #expect(owner.id == works.filter { $0.modality == .image && !$0.transparent }.map(\.id).min())
+        }
         // Every image transform of the standard suite, for every registered image; and one
         // document case per format, each wrapping a case of its modality's suite.
         let images = plans.filter { $0.modality == .image && $0.label == .positive && !["document", "transparent"].contains($0.family) }

@@ -79,7 +79,8 @@ struct StoreAlgorithmTests {
             """)
         #expect(throws: StoreError.self) { try CorpusStore(path: path, readOnly: true) }
         let store = try CorpusStore(path: path)
-        #expect(try store.appliedMigrations().last == "v5-work-queue")
+        #expect(try store.appliedMigrations().last == "v6-work-roles")
+        #expect(try store.work(id: "old")?.role == .work, "a work registered before roles is a work")
         let stale = try store.staleContent()
         #expect(stale.entries == [.init(algorithm: nil, version: nil, works: 1, isTextPostings: true)])
         #expect(stale.description.contains("no recorded algorithm"))

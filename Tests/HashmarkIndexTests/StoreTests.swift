@@ -135,14 +135,14 @@ struct StoreTests {
             let store = try CorpusStore(path: path)
             #expect(try store.journalMode() == (backend == .sqlite ? "wal" : ""))
             #expect(store.backendName == backend.rawValue)
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger", "v5-work-queue"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger", "v5-work-queue", "v6-work-roles"])
             _ = try store.add(work: Work(id: "x", mediaType: "text", sha256: "00"), fingerprints: [])
             #expect(backend == .postgresql || FileManager.default.fileExists(atPath: path + "-wal"))
             #expect(try store.stats().fileBytes > 0)
         }
         for _ in 0..<2 {
             let store = try CorpusStore(path: path)
-            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger", "v5-work-queue"])
+            #expect(try store.appliedMigrations() == ["v1", "v2-thumbnails", "v3-posting-algorithms", "v4-shared-ledger", "v5-work-queue", "v6-work-roles"])
             #expect(try store.list().map(\.id) == ["x"])
             #expect(try store.snapshot().version == 1)
         }

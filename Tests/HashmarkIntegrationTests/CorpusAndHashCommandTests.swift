@@ -75,4 +75,34 @@ import Testing
         let after = try CLI.run(["check", "--json", "--db", db, Corpus.image("scikit-image__coins")])
         #expect(after.status == 0, "removed works no longer match")
     }
+
+    /// Ignore-elements come in through a manifest's `role` column or `--ignore-element`; `list`
+    /// marks them (JSON `role`; a sixth column only on their lines) and `stats` counts them apart.
+    @Test func ignoreElementsAreRegisteredListedAndCountedApart() throws {
+        let dir = try TempDir()
+        let db = dir.path("c.sqlite")
+        try FileManager.default.createDirectory(atPath: dir.path("works"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Corpus.image("scikit-image__coins"), toPath: dir.path("works/coins.jpg"))
+        try FileManager.default.copyItem(atPath: Corpus.image("scikit-image__camera"), toPath: dir.path("works/camera.jpg"))
+        let manifest = dir.path("manifest.csv")
+        try "path,id,owner,role\nworks/coins.jpg,coins,Brooklyn Museum,work\nworks/camera.jpg,frame,Studio,ignore-element\n"
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["corpus", "add", "--db", db, "--manifest", manifest]).stdout.contains("added 2"))
+        let flagged = try CLI.run(["corpus", "add", "--db", db, "--ignore-element", "--id", "logo", Corpus.image("scikit-image__chelsea")])
+        #expect(flagged.status == 0 && flagged.stdout.contains("added 1"))
+
+        let json = try CLI.run(["corpus", "list", "--json", "--db", db]).jsonLines
+        #expect(Dictionary(uniqueKeysWithValues: json.map { ($0["id"] as? String ?? "", $0["role"] as? String ?? "") })
+                == ["coins": "work", "frame": "ignore-element", "logo": "ignore-element"])
+        let lines = try CLI.run(["corpus", "list", "--db", db]).stdout.split(separator: "\n")
+        #expect(lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).count } == [5, 6, 6])
+        let stats = try CLI.run(["corpus", "stats", "--db", db]).stdout
+        #expect(stats.contains("works: 1 (image/jpeg 1)") && stats.contains("ignore-elements: 2"))
+        // A copy of the element alone is nobody's work.
+        #expect(try CLI.run(["check", "--db", db, Corpus.image("scikit-image__camera")]).status == 0)
+
+        try "path,role\nworks/coins.jpg,logo\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["corpus", "add", "--db", db, "--manifest", manifest])
+        #expect(bad.status != 0 && bad.stderr.contains("role"))
+    }
 }

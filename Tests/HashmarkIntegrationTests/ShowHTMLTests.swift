@@ -256,6 +256,27 @@ let chromiumOnPath: Bool = (ProcessInfo.processInfo.environment["PATH"] ?? "").s
         #expect(html.contains("passage \\u{2067}reversed\\u{2069}"))
     }
 
+    /// What schema /9 adds: the inliers on ignore-elements, which do not count, with the elements'
+    /// ids (named by rights holders, so escaped like any other name).
+    @Test func inliersOnIgnoreElementsAreShownApart() {
+        let id = "logo<b>&"
+        let report = VerdictReport(
+            reportId: "r1", subject: .init(fileName: "poster.png", size: 1, sha256: String(repeating: "a", count: 64),
+                                           mediaType: "image/png"),
+            verdict: .clear, score: 0.3, error: nil,
+            matches: [.init(work: .init(id: "w", title: "", owner: "", license: ""), score: 0.3, isMatch: false,
+                            evidence: .localFeatures(LocalFeatureEvidence(
+                                inliers: 40, tentativeMatches: 60, threshold: 20, scale: 1, rotationDegrees: 0, mirrored: false,
+                                region: nil, matchedWorkArea: 0.03, minMatchedWorkArea: 0.05, elementInliers: 31, ignoredElements: [id])))],
+            decision: .init(rule: "r", thresholds: [:], modelId: "m", modelSha256: "s"), engine: .init(name: "e", version: "v"),
+            corpus: .init(snapshot: "c"), createdAt: "t", signer: .init(keyId: "k"))
+        let html = HTMLReport.render(report, signature: .notChecked(reason: "test"))
+        #expect(html.contains("Inliers on ignore-elements (not counted)"))
+        #expect(html.contains("31 on logo&lt;b&gt;&amp;: 9 inliers count towards the threshold"))
+        #expect(!html.contains("<b>&"))
+        expectSelfContained(html)
+    }
+
     private func expectSelfContained(_ html: String) {
         for external in ["src=\"http", "href=\"http", "src='http", "href='http", "url(http", "@import", "<script"] {
             #expect(!html.lowercased().contains(external.lowercased()), "no \(external) in a self-contained page")

@@ -62,7 +62,7 @@ struct ReportTests {
 
     /// Schema violations in otherwise well-formed JSON: each edit must be rejected with a `schema` error.
     @Test(arguments: [
-        ("schema", JSONValue.string("hashmark.verdict/9")),
+        ("schema", JSONValue.string("hashmark.verdict/10")),
         ("verdict", .string("maybe")),
         ("verdict", .int(1)),
         ("reportId", .string("")),

@@ -15,6 +15,9 @@ public struct LocalRect: Sendable, Hashable {
     public var height: Float { maxY - minY }
     public var area: Float { max(0, width) * max(0, height) }
 
+    /// Whether (x, y) lies inside or on the edge.
+    public func contains(x: Float, y: Float) -> Bool { x >= minX && x <= maxX && y >= minY && y <= maxY }
+
     /// Bounding box of `points`; nil for none.
     public init?(bounding points: [LocalPoint]) {
         guard let f = points.first else { return nil }

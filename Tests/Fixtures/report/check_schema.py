@@ -2,7 +2,7 @@
 """Validates the golden reports against their JSON Schemas with the `jsonschema` package
 (Debian: python3-jsonschema): sample-report.json against Schemas/hashmark.verdict-1.schema.json,
 sample-report-2.json against Schemas/hashmark.verdict-2.schema.json, sample-report-3.json against
--3, sample-report-4.json against -4, sample-report-5.json against -5, sample-report-6.json against -6, sample-report-7.json against -7, sample-report-8.json against -8 (and, to show each version only adds, the older goldens against the newer schemas once their
+-3, sample-report-4.json against -4, sample-report-5.json against -5, sample-report-6.json against -6, sample-report-7.json against -7, sample-report-8.json against -8, sample-report-9.json against -9 (and, to show each version only adds, the older goldens against the newer schemas once their
 schema id is rewritten, and the newer ones refused by the older schemas). Not needed by the Swift tests;
 run by hand after changing a schema or re-recording a golden report."""
 import json, pathlib, sys
@@ -35,6 +35,9 @@ for schema_file, report_name, report in [
     ("hashmark.verdict-8.schema.json", "sample-report-8.json", json.loads((here / "sample-report-8.json").read_text())),
     ("hashmark.verdict-8.schema.json", "sample-report-7.json as /8",
      dict(json.loads((here / "sample-report-7.json").read_text()), schema="hashmark.verdict/8")),
+    ("hashmark.verdict-9.schema.json", "sample-report-9.json", json.loads((here / "sample-report-9.json").read_text())),
+    ("hashmark.verdict-9.schema.json", "sample-report-8.json as /9",
+     dict(json.loads((here / "sample-report-8.json").read_text()), schema="hashmark.verdict/9")),
 ]:
     schema = json.loads((schemas / schema_file).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -83,4 +86,10 @@ v8_as_7 = dict(json.loads((here / "sample-report-8.json").read_text()), schema="
 if not list(jsonschema.Draft202012Validator(schema7).iter_errors(v8_as_7)):
     failed = True
     print("the /7 schema accepts matchedWorkArea")
+# The /8 schema must refuse the ignore-element members that /9 added.
+schema8 = json.loads((schemas / "hashmark.verdict-8.schema.json").read_text())
+v9_as_8 = dict(json.loads((here / "sample-report-9.json").read_text()), schema="hashmark.verdict/8")
+if not list(jsonschema.Draft202012Validator(schema8).iter_errors(v9_as_8)):
+    failed = True
+    print("the /8 schema accepts elementInliers")
 sys.exit(1 if failed else 0)
