@@ -109,7 +109,7 @@ public struct Ingest: Sendable {
                 throw EngineError(code: "element-not-image", message: "An ignore-element must be an image (a logo, a watermark, a frame).")
             }
             var d = Derived(mediaType: image.mediaType)
-            d.fingerprints = [Self.localFingerprint(decoded)] + backgroundFingerprints(decoded).filter { $0.algorithm == FingerprintAlgorithm.localFeatures.id }
+            d.fingerprints = [Self.localFingerprint(decoded)] + backgroundFingerprints(decoded, localOnly: true)
             d.thumbnail = thumbnailer?(decoded)
             return d
         }
@@ -170,13 +170,19 @@ public struct Ingest: Sendable {
     /// A transparent work's fingerprints as it shows over each of `WorkVariant.backgrounds`
     /// (black, mid-grey): its file shows it over white, which is what the other fingerprints are
     /// made of, while a copy may paste it onto anything, and an edge's contrast (what PDQ and
-    /// keypoints see) depends on the background. Empty for an opaque work.
-    func backgroundFingerprints(_ decoded: DecodedImage) -> [StoredFingerprint] {
+    /// keypoints see) depends on the background. Empty for an opaque work. `localOnly`: the
+    /// local features alone (an ignore-element's).
+    func backgroundFingerprints(_ decoded: DecodedImage, localOnly: Bool = false) -> [StoredFingerprint] {
         guard decoded.transparentFraction >= Self.minTransparentFraction else { return [] }
         return WorkVariant.backgrounds.flatMap { background -> [StoredFingerprint] in
             var pasted = decoded
             pasted.image = decoded.composited(over: background.colour)
             pasted.alpha = nil
+            if localOnly {
+                var local = Self.localFingerprint(pasted)
+                local.variant = background.variant
+                return [local]
+            }
             let pdq = PDQ.hashWithDihedral(pasted.image).hash
             var out: [StoredFingerprint] = [.pdq(pdq.hash, quality: pdq.quality), Self.localFingerprint(pasted)]
             if let vector = descriptor?.fingerprint(pasted.image) { out.append(vector) }

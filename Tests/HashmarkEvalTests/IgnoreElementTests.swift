@@ -77,6 +77,22 @@ struct IgnoreElementTests {
         #expect(try store.list().filter { $0.role == .ignoreElement }.map(\.id) == ["emblem"])
     }
 
+    /// A transparent element (a logo over nothing) is registered as it shows over white and over
+    /// each other background, as a transparent work is, keypoints only.
+    @Test func aTransparentElementHasKeypointsOverEveryBackground() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ignore-element-alpha-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try CorpusStore(path: dir.appendingPathComponent("corpus.sqlite").path)
+        let logo = SharedElementTests.repo.appendingPathComponent("Corpus/images/openclipart-png__lock.png").path
+        _ = try Ingest(store: store).add(path: logo, metadata: .init(id: "lock-logo", role: .ignoreElement))
+        let rows = try store.fingerprints(of: "lock-logo")
+        #expect(rows.allSatisfy { $0.algorithm == FingerprintAlgorithm.localFeatures.id })
+        #expect(rows.map(\.variant).sorted() == [0] + WorkVariant.backgrounds.map(\.variant).sorted())
+        let index = try CorpusIndex(store: store)
+        #expect(index.counts.works == 0 && index.counts.localFeatureSets == 0 && index.ignoreElementCount == 1)
+    }
+
     @Test func anElementMustBeAnImage() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ignore-element-text-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
