@@ -24,11 +24,15 @@ struct IgnoreElementTests {
         SharedElementTests.localEvidence(v, work)
     }
 
-    @Test func keypointsOnARegisteredElementDoNotCount() throws {
+    /// `body` with a new store in a temporary folder (removed afterwards).
+    static func withStore(_ body: (CorpusStore, URL) throws -> Void) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ignore-element-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("corpus.sqlite").path)
+        try body(try CorpusStore(path: dir.appendingPathComponent("corpus.sqlite").path), dir)
+    }
+
+    @Test func keypointsOnARegisteredElementDoNotCount() throws { try Self.withStore { store, dir in
         let ingest = Ingest(store: store)
         for id in Self.works { _ = try ingest.add(path: SharedElementTests.image(id), metadata: .init(id: id)) }
 
@@ -75,15 +79,11 @@ struct IgnoreElementTests {
         let stats = try store.stats()
         #expect(stats.works == Self.works.count && stats.ignoreElements == 1)
         #expect(try store.list().filter { $0.role == .ignoreElement }.map(\.id) == ["emblem"])
-    }
+    } }
 
     /// A transparent element (a logo over nothing) is registered as it shows over white and over
     /// each other background, as a transparent work is, keypoints only.
-    @Test func aTransparentElementHasKeypointsOverEveryBackground() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ignore-element-alpha-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("corpus.sqlite").path)
+    @Test func aTransparentElementHasKeypointsOverEveryBackground() throws { try Self.withStore { store, _ in
         let logo = SharedElementTests.repo.appendingPathComponent("Corpus/images/openclipart-png__lock.png").path
         _ = try Ingest(store: store).add(path: logo, metadata: .init(id: "lock-logo", role: .ignoreElement))
         let rows = try store.fingerprints(of: "lock-logo")
@@ -91,21 +91,17 @@ struct IgnoreElementTests {
         #expect(rows.map(\.variant).sorted() == [0] + WorkVariant.backgrounds.map(\.variant).sorted())
         let index = try CorpusIndex(store: store)
         #expect(index.counts.works == 0 && index.counts.localFeatureSets == 0 && index.ignoreElementCount == 1)
-    }
+    } }
 
-    @Test func anElementMustBeAnImage() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ignore-element-text-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try CorpusStore(path: dir.appendingPathComponent("corpus.sqlite").path)
+    @Test func anElementMustBeAnImage() throws { try Self.withStore { store, dir in
         let text = dir.appendingPathComponent("slogan.txt")
         try Data("Every frame a painting, every painting a frame.".utf8).write(to: text)
         do {
             _ = try Ingest(store: store).add(path: text.path, metadata: .init(id: "slogan", role: .ignoreElement))
             Issue.record("a text was registered as an ignore-element")
-        } catch {
+        } catch let error as EngineError {
             #expect(error.code == "element-not-image")
         }
         #expect(try store.list().isEmpty)
-    }
+    } }
 }
