@@ -69,6 +69,7 @@ def unpack(pkg, cache):
     version = run("dpkg-deb", "-f", deb, "Version").strip()
     root = os.path.join(cache, "x", pkg)
     if not os.path.isdir(root):
+        os.makedirs(os.path.dirname(root), exist_ok=True)  # dpkg-deb -x makes the last folder only
         run("dpkg-deb", "-x", deb, root)
     return root, version
 
