@@ -40,34 +40,26 @@ struct AudioReportTests {
     }
 
     @Test func audioIsRefusedBeforeSchema5() throws {
-        for schema in ["hashmark.verdict/4", "hashmark.verdict/3", "hashmark.verdict/2"] {
-            var report = sampleAudioReport()
-            report.schema = schema
-            #expect(throws: ReportError.self) { try report.canonicalBytes() }
-            report.subject.audio = nil
-            #expect(throws: ReportError.self, "audio evidence alone under \(schema)") { try report.canonicalBytes() }
-        }
+        let older = ["hashmark.verdict/4", "hashmark.verdict/3", "hashmark.verdict/2"]
+        expectRefused(sampleAudioReport(), under: older, "a recording")
+        var evidenceOnly = sampleAudioReport()
+        evidenceOnly.subject.audio = nil
+        expectRefused(evidenceOnly, under: older, "audio evidence alone")
     }
 
     /// `/5` exactly for a recording or audio evidence: the writer follows the content, not the label.
     @Test func theWriterSignsSchema5ExactlyForAudio() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var audio = sampleAudioReport()
-        audio.reportId = "audio"
-        audio.schema = VerdictReport.schemaId
         var clear = sampleAudioReport()
-        clear.reportId = "clear-audio"
         clear.matches = []
         clear.verdict = .clear
         clear.score = 0
-        var image = sampleReport()
-        image.reportId = "image"
-        image.schema = VerdictReport.audioSchemaId
-        let written = try s.writer.write(batch: [audio, clear, image]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.audioSchemaId, VerdictReport.audioSchemaId, VerdictReport.schemaId])
-        #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).subject.audio?.channels == 2)
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleAudioReport(), "audio", VerdictReport.schemaId, VerdictReport.audioSchemaId),
+            (clear, "clear-audio", clear.schema, VerdictReport.audioSchemaId),
+            (sampleReport(), "image", VerdictReport.audioSchemaId, VerdictReport.schemaId),
+        ]) { written throws in
+            #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).subject.audio?.channels == 2)
+        }
     }
 
     @Test func malformedAudioMembersAreRefused() throws {

@@ -38,26 +38,15 @@ struct DescriptorReportTests {
     }
 
     @Test func descriptorEvidenceIsRefusedBeforeSchema6() throws {
-        for schema in ["hashmark.verdict/5", "hashmark.verdict/2"] {
-            var report = sampleDescriptorReport()
-            report.schema = schema
-            #expect(throws: ReportError.self, "descriptor evidence under \(schema)") { try report.canonicalBytes() }
-        }
+        expectRefused(sampleDescriptorReport(), under: ["hashmark.verdict/5", "hashmark.verdict/2"], "descriptor evidence")
     }
 
     /// `/6` exactly when a match has descriptor evidence, whatever the label says.
     @Test func theWriterSignsSchema6ExactlyForDescriptorEvidence() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var described = sampleDescriptorReport()
-        described.reportId = "described"
-        described.schema = VerdictReport.schemaId
-        var image = sampleReport()
-        image.reportId = "image"
-        image.schema = VerdictReport.descriptorSchemaId
-        let written = try s.writer.write(batch: [described, image]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.descriptorSchemaId, VerdictReport.schemaId])
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleDescriptorReport(), "described", VerdictReport.schemaId, VerdictReport.descriptorSchemaId),
+            (sampleReport(), "image", VerdictReport.descriptorSchemaId, VerdictReport.schemaId),
+        ])
     }
 
     @Test func malformedDescriptorMembersAreRefused() throws {

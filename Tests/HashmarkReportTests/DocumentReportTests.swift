@@ -39,11 +39,7 @@ struct DocumentReportTests {
     }
 
     @Test func documentMembersAreRefusedBeforeSchema4() throws {
-        for schema in ["hashmark.verdict/3", "hashmark.verdict/2"] {
-            var report = sampleDocumentReport()
-            report.schema = schema
-            #expect(throws: ReportError.self) { try report.canonicalBytes() }
-        }
+        expectRefused(sampleDocumentReport(), under: ["hashmark.verdict/3", "hashmark.verdict/2"], "document members")
         var onlyASpan = sampleReport()
         guard case .text(var e)? = onlyASpan.matches.first(where: { $0.modality == .text })?.evidence,
               let i = onlyASpan.matches.firstIndex(where: { $0.modality == .text }) else {
@@ -57,18 +53,12 @@ struct DocumentReportTests {
 
     /// `/4` exactly for a document: the writer follows `subject.document`, not the label.
     @Test func theWriterSignsSchema4ExactlyForDocuments() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var document = sampleDocumentReport()
-        document.reportId = "document"
-        document.schema = VerdictReport.schemaId
-        var paraphrase = sampleParaphraseReport()
-        paraphrase.reportId = "paraphrase"
-        paraphrase.schema = VerdictReport.documentSchemaId
-        let written = try s.writer.write(batch: [document, paraphrase]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.documentSchemaId, VerdictReport.paraphraseSchemaId])
-        #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).subject.document?.pages == 4)
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleDocumentReport(), "document", VerdictReport.schemaId, VerdictReport.documentSchemaId),
+            (sampleParaphraseReport(), "paraphrase", VerdictReport.documentSchemaId, VerdictReport.paraphraseSchemaId),
+        ]) { written throws in
+            #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).subject.document?.pages == 4)
+        }
     }
 
     @Test func malformedDocumentMembersAreRefused() throws {

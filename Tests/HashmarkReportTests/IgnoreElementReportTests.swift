@@ -40,27 +40,16 @@ struct IgnoreElementReportTests {
     }
 
     @Test func elementsAreRefusedBeforeSchema9() throws {
-        for schema in ["hashmark.verdict/8", "hashmark.verdict/2"] {
-            var report = sampleIgnoreElementReport()
-            report.schema = schema
-            #expect(throws: ReportError.self, "ignoredElements under \(schema)") { try report.canonicalBytes() }
-        }
+        expectRefused(sampleIgnoreElementReport(), under: ["hashmark.verdict/8", "hashmark.verdict/2"], "ignoredElements")
     }
 
     /// `/9` exactly when keypoint evidence names ignore-elements; a report with a matched area
     /// only stays `/8`.
     @Test func theWriterSignsSchema9ExactlyForIgnoredElements() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var elements = sampleIgnoreElementReport()
-        elements.reportId = "elements"
-        elements.schema = VerdictReport.schemaId
-        var area = sampleMatchedAreaReport()
-        area.reportId = "area"
-        area.schema = VerdictReport.ignoreElementSchemaId
-        let written = try s.writer.write(batch: [elements, area]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.ignoreElementSchemaId, VerdictReport.matchedAreaSchemaId])
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleIgnoreElementReport(), "elements", VerdictReport.schemaId, VerdictReport.ignoreElementSchemaId),
+            (sampleMatchedAreaReport(), "area", VerdictReport.ignoreElementSchemaId, VerdictReport.matchedAreaSchemaId),
+        ])
     }
 
     /// The count and the ids come together, the count is 1…inliers, the ids sorted and distinct.

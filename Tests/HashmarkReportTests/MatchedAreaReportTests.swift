@@ -42,27 +42,16 @@ struct MatchedAreaReportTests {
     }
 
     @Test func matchedAreaIsRefusedBeforeSchema8() throws {
-        for schema in ["hashmark.verdict/7", "hashmark.verdict/2"] {
-            var report = sampleMatchedAreaReport()
-            report.schema = schema
-            #expect(throws: ReportError.self, "matchedWorkArea under \(schema)") { try report.canonicalBytes() }
-        }
+        expectRefused(sampleMatchedAreaReport(), under: ["hashmark.verdict/7", "hashmark.verdict/2"], "matchedWorkArea")
     }
 
     /// `/8` exactly when keypoint evidence states a matched area, whatever the label says; a
     /// report with only a work background stays `/7`.
     @Test func theWriterSignsSchema8ExactlyForAMatchedArea() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var area = sampleMatchedAreaReport()
-        area.reportId = "area"
-        area.schema = VerdictReport.schemaId
-        var background = sampleWorkBackgroundReport()
-        background.reportId = "background"
-        background.schema = VerdictReport.matchedAreaSchemaId
-        let written = try s.writer.write(batch: [area, background]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.matchedAreaSchemaId, VerdictReport.workBackgroundSchemaId])
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleMatchedAreaReport(), "area", VerdictReport.schemaId, VerdictReport.matchedAreaSchemaId),
+            (sampleWorkBackgroundReport(), "background", VerdictReport.matchedAreaSchemaId, VerdictReport.workBackgroundSchemaId),
+        ])
     }
 
     @Test func anAreaOutside0To1IsRefused() throws {

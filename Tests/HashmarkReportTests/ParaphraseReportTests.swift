@@ -43,11 +43,7 @@ struct ParaphraseReportTests {
     }
 
     @Test func sentenceAlignIsRefusedBeforeSchema3() throws {
-        for schema in ["hashmark.verdict/2", "hashmark.verdict/1"] {
-            var report = sampleParaphraseReport()
-            report.schema = schema
-            #expect(throws: ReportError.self) { try report.canonicalBytes() }
-        }
+        expectRefused(sampleParaphraseReport(), under: ["hashmark.verdict/2", "hashmark.verdict/1"], "sentence-align evidence")
         // Without a paraphrase match a /2 report is unchanged (scripts relying on /2 keep working).
         let plain = try sampleReport().canonicalBytes()
         #expect(String(decoding: plain, as: UTF8.self).contains(#""schema":"hashmark.verdict/2""#))
@@ -56,19 +52,14 @@ struct ParaphraseReportTests {
     /// The writer picks the schema from the matches it signs, whatever the report says: `/3` for a
     /// paraphrase match, `/2` once no paraphrase match is left (e.g. dropped as a near miss).
     @Test func theWriterSignsSchema3OnlyForAParaphraseMatch() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var labelled2 = sampleParaphraseReport()
-        labelled2.reportId = "paraphrase"
-        labelled2.schema = VerdictReport.schemaId
-        var noParaphrase = sampleReport(id: "plain")
-        noParaphrase.schema = VerdictReport.paraphraseSchemaId
-        let written = try s.writer.write(batch: [labelled2, noParaphrase]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.paraphraseSchemaId, VerdictReport.schemaId])
-        #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).schema == "hashmark.verdict/3")
-        #expect(String(decoding: try readBytes(written[1].reportPath), as: UTF8.self)
-            .contains(#""schema":"hashmark.verdict/2""#))
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleParaphraseReport(), "paraphrase", VerdictReport.schemaId, VerdictReport.paraphraseSchemaId),
+            (sampleReport(id: "plain"), "plain", VerdictReport.paraphraseSchemaId, VerdictReport.schemaId),
+        ]) { written throws in
+            #expect(try VerdictReport(bytes: readBytes(written[0].reportPath)).schema == "hashmark.verdict/3")
+            #expect(String(decoding: try readBytes(written[1].reportPath), as: UTF8.self)
+                .contains(#""schema":"hashmark.verdict/2""#))
+        }
     }
 
     @Test func malformedParaphraseEvidenceIsRefused() throws {

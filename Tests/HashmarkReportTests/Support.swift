@@ -125,3 +125,35 @@ func checkGoldenReport(_ report: VerdictReport, file: String) throws -> [UInt8] 
     #expect(try VerdictReport(bytes: bytes) == report)
     return bytes
 }
+
+/// `report` relabelled with each of `schemas` (ones before the members it carries) is refused.
+func expectRefused(_ report: VerdictReport, under schemas: [String], _ what: String,
+                   sourceLocation: SourceLocation = #_sourceLocation) {
+    for schema in schemas {
+        var relabelled = report
+        relabelled.schema = schema
+        #expect(throws: ReportError.self, "\(what) under \(schema)", sourceLocation: sourceLocation) {
+            try relabelled.canonicalBytes()
+        }
+    }
+}
+
+/// Signs `reports` as one batch, each given `id` and labelled with `label` (not its own schema),
+/// and expects the writer to sign each under `expected` (chosen from its content) with the ledger
+/// still valid; `check` then sees what was written, before the folder is removed.
+func expectWriterSigns(_ reports: [(report: VerdictReport, id: String, label: String, expected: String)],
+                       sourceLocation: SourceLocation = #_sourceLocation,
+                       then check: ([ReportWriter.Written]) throws -> Void = { _ in }) throws {
+    let s = try LedgerTests.Setup()
+    defer { removeDirectory(s.dir) }
+    let batch = reports.map { r -> VerdictReport in
+        var report = r.report
+        report.reportId = r.id
+        report.schema = r.label
+        return report
+    }
+    let written = try s.writer.write(batch: batch).map { try $0.get() }
+    #expect(written.map(\.report.schema) == reports.map(\.expected), sourceLocation: sourceLocation)
+    try check(written)
+    #expect(s.ledgerFailure() == nil, sourceLocation: sourceLocation)
+}

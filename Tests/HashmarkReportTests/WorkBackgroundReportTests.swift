@@ -41,26 +41,15 @@ struct WorkBackgroundReportTests {
     }
 
     @Test func workBackgroundIsRefusedBeforeSchema7() throws {
-        for schema in ["hashmark.verdict/6", "hashmark.verdict/2"] {
-            var report = sampleWorkBackgroundReport()
-            report.schema = schema
-            #expect(throws: ReportError.self, "workBackground under \(schema)") { try report.canonicalBytes() }
-        }
+        expectRefused(sampleWorkBackgroundReport(), under: ["hashmark.verdict/6", "hashmark.verdict/2"], "workBackground")
     }
 
     /// `/7` exactly when a match names a work background, whatever the label says.
     @Test func theWriterSignsSchema7ExactlyForAWorkBackground() throws {
-        let s = try LedgerTests.Setup()
-        defer { removeDirectory(s.dir) }
-        var black = sampleWorkBackgroundReport()
-        black.reportId = "black"
-        black.schema = VerdictReport.schemaId
-        var described = sampleDescriptorReport()
-        described.reportId = "described"
-        described.schema = VerdictReport.workBackgroundSchemaId
-        let written = try s.writer.write(batch: [black, described]).map { try $0.get() }
-        #expect(written.map(\.report.schema) == [VerdictReport.workBackgroundSchemaId, VerdictReport.descriptorSchemaId])
-        #expect(s.ledgerFailure() == nil)
+        try expectWriterSigns([
+            (sampleWorkBackgroundReport(), "black", VerdictReport.schemaId, VerdictReport.workBackgroundSchemaId),
+            (sampleDescriptorReport(), "described", VerdictReport.workBackgroundSchemaId, VerdictReport.descriptorSchemaId),
+        ])
     }
 
     @Test func anotherBackgroundIsRefused() throws {
