@@ -18,6 +18,8 @@ public struct DescriptorModel: Sendable {
     let background: VectorScan?
 
     public var modelID: String { network.id }
+    /// The model id and the weights' SHA-256, as evaluation reports cite them.
+    public var identity: ModelIdentity { ModelIdentity(id: network.id, sha256: weightsSha256) }
     /// The stored rows' algorithm: vectors of another model are never compared with this one's.
     public var algorithm: FingerprintAlgorithm { .descriptor(model: network.id) }
 

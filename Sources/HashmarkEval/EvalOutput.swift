@@ -5,6 +5,7 @@ public enum EvalOutput {
     public static func markdown(_ r: EvalReport) -> String {
         var out = ["# Hashmark evaluation", "", "Reproduce with:", "", "```", r.command, "```", ""]
         out.append("- Model: `\(r.model.id)` (SHA-256 `\(r.model.sha256)`)")
+        out.append("- Image descriptor: " + (r.descriptorModel.map { "`\($0.id)` (weights SHA-256 `\($0.sha256)`)" } ?? "none"))
         out.append("- Corpus snapshot: `\(r.corpusSnapshot)`")
         if let seed = r.seed { out.append("- Seed: \(seed)") }
         out.append("- Works: " + r.works.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -42,6 +42,8 @@ public struct EvalReport: Sendable, Codable, Equatable {
     public var seed: UInt64?
     public var model: ModelIdentity
     public var modelDescription: String
+    /// The learned image descriptor the run used (its model id and weights' SHA-256); nil when none.
+    public var descriptorModel: ModelIdentity?
     public var corpusSnapshot: String
     /// Registered / distractor works per split (generated suites) or cases (external).
     public var works: [String: Int]
@@ -59,7 +61,7 @@ public struct EvalReport: Sendable, Codable, Equatable {
 
     /// Aggregates outcomes per modality, family and transform; checks the bar.
     public static func build(outcomes: [CaseOutcome], command: String, seed: UInt64?, model: LoadedModel,
-                             corpusSnapshot: String, works: [String: Int], targetFPR: Double, minTPR: Double,
+                             descriptor: DescriptorModel?, corpusSnapshot: String, works: [String: Int], targetFPR: Double, minTPR: Double,
                              maxFPR: Double, fit: FitSummary?) -> EvalReport {
         var failures: [String] = []
         var modalities: [ModalityReport] = []
@@ -77,6 +79,7 @@ public struct EvalReport: Sendable, Codable, Equatable {
             modalities.append(report)
         }
         return EvalReport(command: command, seed: seed, model: model.identity, modelDescription: model.model.description,
+                          descriptorModel: descriptor?.identity,
                           corpusSnapshot: corpusSnapshot, works: works, targetFPR: targetFPR, minTPR: minTPR,
                           maxFPR: maxFPR, fit: fit, modalities: modalities, endToEnd: nil, failures: failures)
     }

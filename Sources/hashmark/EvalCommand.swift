@@ -89,7 +89,7 @@ struct EvalCommand: AsyncParsableCommand {
             let plans = try ExternalCases.read(csv: cases)
             outcomes = await ExternalCases.run(plans, engine: engine, jobs: jobs, progress: progress)
             report = EvalReport.build(outcomes: outcomes, command: command, seed: nil, model: engine.model,
-                                      corpusSnapshot: engine.index.snapshot.id, works: ["cases": plans.count],
+                                      descriptor: engine.descriptor, corpusSnapshot: engine.index.snapshot.id, works: ["cases": plans.count],
                                       targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: nil)
         } else {
             let manifest = pool.map { URL(fileURLWithPath: $0).appendingPathComponent("manifest.csv").path }
@@ -134,7 +134,7 @@ struct EvalCommand: AsyncParsableCommand {
             if fitting, let path = result.model.path { Terminal.err("wrote \(path) (\(result.model.model.id))") }
             outcomes = result.outcomes
             var built = EvalReport.build(outcomes: outcomes, command: command, seed: seed, model: result.model,
-                                         corpusSnapshot: result.corpusSnapshot, works: result.works,
+                                         descriptor: descriptor, corpusSnapshot: result.corpusSnapshot, works: result.works,
                                          targetFPR: targetFPR, minTPR: minTPR, maxFPR: maxFPR ?? targetFPR, fit: result.fit)
             built.attach(endToEnd: result.endToEnd)
             report = built

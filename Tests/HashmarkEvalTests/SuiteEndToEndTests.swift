@@ -24,7 +24,7 @@ struct SuiteEndToEndTests {
         #expect(result.skipped.isEmpty)
         #expect(result.outcomes.allSatisfy { $0.split == .test })
         let report = EvalReport.build(outcomes: result.outcomes, command: "test", seed: 1, model: result.model,
-                                      corpusSnapshot: result.corpusSnapshot, works: result.works, targetFPR: 0.001,
+                                      descriptor: nil, corpusSnapshot: result.corpusSnapshot, works: result.works, targetFPR: 0.001,
                                       minTPR: 0.9, maxFPR: 0.001, fit: nil)
         func family(_ m: Modality, _ f: String) -> RateRow? {
             report.modalities.first { $0.modality == m }?.families.first { $0.family == f }
@@ -45,6 +45,7 @@ struct SuiteEndToEndTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hashmark-eval-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         try EvalOutput.write(report, outcomes: result.outcomes, to: out.path)
+        #expect(EvalOutput.markdown(report).contains("- Image descriptor: none\n"), "a run without the descriptor says so")
         for name in ["detection.svg", "roc.svg"] {
             let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n") && svg.contains("<polyline"), "\(name)")

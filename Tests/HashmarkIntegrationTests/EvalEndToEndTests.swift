@@ -27,5 +27,12 @@ struct EvalEndToEndTests {
         // Audio too: the daemon's sandboxed workers decode and match recordings like the engine.
         #expect(Set(modalities.compactMap { $0["modality"] as? String }) == ["image", "text", "audio"])
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("roc.svg").path))
+        // The report names the image descriptor it ran with: the repository's model folder.
+        let descriptorManifest = try Data(contentsOf: CLI.repoRoot.appendingPathComponent("Models/image-descriptor/model.json"))
+        let shipped = try #require(try JSONSerialization.jsonObject(with: descriptorManifest) as? [String: Any])
+        let used = try #require(report["descriptorModel"] as? [String: Any])
+        #expect(used["id"] as? String == shipped["model"] as? String)
+        #expect(used["sha256"] as? String == shipped["weightsSha256"] as? String)
+        #expect(r.stdout.contains("- Image descriptor: `\(used["id"] as? String ?? "?")`"))
     }
 }
