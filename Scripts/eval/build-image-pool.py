@@ -24,20 +24,16 @@ is an unrelated negative for the other.
 import argparse
 import csv
 import glob
-import hashlib
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
 
-import cv2
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from debian_pool import copyright_stanzas, licence_for, unpack, write_pool  # noqa: E402
+from debian_pool import write_pool  # noqa: E402
+from image_pool import collect  # noqa: E402
 
 PACKAGES = [
     "endless-sky-data", "freedroidrpg-data", "freeorion-data", "hedgewars-data", "warmux-data",
@@ -51,13 +47,6 @@ PACKAGES = [
 IN_SHARED_POOLS = {"stellarium-data", "wesnoth-1.16-data", "openclipart-png", "neverball-data",
                    "colobot-common-textures", "mate-backgrounds", "lomiri-wallpapers-16.04",
                    "lomiri-wallpapers-20.04", "lomiri-wallpapers"}
-
-
-def thumb(img):
-    g = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
-    t = cv2.resize(g, (16, 16), interpolation=cv2.INTER_AREA).astype(np.float32).ravel()
-    t -= t.mean()
-    return t / (np.linalg.norm(t) + 1e-6)
 
 
 def related_pairs(binary, out, model):
@@ -111,87 +100,10 @@ def main():
     ap.add_argument("--model", default="Models/hashmark-model.json", help="the rules related.csv loosens")
     args = ap.parse_args()
     assert not set(PACKAGES) & IN_SHARED_POOLS
-    os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
     rng = random.Random(args.seed)
-    rows, seen, thumbs, skipped = [], set(), [], {}
-
-    def skip(why):
-        skipped[why] = skipped.get(why, 0) + 1
-
-    for pkg in PACKAGES:
-        root, version = unpack(pkg, args.cache)
-        stanzas = copyright_stanzas(root, pkg)
-        if not stanzas:
-            print(f"{pkg}: no machine-readable copyright file, skipped", file=sys.stderr)
-            continue
-        files = sorted(p for p in glob.glob(os.path.join(root, "**/*"), recursive=True)
-                       if p.lower().endswith((".png", ".jpg", ".jpeg")) and os.path.isfile(p) and not os.path.islink(p))
-        rng.shuffle(files)
-        kept = 0
-        for path in files:
-            if kept >= args.per_package:
-                break
-            data = open(path, "rb").read()
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in seen:
-                skip("repeated bytes")
-                continue
-            seen.add(digest)
-            img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-            if img is None or img.dtype != np.uint8:
-                skip("not 8-bit decodable")
-                continue
-            h, w = img.shape[:2]
-            if min(h, w) < args.min_side or max(h, w) > 3 * min(h, w):
-                skip("too small or too elongated")
-                continue
-            grey = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
-            if img.ndim == 3 and img.shape[2] == 4:
-                visible = img[..., 3] > 32
-                if visible.mean() < 0.1:
-                    skip("mostly transparent")
-                    continue
-                if grey[visible].std() < 12:
-                    skip("flat")
-                    continue
-            elif grey.std() < 12:
-                skip("flat")
-                continue
-            t = thumb(img if img.ndim == 3 else img)
-            if thumbs and float(np.max(np.stack(thumbs) @ t)) > 0.92:
-                skip("near duplicate of a kept image")
-                continue
-            origin = os.path.relpath(path, root)
-            lic = licence_for(stanzas, origin)
-            if not lic or not lic[0]:
-                skip("no licence found")
-                continue
-            thumbs.append(t)
-            s = 1024 / max(h, w)
-            is_png = path.lower().endswith(".png")
-            stem = re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.splitext(os.path.basename(path))[0])[:60]
-            rel = f"images/{pkg}__{stem}.{'png' if is_png else 'jpg'}"
-            n = 2
-            while any(r["path"] == rel for r in rows):
-                rel = f"images/{pkg}__{stem}_{n}.{'png' if is_png else 'jpg'}"
-                n += 1
-            out = os.path.join(args.out, rel)
-            if s < 1:
-                img = cv2.resize(img, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
-                cv2.imwrite(out, img, [cv2.IMWRITE_JPEG_QUALITY, 92] if not is_png else [])
-            else:
-                open(out, "wb").write(data)
-            rows.append({
-                "path": rel, "kind": "image", "source_package": f"deb:{pkg}", "licence": lic[0], "version": version,
-                "origin": origin, "title": stem, "author": lic[1],
-                "detail": f"{img.shape[1]}x{img.shape[0]}" + (" (downscaled)" if s < 1 else ""),
-                "sha256": hashlib.sha256(open(out, "rb").read()).hexdigest(),
-            })
-            kept += 1
-        print(f"{pkg} {version}: {kept} images", file=sys.stderr)
+    rows = collect(PACKAGES, args.out, args.cache, args.per_package, args.min_side, rng)
     write_pool(args.out, rows, "image pool built by Scripts/eval/build-image-pool.py",
                "Images over 1,024 px were downscaled: modified versions of the originals.")
-    print(f"{len(rows)} images in {args.out}; skipped: {skipped}", file=sys.stderr)
     if args.hashmark:
         pairs = related_pairs(args.hashmark, args.out, args.model)
         with open(os.path.join(args.out, "related.csv"), "w", newline="") as f:

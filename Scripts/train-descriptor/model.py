@@ -92,3 +92,36 @@ def pretrained(path=None):
     assert not unexpected, unexpected
     assert all(k.startswith("projection.") for k in missing), missing
     return m
+
+
+def from_export(model_dir):
+    """The descriptor of an exported folder (export.py: model.json + weights.bin), its batch norms
+    the identity plus the folded bias, so that training can go on from a shipped model."""
+    import json, os
+    import numpy as np
+    manifest = json.load(open(os.path.join(model_dir, "model.json")))
+    blob = open(os.path.join(model_dir, "weights.bin"), "rb").read()
+    t = {e["name"]: torch.from_numpy(np.frombuffer(blob, "<f4", count=int(np.prod(e["shape"])), offset=e["offset"])
+                                     .reshape(e["shape"]).copy()) for e in manifest["tensors"]}
+    m = Descriptor(gem_p=manifest["architecture"]["gemP"])
+
+    def load(conv, norm, w, b):
+        with torch.no_grad():
+            conv.weight.copy_(w.reshape(conv.weight.shape))
+            norm.weight.fill_(1)
+            norm.bias.copy_(b)
+            norm.running_mean.zero_()
+            norm.running_var.fill_(1 - norm.eps)
+
+    stem = t["stem.weight"].reshape(32, 3, 3, 3).permute(0, 3, 1, 2)  # (out, ky, kx, c) -> (out, c, ky, kx)
+    load(m._conv_stem, m._bn0, stem, t["stem.bias"])
+    for i, blk in enumerate(m._blocks):
+        if blk.expand != 1:
+            load(blk._expand_conv, blk._bn0, t[f"blocks.{i}.expand.weight"], t[f"blocks.{i}.expand.bias"])
+        load(blk._depthwise_conv, blk._bn1, t[f"blocks.{i}.depthwise.weight"], t[f"blocks.{i}.depthwise.bias"])
+        load(blk._project_conv, blk._bn2, t[f"blocks.{i}.project.weight"], t[f"blocks.{i}.project.bias"])
+    load(m._conv_head, m._bn1, t["head.weight"], t["head.bias"])
+    with torch.no_grad():
+        m.projection.weight.copy_(t["projection.weight"])
+        m.projection.bias.copy_(t["projection.bias"])
+    return m.eval()

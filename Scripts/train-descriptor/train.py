@@ -1,6 +1,11 @@
 """Train Hashmark's image copy descriptor on CPU (SSCD-style).
 
     python3 Scripts/train-descriptor/train.py --data ../shared/data/dev --out /tmp/descriptor.pt
+    python3 Scripts/train-descriptor/train.py --data ../shared/data/dev --data /work/train-pool --out /tmp/d.pt
+
+`--data` may be given several times (a folder with a manifest.csv each: the dev pool, and the
+pictures `build-train-pool.py` collects from Debian packages that no evaluation uses); validation
+works are held out of the first folder only, so its held-out set stays the same.
 
 Two views of each work per batch (the work as registered, and a copy through `augment.strong_view`),
 InfoNCE over the batch (temperature 0.05) plus a KoLeo entropy term that spreads the descriptors.
@@ -16,7 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import augment
-from model import INPUT_SIZE, normalise, pretrained
+from model import INPUT_SIZE, from_export, normalise, pretrained
 
 RESERVED = ("tuxpaint-stamps-default", "plasma-workspace-wallpapers", "supertux-data", "lincity-ng-data",
             "extremetuxracer-data", "hugin-data", "kstars-data", "ukui-wallpapers", "gnome-backgrounds",
@@ -25,8 +30,8 @@ RESERVED = ("tuxpaint-stamps-default", "plasma-workspace-wallpapers", "supertux-
 MAX_SIDE = 320
 
 
-def load_works(folder):
-    """(name, RGB or RGBA uint8) of every image of the folder's manifest, longest side ≤ MAX_SIDE."""
+def load_works(folder, prefix=""):
+    """(prefix + path, RGB or RGBA uint8) of every image of the folder's manifest, longest side ≤ MAX_SIDE."""
     works = []
     with open(os.path.join(folder, "manifest.csv")) as f:
         for row in csv.DictReader(f):
@@ -43,7 +48,7 @@ def load_works(folder):
             if s < 1:
                 img = cv2.resize(img, (max(1, round(img.shape[1] * s)), max(1, round(img.shape[0] * s))),
                                  interpolation=cv2.INTER_AREA)
-            works.append((row["path"], img))
+            works.append((prefix + row["path"], img))
     return works
 
 
@@ -87,14 +92,19 @@ def evaluate(model, works, val_idx, rng, photos, queries=3):
         s[:, i] = -1
         neg += s.max(dim=1).values.tolist()
         hits += int((q @ refs.T).argmax(dim=1).eq(i).sum())
-    model.train()
+    # The model stays in eval mode: batch norms use their stored statistics throughout training,
+    # so what is exported (folded) is what was trained. (Until 2026-12-06 this put the model back
+    # in train mode, so training after the first validation normalised by batch statistics;
+    # hashmark-descriptor-1 was trained that way.)
     return hits / (len(val_idx) * queries), float(np.median(pos)), float(np.percentile(pos, 10)), float(np.max(neg))
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="../shared/data/dev")
+    ap.add_argument("--data", action="append", help="a folder with manifest.csv (repeatable; default ../shared/data/dev)")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--init", help="an exported model folder to go on from (e.g. Models/image-descriptor) "
+                                   "instead of the ImageNet trunk and a random projection")
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-4)
@@ -110,14 +120,18 @@ def main():
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
     t0 = time.time()
-    works = load_works(args.data)
-    val_idx = [i for i, (n, _) in enumerate(works) if is_validation(n, args.val_fraction)]
+    folders = args.data or ["../shared/data/dev"]
+    works = load_works(folders[0])
+    first = len(works)
+    for folder in folders[1:]:
+        works += load_works(folder, prefix=os.path.basename(os.path.normpath(folder)) + ":")
+    val_idx = [i for i, (n, _) in enumerate(works[:first]) if is_validation(n, args.val_fraction)]
     train_idx = [i for i in range(len(works)) if i not in set(val_idx)]
     photos = [w for i, (_, w) in enumerate(works) if w.shape[2] == 3 and i in set(train_idx)]
     print(f"{len(works)} works: {len(train_idx)} train, {len(val_idx)} held out; loaded in {time.time() - t0:.0f} s",
           flush=True)
 
-    model = pretrained()
+    model = from_export(args.init) if args.init else pretrained()
     frozen = ["_conv_stem", "_bn0"] + [f"_blocks.{i}." for i in range(3)]
     params = []
     for name, p in model.named_parameters():
@@ -125,8 +139,9 @@ def main():
             p.requires_grad = False
         else:
             params.append(p)
-    torch.nn.init.orthogonal_(model.projection.weight, generator=torch.Generator().manual_seed(args.seed))
-    torch.nn.init.zeros_(model.projection.bias)
+    if not args.init:
+        torch.nn.init.orthogonal_(model.projection.weight, generator=torch.Generator().manual_seed(args.seed))
+        torch.nn.init.zeros_(model.projection.bias)
     model.eval()  # batch norms frozen throughout; nothing else depends on the mode
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = len(train_idx) // args.batch
