@@ -33,20 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from debian_pool import write_pool  # noqa: E402
-from image_pool import collect  # noqa: E402
-
-PACKAGES = [
-    "endless-sky-data", "freedroidrpg-data", "freeorion-data", "hedgewars-data", "warmux-data",
-    "widelands-data", "naev-data", "supertuxkart-data", "megaglest-data", "boswars-data", "torcs-data",
-    "triplea", "pingus-data", "ardentryst", "blobwars-data", "brainparty-data", "btanks-data", "cube2-data",
-    "enigma-data", "fillets-ng-data", "flare-game", "freeciv-data", "frozen-bubble-data", "glob2-data",
-    "minetest-data", "pokerth-data", "scorched3d-data", "teeworlds-data", "tuxfootball", "tuxtype-data",
-    "opencity-data", "lugaru-data", "foobillardplus-data", "starfighter-data", "lmms-common",
-]
-# The dev and sample pools' image sources: what trained the descriptor and tuned the thresholds.
-IN_SHARED_POOLS = {"stellarium-data", "wesnoth-1.16-data", "openclipart-png", "neverball-data",
-                   "colobot-common-textures", "mate-backgrounds", "lomiri-wallpapers-16.04",
-                   "lomiri-wallpapers-20.04", "lomiri-wallpapers"}
+from image_pool import EVALUATION_PACKAGES, IN_SHARED_POOLS, collect  # noqa: E402
 
 
 def related_pairs(binary, out, model):
@@ -99,9 +86,9 @@ def main():
     ap.add_argument("--hashmark", help="hashmark binary: write related.csv (pairs it already matches)")
     ap.add_argument("--model", default="Models/hashmark-model.json", help="the rules related.csv loosens")
     args = ap.parse_args()
-    assert not set(PACKAGES) & IN_SHARED_POOLS
+    assert not set(EVALUATION_PACKAGES) & IN_SHARED_POOLS
     rng = random.Random(args.seed)
-    rows = collect(PACKAGES, args.out, args.cache, args.per_package, args.min_side, rng)
+    rows = collect(EVALUATION_PACKAGES, args.out, args.cache, args.per_package, args.min_side, rng)
     write_pool(args.out, rows, "image pool built by Scripts/eval/build-image-pool.py",
                "Images over 1,024 px were downscaled: modified versions of the originals.")
     if args.hashmark:

@@ -20,6 +20,21 @@ import numpy as np
 from debian_pool import copyright_stanzas, licence_for, unpack
 
 
+# The evaluation pool's packages (build-image-pool.py): games no model was trained on.
+EVALUATION_PACKAGES = [
+    "endless-sky-data", "freedroidrpg-data", "freeorion-data", "hedgewars-data", "warmux-data",
+    "widelands-data", "naev-data", "supertuxkart-data", "megaglest-data", "boswars-data", "torcs-data",
+    "triplea", "pingus-data", "ardentryst", "blobwars-data", "brainparty-data", "btanks-data", "cube2-data",
+    "enigma-data", "fillets-ng-data", "flare-game", "freeciv-data", "frozen-bubble-data", "glob2-data",
+    "minetest-data", "pokerth-data", "scorched3d-data", "teeworlds-data", "tuxfootball", "tuxtype-data",
+    "opencity-data", "lugaru-data", "foobillardplus-data", "starfighter-data", "lmms-common",
+]
+# The dev and sample pools' image sources: what trained the descriptor and tuned the thresholds.
+IN_SHARED_POOLS = {"stellarium-data", "wesnoth-1.16-data", "openclipart-png", "neverball-data",
+                   "colobot-common-textures", "mate-backgrounds", "lomiri-wallpapers-16.04",
+                   "lomiri-wallpapers-20.04", "lomiri-wallpapers"}
+
+
 def thumb(img):
     g = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
     t = cv2.resize(g, (16, 16), interpolation=cv2.INTER_AREA).astype(np.float32).ravel()

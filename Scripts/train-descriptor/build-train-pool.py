@@ -19,7 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "eval"))
 from debian_pool import RESERVED, write_pool  # noqa: E402
-from image_pool import collect  # noqa: E402
+from image_pool import EVALUATION_PACKAGES, IN_SHARED_POOLS, collect  # noqa: E402
 
 # Games (Wesnoth's campaigns: their story paintings), educational software, painting programs and
 # maps, with DEP-5 copyright files.
@@ -35,15 +35,6 @@ PACKAGES = [
                                    "sotbe", "tsg")]
 
 
-def evaluation_packages():
-    """The evaluation pool's packages and the shared pools' sources, read from its builder."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("build_image_pool", os.path.join(HERE, "..", "eval", "build-image-pool.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return set(mod.PACKAGES) | set(mod.IN_SHARED_POOLS)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -52,7 +43,7 @@ def main():
     ap.add_argument("--min-side", type=int, default=128)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    clash = set(PACKAGES) & (evaluation_packages() | RESERVED)
+    clash = set(PACKAGES) & (set(EVALUATION_PACKAGES) | IN_SHARED_POOLS | RESERVED)
     assert not clash, f"packages used for evaluation or reserved: {sorted(clash)}"
     rows = collect(PACKAGES, args.out, args.cache, args.per_package, args.min_side, random.Random(args.seed))
     write_pool(args.out, rows, "descriptor training pool built by Scripts/train-descriptor/build-train-pool.py",

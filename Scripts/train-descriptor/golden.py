@@ -9,7 +9,7 @@ model with its batch norms unfolded, on the numpy area resize rounded to bytes, 
 definition the Swift code implements; the expected vectors go to golden.json with the sha256 of the
 weights they belong to.
 """
-import argparse, csv, hashlib, json, os, sys
+import argparse, csv, json, os, sys
 import cv2
 import numpy as np
 import torch

