@@ -83,12 +83,20 @@ public final class CorpusIndex: Sendable {
     /// (Benchmarks/MIH.md); a 4,096-hash scan is ~0.03 ms.
     static let multiIndexMinimum = 4_096
 
+    /// From this many stored audio landmarks (about 385 hours of music) the audio index gets its
+    /// candidate stage (`AudioCandidateStage`): an exhaustive 10 s query then takes ~100 ms and
+    /// grows with the catalogue, the staged one ~8 ms (1,000 hours, Benchmarks/AUDIO.md).
+    public static let audioCandidateMinimum = 100_000_000
+
     /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`,
     /// all from one snapshot (`CorpusStore.pinnedView`: writes by other processes or hosts
     /// meanwhile are not half seen, and `snapshot` names exactly what was loaded).
     /// Any read failure, or a work with postings but no stored text, fails the load
     /// (`corpus-unavailable`); a corpus made by older algorithms loads with `stale` set.
-    public init(store given: CorpusStore) throws(EngineError) {
+    ///
+    /// `audioCandidateMinimum`: stored audio landmarks from which the audio index shortlists by
+    /// its candidate stage (0: always, as `hashmark eval --audio-candidate-stage` measures it).
+    public init(store given: CorpusStore, audioCandidateMinimum: Int = CorpusIndex.audioCandidateMinimum) throws(EngineError) {
         do {
             let store = try given.pinnedView()
             snapshot = try store.snapshot()
@@ -148,7 +156,9 @@ public final class CorpusIndex: Sendable {
                 recordings.append(decoded)
             }
             do {
-                audioIndex = try AudioLandmarkIndex(recordings: recordings)
+                let landmarks = recordings.reduce(0) { $0 + $1.landmarks.count }
+                audioIndex = try AudioLandmarkIndex(candidateStage: landmarks >= audioCandidateMinimum ? AudioCandidateStage() : nil,
+                                                    recordings: recordings)
             } catch {
                 throw EngineError(code: EngineError.Code.corpusUnavailable, message: "the audio landmarks: \(error)")
             }

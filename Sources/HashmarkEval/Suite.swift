@@ -39,6 +39,10 @@ public struct SuiteOptions: Sendable {
     public var related: [String: Set<String>] = [:]
     /// Modalities split by source (`WorkSplit.make(bySource:)`), not by work.
     public var splitBySource: Set<Modality> = []
+    /// Search audio through the candidate stage of large catalogues whatever the corpus size
+    /// (`CorpusIndex.audioCandidateMinimum` 0), to measure its recall on real edits. In-process
+    /// checks only: an end-to-end daemon builds its own index.
+    public var audioCandidateStage = false
 
     public init(manifest: String, seed: UInt64 = 1, worksPerModality: Int? = nil, fit: Bool = false,
                 targetFPR: Double = 0.001, model: LoadedModel = .defaults, modelOutput: String? = nil,
@@ -105,7 +109,9 @@ public enum EvalSuite {
         let owners = Set([split.registeredTrain, split.registeredTest].compactMap(RegisteredElement.owner(among:)))
         try RegisteredElement.register(owners.sorted { $0.id < $1.id }, ingest: Ingest(store: store), folder: temp)
         let index: CorpusIndex
-        do { index = try CorpusIndex(store: store) } catch {
+        do {
+            index = try CorpusIndex(store: store, audioCandidateMinimum: options.audioCandidateStage ? 0 : CorpusIndex.audioCandidateMinimum)
+        } catch {
             throw EvalError(code: "corpus-build-failed", message: error.message)
         }
         var plans = CaseGenerator.plans(split, seed: options.seed)

@@ -63,6 +63,9 @@ struct EvalCommand: AsyncParsableCommand {
     var related: String?
     @Flag(help: "Split the pool's recordings by source package (a soundtrack's tracks all registered or all held out), as music packages vary their own themes.")
     var splitAudioBySource = false
+    @Flag(name: .customLong("audio-candidate-stage"),
+          help: "Search audio through the large-catalogue candidate stage at any corpus size, to measure its recall (in-process checks only).")
+    var audioCandidateStage = false
     @Flag(name: .customLong("end-to-end"),
           help: "Also run the test cases through a real `hashmark watch` spool and check its signed reports.")
     var endToEnd = false
@@ -124,6 +127,7 @@ struct EvalCommand: AsyncParsableCommand {
             options.descriptor = descriptor
             options.fitDescriptorOnly = fitDescriptorOnly
             if splitAudioBySource { options.splitBySource = [.audio] }
+            options.audioCandidateStage = audioCandidateStage
             let besideManifest = URL(fileURLWithPath: manifest).deletingLastPathComponent().appendingPathComponent("related.csv").path
             if let path = related ?? (FileManager.default.fileExists(atPath: besideManifest) ? besideManifest : nil) {
                 do { options.related = try WorkPool.related(csv: path) } catch { throw CLIError("\(error.code): \(error.message)") }

@@ -1,17 +1,19 @@
 // Lookup time of a 10 s query against an audio landmark index of N hours (issue #18: < 50 ms at
-// 10,000 hours), on synthetic recordings whose landmark hashes are drawn from real ones.
+// 10,000 hours), exhaustive and through the candidate stage (`AudioCandidateStage`) on the same
+// index in the same run, on synthetic recordings built from real anchor frames.
 //
 //     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
-//     Benchmarks/.build/release/audio-index-bench [--hours 10,100,1000] [--queries 20] [CLIPS...]
+//     Benchmarks/.build/release/audio-index-bench [--hours 10,100,1000] [--queries 20]
+//         [--exhaustive-up-to HOURS] [--stats] [CLIPS...]
 //
-// Hashes: every landmark of the given recordings (default: Corpus/audio/*.flac), fingerprinted as
-// the engine does; each synthetic 4-minute recording draws the three parts of each hash (anchor
-// cell, frequency-ratio cell, time-gap cell) independently from those landmarks' parts (so common
-// cells are as common as in real music, while a large catalogue's many distinct combinations are
-// not limited to the few thousand the sample recordings happen to hold), at the real density
-// (landmarks per frame). A query is a
-// 10 s stretch of one stored recording with half its landmarks dropped and as many unrelated ones
-// added (a noisy copy); it must rank its recording first.
+// Anchor frames: every frame of the given recordings (default: Corpus/audio/*.flac) that holds
+// landmarks, fingerprinted as the engine does. Each synthetic 4-minute recording places, at the
+// real rate of anchor frames, the landmarks of a random real anchor frame (its frequency ratios
+// and time gaps together, as music pairs them: what the combined keys hash) under an anchor cell
+// drawn from the real ones. The program prints how often keys of two different recordings agree,
+// for the real recordings and for the synthetic ones: the cost of a query grows with it. A query
+// is a 10 s stretch of one stored recording with half its landmarks dropped and as many unrelated
+// ones added (a noisy copy); it must rank its recording first. `--stats`: the real figures only.
 import Foundation
 import HashmarkFingerprint
 import HashmarkIndex
@@ -47,73 +49,129 @@ if clips.isEmpty {
 }
 var bag: [UInt32] = []
 var frames = 0
+var realGroups: [[UInt32]] = []
+var realCombined: [UInt32] = []
+/// Per recording, its pair hashes and combined keys (for the cross-recording collision rate).
+var perRecording: [(pairs: [UInt32], combined: [UInt32])] = []
+let combiner = LandmarkCombiner()
 for path in clips {
     guard let data = FileManager.default.contents(atPath: path),
           let audio = try? AudioDecoder.decode(Array(data), limits: AudioLimits(targetRate: 11_025)) else { continue }
     let f = AudioFingerprint(samples: audio.samples)
     bag += f.landmarks.map(\.hash)
     frames += f.frames
+    let c = combiner.combined(f.landmarks).map(\.hash)
+    realCombined += c
+    perRecording.append((f.landmarks.map(\.hash), c))
+    var i = 0
+    while i < f.landmarks.count {
+        var j = i + 1
+        while j < f.landmarks.count, f.landmarks[j].time == f.landmarks[i].time { j += 1 }
+        realGroups.append(f.landmarks[i..<j].map(\.hash))
+        i = j
+    }
+}
+/// Σ c(c − 1) / (N (N − 1)): an unbiased estimate of the chance that two keys drawn at random agree.
+func collisionEstimate(_ keys: [UInt32]) -> Double {
+    var counts: [UInt32: Int] = [:]
+    for k in keys { counts[k, default: 0] += 1 }
+    let n = Double(keys.count)
+    return counts.values.reduce(0.0) { $0 + Double($1) * Double($1 - 1) } / (n * (n - 1))
 }
 guard !bag.isEmpty else { fatalError("no recordings to draw hashes from (run from the repository root)") }
 let perFrame = Double(bag.count) / Double(frames)
-/// A hash whose anchor, ratio and gap cells come from three independent draws from the bag.
-@MainActor func drawHash(_ rng: inout Rng) -> UInt32 {
-    let a = bag[rng.below(bag.count)] & 0x7C000, r = bag[rng.below(bag.count)] & 0x3FC0, d = bag[rng.below(bag.count)] & 0x3F
-    return a | r | d
-}
 let spf = AudioFingerprint.Parameters().layout.secondsPerFrame
-/// Σ p(h)² of the synthetic hash model (a product of the three cells' marginals): a random query
-/// landmark meets this fraction of the index's landmarks.
-let collision: Double = [0x7C000, 0x3FC0, 0x3F].map { (mask: UInt32) -> Double in
-    var counts: [UInt32: Int] = [:]
-    for h in bag { counts[h & mask, default: 0] += 1 }
-    return counts.values.reduce(0.0) { $0 + pow(Double($1) / Double(bag.count), 2) }
-}.reduce(1, *)
-print(String(format: "hash collision rate Σp² = %.3g (effective distinct hashes %.0f)", collision, 1 / collision))
 print("hash bag: \(bag.count) landmarks from \(clips.count) recordings, \(Set(bag).count) distinct hashes, "
       + String(format: "%.1f landmarks/s", perFrame / spf))
+print(String(format: "real recordings: pair hashes Σp² %.3g (1/%.0f); %.1f anchor frames/s, %.2f landmarks each; "
+             + "combined keys (reach %d, %d bits) %.1f/s, Σp² %.3g (1/%.0f)",
+             collisionEstimate(bag), 1 / collisionEstimate(bag), Double(realGroups.count) / (Double(frames) * spf),
+             Double(bag.count) / Double(realGroups.count), combiner.reach, combiner.keyBits,
+             Double(realCombined.count) / (Double(frames) * spf), collisionEstimate(realCombined), 1 / collisionEstimate(realCombined)))
+/// The chance that a key of one recording equals a key of another (what a query meets in a
+/// catalogue of other recordings): Σ_k (C_k² − Σ_r c_rk²) / (N² − Σ_r N_r²).
+func crossCollision(_ keys: [[UInt32]]) -> Double {
+    var total: [UInt32: Double] = [:], own = 0.0, n = 0.0, ownN = 0.0
+    for r in keys {
+        var c: [UInt32: Double] = [:]
+        for k in r { c[k, default: 0] += 1 }
+        for (k, v) in c { total[k, default: 0] += v; own += v * v }
+        n += Double(r.count); ownN += Double(r.count) * Double(r.count)
+    }
+    return (total.values.reduce(0.0) { $0 + $1 * $1 } - own) / (n * n - ownN)
+}
+let crossPairs = crossCollision(perRecording.map(\.pairs)), crossCombined = crossCollision(perRecording.map(\.combined))
+print(String(format: "across recordings: pair hashes %.3g (1/%.0f), combined keys %.3g (1/%.0f)",
+             crossPairs, 1 / crossPairs, crossCombined, 1 / crossCombined))
+if CommandLine.arguments.contains("--stats") { exit(0) }
 
 let recordingFrames = Int(240 / spf)
-/// Recording `r`'s landmarks: on each frame `⌊perFrame⌋` or one more (at the real density), each
-/// with a drawn hash; the same for the same `r`, so the build's two passes see the same recordings.
+let groupsPerFrame = Double(realGroups.count) / Double(frames)
+/// Recording `r`'s landmarks: on each frame, with the real chance of an anchor frame, one real
+/// anchor frame's landmarks (drawn from the bag: their frequency ratios and time gaps together, as
+/// music pairs them) under one anchor cell drawn from the real ones; the same for the same `r`, so
+/// the build's two passes see the same recordings.
 @MainActor func recording(_ r: Int) -> [Landmark] {
     var rng = Rng(s: 42 &+ UInt64(r) &* 0x2545_F491_4F6C_DD1D)
-    let whole = Int(perFrame), extra = perFrame - Double(whole)
     var l: [Landmark] = []
-    l.reserveCapacity(Int(Double(recordingFrames) * perFrame) + 16)
-    for t in 0..<recordingFrames {
-        let n = whole + (Double(rng.next() >> 11) / 9_007_199_254_740_992 < extra ? 1 : 0)
-        for _ in 0..<n { l.append(Landmark(hash: drawHash(&rng), time: Int32(t))) }
+    l.reserveCapacity(Int(Double(recordingFrames) * perFrame * 1.2) + 16)
+    for t in 0..<recordingFrames where Double(rng.next() >> 11) / 9_007_199_254_740_992 < groupsPerFrame {
+        let anchor = bag[rng.below(bag.count)] & 0x7C000
+        for h in realGroups[rng.below(realGroups.count)] { l.append(Landmark(hash: anchor | h & 0x3FFF, time: Int32(t))) }
     }
     return l
 }
+/// A 10 s query from stored recording `r`: half its landmarks dropped, as many unrelated ones
+/// added (a noisy copy).
+@MainActor func noisyQuery(_ stored: [Landmark], _ rng: inout Rng) -> AudioFingerprint {
+    let start = Int32(rng.below(recordingFrames - 431))
+    var l = stored.filter { $0.time >= start && $0.time < start + 431 && rng.below(2) == 0 }
+        .map { Landmark(hash: $0.hash, time: $0.time - start) }
+    l += (0..<l.count).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: Int32(rng.below(431))) }
+    l.sort { $0.time < $1.time }
+    return AudioFingerprint(parameters: .init(), frames: 431, landmarks: l)
+}
+do {
+    let sample = (0..<244).map { recording($0) }
+    let pairs = crossCollision(sample.map { $0.map(\.hash) }), combined = crossCollision(sample.map { combiner.combined($0).map(\.hash) })
+    print(String(format: "synthetic recordings (244 of them), across recordings: pair hashes %.3g (1/%.0f), combined keys %.3g (1/%.0f)",
+                 pairs, 1 / pairs, combined, 1 / combined))
+}
+let stage = AudioCandidateStage(combiner: combiner)
+let exhaustiveUpTo = Double(arg("--exhaustive-up-to", "10000")) ?? 10_000
+func median(_ t: [Double]) -> Double { t.sorted()[t.count / 2] }
 for h in hours {
     var rng = Rng(s: 7)
     let count = max(1, Int(h * 3600 / 240))
     var t0 = Date()
-    let index = try AudioLandmarkIndex(recordings: {
+    let index = try AudioLandmarkIndex(candidateStage: stage, recordings: {
         (0..<count).lazy.map { AudioFingerprint(parameters: .init(), frames: recordingFrames, landmarks: recording($0)) }
     })
     let build = Date().timeIntervalSince(t0)
     let keep = min(count, 64)   // recordings the queries come from
     let stored = (0..<keep).map { recording($0) }
-    var times: [Double] = []
-    var correct = 0
+    var exact: [Double] = [], staged: [Double] = []
+    var exactTop = 0, stagedTop = 0, agree = 0
     for q in 0..<queries {
         let r = q % stored.count
-        let start = Int32(rng.below(recordingFrames - 431))
-        var l = stored[r].filter { $0.time >= start && $0.time < start + 431 && rng.below(2) == 0 }
-            .map { Landmark(hash: $0.hash, time: $0.time - start) }
-        l += (0..<l.count).map { _ in Landmark(hash: drawHash(&rng), time: Int32(rng.below(431))) }
-        l.sort { $0.time < $1.time }
-        let fp = AudioFingerprint(parameters: .init(), frames: 431, landmarks: l)
+        let fp = noisyQuery(stored[r], &rng)
+        var want: [AudioMatch] = []
+        if h <= exhaustiveUpTo {
+            t0 = Date()
+            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: 18, exhaustive: true)  // as the engine: half of 36
+            exact.append(Date().timeIntervalSince(t0) * 1000)
+            if want.first?.recording == r { exactTop += 1 }
+        }
         t0 = Date()
-        let found = try index.query(fp, limit: 5, speeds: speeds, minVotes: 15)  // as the engine: half of 30
-        times.append(Date().timeIntervalSince(t0) * 1000)
-        if found.first?.recording == r { correct += 1 }
+        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: 18)
+        staged.append(Date().timeIntervalSince(t0) * 1000)
+        if got.first?.recording == r { stagedTop += 1 }
+        if got.first == want.first { agree += 1 }
     }
-    times.sort()
-    print(String(format: "%6.0f h, %d speeds: %d recordings, %ld landmarks (%.2f GB at 4 B), built in %.1f s; 10 s query: median %.1f ms, max %.1f ms; top-1 %d/%d",
-                 h, speeds.count, count, index.landmarkCount, Double(index.landmarkCount) * 4 / 1e9, build, times[times.count / 2],
-                 times.last ?? 0, correct, queries))
+    let exactText = exact.isEmpty ? "not run" : String(format: "median %.1f ms, max %.1f ms, top-1 %d/%d", median(exact), exact.max()!, exactTop, queries)
+    print(String(format: "%6.0f h, %d speeds: %d recordings, %ld landmarks (%.2f GB) + %ld combined keys (%.2f GB), built in %.1f s; "
+                 + "10 s query: exhaustive %@; candidate stage median %.1f ms, max %.1f ms, top-1 %d/%d, same best match as exhaustive %d/%d",
+                 h, speeds.count, count, index.landmarkCount, Double(index.landmarkCount) * 4 / 1e9, index.candidateKeyCount,
+                 Double(index.candidateKeyCount) * 4 / 1e9, build, exactText, median(staged), staged.max() ?? 0, stagedTop, queries,
+                 agree, exact.isEmpty ? 0 : queries))
 }

@@ -3,7 +3,8 @@ import HashmarkFingerprint
 /// Inverted index of audio landmarks: hash → postings (recording, anchor frame; 4 bytes each, see
 /// `AudioPostingShard`), built at once from every recording, queried by offset voting. Exact:
 /// `query` returns what comparing every query landmark with every stored one would (the tests
-/// hold a brute-force oracle to that).
+/// hold a brute-force oracle to that). A large catalogue's index also holds a candidate stage
+/// (`AudioCandidateStage`): its queries align only the recordings that stage shortlists.
 ///
 /// A tempo change spreads the aligned votes over a drifting offset (3 % over a 10 s query: about
 /// 13 frames), so only part of them fall in one tolerance window at speed 1 (the synthetic 1.03
@@ -16,6 +17,11 @@ public struct AudioLandmarkIndex: Sendable {
     public let tolerance: Int
     /// Recordings in order, in shards of at most `shardFrames` frames each (4-byte positions).
     let shards: [AudioPostingShard]
+    /// For a large catalogue, queries shortlist recordings by combined keys first; `nil`: every
+    /// query is exact.
+    public let candidateStage: AudioCandidateStage?
+    /// The combined keys' postings, shard for shard as `shards`.
+    let candidateShards: [AudioPostingShard]
     /// Frames of each recording, by recording number.
     public let recordingFrames: [Int]
     /// Stored landmarks, all recordings together.
@@ -24,29 +30,37 @@ public struct AudioLandmarkIndex: Sendable {
     static let maxShardFrames = UInt64(UInt32.max)
 
     public var count: Int { recordingFrames.count }
+    /// Combined keys stored for the candidate stage (0 without it).
+    public var candidateKeyCount: Int { candidateShards.reduce(0) { $0 + $1.positions.count } }
     @_spi(Testing) public var shardCount: Int { shards.count }
 
     /// An index of `recordings`, numbered in order. `recordings` is called twice (the first pass
     /// sizes every posting list, the second fills them, so the index is built in its final size
     /// without a copy of every landmark) and must yield the same fingerprints both times.
     /// Refuses fingerprints made with other parameters or with landmarks before frame 0.
+    /// With `candidateStage`, the combined keys are indexed too (see `AudioCandidateStage`).
     public init<S: Sequence<AudioFingerprint>>(parameters: AudioFingerprint.Parameters = .init(), tolerance: Int = 1,
+                                               candidateStage: AudioCandidateStage? = nil,
                                                recordings: () -> S) throws(HashmarkIndexError) {
-        try self.init(parameters: parameters, tolerance: tolerance, shardFrames: Self.maxShardFrames, recordings: recordings)
+        try self.init(parameters: parameters, tolerance: tolerance, shardFrames: Self.maxShardFrames,
+                      candidateStage: candidateStage, recordings: recordings)
     }
 
-    /// As `init(parameters:tolerance:recordings:)` for fingerprints at hand.
+    /// As `init(parameters:tolerance:candidateStage:recordings:)` for fingerprints at hand.
     public init(parameters: AudioFingerprint.Parameters = .init(), tolerance: Int = 1,
-                recordings: [AudioFingerprint]) throws(HashmarkIndexError) {
-        try self.init(parameters: parameters, tolerance: tolerance, recordings: { recordings })
+                candidateStage: AudioCandidateStage? = nil, recordings: [AudioFingerprint]) throws(HashmarkIndexError) {
+        try self.init(parameters: parameters, tolerance: tolerance, candidateStage: candidateStage, recordings: { recordings })
     }
 
     /// `shardFrames`: a smaller frame line per shard (tests: many shards from few recordings).
     @_spi(Testing) public init<S: Sequence<AudioFingerprint>>(parameters: AudioFingerprint.Parameters, tolerance: Int,
-                                                              shardFrames: UInt64, recordings: () -> S) throws(HashmarkIndexError) {
+                                                              shardFrames: UInt64, candidateStage: AudioCandidateStage? = nil,
+                                                              recordings: () -> S) throws(HashmarkIndexError) {
         self.parameters = parameters
         self.tolerance = max(0, tolerance)
-        var builders: [AudioPostingShard.Builder] = []
+        self.candidateStage = candidateStage
+        let combiner = candidateStage?.combiner
+        var builders: [AudioPostingShard.Builder] = [], candidates: [AudioPostingShard.Builder] = []
         var frames: [Int] = []
         var landmarks = 0
         for f in recordings() {
@@ -57,12 +71,15 @@ public struct AudioLandmarkIndex: Sendable {
             }
             if builders.isEmpty || builders[builders.count - 1].end + UInt64(extent) > shardFrames {
                 builders.append(.init(firstRecording: frames.count))
+                if let combiner { candidates.append(.init(firstRecording: frames.count, denseBits: combiner.keyBits)) }
             }
             builders[builders.count - 1].count(f.landmarks, extent: extent)
+            if let combiner { candidates[candidates.count - 1].count(combiner.combined(f.landmarks), extent: extent) }
             frames.append(f.frames)
             landmarks += f.landmarks.count
         }
         for b in builders.indices { builders[b].layOut() }
+        for b in candidates.indices { candidates[b].layOut() }
         var shard = 0, seen = 0
         for f in recordings() {
             while shard < builders.count, seen >= builders[shard].firstRecording + builders[shard].recordings { shard += 1 }
@@ -70,12 +87,16 @@ public struct AudioLandmarkIndex: Sendable {
                   builders[shard].fill(f.landmarks, local: seen - builders[shard].firstRecording) else {
                 throw HashmarkIndexError(.malformedFingerprint, "the recordings changed between the two passes (recording \(seen))")
             }
+            if let combiner, !candidates[shard].fill(combiner.combined(f.landmarks), local: seen - builders[shard].firstRecording) {
+                throw HashmarkIndexError(.malformedFingerprint, "the recordings changed between the two passes (recording \(seen))")
+            }
             seen += 1
         }
-        guard seen == frames.count, builders.allSatisfy(\.complete) else {
+        guard seen == frames.count, builders.allSatisfy(\.complete), candidates.allSatisfy(\.complete) else {
             throw HashmarkIndexError(.malformedFingerprint, "the recordings changed between the two passes")
         }
         shards = builders.map { $0.shard() }
+        candidateShards = candidates.map { $0.shard() }
         recordingFrames = frames
         landmarkCount = landmarks
     }
@@ -98,14 +119,18 @@ public struct AudioLandmarkIndex: Sendable {
     /// highest bound down, and the search stops once a bound falls below the `limit`-th best
     /// alignment found (or below `minVotes`). Recordings that merely share common hashes with the
     /// query, whose votes scatter over many offsets, are never aligned.
+    ///
+    /// An index with a `candidateStage` aligns only the recordings that stage shortlists, unless
+    /// `exhaustive`.
     public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double],
-                      minVotes: Int = 1) throws(HashmarkIndexError) -> [AudioMatch] {
+                      minVotes: Int = 1, exhaustive: Bool = false) throws(HashmarkIndexError) -> [AudioMatch] {
         try check(fingerprint)
         let speeds = speeds.filter { $0 > 0 }
         guard limit > 0, !speeds.isEmpty else { return [] }
-        let maxQueryTime = fingerprint.landmarks.map { Int($0.time) }.max() ?? 0
-        let drift = Int((speeds.map { abs($0 - 1) }.max() ?? 0) * Double(maxQueryTime) + 1)
-        let bound = AudioVoteBound(window: 2 * tolerance + 1 + drift)
+        let bound = voteBound(fingerprint, speeds: speeds)
+        if let stage = candidateStage, !exhaustive {
+            return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, speeds: speeds, minVotes: minVotes)
+        }
         let floor = max(1, minVotes)
         let tables = shards.map { AudioVoteTable(fingerprint.landmarks, shard: $0) }
         var order: [(bound: Int, recording: Int, shard: Int)] = []
@@ -126,6 +151,13 @@ public struct AudioLandmarkIndex: Sendable {
             if found.count > limit { found.removeLast() }
         }
         return found
+    }
+
+    /// The largest window of offsets that an alignment at any of `speeds` can collect votes from.
+    func voteBound(_ fingerprint: AudioFingerprint, speeds: [Double]) -> AudioVoteBound {
+        let maxQueryTime = fingerprint.landmarks.map { Int($0.time) }.max() ?? 0
+        let drift = Int((speeds.map { abs($0 - 1) }.max() ?? 0) * Double(maxQueryTime) + 1)
+        return AudioVoteBound(window: 2 * tolerance + 1 + drift)
     }
 
     /// The best alignment of one recording's votes over `speeds` (most votes; on ties the speed

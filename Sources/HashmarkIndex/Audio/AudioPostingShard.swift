@@ -38,22 +38,26 @@ struct AudioPostingShard: Sendable {
 extension AudioPostingShard {
     /// Gathers a shard in two passes over the same recordings: `count` sizes every hash's list,
     /// then `fill` places each landmark at its hash's next free slot (so lists stay in position
-    /// order). Peak memory is the shard itself plus one counter per hash.
+    /// order). Peak memory is the shard itself plus one counter per hash (a flat table of 4-byte
+    /// counters below `denseLimit`).
     struct Builder {
         let firstRecording: Int
         private(set) var bases: [UInt32] = [0]
-        private var dense: [Int]
+        private var dense: [Int32]
         private var sparse: [UInt32: Int] = [:]
         private var keys: [UInt32] = []
         private var starts: [Int] = []
         private var next: [Int] = []
         private var positions: [UInt32] = []
         /// Hashes below this are counted in a flat array, others in a dictionary.
-        static let denseLimit: UInt32 = 1 << 20
+        let denseLimit: UInt32
 
-        init(firstRecording: Int) {
+        /// `denseBits`: the flat counter table's size (pair hashes have 19 bits; combined keys
+        /// `LandmarkCombiner.keyBits`).
+        init(firstRecording: Int, denseBits: Int = 20) {
             self.firstRecording = firstRecording
-            dense = [Int](repeating: 0, count: Int(Self.denseLimit))
+            denseLimit = UInt32(1) << UInt32(min(max(denseBits, 1), 28))
+            dense = [Int32](repeating: 0, count: Int(denseLimit))
         }
 
         var recordings: Int { bases.count - 1 }
@@ -63,7 +67,7 @@ extension AudioPostingShard {
         mutating func count(_ landmarks: [Landmark], extent: Int) {
             bases.append(UInt32(end + UInt64(extent)))
             for l in landmarks {
-                if l.hash < Self.denseLimit { dense[Int(l.hash)] += 1 } else { sparse[l.hash, default: 0] += 1 }
+                if l.hash < denseLimit { dense[Int(l.hash)] += 1 } else { sparse[l.hash, default: 0] += 1 }
             }
         }
 
@@ -71,8 +75,8 @@ extension AudioPostingShard {
         mutating func layOut() {
             var total = 0
             for h in dense.indices where dense[h] > 0 {
-                let n = dense[h]
-                dense[h] = keys.count
+                let n = Int(dense[h])
+                dense[h] = Int32(keys.count)
                 keys.append(UInt32(h))
                 starts.append(total)
                 total += n
@@ -94,7 +98,7 @@ extension AudioPostingShard {
         mutating func fill(_ landmarks: [Landmark], local: Int) -> Bool {
             let base = bases[local]
             for l in landmarks {
-                let k = l.hash < Self.denseLimit ? dense[Int(l.hash)] : sparse[l.hash] ?? -1
+                let k = l.hash < denseLimit ? Int(dense[Int(l.hash)]) : sparse[l.hash] ?? -1
                 guard k >= 0, k < keys.count, keys[k] == l.hash, next[k] < starts[k + 1] else { return false }
                 positions[next[k]] = base + UInt32(l.time)
                 next[k] += 1

@@ -13,9 +13,18 @@ struct AudioVoteTable {
     /// Recordings per block of `forEachBound`.
     static let block = 256
 
-    init(_ landmarks: [Landmark], shard: AudioPostingShard) {
+    /// `budget`: at most this many postings in all; when the lists hold more, the shortest are
+    /// kept (a query's rarest hashes carry the most evidence per posting).
+    init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max) {
         self.shard = shard
-        lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (l.time, $0) } }
+        var lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, range: $0) } }
+        if lists.reduce(0, { $0 + $1.range.count }) > budget {
+            lists.sort { ($0.range.count, $0.time, $0.range.lowerBound) < ($1.range.count, $1.time, $1.range.lowerBound) }
+            var used = 0, keep = 0
+            while keep < lists.count, used + lists[keep].range.count <= budget { used += lists[keep].range.count; keep += 1 }
+            lists.removeSubrange(keep...)
+        }
+        self.lists = lists
     }
 
     var recordings: Int { shard.recordings }

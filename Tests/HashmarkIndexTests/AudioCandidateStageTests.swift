@@ -1,0 +1,99 @@
+import HashmarkFingerprint
+import HashmarkTestSupport
+import Testing
+@_spi(Testing) import HashmarkIndex
+
+/// The candidate stage of a large audio catalogue: combined keys are what `LandmarkCombiner`
+/// says, the shortlist's alignments are exactly the exhaustive ones, and edited copies are still
+/// found first.
+@Suite("AudioCandidateStage")
+struct AudioCandidateStageTests {
+    static let params = AudioFingerprint.Parameters()
+
+    /// Groups of 3, 1 and 2 landmarks on frames 4, 9 and 12.
+    static let groups: [Landmark] = [(4, 10), (4, 11), (4, 12), (9, 20), (12, 30), (12, 31)]
+        .map { Landmark(hash: UInt32($0.1), time: Int32($0.0)) }
+
+    @Test func combinesLandmarksOfOneFrameWithTheirNextNeighbours() {
+        let all = LandmarkCombiner(reach: 2, keyBits: 20, sampleBits: 0)
+        let got = all.combined(Self.groups)
+        let want: [(UInt32, UInt32, Int32)] = [(10, 11, 4), (10, 12, 4), (11, 12, 4), (30, 31, 12)]
+        #expect(got == want.map { Landmark(hash: all.key($0.0, $0.1)!, time: $0.2) })
+        #expect(LandmarkCombiner(reach: 1, keyBits: 20, sampleBits: 0).combined(Self.groups).count == 3)
+        #expect(got.allSatisfy { $0.hash < 1 << 20 })
+        #expect(all.key(10, 11) != all.key(11, 10), "ordered: the earlier target first")
+    }
+
+    /// Sampling keeps about 1 in 2^sampleBits combinations, the same ones on every call, with the
+    /// same keys as the unsampled combiner.
+    @Test func samplingKeepsAFixedShareWithUnchangedKeys() {
+        var rng = TestRandom(seed: 5)
+        let landmarks = (0..<4_000).map { i in Landmark(hash: UInt32.random(in: 0..<(1 << 19), using: &rng), time: Int32(i / 4)) }
+        let every = LandmarkCombiner(reach: 2, keyBits: 25, sampleBits: 0).combined(landmarks)
+        let half = LandmarkCombiner(reach: 2, keyBits: 25, sampleBits: 1).combined(landmarks)
+        #expect(every.count == 1_000 * 5)
+        #expect(Set(half).isSubset(of: Set(every)))
+        #expect(half == LandmarkCombiner(reach: 2, keyBits: 25, sampleBits: 1).combined(landmarks))
+        #expect(half.count > 2_200 && half.count < 2_800, "\(half.count) of 5,000")
+    }
+
+    /// The song (recording 0) among unrelated recordings, indexed with the stage, in one shard
+    /// or several.
+    static func index(shardFrames: UInt64 = UInt64(UInt32.max), stage: AudioCandidateStage = .init()) throws -> AudioLandmarkIndex {
+        let fps = [AudioFingerprint(samples: AudioMatchTests.song)]
+            + (20..<27).map { AudioFingerprint(samples: AudioSynth.recording(seed: UInt64($0), seconds: 20)) }
+        return try AudioLandmarkIndex(parameters: params, tolerance: 1, shardFrames: shardFrames, candidateStage: stage) { fps }
+    }
+
+    /// Copies of the song: inside a longer mix, under noise, resampled by 1.03.
+    static func copies() -> [(name: String, fingerprint: AudioFingerprint)] {
+        let song = AudioMatchTests.song, rate = Int(AudioSynth.rate)
+        var mix = AudioSynth.recording(seed: 30, seconds: 40).map { $0 * 0.5 }
+        for (i, v) in song.enumerated() where 9 * rate + i < mix.count { mix[9 * rate + i] += v }
+        return [("mix", AudioFingerprint(samples: mix)),
+                ("noise", AudioFingerprint(samples: AudioSynth.noisy(Array(song[(4 * rate)..<(14 * rate)]), snr: 10, seed: 3))),
+                ("resampled", AudioFingerprint(samples: AudioSynth.resample(song, by: 1.03)))]
+    }
+
+    @Test func copiesAreFoundFirstAsByTheExhaustiveSearch() throws {
+        let index = try Self.index()
+        #expect(index.candidateKeyCount > 0)
+        let speeds = (-12...12).map { 1 + Double($0) * 0.005 }
+        for (name, q) in Self.copies() {
+            let staged = try index.query(q, limit: 5, speeds: speeds, minVotes: 5)
+            let exhaustive = try index.query(q, limit: 100, speeds: speeds, minVotes: 5, exhaustive: true)
+            #expect(staged.first?.recording == 0, "\(name): \(staged.map(\.recording))")
+            #expect(staged.first == exhaustive.first, "\(name)")
+            // Whatever the stage shortlists is aligned exactly as the exhaustive search aligns it.
+            for m in staged { #expect(exhaustive.contains(m), "\(name): recording \(m.recording)") }
+        }
+    }
+
+    @Test func severalShardsShortlistAsOne() throws {
+        let one = try Self.index(), several = try Self.index(shardFrames: 2_000)
+        #expect(several.shardCount > 2)
+        for (name, q) in Self.copies() {
+            #expect(try several.query(q, limit: 5, speeds: [1, 1.03], minVotes: 1)
+                == one.query(q, limit: 5, speeds: [1, 1.03], minVotes: 1), "\(name)")
+        }
+    }
+
+    /// A budget far below the query's postings keeps its rarest keys: the song still comes first,
+    /// and a shortlist of one aligns nothing else.
+    @Test func aSmallBudgetAndShortlistStillFindTheSong() throws {
+        let index = try Self.index(stage: AudioCandidateStage(shortlist: 1, budget: 200))
+        for (name, q) in Self.copies() {
+            let got = try index.query(q, limit: 5, speeds: [1, 1.03], minVotes: 1)
+            #expect(got.map(\.recording) == [0], "\(name): \(got.map(\.recording))")
+        }
+    }
+
+    /// Without the stage nothing changes: no combined keys, every query exhaustive.
+    @Test func anIndexWithoutTheStageIsExhaustive() throws {
+        let fps = [AudioFingerprint(samples: AudioMatchTests.song)]
+        let index = try AudioLandmarkIndex(recordings: fps)
+        #expect(index.candidateStage == nil && index.candidateKeyCount == 0)
+        let q = Self.copies()[0].fingerprint
+        #expect(try index.query(q, limit: 5, speeds: [1]) == index.query(q, limit: 5, speeds: [1], exhaustive: true))
+    }
+}
