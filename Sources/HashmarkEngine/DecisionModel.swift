@@ -156,11 +156,11 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// `ImageRule.localMinMatchedWorkArea`); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-6",
+        schema: "hashmark.model/1", id: "hashmark-defaults-7",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers covering >= 5 % of the work's keypoint extent; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
-            + "audio: >= 36 aligned landmark hashes over >= 2 s; image descriptor: similarity >= 0.7.",
+            + "audio: >= 44 aligned landmark hashes over >= 2 s, submissions paired 10 wide; image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3, localMinMatchedWorkArea: 0.05),
         text: .default)
@@ -288,6 +288,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "paraphraseSeedThreshold": (Double(paraphrase.alignment.seedThreshold) * 1e4).rounded() / 1e4,
             "audioMinAlignedHashes": Double(audio.minAlignedHashes),
             "audioMinMatchedSeconds": audio.minMatchedSeconds,
+            "audioQueryFanOut": Double(audio.queryFanOut),
             "descriptorMinSimilarity": descriptor.minSimilarity,
         ]
     }

@@ -84,7 +84,8 @@ public struct Engine: Sendable {
         }
         do {
             let matches: [VerdictReport.Match]
-            switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits) {
+            switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits,
+                                                          audioQueryFanOut: model.model.audio.queryFanOut) {
             case .image(let image, let decoded): matches = imageMatches(image, decoded: decoded)
             case .text(let text): matches = textAndParaphraseMatches(text)
             case .audio(let audio, _):

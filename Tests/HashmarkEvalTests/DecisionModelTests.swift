@@ -104,4 +104,22 @@ struct DecisionModelTests {
         let rule = DecisionModel.TextRule.default
         #expect((rule.minAlignedWords, rule.minMatchedWords, rule.minCoverage, rule.minLongestRun) == (50, 30, 0.4, 4))
     }
+
+    /// An `audio` section written before `queryFanOut` existed keeps the pairing its threshold was
+    /// fitted with (5); a file without `audio` gets today's defaults; the key round-trips.
+    @Test func audioRulesWithoutAQueryFanOutKeepTheStoredPairing() throws {
+        /// The defaults' file with `audio` replaced (`nil`: left out).
+        func audio(_ section: [String: Any]?) throws -> AudioRule {
+            var json = try #require(try JSONSerialization.jsonObject(with: try ModelFile.encoder.encode(DecisionModel.defaults))
+                as? [String: Any])
+            json["audio"] = section
+            return try JSONDecoder().decode(DecisionModel.self, from: try JSONSerialization.data(withJSONObject: json)).audio
+        }
+        let old = try audio(["minAlignedHashes": 36])
+        #expect(old.queryFanOut == 5 && old.minAlignedHashes == 36)
+        #expect(try audio(nil) == .default)
+        #expect(AudioRule.default.queryFanOut == 10 && AudioRule.default.minAlignedHashes == 44)
+        #expect(try audio(["queryFanOut": 7]).queryFanOut == 7)
+        #expect(DecisionModel.defaults.thresholds["audioQueryFanOut"] == 10)
+    }
 }

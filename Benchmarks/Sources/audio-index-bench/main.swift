@@ -122,14 +122,24 @@ let groupsPerFrame = Double(realGroups.count) / Double(frames)
     return l
 }
 /// A 10 s query from stored recording `r`: half its landmarks dropped, as many unrelated ones
-/// added (a noisy copy).
+/// added (a noisy copy); then each anchor frame's landmarks doubled by unrelated ones after them,
+/// as the engine's wider pairing of a submission (`AudioRule.queryFanOut` 10 against the stored
+/// 5) adds pairs beyond the stored ones.
 @MainActor func noisyQuery(_ stored: [Landmark], _ rng: inout Rng) -> AudioFingerprint {
     let start = Int32(rng.below(recordingFrames - 431))
     var l = stored.filter { $0.time >= start && $0.time < start + 431 && rng.below(2) == 0 }
         .map { Landmark(hash: $0.hash, time: $0.time - start) }
     l += (0..<l.count).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: Int32(rng.below(431))) }
     l.sort { $0.time < $1.time }
-    return AudioFingerprint(parameters: .init(), frames: 431, landmarks: l)
+    var wide: [Landmark] = [], i = 0
+    while i < l.count {
+        var j = i
+        while j < l.count, l[j].time == l[i].time { j += 1 }
+        wide += l[i..<j]
+        wide += (i..<j).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: l[i].time) }
+        i = j
+    }
+    return AudioFingerprint(parameters: .init(), frames: 431, landmarks: wide)
 }
 do {
     let sample = (0..<244).map { recording($0) }
@@ -158,12 +168,12 @@ for h in hours {
         var want: [AudioMatch] = []
         if h <= exhaustiveUpTo {
             t0 = Date()
-            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: 18, exhaustive: true)  // as the engine: half of 36
+            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: 22, exhaustive: true)  // as the engine: half of 44
             exact.append(Date().timeIntervalSince(t0) * 1000)
             if want.first?.recording == r { exactTop += 1 }
         }
         t0 = Date()
-        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: 18)
+        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: 22)
         staged.append(Date().timeIntervalSince(t0) * 1000)
         if got.first?.recording == r { stagedTop += 1 }
         if got.first == want.first { agree += 1 }

@@ -20,11 +20,18 @@ public struct AudioFingerprint: Sendable {
     public let landmarks: [Landmark]
 
     /// `samples`: mono at `parameters.layout.sampleRate` Hz (resampling is the decoder's job).
-    public init(samples: [Float], parameters: Parameters = Parameters()) {
+    ///
+    /// `queryFanOut`: a query's wider pairing — each anchor paired with up to this many targets
+    /// instead of `parameters.hasher.fanOut`. Another recording mixed over the work puts its own
+    /// peaks between a stored anchor and its targets, pushing them past the stored fan-out; a
+    /// query that pairs further still forms those stored pairs. The hashes are the same function,
+    /// so `parameters` stays as given and an index of stored fingerprints accepts the query.
+    public init(samples: [Float], parameters: Parameters = Parameters(), queryFanOut: Int? = nil) {
         self.parameters = parameters
         let s = Spectrogram(samples: samples, layout: parameters.layout)
         var hasher = parameters.hasher
         hasher.baseBin = Float(parameters.layout.firstBin)
+        if let queryFanOut { hasher.fanOut = max(1, queryFanOut) }
         frames = s.frames
         landmarks = hasher.landmarks(parameters.picker.peaks(s))
     }
