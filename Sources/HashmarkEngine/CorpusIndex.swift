@@ -83,10 +83,11 @@ public final class CorpusIndex: Sendable {
     /// (Benchmarks/MIH.md); a 4,096-hash scan is ~0.03 ms.
     static let multiIndexMinimum = 4_096
 
-    /// From this many stored audio landmarks (about 385 hours of music) the audio index gets its
-    /// candidate stage (`AudioCandidateStage`): an exhaustive 10 s query then takes ~100 ms and
-    /// grows with the catalogue, the staged one ~8 ms (1,000 hours, Benchmarks/AUDIO.md).
-    public static let audioCandidateMinimum = 100_000_000
+    /// From this many stored audio landmarks (about 190 hours of music) the audio index gets its
+    /// candidate stage (`AudioCandidateStage`): an exhaustive 10 s query there passes ~40 ms and
+    /// grows with the catalogue (177 ms at 1,000 hours), the staged one 12.5 ms at 1,000 hours
+    /// and 35.6 ms at 10,000 (Benchmarks/AUDIO.md).
+    public static let audioCandidateMinimum = 50_000_000
 
     /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`,
     /// all from one snapshot (`CorpusStore.pinnedView`: writes by other processes or hosts
