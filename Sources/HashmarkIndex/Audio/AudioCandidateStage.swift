@@ -6,8 +6,9 @@ import HashmarkFingerprint
 /// without the stage.
 ///
 /// Approximate: a recording outside the shortlist is not aligned, however many pair votes it
-/// would collect. Bounded: a query walks at most `budget` combined-key postings, its rarest keys
-/// first, so its time does not grow with the catalogue beyond the shortlist's bisections.
+/// would collect. Bounded: a query walks at most `budget` combined-key postings per shard (one
+/// shard holds up to 27,700 hours), its rarest keys first, so its time does not grow with the
+/// catalogue beyond the shortlist's bisections.
 public struct AudioCandidateStage: Sendable, Hashable {
     public var combiner: LandmarkCombiner
     public var shortlist: Int
