@@ -41,13 +41,10 @@ public struct LandmarkCombiner: Sendable, Hashable {
         return out
     }
 
-    /// The folded key of an ordered pair of hashes (a 64-bit finaliser's top `keyBits` bits), or
+    /// The folded key of an ordered pair of hashes (the top `keyBits` bits of `SplitMix64.mix`), or
     /// `nil` when the sample leaves it out (its low `sampleBits` bits are not all zero).
     public func key(_ a: UInt32, _ b: UInt32) -> UInt32? {
-        var z = UInt64(a) << 32 | UInt64(b)
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SplitMix64.mix(UInt64(a) << 32 | UInt64(b))
         guard z & ((1 << UInt64(sampleBits)) - 1) == 0 else { return nil }
         return UInt32(truncatingIfNeeded: z >> UInt64(64 - keyBits))
     }
