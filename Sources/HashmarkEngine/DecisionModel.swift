@@ -156,11 +156,12 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// `ImageRule.localMinMatchedWorkArea`); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-7",
+        schema: "hashmark.model/1", id: "hashmark-defaults-8",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers covering >= 5 % of the work's keypoint extent; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
-            + "audio: >= 44 aligned landmark hashes over >= 2 s, submissions paired 10 wide; image descriptor: similarity >= 0.7.",
+            + "audio: >= 28 aligned landmark hashes, >= 28 of them distinct, over >= 2 s, submissions paired 10 wide; "
+            + "image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3, localMinMatchedWorkArea: 0.05),
         text: .default)
@@ -176,8 +177,9 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         case localFeatures(inliers: Int, workArea: Double? = nil)
         case text(TextAlignmentSummary)
         case paraphrase(ParaphraseSummary)
-        /// Aligned landmark hashes and the seconds of the submission they spread over.
-        case audio(alignedHashes: Int, matchedSeconds: Double)
+        /// Aligned landmark hashes, how many of them differ (nil: a report from before it was
+        /// counted; the aligned count stands in), and the seconds of the submission they spread over.
+        case audio(alignedHashes: Int, matchedSeconds: Double, distinctHashes: Int? = nil)
         /// The image descriptors' similarity (cosine less the background cosine).
         case descriptor(similarity: Double)
 
@@ -193,7 +195,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                 self = .paraphrase(ParaphraseSummary(spannedSentences: e.spannedSentences, seedPairs: e.seedPairs,
                                                      meanSimilarity: e.meanSimilarity, minSimilarity: e.minSimilarity,
                                                      sourceWords: e.sourceWords))
-            case .audio(let e): self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration)
+            case .audio(let e):
+                self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration, distinctHashes: e.distinctHashes)
             case .descriptor(let e): self = .descriptor(similarity: e.similarity)
             }
         }
@@ -234,9 +237,12 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             let s = Double(p.seedPairs) / Double(max(1, r.minSeedPairs))
             let score = s / (1 + s)
             return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
-        case .audio(let n, let seconds):
-            let isMatch = n >= audio.minAlignedHashes && seconds >= audio.minMatchedSeconds
-            let score = Double(n) / (Double(n) + Double(max(1, audio.minAlignedHashes)))
+        case .audio(let n, let seconds, let distinct):
+            let d = distinct ?? n
+            let isMatch = n >= audio.minAlignedHashes && d >= audio.minDistinctHashes && seconds >= audio.minMatchedSeconds
+            // Scored on the count the rule is strictest about.
+            let score = audio.minDistinctHashes > 0 ? Double(d) / (Double(d) + Double(audio.minDistinctHashes))
+                : Double(n) / (Double(n) + Double(max(1, audio.minAlignedHashes)))
             return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
         case .descriptor(let s):
             let t = descriptor.minSimilarity
@@ -267,7 +273,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
             + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords; or audio-landmarks "
-            + "alignedHashes >= audioMinAlignedHashes over a submitted segment of >= audioMinMatchedSeconds; or, when no pdq or "
+            + "alignedHashes >= audioMinAlignedHashes and distinctHashes >= audioMinDistinctHashes over a submitted segment of "
+            + ">= audioMinMatchedSeconds; or, when no pdq or "
             + "local-features match fired, descriptor similarity (cosine - backgroundCosine) >= descriptorMinSimilarity. Otherwise clear."
     }
 
@@ -287,6 +294,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "paraphraseMinSourceWords": Double(paraphrase.minSourceWords),
             "paraphraseSeedThreshold": (Double(paraphrase.alignment.seedThreshold) * 1e4).rounded() / 1e4,
             "audioMinAlignedHashes": Double(audio.minAlignedHashes),
+            "audioMinDistinctHashes": Double(audio.minDistinctHashes),
             "audioMinMatchedSeconds": audio.minMatchedSeconds,
             "audioQueryFanOut": Double(audio.queryFanOut),
             "descriptorMinSimilarity": descriptor.minSimilarity,

@@ -32,7 +32,7 @@ public enum EvalOutput {
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
             if let f = fit.audio {
-                out.append("- Audio: minAlignedHashes \(f.rule.minAlignedHashes), minMatchedSeconds \(f.rule.minMatchedSeconds): "
+                out.append("- Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes), minMatchedSeconds \(f.rule.minMatchedSeconds): "
                            + "train TPR \(rate(f.trainTPR)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                            + (f.metTarget ? "" : " — target not met"))
             }

@@ -17,15 +17,18 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     public var text: TextAlignmentSummary?
     /// The paraphrase matcher's passages for this work (most seed pairs).
     public var paraphrase: ParaphraseSummary?
-    /// The audio alignment with the most aligned hashes, and the submitted seconds it spans.
+    /// The audio alignment with the most distinct hashes (then aligned ones): its aligned and
+    /// distinct hashes and the submitted seconds it spans.
     public var audioHashes: Int?
+    public var audioDistinctHashes: Int?
     public var audioSeconds: Double?
     /// Highest image-descriptor similarity (cosine less the background cosine).
     public var descriptorSimilarity: Double?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
                 text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil,
-                audioHashes: Int? = nil, audioSeconds: Double? = nil, descriptorSimilarity: Double? = nil) {
+                audioHashes: Int? = nil, audioDistinctHashes: Int? = nil, audioSeconds: Double? = nil,
+                descriptorSimilarity: Double? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
@@ -33,6 +36,7 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
         self.text = text
         self.paraphrase = paraphrase
         self.audioHashes = audioHashes
+        self.audioDistinctHashes = audioDistinctHashes
         self.audioSeconds = audioSeconds
         self.descriptorSimilarity = descriptorSimilarity
     }
@@ -55,8 +59,11 @@ extension WorkFeatures {
                 if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
             case .paraphrase(let p):
                 if f.paraphrase.map({ p.seedPairs > $0.seedPairs }) ?? true { f.paraphrase = p }
-            case .audio(let n, let seconds):
-                if f.audioHashes.map({ n > $0 }) ?? true { f.audioHashes = n; f.audioSeconds = seconds }
+            case .audio(let n, let seconds, let distinct):
+                let key = (distinct ?? n, n)
+                if f.audioHashes.map({ key > (f.audioDistinctHashes ?? $0, $0) }) ?? true {
+                    f.audioHashes = n; f.audioDistinctHashes = distinct; f.audioSeconds = seconds
+                }
             case .descriptor(let s):
                 f.descriptorSimilarity = max(f.descriptorSimilarity ?? -2, s)
             }
@@ -71,7 +78,9 @@ extension WorkFeatures {
         if let n = inliers { out.append(.localFeatures(inliers: n, workArea: localWorkArea)) }
         if let t = text { out.append(.text(t)) }
         if let p = paraphrase { out.append(.paraphrase(p)) }
-        if let n = audioHashes { out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0)) }
+        if let n = audioHashes {
+            out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0, distinctHashes: audioDistinctHashes))
+        }
         if let s = descriptorSimilarity { out.append(.descriptor(similarity: s)) }
         return out
     }

@@ -105,15 +105,18 @@ public enum Fitter {
         detects: { c, r in var m = base; m.paraphrase = r; return detects(c, m) })
     }
 
-    /// Grid search over aligned landmark hashes (the matched duration kept from `base`); ties
-    /// go to the fewest hashes.
+    /// Grid search over distinct aligned landmark hashes (the aligned ones held to the same
+    /// count, which they can never be below; the matched duration kept from `base`); ties go to
+    /// the fewest hashes.
     public static func fitAudio(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
-                                alignedHashes: [Int] = Array(stride(from: 10, through: 200, by: 2))) -> Fit<AudioRule> {
-        grid(cases, targetFPR: targetFPR, candidates: alignedHashes.map { n in
+                                hashes: [Int] = Array(stride(from: 10, through: 200, by: 2))) -> Fit<AudioRule> {
+        func rule(_ n: Int) -> AudioRule {
             var r = base.audio
             r.minAlignedHashes = n
+            r.minDistinctHashes = n
             return r
-        }, strictest: { var r = base.audio; r.minAlignedHashes = alignedHashes.last ?? r.minAlignedHashes; return r }(),
+        }
+        return grid(cases, targetFPR: targetFPR, candidates: hashes.map(rule), strictest: rule(hashes.last ?? base.audio.minAlignedHashes),
         detects: { c, r in var m = base; m.audio = r; return detects(c, m) })
     }
 

@@ -21,7 +21,8 @@ enum Recording {
         m.image.pdqCandidateRadius = pdqRadius
         m.image.pdqMinQuality = 0
         m.image.localMaxCandidates = 0
-        m.audio.minAlignedHashes = 2   // every alignment of ≥ 1 hash reported (near misses start at half)
+        m.audio.minAlignedHashes = 2   // every alignment of ≥ 1 hash reported (near misses start at three quarters)
+        m.audio.minDistinctHashes = 0
         m.descriptor.enabled = false
         return m
     }
@@ -136,7 +137,8 @@ enum Recording {
         }
         if !audio.isEmpty, !options.fitDescriptorOnly {
             let fit = Fitter.fitAudio(audio, base: base, targetFPR: options.targetFPR,
-                                      alignedHashes: Array(stride(from: loosenAudio ? 10 : max(10, base.audio.minAlignedHashes),
+                                      hashes: Array(stride(from: loosenAudio ? 10 : max(10, base.audio.minAlignedHashes,
+                                                                                    base.audio.minDistinctHashes),
                                                                   through: 200, by: 2)))
             model.audio = fit.rule
             summary.audio = fit
@@ -180,7 +182,7 @@ enum Recording {
                 + (f.metTarget ? "." : " (target not met: strictest threshold kept)."))
         }
         if let f = summary.audio {
-            parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes); "
+            parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes); "
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
         }

@@ -17,10 +17,15 @@ public struct AudioEvidence: Sendable, Equatable {
 
     /// Submission landmarks whose hash and time agree with the alignment.
     public var alignedHashes: Int
+    /// Different hashes among them: repetition (a loop, a held chord) aligns one hash many times,
+    /// and counts once here (`nil` in reports written before it was counted).
+    public var distinctHashes: Int?
     /// Landmarks taken from the whole submission.
     public var queryHashes: Int
     /// The fewest aligned hashes that count as a match.
     public var threshold: Int
+    /// The fewest distinct hashes that count as a match (`nil`: not part of the rule).
+    public var distinctThreshold: Int?
     /// The matched stretch of the submission and of the work (first to last aligned landmark).
     public var submitted: Segment
     public var source: Segment
@@ -31,9 +36,11 @@ public struct AudioEvidence: Sendable, Equatable {
     /// The fingerprint algorithm (`landmark-pairs-v1`).
     public var algorithm: String
 
-    public init(alignedHashes: Int, queryHashes: Int, threshold: Int, submitted: Segment, source: Segment,
+    public init(alignedHashes: Int, distinctHashes: Int? = nil, queryHashes: Int, threshold: Int,
+                distinctThreshold: Int? = nil, submitted: Segment, source: Segment,
                 offsetSeconds: Double, speed: Double, workSeconds: Double? = nil, algorithm: String) {
         self.alignedHashes = alignedHashes; self.queryHashes = queryHashes; self.threshold = threshold
+        self.distinctHashes = distinctHashes; self.distinctThreshold = distinctThreshold
         self.submitted = submitted; self.source = source; self.offsetSeconds = offsetSeconds; self.speed = speed
         self.workSeconds = workSeconds; self.algorithm = algorithm
     }
@@ -60,15 +67,20 @@ extension AudioEvidence {
             "offsetSeconds": .double(offsetSeconds), "speed": .double(speed), "algorithm": .string(algorithm),
         ]
         if let workSeconds { m["workSeconds"] = .double(workSeconds) }
+        if let distinctHashes { m["distinctHashes"] = .int(Int64(distinctHashes)) }
+        if let distinctThreshold { m["distinctThreshold"] = .int(Int64(distinctThreshold)) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         guard ev.version >= 5 else { throw ReportError(.schema, "\(ev.path): audio-landmarks evidence needs hashmark.verdict/5") }
         try ev.keys(required: ["alignedHashes", "queryHashes", "threshold", "submitted", "source", "offsetSeconds",
-                               "speed", "algorithm"], optional: ["workSeconds"])
-        self.init(alignedHashes: try ev.int("alignedHashes", 0...Int.max), queryHashes: try ev.int("queryHashes", 0...Int.max),
-                  threshold: try ev.int("threshold", 0...Int.max), submitted: try Segment(ev.object("submitted")),
+                               "speed", "algorithm"], optional: ["workSeconds", "distinctHashes", "distinctThreshold"])
+        self.init(alignedHashes: try ev.int("alignedHashes", 0...Int.max),
+                  distinctHashes: ev.has("distinctHashes") ? try ev.int("distinctHashes", 0...Int.max) : nil,
+                  queryHashes: try ev.int("queryHashes", 0...Int.max), threshold: try ev.int("threshold", 0...Int.max),
+                  distinctThreshold: ev.has("distinctThreshold") ? try ev.int("distinctThreshold", 0...Int.max) : nil,
+                  submitted: try Segment(ev.object("submitted")),
                   source: try Segment(ev.object("source")), offsetSeconds: try ev.number("offsetSeconds", -1e7...1e7),
                   speed: try ev.number("speed", 0.5...2), workSeconds: ev.has("workSeconds") ? try ev.number("workSeconds", 0...1e7) : nil,
                   algorithm: try ev.string("algorithm", nonEmpty: true))

@@ -132,7 +132,9 @@ enum ReportText {
                            + "\"\(p.sourceExcerpt.prefix(100))\"")
             }
         case .audio(let e):
-            out.append("\(e.alignedHashes) aligned landmark hashes (threshold \(e.threshold)) of \(e.queryHashes), speed \(fmt(e.speed)), "
+            out.append("\(e.alignedHashes) aligned landmark hashes (threshold \(e.threshold))"
+                       + (e.distinctHashes.map { d in ", \(d) distinct" + (e.distinctThreshold.map { " (threshold \($0))" } ?? "") } ?? "")
+                       + " of \(e.queryHashes), speed \(fmt(e.speed)), "
                        + "submitted \(seconds(e.submitted)) ↔ work \(seconds(e.source))\(e.workSeconds.map { " of \(String(format: "%.1f", $0)) s" } ?? "")")
         case .descriptor(let e):
             out.append("descriptor similarity \(String(format: "%.4f", e.similarity)) (threshold \(String(format: "%.4f", e.threshold))), "

@@ -57,6 +57,24 @@ struct DecisionModelTests {
         #expect(!m.decide(.text(TextAlignmentSummary(alignedWords: 100, matchedWords: 39, coverage: 0.39, longestRun: 9))).isMatch)
     }
 
+    /// Audio: distinct hashes decide and score; aligned hashes and seconds must still be met; a
+    /// report from before distinct hashes were counted is decided on its aligned hashes.
+    @Test func audioDecidesOnDistinctHashes() {
+        var m = DecisionModel.defaults
+        m.audio = AudioRule(minAlignedHashes: 28, minDistinctHashes: 28, minMatchedSeconds: 2)
+        let at = m.decide(.audio(alignedHashes: 90, matchedSeconds: 10, distinctHashes: 28))
+        #expect(at.isMatch && at.score == 0.5)
+        let repeated = m.decide(.audio(alignedHashes: 90, matchedSeconds: 10, distinctHashes: 27))
+        #expect(!repeated.isMatch && repeated.score <= 0.49)
+        #expect(!m.decide(.audio(alignedHashes: 90, matchedSeconds: 1.5, distinctHashes: 60)).isMatch)
+        #expect(m.decide(.audio(alignedHashes: 28, matchedSeconds: 10)).isMatch)
+        #expect(!m.decide(.audio(alignedHashes: 27, matchedSeconds: 10)).isMatch)
+        // A rule without a distinct threshold reads aligned hashes alone.
+        m.audio = AudioRule(minAlignedHashes: 36, minMatchedSeconds: 2)
+        let old = m.decide(.audio(alignedHashes: 36, matchedSeconds: 10, distinctHashes: 5))
+        #expect(old.isMatch && old.score == 0.5)
+    }
+
     /// PDQ first: keypoint matches count only when no PDQ match fired; text always counts.
     @Test func imageCascade() {
         let m = DecisionModel.defaults
@@ -106,7 +124,8 @@ struct DecisionModelTests {
     }
 
     /// An `audio` section written before `queryFanOut` existed keeps the pairing its threshold was
-    /// fitted with (5); a file without `audio` gets today's defaults; the key round-trips.
+    /// fitted with (5), one written before `minDistinctHashes` no distinct threshold; a file
+    /// without `audio` gets today's defaults; the keys round-trip.
     @Test func audioRulesWithoutAQueryFanOutKeepTheStoredPairing() throws {
         /// The defaults' file with `audio` replaced (`nil`: left out).
         func audio(_ section: [String: Any]?) throws -> AudioRule {
@@ -116,10 +135,13 @@ struct DecisionModelTests {
             return try JSONDecoder().decode(DecisionModel.self, from: try JSONSerialization.data(withJSONObject: json)).audio
         }
         let old = try audio(["minAlignedHashes": 36])
-        #expect(old.queryFanOut == 5 && old.minAlignedHashes == 36)
+        #expect(old.queryFanOut == 5 && old.minAlignedHashes == 36 && old.minDistinctHashes == 0)
         #expect(try audio(nil) == .default)
-        #expect(AudioRule.default.queryFanOut == 10 && AudioRule.default.minAlignedHashes == 44)
+        #expect(AudioRule.default.queryFanOut == 10 && AudioRule.default.minAlignedHashes == 28)
         #expect(try audio(["queryFanOut": 7]).queryFanOut == 7)
+        #expect(try audio(["minDistinctHashes": 30]).minDistinctHashes == 30)
         #expect(DecisionModel.defaults.thresholds["audioQueryFanOut"] == 10)
+        #expect(DecisionModel.defaults.thresholds["audioMinDistinctHashes"] == Double(AudioRule.default.minDistinctHashes))
+        #expect(AudioRule.default.minDistinctHashes > 0)
     }
 }

@@ -115,7 +115,24 @@ struct StatisticsAndFitTests {
         // 14 aligned hashes is a negative: 16 is the fewest kept out of it; the 23-hash negative
         // spans only 1.5 s, under the 2 s the rule also asks (so is the 90-hash positive).
         #expect(fit.rule.minAlignedHashes == 16)
+        #expect(fit.rule.minDistinctHashes == 16)
         #expect(fit.trainFPR.successes == 0)
         #expect(fit.trainTPR.successes == 3)
+    }
+
+    /// The fit reads distinct hashes: a negative that aligns many repeats of few hashes stays out
+    /// without raising the bar for a positive whose aligned hashes all differ.
+    @Test func audioFitCountsDistinctHashes() {
+        func audio(_ positive: Bool, _ hashes: Int, distinct: Int) -> FeatureCase {
+            FeatureCase(positive: positive, expectedWork: positive ? "w" : nil,
+                        works: [WorkFeatures(work: positive ? "w" : "z", audioHashes: hashes, audioDistinctHashes: distinct,
+                                             audioSeconds: 8)])
+        }
+        let cases = [audio(false, 60, distinct: 19), audio(true, 30, distinct: 30), audio(true, 24, distinct: 22)]
+        let fit = Fitter.fitAudio(cases, base: .defaults, targetFPR: 0)
+        #expect(fit.rule.minDistinctHashes == 20)
+        #expect(fit.rule.minAlignedHashes == 20)
+        #expect(fit.trainFPR.successes == 0)
+        #expect(fit.trainTPR.successes == 2)
     }
 }

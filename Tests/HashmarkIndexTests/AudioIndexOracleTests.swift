@@ -8,11 +8,12 @@ import Testing
 @Suite("AudioIndexOracle")
 struct AudioIndexOracleTests {
     /// Votes of recording `stored` for `query` at every integer offset; the best (most votes,
-    /// smallest offset), its vote count and the anchor ranges of its aligned pairs.
+    /// smallest offset), its vote count, the different hashes among its votes and the anchor
+    /// ranges of its aligned pairs.
     static func oracle(_ query: [Landmark], _ stored: [Landmark], recording: Int, tolerance: Int,
                        secondsPerFrame: Double) -> AudioMatch? {
-        var pairs: [(q: Int, s: Int)] = []
-        for a in query { for b in stored where a.hash == b.hash { pairs.append((Int(a.time), Int(b.time))) } }
+        var pairs: [(q: Int, s: Int, hash: UInt32)] = []
+        for a in query { for b in stored where a.hash == b.hash { pairs.append((Int(a.time), Int(b.time), a.hash)) } }
         guard let lo = pairs.map({ $0.s - $0.q }).min(), let hi = pairs.map({ $0.s - $0.q }).max() else { return nil }
         var best: (o: Int, votes: Int) = (0, 0)
         for o in (lo - tolerance)...(hi + tolerance) {
@@ -22,7 +23,8 @@ struct AudioIndexOracleTests {
         let aligned = pairs.filter { abs($0.s - $0.q - best.o) <= tolerance }
         guard let q0 = aligned.map(\.q).min(), let q1 = aligned.map(\.q).max(),
               let s0 = aligned.map(\.s).min(), let s1 = aligned.map(\.s).max() else { return nil }
-        return AudioMatch(recording: recording, offsetFrames: best.o, votes: best.votes, queryFrames: q0...q1,
+        return AudioMatch(recording: recording, offsetFrames: best.o, votes: best.votes,
+                          distinctHashes: Set(aligned.map(\.hash)).count, queryFrames: q0...q1,
                           recordingFrames: s0...s1, secondsPerFrame: secondsPerFrame)
     }
 

@@ -97,19 +97,25 @@ import Testing
         #expect(abs(e.submitted.start - 5) < 0.5 && abs(e.submitted.end - 13) < 0.5, "\(e.submitted)")
         #expect(abs(e.source.start - 4) < 0.5 && abs(e.source.end - 12) < 0.5, "\(e.source)")
         #expect(abs(e.offsetSeconds - -1) < 0.05 && e.speed == 1 && e.alignedHashes >= e.threshold, "\(e)")
+        // The signed report carries the distinct count and the rule's minimum for it.
+        let distinct = try #require(e.distinctHashes)
+        let distinctThreshold = try #require(e.distinctThreshold)
+        #expect(distinct >= distinctThreshold && distinct <= e.alignedHashes, "\(e)")
         let html = s.dir.path("excerpt.html")
         let show = try CLI.run(["show", path, "--html", html, "--db", s.db, "--file", s.dir.path("excerpt.ogg"),
                                 "--pubkey", s.dir.path("keys/hashmark.pub.pem")])
         #expect(show.status == 0, "\(show.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         // Both recordings as spectrograms (the work's stored at `corpus add`), the segment outlined.
-        #expect(page.contains("Aligned landmark hashes") && page.contains("Submitted recording (spectrogram)")
+        #expect(page.contains("Aligned landmark hashes") && page.contains("Different hashes among them")
+                && page.contains("Submitted recording (spectrogram)")
                 && page.contains("Corpus work ufoai-music__David01 (spectrogram)"))
         #expect(page.components(separatedBy: "<rect class=\"region\"").count == 3)
         #expect(!page.contains("not drawn") && !page.contains("landmark density"))
         #expect(page.contains("15.0 s, 22050 Hz, 1 channel"))
         let text = try CLI.run(["show", path])
-        #expect(text.stdout.contains("aligned landmark hashes") && text.stdout.contains("audio:     15.0 s, 22050 Hz, 1 channel"), "\(text.stdout)")
+        #expect(text.stdout.contains("aligned landmark hashes") && text.stdout.contains("\(distinct) distinct (threshold")
+                && text.stdout.contains("audio:     15.0 s, 22050 Hz, 1 channel"), "\(text.stdout)")
     }
 
     @Test func aSpedUpCopyIsFoundWithItsSpeed() throws {

@@ -62,6 +62,24 @@ struct AudioReportTests {
         }
     }
 
+    /// `distinctHashes` and `distinctThreshold` are optional members of `/5` audio evidence:
+    /// written when known, read back as written, absent (nil) in reports from before them.
+    @Test func distinctHashesRoundTripAndMayBeAbsent() throws {
+        var report = sampleAudioReport()
+        guard case .audio(var e) = report.matches[0].evidence else { Issue.record("not audio"); return }
+        #expect(e.distinctHashes == nil && e.distinctThreshold == nil)
+        #expect(!String(decoding: try report.canonicalBytes(), as: UTF8.self).contains("distinct"))
+        e.distinctHashes = 181
+        e.distinctThreshold = 28
+        report.matches[0].evidence = .audio(e)
+        let text = String(decoding: try report.canonicalBytes(), as: UTF8.self)
+        #expect(text.contains(#""distinctHashes":181"#) && text.contains(#""distinctThreshold":28"#))
+        let back = try VerdictReport(bytes: Array(text.utf8))
+        #expect(back == report)
+        let bad = Array(text.replacingOccurrences(of: #""distinctHashes":181"#, with: #""distinctHashes":-3"#).utf8)
+        #expect(throws: ReportError.self) { try VerdictReport(bytes: bad) }
+    }
+
     @Test func malformedAudioMembersAreRefused() throws {
         let text = String(decoding: try sampleAudioReport().canonicalBytes(), as: UTF8.self)
         for (from, to) in [(#""matcher":"audio-landmarks""#, #""matcher":"pdq""#),

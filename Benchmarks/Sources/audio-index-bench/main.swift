@@ -160,6 +160,7 @@ for h in hours {
     let build = Date().timeIntervalSince(t0)
     let keep = min(count, 64)   // recordings the queries come from
     let stored = (0..<keep).map { recording($0) }
+    let minVotes = 21   // as the engine: the near-miss floor, three quarters of AudioRule.default's 28 aligned hashes
     var exact: [Double] = [], staged: [Double] = []
     var exactTop = 0, stagedTop = 0, agree = 0
     for q in 0..<queries {
@@ -168,12 +169,12 @@ for h in hours {
         var want: [AudioMatch] = []
         if h <= exhaustiveUpTo {
             t0 = Date()
-            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: 22, exhaustive: true)  // as the engine: half of 44
+            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes, exhaustive: true)
             exact.append(Date().timeIntervalSince(t0) * 1000)
             if want.first?.recording == r { exactTop += 1 }
         }
         t0 = Date()
-        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: 22)
+        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes)
         staged.append(Date().timeIntervalSince(t0) * 1000)
         if got.first?.recording == r { stagedTop += 1 }
         if got.first == want.first { agree += 1 }

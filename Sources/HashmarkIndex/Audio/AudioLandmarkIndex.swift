@@ -166,7 +166,7 @@ public struct AudioLandmarkIndex: Sendable {
         var best: AudioMatch? = nil
         for speed in speeds {
             let scaled = speed == 1 ? list : list.map {
-                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime)
+                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
             }
             guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
             else { continue }

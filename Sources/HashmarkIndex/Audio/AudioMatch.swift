@@ -10,6 +10,11 @@ public struct AudioMatch: Sendable, Hashable {
     public let offsetSeconds: Double
     /// Aligned landmark pairs: equal hashes whose offset lies within the tolerance of `offsetFrames`.
     public let votes: Int
+    /// Different hashes among the aligned pairs. A recording that repeats itself (a loop, a
+    /// croaking frog, a held chord) repeats its hashes, and another recording that repeats a
+    /// similar sound at the same period aligns every repeat at once: `votes` then counts the
+    /// repetition, this the different landmark shapes that agree.
+    public let distinctHashes: Int
     /// Anchor frames of the aligned landmarks, first to last, in the query and in the recording.
     public private(set) var queryFrames: ClosedRange<Int>
     public let recordingFrames: ClosedRange<Int>
@@ -19,11 +24,12 @@ public struct AudioMatch: Sendable, Hashable {
     /// How much faster the query plays than the recording at this alignment (1: as recorded).
     public private(set) var speed: Double = 1
 
-    public init(recording: Int, offsetFrames: Int, votes: Int, queryFrames: ClosedRange<Int>,
+    public init(recording: Int, offsetFrames: Int, votes: Int, distinctHashes: Int, queryFrames: ClosedRange<Int>,
                 recordingFrames: ClosedRange<Int>, secondsPerFrame: Double) {
         self.recording = recording
         self.offsetFrames = offsetFrames
         self.votes = votes
+        self.distinctHashes = distinctHashes
         self.queryFrames = queryFrames
         self.recordingFrames = recordingFrames
         offsetSeconds = Double(offsetFrames) * secondsPerFrame
@@ -47,10 +53,12 @@ extension AudioMatch {
 @_spi(Testing) public struct AudioVote: Sendable, Hashable {
     public let queryTime: Int
     public let recordingTime: Int
+    public let hash: UInt32
     public var offset: Int { recordingTime - queryTime }
-    public init(queryTime: Int, recordingTime: Int) {
+    public init(queryTime: Int, recordingTime: Int, hash: UInt32) {
         self.queryTime = queryTime
         self.recordingTime = recordingTime
+        self.hash = hash
     }
 }
 
@@ -76,11 +84,17 @@ extension AudioMatch {
         }
         let high = sorted[bestRight], low = high - 2 * tolerance
         var qLo = Int.max, qHi = Int.min, rLo = Int.max, rHi = Int.min
+        var hashes: [UInt32] = []
+        hashes.reserveCapacity(bestCount)
         for v in votes where v.offset >= low && v.offset <= high {
             qLo = min(qLo, v.queryTime); qHi = max(qHi, v.queryTime)
             rLo = min(rLo, v.recordingTime); rHi = max(rHi, v.recordingTime)
+            hashes.append(v.hash)
         }
-        return AudioMatch(recording: recording, offsetFrames: high - tolerance, votes: bestCount,
+        hashes.sort()
+        var distinct = 0
+        for i in hashes.indices where i == 0 || hashes[i] != hashes[i - 1] { distinct += 1 }
+        return AudioMatch(recording: recording, offsetFrames: high - tolerance, votes: bestCount, distinctHashes: distinct,
                           queryFrames: qLo...qHi, recordingFrames: rLo...rHi, secondsPerFrame: secondsPerFrame)
     }
 }

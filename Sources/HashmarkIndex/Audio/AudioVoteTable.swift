@@ -1,7 +1,7 @@
 import HashmarkFingerprint
 
-/// A query's votes in one shard: for every query landmark the shard holds, its anchor frame and
-/// the range of `shard.positions` with the same hash (each vote is a posting in such a range).
+/// A query's votes in one shard: for every query landmark the shard holds, its anchor frame, hash
+/// and the range of `shard.positions` with the same hash (each vote is a posting in such a range).
 ///
 /// `forEachBound` visits the votes a block of recordings at a time (each list ascends by
 /// recording, so every list is cut where the block ends), grouping a block's offsets by recording
@@ -9,7 +9,7 @@ import HashmarkFingerprint
 /// the few recordings then aligned are gathered again by bisection (`votes(_:)`).
 struct AudioVoteTable {
     let shard: AudioPostingShard
-    private let lists: [(time: Int32, range: Range<Int>)]
+    private let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
     /// Recordings per block of `forEachBound`.
     static let block = 256
 
@@ -17,7 +17,7 @@ struct AudioVoteTable {
     /// kept (a query's rarest hashes carry the most evidence per posting).
     init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max) {
         self.shard = shard
-        var lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, range: $0) } }
+        var lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, hash: l.hash, range: $0) } }
         if lists.reduce(0, { $0 + $1.range.count }) > budget {
             lists.sort { ($0.range.count, $0.time, $0.range.lowerBound) < ($1.range.count, $1.time, $1.range.lowerBound) }
             var used = 0, keep = 0
@@ -108,10 +108,10 @@ struct AudioVoteTable {
     func votes(_ r: Int) -> [AudioVote] {
         let lo = shard.bases[r], hi = shard.bases[r + 1]
         var out: [AudioVote] = []
-        for (time, range) in lists {
+        for (time, hash, range) in lists {
             var i = shard.positions.firstIndex(atLeast: lo, in: range)
             while i < range.upperBound, shard.positions[i] < hi {
-                out.append(AudioVote(queryTime: Int(time), recordingTime: Int(shard.positions[i] - lo)))
+                out.append(AudioVote(queryTime: Int(time), recordingTime: Int(shard.positions[i] - lo), hash: hash))
                 i += 1
             }
         }
