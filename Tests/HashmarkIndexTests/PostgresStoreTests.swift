@@ -58,9 +58,12 @@ struct PostgresStoreTests {
         func encrypted(_ parameters: String, host: String = "127.0.0.1") throws -> Bool {
             let store = try CorpusStore(path: server.tcpURL(name, host: host, parameters: parameters))
             _ = try store.snapshotVersion()
-            // The store's connection, seen from the server (psql itself comes over the Unix socket).
+            // The store's connection, seen from the server (psql itself comes over the Unix socket):
+            // the newest TCP one, since the previous call's store may still be closing (on a loaded
+            // machine its backend lingered and made every later call see two rows).
             let rows = try server.psql(name, "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid "
-                                       + "WHERE a.datname = '\(name)' AND a.client_addr IS NOT NULL")
+                                       + "WHERE a.datname = '\(name)' AND a.client_addr IS NOT NULL "
+                                       + "ORDER BY a.backend_start DESC LIMIT 1")
             return withExtendedLifetime(store) { rows.split(separator: "\n") == ["t"] }
         }
         #expect(try !encrypted("sslmode=disable"))
