@@ -160,6 +160,31 @@ struct AudioIndexOracleTests {
         }
     }
 
+    /// The bound that lets the sweep skip a speed is never below the votes of the best window at
+    /// that speed (clustered votes, scattered ones, one vote, none), and gives up (`Int.max`) on
+    /// offsets too spread to count cheaply.
+    @Test func windowBoundNeverUndercountsTheBestWindow() {
+        var rng = TestRandom(seed: 909)
+        for round in 0..<300 {
+            let n = round % 50 == 0 ? round % 3 : 1 + Int(rng.next() % 400)
+            let spread = [8, 60, 900][round % 3]
+            let votes = (0..<n).map { _ in
+                let q = Int(rng.next() % 430)
+                return AudioVote(queryTime: q, recordingTime: q + Int(rng.next() % UInt64(spread)), hash: UInt32(rng.next() % 64))
+            }
+            let speed = [1.0, 0.94, 1.03, 1.06][round % 4], tolerance = round % 3
+            let scaled = votes.map {
+                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
+            }
+            let bound = AudioLandmarkIndex.windowBound(votes, speed: speed, width: 2 * tolerance + 1)
+            let best = AudioMatch.best(recording: 0, votes: scaled, tolerance: tolerance, secondsPerFrame: 0.023)?.votes ?? 0
+            #expect(bound >= best, "round \(round): bound \(bound) < \(best)")
+            if n == 0 { #expect(bound == 0) }
+        }
+        let far = [AudioVote(queryTime: 0, recordingTime: 0, hash: 1), AudioVote(queryTime: 0, recordingTime: 10_000, hash: 2)]
+        #expect(AudioLandmarkIndex.windowBound(far, speed: 1, width: 3) == Int.max)
+    }
+
     @Test func refusesOtherParameters() throws {
         var p = AudioFingerprint.Parameters()
         p.hasher.fanOut = 3

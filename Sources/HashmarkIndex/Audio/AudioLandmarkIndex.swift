@@ -162,20 +162,50 @@ public struct AudioLandmarkIndex: Sendable {
 
     /// The best alignment of one recording's votes over `speeds` (most votes; on ties the speed
     /// nearest 1, then the earlier in `speeds`).
+    ///
+    /// The speeds are tried nearest 1 first, so a later one replaces the best only with more
+    /// votes, and one whose `windowBound` cannot exceed the best so far is skipped without
+    /// sorting its offsets: most of the sweep, once one speed has aligned the copy.
     func align(_ list: [AudioVote], recording: Int, speeds: [Double], secondsPerFrame spf: Double) -> AudioMatch? {
         var best: AudioMatch? = nil
-        for speed in speeds {
+        let width = 2 * tolerance + 1
+        for i in speeds.indices.sorted(by: { (abs(speeds[$0] - 1), $0) < (abs(speeds[$1] - 1), $1) }) {
+            let speed = speeds[i]
+            if let b = best, Self.windowBound(list, speed: speed, width: width) <= b.votes { continue }
             let scaled = speed == 1 ? list : list.map {
                 AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
             }
             guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
             else { continue }
-            if m.votes > (best?.votes ?? 0) || (m.votes == best?.votes && abs(speed - 1) < abs((best?.speed ?? 1) - 1)) {
+            if m.votes > (best?.votes ?? 0) {
                 m.rescale(speed: speed, secondsPerFrame: spf)
                 best = m
             }
         }
         return best
+    }
+
+    /// At least the votes that any `width` consecutive offsets hold at `speed` (query times scaled
+    /// as `align` scales them): the offsets counted in bins of `width` from the smallest, since
+    /// such a window lies within two neighbouring bins. `Int.max` (no bound) when the offsets
+    /// spread over more than four bins a vote, where counting would cost more than sorting.
+    @_spi(Testing) public static func windowBound(_ votes: [AudioVote], speed: Double, width: Int) -> Int {
+        @inline(__always) func offset(_ v: AudioVote) -> Int {
+            speed == 1 ? v.offset : v.recordingTime - Int((Double(v.queryTime) * speed).rounded())
+        }
+        var lo = Int.max, hi = Int.min
+        for v in votes {
+            let o = offset(v)
+            lo = min(lo, o); hi = max(hi, o)
+        }
+        guard lo <= hi else { return 0 }
+        let bins = (hi - lo) / width + 2
+        guard bins <= 4 * votes.count + 2 else { return Int.max }
+        var counts = [Int32](repeating: 0, count: bins)
+        for v in votes { counts[(offset(v) - lo) / width] += 1 }
+        var bound: Int32 = 0
+        for b in 0..<(bins - 1) { bound = max(bound, counts[b] + counts[b + 1]) }
+        return Int(bound)
     }
 
     static func mismatch() -> HashmarkIndexError {
