@@ -47,6 +47,7 @@ let package = Package(
         .executableTarget(
             name: "audio-index-bench",
             dependencies: [.product(name: "HashmarkIndex", package: "Hashmark"),
+                           .product(name: "HashmarkEngine", package: "Hashmark"),
                            .product(name: "HashmarkFingerprint", package: "Hashmark"),
                            .product(name: "HashmarkMedia", package: "Hashmark")],
             path: "Sources/audio-index-bench"

@@ -8,13 +8,8 @@ extension Engine {
     func audioMatches(_ audio: AudioContent) -> [VerdictReport.Match] {
         let rule = model.model.audio
         let layout = audio.fingerprint.parameters.layout
-        // Chance votes are no evidence, not even a near miss: under three quarters of the threshold.
-        // Unrelated recordings reach 14–21 at their best alignment in a 100-hour synthetic catalogue
-        // (`audio-index-bench`), and every recording above the floor is aligned: a floor of 14
-        // made its exhaustive query 40× slower than 21.
-        let floor = max(1, rule.minAlignedHashes * 3 / 4)
         let found = (try? index.audioIndex.query(audio.fingerprint, limit: rule.maxCandidates, speeds: rule.speeds,
-                                                 minVotes: floor)) ?? []
+                                                 minVotes: rule.nearMissFloor)) ?? []
         let spf = layout.secondsPerFrame
         // A landmark's anchor frame starts at its time; the frame itself lasts this much longer.
         let frameSeconds = Double(layout.frameSize) / Double(layout.sampleRate)

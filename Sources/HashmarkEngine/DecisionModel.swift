@@ -156,11 +156,11 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// `ImageRule.localMinMatchedWorkArea`); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-8",
+        schema: "hashmark.model/1", id: "hashmark-defaults-9",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers covering >= 5 % of the work's keypoint extent; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
-            + "audio: >= 28 aligned landmark hashes, >= 28 of them distinct, over >= 2 s, submissions paired 10 wide; "
+            + "audio: >= 35 aligned landmark hashes, >= 35 of them distinct, over >= 2 s, submissions 40 peaks per window paired 10 wide; "
             + "image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3, localMinMatchedWorkArea: 0.05),
@@ -297,6 +297,7 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "audioMinDistinctHashes": Double(audio.minDistinctHashes),
             "audioMinMatchedSeconds": audio.minMatchedSeconds,
             "audioQueryFanOut": Double(audio.queryFanOut),
+            "audioQueryPeaksPerWindow": Double(audio.queryPeaksPerWindow),
             "descriptorMinSimilarity": descriptor.minSimilarity,
         ]
     }

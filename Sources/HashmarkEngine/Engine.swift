@@ -85,7 +85,7 @@ public struct Engine: Sendable {
         do {
             let matches: [VerdictReport.Match]
             switch try Fingerprinter.analyseKeepingPixels(bytes, type: type, limits: limits,
-                                                          audioQueryFanOut: model.model.audio.queryFanOut) {
+                                                          audioQuery: model.model.audio.query) {
             case .image(let image, let decoded): matches = imageMatches(image, decoded: decoded)
             case .text(let text): matches = textAndParaphraseMatches(text)
             case .audio(let audio, _):

@@ -102,10 +102,10 @@ public enum Fingerprinter {
     /// keypoint extractor (longer side ≥ its `maxSide`, to which it reduces anyway); `exact`
     /// decodes at full size.
     ///
-    /// `audioQueryFanOut`: audio is a submission to check, its landmarks paired that widely
-    /// (`AudioRule.queryFanOut`); `nil`: as stored.
+    /// `audioQuery`: audio is a submission to check, its landmarks taken that way
+    /// (`AudioRule.query`); `nil`: as stored.
     static func analyseKeepingPixels(_ bytes: [UInt8], type: MediaType, limits: EngineLimits,
-                                     exact: Bool = false, audioQueryFanOut: Int? = nil) throws(EngineError) -> Analysed {
+                                     exact: Bool = false, audioQuery: AudioFingerprint.Query? = nil) throws(EngineError) -> Analysed {
         if bytes.isEmpty {
             throw EngineError(code: MediaError.Code.emptyFile, message: "The file is empty.")
         }
@@ -119,7 +119,7 @@ public enum Fingerprinter {
         }
         if type.isText { return .text(try text(bytes, type: type, limits: limits)) }
         if type.isDecodableAudio {
-            let (content, samples) = try audio(bytes, limits: limits, queryFanOut: audioQueryFanOut)
+            let (content, samples) = try audio(bytes, limits: limits, query: audioQuery)
             return .audio(content, samples: samples)
         }
         if type == .unknown {
@@ -131,7 +131,7 @@ public enum Fingerprinter {
     }
 
     /// Decodes to mono at the fingerprint's rate and takes its landmarks; hands back the samples.
-    static func audio(_ bytes: [UInt8], limits: EngineLimits, queryFanOut: Int? = nil) throws(EngineError) -> (AudioContent, [Float]) {
+    static func audio(_ bytes: [UInt8], limits: EngineLimits, query: AudioFingerprint.Query? = nil) throws(EngineError) -> (AudioContent, [Float]) {
         let parameters = AudioFingerprint.Parameters()
         var audioLimits = limits.audio
         audioLimits.targetRate = parameters.layout.sampleRate
@@ -143,7 +143,7 @@ public enum Fingerprinter {
         }
         return (AudioContent(mediaType: decoded.format, durationSeconds: decoded.durationSeconds,
                              sampleRate: decoded.sourceRate, channels: decoded.channels,
-                             fingerprint: AudioFingerprint(samples: decoded.samples, parameters: parameters, queryFanOut: queryFanOut)),
+                             fingerprint: AudioFingerprint(samples: decoded.samples, parameters: parameters, query: query)),
                 decoded.samples)
     }
 

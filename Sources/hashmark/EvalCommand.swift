@@ -34,7 +34,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fit-descriptor-only"),
           help: "With --fit/--write-model: fit only the image descriptor's threshold, every other rule kept from --model.")
     var fitDescriptorOnly = false
-    @Option(help: "Model to evaluate when not fitting (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in).")
+    @Option(help: "Model to evaluate when not fitting (default: $HASHMARK_MODEL, Models/hashmark-model.json, built-in); when fitting, the prior the fit starts from (default: built-in): its matcher settings are kept, and with too few negatives to show the target its thresholds are only tightened.")
     var model: String?
     @Option(name: .customLong("target-fpr"), help: "False-positive rate the fit aims at, per modality.")
     var targetFPR: Double = 0.001
@@ -102,7 +102,10 @@ struct EvalCommand: AsyncParsableCommand {
             }
             let fitting = fit || writeModel != nil
             let base: LoadedModel
-            do { base = fitting && !fitDescriptorOnly ? .defaults : try LoadedModel.locate(explicit: model) } catch {
+            do {
+                // A fit starts from the built-in defaults unless --model names its prior.
+                base = fitting && !fitDescriptorOnly && model == nil ? .defaults : try LoadedModel.locate(explicit: model)
+            } catch {
                 throw CLIError("\(error.code): \(error.message)")
             }
             let semantic: SemanticModel?

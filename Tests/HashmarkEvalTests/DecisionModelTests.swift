@@ -123,8 +123,9 @@ struct DecisionModelTests {
         #expect((rule.minAlignedWords, rule.minMatchedWords, rule.minCoverage, rule.minLongestRun) == (50, 30, 0.4, 4))
     }
 
-    /// An `audio` section written before `queryFanOut` existed keeps the pairing its threshold was
-    /// fitted with (5), one written before `minDistinctHashes` no distinct threshold; a file
+    /// An `audio` section written before `queryFanOut` and `queryPeaksPerWindow` existed keeps the
+    /// pairing and peak density its threshold was fitted with (5, 30), one written before
+    /// `minDistinctHashes` no distinct threshold; a file
     /// without `audio` gets today's defaults; the keys round-trip.
     @Test func audioRulesWithoutAQueryFanOutKeepTheStoredPairing() throws {
         /// The defaults' file with `audio` replaced (`nil`: left out).
@@ -135,9 +136,13 @@ struct DecisionModelTests {
             return try JSONDecoder().decode(DecisionModel.self, from: try JSONSerialization.data(withJSONObject: json)).audio
         }
         let old = try audio(["minAlignedHashes": 36])
-        #expect(old.queryFanOut == 5 && old.minAlignedHashes == 36 && old.minDistinctHashes == 0)
+        #expect(old.queryFanOut == 5 && old.queryPeaksPerWindow == 30 && old.minAlignedHashes == 36 && old.minDistinctHashes == 0)
         #expect(try audio(nil) == .default)
-        #expect(AudioRule.default.queryFanOut == 10 && AudioRule.default.minAlignedHashes == 28)
+        #expect(AudioRule.default.queryFanOut == 10 && AudioRule.default.queryPeaksPerWindow == 40
+                && AudioRule.default.minAlignedHashes == 35)
+        #expect(try audio(["queryPeaksPerWindow": 36]).queryPeaksPerWindow == 36)
+        #expect(AudioRule.default.query == AudioFingerprint.Query(fanOut: 10, peaksPerWindow: 40))
+        #expect(DecisionModel.defaults.thresholds["audioQueryPeaksPerWindow"] == 40)
         #expect(try audio(["queryFanOut": 7]).queryFanOut == 7)
         #expect(try audio(["minDistinctHashes": 30]).minDistinctHashes == 30)
         #expect(DecisionModel.defaults.thresholds["audioQueryFanOut"] == 10)

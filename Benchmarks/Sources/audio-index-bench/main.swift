@@ -13,8 +13,11 @@
 // drawn from the real ones. The program prints how often keys of two different recordings agree,
 // for the real recordings and for the synthetic ones: the cost of a query grows with it. A query
 // is a 10 s stretch of one stored recording with half its landmarks dropped and as many unrelated
-// ones added (a noisy copy); it must rank its recording first. `--stats`: the real figures only.
+// ones added (a noisy copy), then as many more unrelated landmarks, on more anchor frames, as the
+// engine's denser and wider submission (`AudioRule.query`) takes on the real recordings beyond
+// their stored landmarks; it must rank its recording first. `--stats`: the real figures only.
 import Foundation
+import HashmarkEngine
 import HashmarkFingerprint
 import HashmarkIndex
 import HashmarkMedia
@@ -53,11 +56,16 @@ var realGroups: [[UInt32]] = []
 var realCombined: [UInt32] = []
 /// Per recording, its pair hashes and combined keys (for the cross-recording collision rate).
 var perRecording: [(pairs: [UInt32], combined: [UInt32])] = []
+/// Landmarks and anchor frames of the real recordings taken as a submission (`AudioRule.query`).
+var queryLandmarks = 0, queryFrames = 0
 let combiner = LandmarkCombiner()
 for path in clips {
     guard let data = FileManager.default.contents(atPath: path),
           let audio = try? AudioDecoder.decode(Array(data), limits: AudioLimits(targetRate: 11_025)) else { continue }
     let f = AudioFingerprint(samples: audio.samples)
+    let q = AudioFingerprint(samples: audio.samples, query: AudioRule.default.query).landmarks
+    queryLandmarks += q.count
+    queryFrames += Set(q.map(\.time)).count
     bag += f.landmarks.map(\.hash)
     frames += f.frames
     let c = combiner.combined(f.landmarks).map(\.hash)
@@ -103,6 +111,11 @@ func crossCollision(_ keys: [[UInt32]]) -> Double {
 let crossPairs = crossCollision(perRecording.map(\.pairs)), crossCombined = crossCollision(perRecording.map(\.combined))
 print(String(format: "across recordings: pair hashes %.3g (1/%.0f), combined keys %.3g (1/%.0f)",
              crossPairs, 1 / crossPairs, crossCombined, 1 / crossCombined))
+/// A submission's anchor frames and landmarks per frame against a stored recording's.
+let queryFrameRatio = Double(queryFrames) / Double(realGroups.count)
+let queryPerFrameRatio = Double(queryLandmarks) / Double(queryFrames) / (Double(bag.count) / Double(realGroups.count))
+print(String(format: "as a submission (fan-out %d, %d peaks per window): %.2f× the anchor frames, %.2f× the landmarks on each",
+             AudioRule.default.queryFanOut, AudioRule.default.queryPeaksPerWindow, queryFrameRatio, queryPerFrameRatio))
 if CommandLine.arguments.contains("--stats") { exit(0) }
 
 let recordingFrames = Int(240 / spf)
@@ -122,24 +135,34 @@ let groupsPerFrame = Double(realGroups.count) / Double(frames)
     return l
 }
 /// A 10 s query from stored recording `r`: half its landmarks dropped, as many unrelated ones
-/// added (a noisy copy); then each anchor frame's landmarks doubled by unrelated ones after them,
-/// as the engine's wider pairing of a submission (`AudioRule.queryFanOut` 10 against the stored
-/// 5) adds pairs beyond the stored ones.
+/// added (a noisy copy); then, as the engine's denser, wider submission (`AudioRule.query`) does on
+/// the real recordings, each anchor frame's landmarks multiplied by `queryPerFrameRatio` with
+/// unrelated ones and `queryFrameRatio − 1` more anchor frames of unrelated landmarks.
 @MainActor func noisyQuery(_ stored: [Landmark], _ rng: inout Rng) -> AudioFingerprint {
     let start = Int32(rng.below(recordingFrames - 431))
     var l = stored.filter { $0.time >= start && $0.time < start + 431 && rng.below(2) == 0 }
         .map { Landmark(hash: $0.hash, time: $0.time - start) }
     l += (0..<l.count).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: Int32(rng.below(431))) }
     l.sort { $0.time < $1.time }
-    var wide: [Landmark] = [], i = 0
+    var query: [Landmark] = [], i = 0, anchorFrames = 0
+    func unrelated(_ n: Double, at t: Int32, _ rng: inout Rng) -> [Landmark] {
+        let k = Int(n) + (Double(rng.next() >> 11) / 9_007_199_254_740_992 < n - n.rounded(.down) ? 1 : 0)
+        return (0..<k).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: t) }
+    }
     while i < l.count {
         var j = i
         while j < l.count, l[j].time == l[i].time { j += 1 }
-        wide += l[i..<j]
-        wide += (i..<j).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: l[i].time) }
+        query += l[i..<j]
+        query += unrelated(Double(j - i) * (queryPerFrameRatio - 1), at: l[i].time, &rng)
+        anchorFrames += 1
         i = j
     }
-    return AudioFingerprint(parameters: .init(), frames: 431, landmarks: wide)
+    let perAnchor = Double(query.count) / Double(max(1, anchorFrames))
+    for _ in 0..<Int((Double(anchorFrames) * (queryFrameRatio - 1)).rounded()) {
+        query += unrelated(perAnchor, at: Int32(rng.below(431)), &rng)
+    }
+    query.sort { $0.time < $1.time }
+    return AudioFingerprint(parameters: .init(), frames: 431, landmarks: query)
 }
 do {
     let sample = (0..<244).map { recording($0) }
@@ -160,7 +183,7 @@ for h in hours {
     let build = Date().timeIntervalSince(t0)
     let keep = min(count, 64)   // recordings the queries come from
     let stored = (0..<keep).map { recording($0) }
-    let minVotes = 21   // as the engine: the near-miss floor, three quarters of AudioRule.default's 28 aligned hashes
+    let minVotes = AudioRule.default.nearMissFloor   // as the engine
     var exact: [Double] = [], staged: [Double] = []
     var exactTop = 0, stagedTop = 0, agree = 0
     for q in 0..<queries {

@@ -19,21 +19,36 @@ public struct AudioFingerprint: Sendable {
     /// In anchor-time order.
     public let landmarks: [Landmark]
 
+    /// How a submission's landmarks are taken where they differ from a stored work's: denser
+    /// peaks, paired wider. Another recording mixed over the work puts its own peaks between a
+    /// stored anchor and its targets, pushing them past the stored fan-out, and outshines some of
+    /// the work's peaks in the picker's budget; a query that keeps more peaks and pairs further
+    /// still forms those stored pairs. The hashes are the same function of the same peaks, so an
+    /// index of stored fingerprints accepts the query.
+    public struct Query: Sendable, Hashable {
+        /// Targets per anchor (`LandmarkHasher.fanOut` when stored).
+        public var fanOut: Int
+        /// Peaks kept per window (`PeakPicker.peaksPerWindow` when stored).
+        public var peaksPerWindow: Int
+        public init(fanOut: Int, peaksPerWindow: Int = PeakPicker().peaksPerWindow) {
+            self.fanOut = max(1, fanOut)
+            self.peaksPerWindow = max(1, peaksPerWindow)
+        }
+    }
+
     /// `samples`: mono at `parameters.layout.sampleRate` Hz (resampling is the decoder's job).
-    ///
-    /// `queryFanOut`: a query's wider pairing — each anchor paired with up to this many targets
-    /// instead of `parameters.hasher.fanOut`. Another recording mixed over the work puts its own
-    /// peaks between a stored anchor and its targets, pushing them past the stored fan-out; a
-    /// query that pairs further still forms those stored pairs. The hashes are the same function,
-    /// so `parameters` stays as given and an index of stored fingerprints accepts the query.
-    public init(samples: [Float], parameters: Parameters = Parameters(), queryFanOut: Int? = nil) {
+    /// `query`: a submission's denser, wider landmarks; `parameters` stays as given either way.
+    public init(samples: [Float], parameters: Parameters = Parameters(), query: Query? = nil) {
         self.parameters = parameters
         let s = Spectrogram(samples: samples, layout: parameters.layout)
-        var hasher = parameters.hasher
+        var hasher = parameters.hasher, picker = parameters.picker
         hasher.baseBin = Float(parameters.layout.firstBin)
-        if let queryFanOut { hasher.fanOut = max(1, queryFanOut) }
+        if let query {
+            hasher.fanOut = query.fanOut
+            picker.peaksPerWindow = query.peaksPerWindow
+        }
         frames = s.frames
-        landmarks = hasher.landmarks(parameters.picker.peaks(s))
+        landmarks = hasher.landmarks(picker.peaks(s))
     }
 
     public init(parameters: Parameters, frames: Int, landmarks: [Landmark]) {
