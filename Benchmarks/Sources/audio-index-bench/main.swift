@@ -38,6 +38,8 @@ struct Rng {
         return z ^ (z >> 31)
     }
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
 }
 
 let hours = arg("--hours", "10,100,1000").split(separator: ",").compactMap { Double($0) }
@@ -128,7 +130,7 @@ let groupsPerFrame = Double(realGroups.count) / Double(frames)
     var rng = Rng(s: 42 &+ UInt64(r) &* 0x2545_F491_4F6C_DD1D)
     var l: [Landmark] = []
     l.reserveCapacity(Int(Double(recordingFrames) * perFrame * 1.2) + 16)
-    for t in 0..<recordingFrames where Double(rng.next() >> 11) / 9_007_199_254_740_992 < groupsPerFrame {
+    for t in 0..<recordingFrames where rng.unit() < groupsPerFrame {
         let anchor = bag[rng.below(bag.count)] & 0x7C000
         for h in realGroups[rng.below(realGroups.count)] { l.append(Landmark(hash: anchor | h & 0x3FFF, time: Int32(t))) }
     }
@@ -146,7 +148,7 @@ let groupsPerFrame = Double(realGroups.count) / Double(frames)
     l.sort { $0.time < $1.time }
     var query: [Landmark] = [], i = 0, anchorFrames = 0
     func unrelated(_ n: Double, at t: Int32, _ rng: inout Rng) -> [Landmark] {
-        let k = Int(n) + (Double(rng.next() >> 11) / 9_007_199_254_740_992 < n - n.rounded(.down) ? 1 : 0)
+        let k = Int(n) + (rng.unit() < n - n.rounded(.down) ? 1 : 0)
         return (0..<k).map { _ in Landmark(hash: bag[rng.below(bag.count)], time: t) }
     }
     while i < l.count {
