@@ -88,6 +88,27 @@ struct AudioCandidateStageTests {
         }
     }
 
+    /// The shortlist kept on the fly is what sorting every offer (bound descending, recording
+    /// ascending) and keeping the first `capacity` keeps, and its floor never rises above a
+    /// bound that could still enter.
+    @Test func theShortlistKeepsTheBestOffersAsSortingThemAll() {
+        var rng = TestRandom(seed: 41)
+        for round in 0..<300 {
+            let capacity = Int.random(in: 1...12, using: &rng), minBound = Int.random(in: 1...4, using: &rng)
+            let offers = (0..<Int.random(in: 0...80, using: &rng)).map { r in (bound: Int.random(in: 0...20, using: &rng), recording: r) }
+            var list = AudioShortlist(capacity: capacity, minBound: minBound)
+            for o in offers {
+                let floor = list.floor
+                let before = list.entries.map(\.recording)
+                list.offer(bound: o.bound, recording: o.recording, shard: 0)
+                if o.bound < floor { #expect(list.entries.map(\.recording) == before, "round \(round): below the floor") }
+            }
+            let want = offers.filter { $0.bound >= minBound }.sorted { ($1.bound, $0.recording) < ($0.bound, $1.recording) }.prefix(capacity)
+            #expect(list.entries.map(\.recording) == want.map(\.recording), "round \(round), \(rng.replay)")
+            #expect(list.entries.map(\.bound) == want.map(\.bound), "round \(round)")
+        }
+    }
+
     /// Without the stage nothing changes: no combined keys, every query exhaustive.
     @Test func anIndexWithoutTheStageIsExhaustive() throws {
         let fps = [AudioFingerprint(samples: AudioMatchTests.song)]

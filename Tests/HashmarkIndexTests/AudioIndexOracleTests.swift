@@ -86,15 +86,24 @@ struct AudioIndexOracleTests {
         }
     }
 
-    /// Galloping finds the same first index as bisection, wherever it lies.
-    @Test func gallopEqualsBisection() {
+    /// Galloping and interpolation find the same first index as bisection, wherever it lies, on
+    /// evenly spread values and on clustered ones (where the interpolated guess is far off).
+    @Test func gallopAndInterpolationEqualBisection() {
         var rng = TestRandom(seed: 77)
-        for _ in 0..<200 {
-            let values = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt32.random(in: 0..<1_000, using: &rng) }.sorted()
+        for round in 0..<400 {
+            let clustered = round % 2 == 1
+            let values = (0..<Int.random(in: 0...300, using: &rng)).map { _ in
+                clustered && Bool.random(using: &rng) ? UInt32.random(in: 400..<420, using: &rng) : UInt32.random(in: 0..<1_000, using: &rng)
+            }.sorted()
             let from = Int.random(in: 0...values.count, using: &rng), to = Int.random(in: from...values.count, using: &rng)
             let v = UInt32.random(in: 0..<1_100, using: &rng)
-            #expect(values.gallop(atLeast: v, in: from..<to) == values.firstIndex(atLeast: v, in: from..<to))
-            #expect(values.firstIndex(atLeast: v, in: from..<to) == (values[from..<to].firstIndex { $0 >= v } ?? to))
+            let want = values[from..<to].firstIndex { $0 >= v } ?? to
+            #expect(values.gallop(atLeast: v, in: from..<to) == want, "\(rng.replay)")
+            #expect(values.firstIndex(atLeast: v, in: from..<to) == want, "\(rng.replay)")
+            if from < to {
+                #expect(values.interpolate(atLeast: v, in: from..<to, first: values[from], last: values[to - 1]) == want,
+                        "round \(round), \(rng.replay)")
+            }
         }
     }
 
@@ -116,7 +125,7 @@ struct AudioIndexOracleTests {
     /// The speed sweep with the bound's pruning: equal to the oracle run at every speed on scaled
     /// query times, best speed per recording (ties: nearest 1, then earlier in the list), at
     /// least `minVotes`, best `limit` first.
-    @Test(arguments: [(1, 1), (3, 4), (20, 1)])
+    @Test(arguments: [(1, 1), (3, 4), (20, 1), (5, 12)])
     func speedSweepEqualsTheOracle(limit: Int, minVotes: Int) throws {
         var rng = TestRandom(seed: 977 + UInt64(limit))
         let params = AudioFingerprint.Parameters(), spf = params.layout.secondsPerFrame

@@ -26,28 +26,54 @@ public struct AudioCandidateStage: Sendable, Hashable {
 
 extension AudioLandmarkIndex {
     /// `query` through the candidate stage: the shortlist by combined-key vote bounds (ties: lower
-    /// recording first), then each shortlisted recording's pair votes, gathered by bisection.
+    /// recording first), then each shortlisted recording's pair votes, gathered by interpolation search.
     func shortlisted(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, bound: AudioVoteBound, limit: Int,
                      speeds: [Double], minVotes: Int) -> [AudioMatch] {
         let keys = stage.combiner.combined(fingerprint.landmarks)
-        var ranked: [(bound: Int, recording: Int, shard: Int)] = []
+        var best = AudioShortlist(capacity: stage.shortlist, minBound: stage.minVotes)
         for (s, shard) in candidateShards.enumerated() {
-            AudioVoteTable(keys, shard: shard, budget: stage.budget).forEachBound(floor: stage.minVotes, bound) { r, b in
-                if b >= stage.minVotes { ranked.append((b, shard.firstRecording + r, s)) }
+            AudioVoteTable(keys, shard: shard, budget: stage.budget).forEachBound(floor: { best.floor }, bound) { r, b in
+                best.offer(bound: b, recording: shard.firstRecording + r, shard: s)
             }
         }
-        ranked.sort { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
         let spf = parameters.layout.secondsPerFrame
         var tables: [Int: AudioVoteTable] = [:]
         var found: [AudioMatch] = []
-        for (_, r, s) in ranked.prefix(stage.shortlist) {
+        for (_, r, s) in best.entries {
             let table = tables[s] ?? AudioVoteTable(fingerprint.landmarks, shard: shards[s])
             tables[s] = table
-            guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf),
-                  m.votes >= max(1, minVotes) else { continue }
+            guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf,
+                                minVotes: minVotes) else { continue }
             found.append(m)
         }
         found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
         return Array(found.prefix(limit))
+    }
+}
+
+/// The `capacity` highest bounds offered (at least `minBound`), best first, ties to the lower
+/// recording, for recordings offered in ascending order: what sorting every offer and keeping the
+/// first `capacity` would keep. Once full, only a bound above the last entry's can enter, so
+/// `floor` rises, and a recording with fewer votes than it (votes bound the bound) is not bounded.
+@_spi(Testing) public struct AudioShortlist: Sendable {
+    public let capacity: Int
+    public let minBound: Int
+    public private(set) var entries: [(bound: Int, recording: Int, shard: Int)] = []
+
+    public init(capacity: Int, minBound: Int) {
+        self.capacity = max(1, capacity)
+        self.minBound = minBound
+    }
+
+    /// The least bound that can still enter.
+    public var floor: Int {
+        entries.count < capacity ? minBound : max(minBound, entries[entries.count - 1].bound + 1)
+    }
+
+    /// Offers a recording numbered above every one offered before.
+    public mutating func offer(bound: Int, recording: Int, shard: Int) {
+        guard bound >= floor else { return }
+        entries.insert((bound, recording, shard), at: entries.firstIndex { $0.bound < bound } ?? entries.count)
+        if entries.count > capacity { entries.removeLast() }
     }
 }

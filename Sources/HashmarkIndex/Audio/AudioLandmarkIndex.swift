@@ -135,7 +135,7 @@ public struct AudioLandmarkIndex: Sendable {
         let tables = shards.map { AudioVoteTable(fingerprint.landmarks, shard: $0) }
         var order: [(bound: Int, recording: Int, shard: Int)] = []
         for (s, votes) in tables.enumerated() {
-            votes.forEachBound(floor: floor, bound) { r, b in
+            votes.forEachBound(floor: { floor }, bound) { r, b in
                 if b >= floor { order.append((b, shards[s].firstRecording + r, s)) }
             }
         }
@@ -144,8 +144,8 @@ public struct AudioLandmarkIndex: Sendable {
         var found: [AudioMatch] = []
         for (b, r, s) in order {
             if found.count >= limit, let last = found.last, b < last.votes { break }
-            guard let m = align(tables[s].votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf),
-                  m.votes >= minVotes else { continue }
+            guard let m = align(tables[s].votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf,
+                                minVotes: minVotes) else { continue }
             found.append(m)
             found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
             if found.count > limit { found.removeLast() }
@@ -161,17 +161,18 @@ public struct AudioLandmarkIndex: Sendable {
     }
 
     /// The best alignment of one recording's votes over `speeds` (most votes; on ties the speed
-    /// nearest 1, then the earlier in `speeds`).
+    /// nearest 1, then the earlier in `speeds`), if it has at least `minVotes`.
     ///
     /// The speeds are tried nearest 1 first, so a later one replaces the best only with more
-    /// votes, and one whose `windowBound` cannot exceed the best so far is skipped without
-    /// sorting its offsets: most of the sweep, once one speed has aligned the copy.
-    func align(_ list: [AudioVote], recording: Int, speeds: [Double], secondsPerFrame spf: Double) -> AudioMatch? {
+    /// votes, and one whose `windowBound` cannot exceed the best so far (nor reach `minVotes`) is
+    /// skipped without sorting its offsets: most of the sweep, once one speed has aligned the
+    /// copy, and all of it for a recording that merely shares chance votes with the query.
+    func align(_ list: [AudioVote], recording: Int, speeds: [Double], secondsPerFrame spf: Double, minVotes: Int) -> AudioMatch? {
         var best: AudioMatch? = nil
-        let width = 2 * tolerance + 1
+        let width = 2 * tolerance + 1, floor = max(1, minVotes)
         for i in speeds.indices.sorted(by: { (abs(speeds[$0] - 1), $0) < (abs(speeds[$1] - 1), $1) }) {
             let speed = speeds[i]
-            if let b = best, Self.windowBound(list, speed: speed, width: width) <= b.votes { continue }
+            if Self.windowBound(list, speed: speed, width: width) <= max(best?.votes ?? 0, floor - 1) { continue }
             let scaled = speed == 1 ? list : list.map {
                 AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
             }
@@ -182,7 +183,7 @@ public struct AudioLandmarkIndex: Sendable {
                 best = m
             }
         }
-        return best
+        return best.flatMap { $0.votes >= floor ? $0 : nil }
     }
 
     /// At least the votes that any `width` consecutive offsets hold at `speed` (query times scaled

@@ -6,10 +6,12 @@ import HashmarkFingerprint
 /// `forEachBound` visits the votes a block of recordings at a time (each list ascends by
 /// recording, so every list is cut where the block ends), grouping a block's offsets by recording
 /// in buffers that stay in cache; no per-query array grows with the number of votes. The votes of
-/// the few recordings then aligned are gathered again by bisection (`votes(_:)`).
+/// the few recordings then aligned are gathered again by interpolation search (`votes(_:)`).
 struct AudioVoteTable {
     let shard: AudioPostingShard
     private let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
+    /// The first and last position of every list (`votes(_:)` interpolates between them).
+    private let ends: [(first: UInt32, last: UInt32)]
     /// Recordings per block of `forEachBound`.
     static let block = 256
 
@@ -25,13 +27,16 @@ struct AudioVoteTable {
             lists.removeSubrange(keep...)
         }
         self.lists = lists
+        ends = lists.map { (shard.positions[$0.range.lowerBound], shard.positions[$0.range.upperBound - 1]) }
     }
 
     var recordings: Int { shard.recordings }
 
-    /// Calls `body(recording, bound)` for each shard-local recording with at least `floor` votes,
+    /// Calls `body(recording, bound)` for each shard-local recording with at least `floor()` votes,
     /// in recording order, with `bound.bound` of its offsets (recording frame minus query frame).
-    func forEachBound(floor: Int, _ bound: AudioVoteBound, _ body: (Int, Int) -> Void) {
+    /// `floor` is asked again for every recording: a caller that keeps only the best bounds raises
+    /// it as it goes, and recordings with fewer votes than that skip the bound's histogram.
+    func forEachBound(floor: () -> Int, _ bound: AudioVoteBound, _ body: (Int, Int) -> Void) {
         var cursor = lists.map(\.range.lowerBound), stop = cursor
         var owner: [UInt16] = [], offset: [Int32] = [], grouped: [Int32] = [], histogram: [Int32] = []
         var start = [Int](repeating: 0, count: Self.block + 1)
@@ -93,7 +98,7 @@ struct AudioVoteTable {
                             }
                         }
                         grouped.withUnsafeBufferPointer { g in
-                            for i in 0..<count where start[i + 1] - start[i] >= floor {
+                            for i in 0..<count where start[i + 1] - start[i] >= floor() {
                                 body(first + i, bound.bound(UnsafeBufferPointer(rebasing: g[start[i]..<start[i + 1]]),
                                                             histogram: &histogram))
                             }
@@ -104,15 +109,18 @@ struct AudioVoteTable {
         }
     }
 
-    /// The votes of recording `r`: each list's stretch inside the recording, found by bisection.
+    /// The votes of recording `r`: each list's stretch inside the recording, found by
+    /// interpolation between the list's ends.
     func votes(_ r: Int) -> [AudioVote] {
         let lo = shard.bases[r], hi = shard.bases[r + 1]
         var out: [AudioVote] = []
-        for (time, hash, range) in lists {
-            var i = shard.positions.firstIndex(atLeast: lo, in: range)
-            while i < range.upperBound, shard.positions[i] < hi {
-                out.append(AudioVote(queryTime: Int(time), recordingTime: Int(shard.positions[i] - lo), hash: hash))
-                i += 1
+        shard.positions.withUnsafeBufferPointer { positions in
+            for ((time, hash, range), (first, last)) in zip(lists, ends) {
+                var i = positions.interpolate(atLeast: lo, in: range, first: first, last: last)
+                while i < range.upperBound, positions[i] < hi {
+                    out.append(AudioVote(queryTime: Int(time), recordingTime: Int(positions[i] - lo), hash: hash))
+                    i += 1
+                }
             }
         }
         return out
@@ -133,6 +141,27 @@ struct AudioVoteTable {
             step *= 2
         }
         return lo
+    }
+
+    /// As `firstIndex(atLeast:in:)`, starting where `value` would sit if the range's elements
+    /// (`first` and `last` are its ends) were spread evenly, and galloping from there either way:
+    /// a posting list spreads its positions about evenly over the frame line, so the answer is
+    /// usually a few elements from the guess, against the ~log2(count) cache lines of bisection.
+    public func interpolate(atLeast value: UInt32, in range: Range<Int>, first: UInt32, last: UInt32) -> Int {
+        guard range.count > 4 else { return firstIndex(atLeast: value, in: range) }
+        guard value > first else { return range.lowerBound }
+        guard value <= last else { return range.upperBound }
+        let fraction = Double(value - first) / (Double(last - first) + 1)
+        let guess = range.lowerBound + Swift.min(range.count - 1, Int(fraction * Double(range.count)))
+        if self[guess] < value { return gallop(atLeast: value, in: (guess + 1)..<range.upperBound) }
+        var hi = guess, step = 1
+        while hi > range.lowerBound {
+            let probe = Swift.max(range.lowerBound, hi - step)
+            if self[probe] < value { return firstIndex(atLeast: value, in: (probe + 1)..<hi) }
+            hi = probe
+            step *= 2
+        }
+        return range.lowerBound
     }
 
     /// The first index of `range` whose element is at least `value` (elements of `range` below
