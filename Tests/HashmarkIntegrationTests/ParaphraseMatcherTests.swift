@@ -119,12 +119,11 @@ struct ParaphraseMatcherTests {
     }
 
     /// The first stage (static windows, chained regions, the gate) against the oracle that
-    /// verifies every work in full: of the works the oracle matches for the language-model
-    /// rewrites of manifest-a, the staged search must match as many (its recall), on a corpus of
-    /// all twelve of their source works.
+    /// verifies every work in full: of the works the oracle matches for the English
+    /// language-model rewrites of the three manifests, the staged search must match as many (its
+    /// recall), on a corpus of all their source works.
     @Test func stagedSearchRecallAgainstTheExhaustiveOracle() throws {
-        let table = try CSVTable.read(path: Self.fixtures.appendingPathComponent("manifest-a.csv").path, required: ["id"])
-        let rows = table.rows.filter { $0["kind"] != "same-topic" }
+        let rows = try Self.englishRewrites()
         let dir = try TempDir()
         let store = try CorpusStore(path: dir.path("corpus.sqlite"))
         for id in Set(rows.compactMap { $0["source_work"] }).sorted() {
@@ -146,10 +145,11 @@ struct ParaphraseMatcherTests {
         }
         let recall = Double(both) / Double(max(1, foundByOracle))
         print("paraphrase first stage: staged \(found), oracle \(foundByOracle), both \(both) of \(rows.count); recall \(recall)")
-        #expect(foundByOracle >= rows.count / 2, "the oracle itself found \(foundByOracle) of \(rows.count)")
-        // Issue #17 asks 0.98; the shipped rule (3 regions, chain score ≥ 2, gate 0.6: what keeps
-        // clear texts cheap) measures 20 of 21 (0.952) here. Guarded at that level so it cannot slip.
-        #expect(recall >= 0.95, "staged \(found), oracle \(foundByOracle), both \(both)")
+        #expect(rows.count >= 60 && foundByOracle >= rows.count * 3 / 4, "the oracle itself found \(foundByOracle) of \(rows.count)")
+        // Issue #17 asks 0.98; the shipped rule (3 regions, chain score ≥ 2, gate 0.6 on 4 pairs:
+        // what keeps clear texts cheap) measures 53 of 55 (0.964) here, the two it misses loose
+        // rewrites of Shakespeare. Guarded at that level so it cannot slip.
+        #expect(recall >= 0.96, "staged \(found), oracle \(foundByOracle), both \(both)")
     }
 
     /// The gate's floor (a region whose closest static pair is plainly unrelated by transformer is
@@ -157,11 +157,7 @@ struct ParaphraseMatcherTests {
     /// rewrite of the three manifests, the shipped rule matches exactly what it matches with the
     /// floor off.
     @Test func theGateFloorLosesNoRewrite() throws {
-        var rows: [[String: String]] = []
-        for name in ["manifest-a.csv", "manifest-b.csv", "manifest-c.csv"] {
-            let table = try CSVTable.read(path: Self.fixtures.appendingPathComponent(name).path, required: ["id"])
-            rows += table.rows.filter { $0["kind"]?.hasPrefix("lm-") == true && $0["language"] == "en" }
-        }
+        let rows = try Self.englishRewrites()
         let dir = try TempDir()
         let store = try CorpusStore(path: dir.path("corpus.sqlite"))
         for id in Set(rows.compactMap { $0["source_work"] }).sorted() {
@@ -183,6 +179,16 @@ struct ParaphraseMatcherTests {
             matched += a.contains(row["source_work"] ?? "") ? 1 : 0
         }
         #expect(rows.count >= 60 && matched >= rows.count * 3 / 4, "\(matched) of \(rows.count)")
+    }
+
+    /// The English language-model rewrites of the three manifests (68 rows).
+    static func englishRewrites() throws -> [[String: String]] {
+        var rows: [[String: String]] = []
+        for name in ["manifest-a.csv", "manifest-b.csv", "manifest-c.csv"] {
+            let table = try CSVTable.read(path: fixtures.appendingPathComponent(name).path, required: ["id"])
+            rows += table.rows.filter { $0["kind"]?.hasPrefix("lm-") == true && $0["language"] == "en" }
+        }
+        return rows
     }
 
     static func manifestRow(_ id: String) throws -> (offset: Int, length: Int)? {
