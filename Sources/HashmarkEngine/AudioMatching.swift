@@ -9,12 +9,17 @@ extension Engine {
         let rule = model.model.audio
         let layout = audio.fingerprint.parameters.layout
         let found = (try? index.audioIndex.query(audio.fingerprint, limit: rule.maxCandidates, speeds: rule.speeds,
-                                                 minVotes: rule.nearMissFloor)) ?? []
+                                                 minVotes: rule.searchFloor, boundFloor: rule.nearMissFloor)) ?? []
         let spf = layout.secondsPerFrame
         // A landmark's anchor frame starts at its time; the frame itself lasts this much longer.
         let frameSeconds = Double(layout.frameSize) / Double(layout.sampleRate)
         return found.compactMap { m in
             guard m.recording < index.audioWorkIDs.count else { return nil }
+            let seconds = Double(m.queryFrames.upperBound - m.queryFrames.lowerBound) * spf + frameSeconds
+            // Below the near-miss floor only a match by isolation is reported.
+            guard m.votes >= rule.nearMissFloor
+                || rule.isIsolated(distinctHashes: m.distinctHashes, sidelobeVotes: m.sidelobeVotes, matchedSeconds: seconds)
+            else { return nil }
             let submitted = AudioEvidence.Segment(start: Double(m.queryFrames.lowerBound) * spf,
                                                   end: Double(m.queryFrames.upperBound) * spf + frameSeconds)
             let source = AudioEvidence.Segment(start: Double(m.recordingFrames.lowerBound) * spf,
@@ -24,7 +29,9 @@ extension Engine {
                 threshold: rule.minAlignedHashes, distinctThreshold: rule.minDistinctHashes > 0 ? rule.minDistinctHashes : nil,
                 submitted: submitted, source: source, offsetSeconds: m.offsetSeconds, speed: m.speed,
                 workSeconds: Double(index.audioIndex.recordingFrames[m.recording]) * spf,
-                algorithm: AudioFingerprint.algorithm)
+                algorithm: AudioFingerprint.algorithm, sidelobeHashes: m.sidelobeVotes,
+                isolatedThreshold: rule.minIsolatedHashes > 0 ? rule.minIsolatedHashes : nil,
+                isolationMargin: rule.minIsolatedHashes > 0 ? rule.minIsolationMargin : nil)
             return match(index.ref(index.audioWorkIDs[m.recording]), .audio(evidence))
         }
     }

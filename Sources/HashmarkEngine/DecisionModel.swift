@@ -156,11 +156,12 @@ public struct DecisionModel: Codable, Sendable, Equatable {
     /// `ImageRule.localMinMatchedWorkArea`); the text
     /// defaults of `TextRule` (≥ 50 aligned words); the paraphrase defaults of `ParaphraseRule`.
     public static let defaults = DecisionModel(
-        schema: "hashmark.model/1", id: "hashmark-defaults-10",
+        schema: "hashmark.model/1", id: "hashmark-defaults-11",
         description: "Documented defaults, not fitted: PDQ distance <= 31 at quality >= 50; "
             + "local features >= 20 RANSAC inliers covering >= 5 % of the work's keypoint extent; text: >= 50 aligned words, >= 30 identical, coverage >= 0.4, a run of >= 4; "
             + "paraphrase: >= 3 seed sentence pairs at mean similarity >= 0.55 over >= 40 source words; "
-            + "audio: >= 35 aligned landmark hashes, >= 35 of them distinct, over >= 2 s, submissions 40 peaks per window paired 10 wide; "
+            + "audio: >= 35 aligned landmark hashes, >= 35 of them distinct, or >= 20 distinct standing >= 15 above the work's next best "
+            + "alignment, over >= 2 s, submissions 40 peaks per window paired 10 wide; "
             + "image descriptor: similarity >= 0.7.",
         image: ImageRule(pdqMaxDistance: 31, pdqMinQuality: 50, pdqCandidateRadius: 40,
                          localMinInliers: 20, localMaxCandidates: 4, localMinVotes: 3, localMinMatchedWorkArea: 0.05),
@@ -178,8 +179,9 @@ public struct DecisionModel: Codable, Sendable, Equatable {
         case text(TextAlignmentSummary)
         case paraphrase(ParaphraseSummary)
         /// Aligned landmark hashes, how many of them differ (nil: a report from before it was
-        /// counted; the aligned count stands in), and the seconds of the submission they spread over.
-        case audio(alignedHashes: Int, matchedSeconds: Double, distinctHashes: Int? = nil)
+        /// counted; the aligned count stands in), the seconds of the submission they spread over,
+        /// and the votes of the work's next best alignment (nil: not counted, no match by isolation).
+        case audio(alignedHashes: Int, matchedSeconds: Double, distinctHashes: Int? = nil, sidelobeVotes: Int? = nil)
         /// The image descriptors' similarity (cosine less the background cosine).
         case descriptor(similarity: Double)
 
@@ -196,7 +198,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
                                                      meanSimilarity: e.meanSimilarity, minSimilarity: e.minSimilarity,
                                                      sourceWords: e.sourceWords))
             case .audio(let e):
-                self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration, distinctHashes: e.distinctHashes)
+                self = .audio(alignedHashes: e.alignedHashes, matchedSeconds: e.submitted.duration, distinctHashes: e.distinctHashes,
+                              sidelobeVotes: e.sidelobeHashes)
             case .descriptor(let e): self = .descriptor(similarity: e.similarity)
             }
         }
@@ -237,13 +240,19 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             let s = Double(p.seedPairs) / Double(max(1, r.minSeedPairs))
             let score = s / (1 + s)
             return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
-        case .audio(let n, let seconds, let distinct):
+        case .audio(let n, let seconds, let distinct, let sidelobe):
             let d = distinct ?? n
-            let isMatch = n >= audio.minAlignedHashes && d >= audio.minDistinctHashes && seconds >= audio.minMatchedSeconds
-            // Scored on the count the rule is strictest about.
-            let score = audio.minDistinctHashes > 0 ? Double(d) / (Double(d) + Double(audio.minDistinctHashes))
+            let aligned = n >= audio.minAlignedHashes && d >= audio.minDistinctHashes && seconds >= audio.minMatchedSeconds
+            let isolated = sidelobe.map { audio.isIsolated(distinctHashes: d, sidelobeVotes: $0, matchedSeconds: seconds) } ?? false
+            // Scored on the count the rule is strictest about; a match by isolation on its margin.
+            var score = audio.minDistinctHashes > 0 ? Double(d) / (Double(d) + Double(audio.minDistinctHashes))
                 : Double(n) / (Double(n) + Double(max(1, audio.minAlignedHashes)))
-            return Decision(isMatch: isMatch, score: isMatch ? score : min(score, 0.49))
+            if let sidelobe, audio.minIsolatedHashes > 0, d >= audio.minIsolatedHashes {
+                let margin = Double(max(0, d - sidelobe))
+                score = max(score, margin / (margin + Double(max(1, audio.minIsolationMargin))))
+            }
+            let isMatch = aligned || isolated
+            return Decision(isMatch: isMatch, score: isMatch ? max(0.5, score) : min(score, 0.49))
         case .descriptor(let s):
             let t = descriptor.minSimilarity
             if s >= t { return Decision(isMatch: true, score: min(1, 0.5 + (s - t) / (2 * max(1e-6, 1 - t)))) }
@@ -273,7 +282,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             + "alignedWords >= minAlignedWords, matchedWords >= minMatchedWords, coverage >= minCoverage "
             + "and longestRun >= minLongestRun; or sentence-align seedPairs >= paraphraseMinSeedPairs, "
             + "meanSimilarity >= paraphraseMinMeanSimilarity and sourceWords >= paraphraseMinSourceWords; or audio-landmarks "
-            + "alignedHashes >= audioMinAlignedHashes and distinctHashes >= audioMinDistinctHashes over a submitted segment of "
+            + "alignedHashes >= audioMinAlignedHashes and distinctHashes >= audioMinDistinctHashes, or distinctHashes >= "
+            + "audioMinIsolatedHashes and distinctHashes - sidelobeHashes >= audioMinIsolationMargin, over a submitted segment of "
             + ">= audioMinMatchedSeconds; or, when no pdq or "
             + "local-features match fired, descriptor similarity (cosine - backgroundCosine) >= descriptorMinSimilarity. Otherwise clear."
     }
@@ -298,6 +308,8 @@ public struct DecisionModel: Codable, Sendable, Equatable {
             "audioMinMatchedSeconds": audio.minMatchedSeconds,
             "audioQueryFanOut": Double(audio.queryFanOut),
             "audioQueryPeaksPerWindow": Double(audio.queryPeaksPerWindow),
+            "audioMinIsolatedHashes": Double(audio.minIsolatedHashes),
+            "audioMinIsolationMargin": Double(audio.minIsolationMargin),
             "descriptorMinSimilarity": descriptor.minSimilarity,
         ]
     }

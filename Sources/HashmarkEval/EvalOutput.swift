@@ -32,7 +32,10 @@ public enum EvalOutput {
                            + "FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)" + (f.metTarget ? "" : " — target not met"))
             }
             if let f = fit.audio {
-                out.append("- Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes), minMatchedSeconds \(f.rule.minMatchedSeconds): "
+                out.append("- Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes), minMatchedSeconds \(f.rule.minMatchedSeconds)"
+                           + (f.rule.minIsolatedHashes > 0
+                              ? ", by isolation minIsolatedHashes \(f.rule.minIsolatedHashes) minIsolationMargin \(f.rule.minIsolationMargin)" : "")
+                           + ": "
                            + "train TPR \(rate(f.trainTPR)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                            + (f.metTarget ? "" : " — target not met"))
             }

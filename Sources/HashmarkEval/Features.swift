@@ -18,17 +18,18 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
     /// The paraphrase matcher's passages for this work (most seed pairs).
     public var paraphrase: ParaphraseSummary?
     /// The audio alignment with the most distinct hashes (then aligned ones): its aligned and
-    /// distinct hashes and the submitted seconds it spans.
+    /// distinct hashes, the submitted seconds it spans and its sidelobe (the next best alignment).
     public var audioHashes: Int?
     public var audioDistinctHashes: Int?
     public var audioSeconds: Double?
+    public var audioSidelobe: Int?
     /// Highest image-descriptor similarity (cosine less the background cosine).
     public var descriptorSimilarity: Double?
 
     public init(work: String, pdqDistance: Int? = nil, pdqQuality: Int? = nil, inliers: Int? = nil,
                 text: TextAlignmentSummary? = nil, paraphrase: ParaphraseSummary? = nil,
                 audioHashes: Int? = nil, audioDistinctHashes: Int? = nil, audioSeconds: Double? = nil,
-                descriptorSimilarity: Double? = nil) {
+                audioSidelobe: Int? = nil, descriptorSimilarity: Double? = nil) {
         self.work = work
         self.pdqDistance = pdqDistance
         self.pdqQuality = pdqQuality
@@ -38,6 +39,7 @@ public struct WorkFeatures: Sendable, Codable, Equatable {
         self.audioHashes = audioHashes
         self.audioDistinctHashes = audioDistinctHashes
         self.audioSeconds = audioSeconds
+        self.audioSidelobe = audioSidelobe
         self.descriptorSimilarity = descriptorSimilarity
     }
 }
@@ -59,10 +61,10 @@ extension WorkFeatures {
                 if f.text.map({ t.alignedWords > $0.alignedWords }) ?? true { f.text = t }
             case .paraphrase(let p):
                 if f.paraphrase.map({ p.seedPairs > $0.seedPairs }) ?? true { f.paraphrase = p }
-            case .audio(let n, let seconds, let distinct):
+            case .audio(let n, let seconds, let distinct, let sidelobe):
                 let key = (distinct ?? n, n)
                 if f.audioHashes.map({ key > (f.audioDistinctHashes ?? $0, $0) }) ?? true {
-                    f.audioHashes = n; f.audioDistinctHashes = distinct; f.audioSeconds = seconds
+                    f.audioHashes = n; f.audioDistinctHashes = distinct; f.audioSeconds = seconds; f.audioSidelobe = sidelobe
                 }
             case .descriptor(let s):
                 f.descriptorSimilarity = max(f.descriptorSimilarity ?? -2, s)
@@ -79,7 +81,8 @@ extension WorkFeatures {
         if let t = text { out.append(.text(t)) }
         if let p = paraphrase { out.append(.paraphrase(p)) }
         if let n = audioHashes {
-            out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0, distinctHashes: audioDistinctHashes))
+            out.append(.audio(alignedHashes: n, matchedSeconds: audioSeconds ?? 0, distinctHashes: audioDistinctHashes,
+                              sidelobeVotes: audioSidelobe))
         }
         if let s = descriptorSimilarity { out.append(.descriptor(similarity: s)) }
         return out

@@ -106,18 +106,24 @@ public enum Fitter {
     }
 
     /// Grid search over distinct aligned landmark hashes (the aligned ones held to the same
-    /// count, which they can never be below; the matched duration kept from `base`); ties go to
-    /// the fewest hashes.
+    /// count, which they can never be below; the matched duration kept from `base`) and, when
+    /// `base` matches by isolation, over its margin above the sidelobe (`minIsolatedHashes` kept);
+    /// ties go to the fewest hashes, then the narrowest margin (the loosest rule, as elsewhere:
+    /// the negatives bound it, not the positives).
     public static func fitAudio(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
-                                hashes: [Int] = Array(stride(from: 10, through: 200, by: 2))) -> Fit<AudioRule> {
-        func rule(_ n: Int) -> AudioRule {
+                                hashes: [Int] = Array(stride(from: 10, through: 200, by: 2)),
+                                margins: [Int] = Array(8...30)) -> Fit<AudioRule> {
+        let margins = base.audio.minIsolatedHashes > 0 && !margins.isEmpty ? margins : [base.audio.minIsolationMargin]
+        func rule(_ n: Int, _ margin: Int) -> AudioRule {
             var r = base.audio
             r.minAlignedHashes = n
             r.minDistinctHashes = n
+            r.minIsolationMargin = margin
             return r
         }
-        return grid(cases, targetFPR: targetFPR, candidates: hashes.map(rule), strictest: rule(hashes.last ?? base.audio.minAlignedHashes),
-        detects: { c, r in var m = base; m.audio = r; return detects(c, m) })
+        return grid(cases, targetFPR: targetFPR, candidates: hashes.flatMap { n in margins.map { rule(n, $0) } },
+                    strictest: rule(hashes.last ?? base.audio.minAlignedHashes, margins.max() ?? base.audio.minIsolationMargin),
+                    detects: { c, r in var m = base; m.audio = r; return detects(c, m) })
     }
 
     /// The descriptor's similarity threshold given `base`'s PDQ and local rule: the loosest of

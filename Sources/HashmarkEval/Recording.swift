@@ -139,7 +139,8 @@ enum Recording {
             let fit = Fitter.fitAudio(audio, base: base, targetFPR: options.targetFPR,
                                       hashes: Array(stride(from: loosenAudio ? 10 : max(10, base.audio.minAlignedHashes,
                                                                                     base.audio.minDistinctHashes),
-                                                                  through: 200, by: 2)))
+                                                                  through: 200, by: 2)),
+                                      margins: Array(stride(from: loosenAudio ? 8 : max(8, base.audio.minIsolationMargin), through: 30, by: 1)))
             model.audio = fit.rule
             summary.audio = fit
         }
@@ -182,7 +183,9 @@ enum Recording {
                 + (f.metTarget ? "." : " (target not met: strictest threshold kept)."))
         }
         if let f = summary.audio {
-            parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes); "
+            parts.append("Audio: minAlignedHashes \(f.rule.minAlignedHashes), minDistinctHashes \(f.rule.minDistinctHashes)"
+                + (f.rule.minIsolatedHashes > 0
+                   ? ", by isolation \(f.rule.minIsolatedHashes) distinct hashes \(f.rule.minIsolationMargin) above the sidelobe" : "") + "; "
                 + "train TPR \(Format.pct(f.trainTPR.rate)), FPR \(f.trainFPR.successes)/\(f.trainFPR.trials)"
                 + (f.metTarget ? "." : " (target not met: strictest thresholds kept)."))
         }

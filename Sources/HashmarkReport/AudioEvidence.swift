@@ -26,6 +26,14 @@ public struct AudioEvidence: Sendable, Equatable {
     public var threshold: Int
     /// The fewest distinct hashes that count as a match (`nil`: not part of the rule).
     public var distinctThreshold: Int?
+    /// Aligned hashes of the work's next best alignment, away from this one (`nil`: not counted,
+    /// as in reports before it was). A copy's alignment stands far above it; chance alignments
+    /// and sounds two recordings share at a period do not.
+    public var sidelobeHashes: Int?
+    /// A match by isolation needs at least `isolatedThreshold` distinct hashes standing
+    /// `isolationMargin` above `sidelobeHashes` (`nil`: not part of the rule).
+    public var isolatedThreshold: Int?
+    public var isolationMargin: Int?
     /// The matched stretch of the submission and of the work (first to last aligned landmark).
     public var submitted: Segment
     public var source: Segment
@@ -38,11 +46,13 @@ public struct AudioEvidence: Sendable, Equatable {
 
     public init(alignedHashes: Int, distinctHashes: Int? = nil, queryHashes: Int, threshold: Int,
                 distinctThreshold: Int? = nil, submitted: Segment, source: Segment,
-                offsetSeconds: Double, speed: Double, workSeconds: Double? = nil, algorithm: String) {
+                offsetSeconds: Double, speed: Double, workSeconds: Double? = nil, algorithm: String,
+                sidelobeHashes: Int? = nil, isolatedThreshold: Int? = nil, isolationMargin: Int? = nil) {
         self.alignedHashes = alignedHashes; self.queryHashes = queryHashes; self.threshold = threshold
         self.distinctHashes = distinctHashes; self.distinctThreshold = distinctThreshold
         self.submitted = submitted; self.source = source; self.offsetSeconds = offsetSeconds; self.speed = speed
         self.workSeconds = workSeconds; self.algorithm = algorithm
+        self.sidelobeHashes = sidelobeHashes; self.isolatedThreshold = isolatedThreshold; self.isolationMargin = isolationMargin
     }
 }
 
@@ -69,13 +79,17 @@ extension AudioEvidence {
         if let workSeconds { m["workSeconds"] = .double(workSeconds) }
         if let distinctHashes { m["distinctHashes"] = .int(Int64(distinctHashes)) }
         if let distinctThreshold { m["distinctThreshold"] = .int(Int64(distinctThreshold)) }
+        if let sidelobeHashes { m["sidelobeHashes"] = .int(Int64(sidelobeHashes)) }
+        if let isolatedThreshold { m["isolatedThreshold"] = .int(Int64(isolatedThreshold)) }
+        if let isolationMargin { m["isolationMargin"] = .int(Int64(isolationMargin)) }
         return .object(m)
     }
 
     init(_ ev: Obj) throws {
         guard ev.version >= 5 else { throw ReportError(.schema, "\(ev.path): audio-landmarks evidence needs hashmark.verdict/5") }
         try ev.keys(required: ["alignedHashes", "queryHashes", "threshold", "submitted", "source", "offsetSeconds",
-                               "speed", "algorithm"], optional: ["workSeconds", "distinctHashes", "distinctThreshold"])
+                               "speed", "algorithm"], optional: ["workSeconds", "distinctHashes", "distinctThreshold",
+                                                                "sidelobeHashes", "isolatedThreshold", "isolationMargin"])
         self.init(alignedHashes: try ev.int("alignedHashes", 0...Int.max),
                   distinctHashes: ev.has("distinctHashes") ? try ev.int("distinctHashes", 0...Int.max) : nil,
                   queryHashes: try ev.int("queryHashes", 0...Int.max), threshold: try ev.int("threshold", 0...Int.max),
@@ -83,7 +97,10 @@ extension AudioEvidence {
                   submitted: try Segment(ev.object("submitted")),
                   source: try Segment(ev.object("source")), offsetSeconds: try ev.number("offsetSeconds", -1e7...1e7),
                   speed: try ev.number("speed", 0.5...2), workSeconds: ev.has("workSeconds") ? try ev.number("workSeconds", 0...1e7) : nil,
-                  algorithm: try ev.string("algorithm", nonEmpty: true))
+                  algorithm: try ev.string("algorithm", nonEmpty: true),
+                  sidelobeHashes: ev.has("sidelobeHashes") ? try ev.int("sidelobeHashes", 0...Int.max) : nil,
+                  isolatedThreshold: ev.has("isolatedThreshold") ? try ev.int("isolatedThreshold", 0...Int.max) : nil,
+                  isolationMargin: ev.has("isolationMargin") ? try ev.int("isolationMargin", 0...Int.max) : nil)
     }
 }
 

@@ -27,11 +27,19 @@ public struct AudioOutline: Sendable, Equatable {
 extension HTMLEvidence {
     /// The evidence in words, then both recordings' spectrograms with the matched stretch outlined.
     static func audio(_ e: AudioEvidence, work: String, context: Context) -> String {
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("Aligned landmark hashes", "\(e.alignedHashes) (match if ≥ \(e.threshold)) of \(e.queryHashes) in the submission"),
-        ] + (e.distinctHashes.map { d in
-            [("Different hashes among them", "\(d)" + (e.distinctThreshold.map { " (match if ≥ \($0))" } ?? ""))]
-        } ?? []) + [
+        ]
+        if let d = e.distinctHashes {
+            rows.append(("Different hashes among them", "\(d)" + (e.distinctThreshold.map { " (match if ≥ \($0))" } ?? "")))
+        }
+        if let s = e.sidelobeHashes {
+            let rule = e.isolationMargin.map { m in
+                " (also a match if ≥ \(e.isolatedThreshold ?? 0) different hashes stand ≥ \(m) above it)"
+            } ?? ""
+            rows.append(("Next best alignment of the work", "\(s) aligned hashes" + rule))
+        }
+        rows += [
             ("Heard in the submission", segment(e.submitted)),
             ("Part of the work", segment(e.source) + (e.workSeconds.map { String(format: " of %.1f s", $0) } ?? "")),
             ("Speed of the copy", String(format: "%.3f×", e.speed) + (e.speed == 1 ? " (as registered)" : "")),

@@ -134,6 +134,7 @@ enum ReportText {
         case .audio(let e):
             out.append("\(e.alignedHashes) aligned landmark hashes (threshold \(e.threshold))"
                        + (e.distinctHashes.map { d in ", \(d) distinct" + (e.distinctThreshold.map { " (threshold \($0))" } ?? "") } ?? "")
+                       + (e.sidelobeHashes.map { s in ", next best alignment \(s)" + (e.isolationMargin.map { " (isolated match if distinct ≥ \(e.isolatedThreshold ?? 0) and ≥ \($0) above it)" } ?? "") } ?? "")
                        + " of \(e.queryHashes), speed \(fmt(e.speed)), "
                        + "submitted \(seconds(e.submitted)) ↔ work \(seconds(e.source))\(e.workSeconds.map { " of \(String(format: "%.1f", $0)) s" } ?? "")")
         case .descriptor(let e):

@@ -75,6 +75,28 @@ struct DecisionModelTests {
         #expect(old.isMatch && old.score == 0.5)
     }
 
+    /// A match by isolation: fewer hashes than the plain rule asks, standing far above the work's
+    /// next best alignment; not without the sidelobe counted, nor when the rule has it off.
+    @Test func audioMatchesByIsolation() {
+        var m = DecisionModel.defaults
+        m.audio = AudioRule(minAlignedHashes: 35, minDistinctHashes: 35, minMatchedSeconds: 2,
+                            minIsolatedHashes: 20, minIsolationMargin: 15)
+        let at = m.decide(.audio(alignedHashes: 22, matchedSeconds: 8, distinctHashes: 21, sidelobeVotes: 6))
+        #expect(at.isMatch && at.score == 0.5)
+        // Periodic coincidence: as many hashes at another offset.
+        #expect(!m.decide(.audio(alignedHashes: 40, matchedSeconds: 8, distinctHashes: 30, sidelobeVotes: 16)).isMatch)
+        #expect(!m.decide(.audio(alignedHashes: 19, matchedSeconds: 8, distinctHashes: 19, sidelobeVotes: 0)).isMatch)
+        #expect(!m.decide(.audio(alignedHashes: 30, matchedSeconds: 1.5, distinctHashes: 30, sidelobeVotes: 0)).isMatch)
+        let unknown = m.decide(.audio(alignedHashes: 30, matchedSeconds: 8, distinctHashes: 30))
+        #expect(!unknown.isMatch && unknown.score <= 0.49)
+        // The plain rule still matches whatever the sidelobe.
+        #expect(m.decide(.audio(alignedHashes: 90, matchedSeconds: 8, distinctHashes: 80, sidelobeVotes: 80)).isMatch)
+        m.audio.minIsolatedHashes = 0
+        #expect(!m.decide(.audio(alignedHashes: 22, matchedSeconds: 8, distinctHashes: 21, sidelobeVotes: 0)).isMatch)
+        #expect(AudioRule(minAlignedHashes: 35, minMatchedSeconds: 2, minIsolatedHashes: 20).searchFloor == 20)
+        #expect(AudioRule(minAlignedHashes: 35, minMatchedSeconds: 2).searchFloor == 26)
+    }
+
     /// PDQ first: keypoint matches count only when no PDQ match fired; text always counts.
     @Test func imageCascade() {
         let m = DecisionModel.defaults
@@ -148,5 +170,11 @@ struct DecisionModelTests {
         #expect(DecisionModel.defaults.thresholds["audioQueryFanOut"] == 10)
         #expect(DecisionModel.defaults.thresholds["audioMinDistinctHashes"] == Double(AudioRule.default.minDistinctHashes))
         #expect(AudioRule.default.minDistinctHashes > 0)
+        // Matches by isolation: off in a file fitted before them, the defaults' otherwise.
+        #expect(old.minIsolatedHashes == 0)
+        #expect(AudioRule.default.minIsolatedHashes == 20 && AudioRule.default.minIsolationMargin == 15)
+        let isolated = try audio(["minAlignedHashes": 35, "minIsolatedHashes": 18, "minIsolationMargin": 14])
+        #expect(isolated.minIsolatedHashes == 18 && isolated.minIsolationMargin == 14)
+        #expect(DecisionModel.defaults.thresholds["audioMinIsolationMargin"] == 15)
     }
 }

@@ -135,4 +135,28 @@ struct StatisticsAndFitTests {
         #expect(fit.trainFPR.successes == 0)
         #expect(fit.trainTPR.successes == 2)
     }
+
+    /// With matches by isolation in the prior, the fit also finds the narrowest margin above the
+    /// sidelobe that keeps the negatives out (a periodic coincidence stands 9 above its own), not
+    /// the widest that still finds the positives (12 and 11).
+    @Test func audioFitFindsTheIsolationMargin() {
+        func audio(_ positive: Bool, _ distinct: Int, sidelobe: Int) -> FeatureCase {
+            FeatureCase(positive: positive, expectedWork: positive ? "w" : nil,
+                        works: [WorkFeatures(work: positive ? "w" : "z", audioHashes: distinct, audioDistinctHashes: distinct,
+                                             audioSeconds: 8, audioSidelobe: sidelobe)])
+        }
+        var base = DecisionModel.defaults
+        base.audio = AudioRule(minAlignedHashes: 35, minDistinctHashes: 35, minMatchedSeconds: 2,
+                               minIsolatedHashes: 20, minIsolationMargin: 15)
+        let cases = [audio(false, 33, sidelobe: 24), audio(false, 30, sidelobe: 30), audio(true, 21, sidelobe: 9),
+                     audio(true, 25, sidelobe: 14), audio(true, 60, sidelobe: 10)]
+        let fit = Fitter.fitAudio(cases, base: base, targetFPR: 0)
+        #expect(fit.rule.minDistinctHashes == 34 && fit.rule.minIsolationMargin == 10)
+        #expect(fit.trainTPR.successes == 3 && fit.trainFPR.successes == 0)
+        // A prior without matches by isolation keeps them off: only the plain match is found.
+        base.audio.minIsolatedHashes = 0
+        let plain = Fitter.fitAudio(cases, base: base, targetFPR: 0)
+        #expect(plain.rule.minIsolatedHashes == 0 && plain.rule.minIsolationMargin == 15 && plain.rule.minDistinctHashes == 34)
+        #expect(plain.trainTPR.successes == 1)
+    }
 }

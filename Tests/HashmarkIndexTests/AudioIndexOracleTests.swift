@@ -8,8 +8,9 @@ import Testing
 @Suite("AudioIndexOracle")
 struct AudioIndexOracleTests {
     /// Votes of recording `stored` for `query` at every integer offset; the best (most votes,
-    /// smallest offset), its vote count, the different hashes among its votes and the anchor
-    /// ranges of its aligned pairs.
+    /// smallest offset), its vote count, the different hashes among its votes, the anchor
+    /// ranges of its aligned pairs, and the sidelobe: the most votes of any other window, counting
+    /// no offset within `AudioMatch.sidelobeGuard` frames of the best window.
     static func oracle(_ query: [Landmark], _ stored: [Landmark], recording: Int, tolerance: Int,
                        secondsPerFrame: Double) -> AudioMatch? {
         var pairs: [(q: Int, s: Int, hash: UInt32)] = []
@@ -23,9 +24,15 @@ struct AudioIndexOracleTests {
         let aligned = pairs.filter { abs($0.s - $0.q - best.o) <= tolerance }
         guard let q0 = aligned.map(\.q).min(), let q1 = aligned.map(\.q).max(),
               let s0 = aligned.map(\.s).min(), let s1 = aligned.map(\.s).max() else { return nil }
-        return AudioMatch(recording: recording, offsetFrames: best.o, votes: best.votes,
-                          distinctHashes: Set(aligned.map(\.hash)).count, queryFrames: q0...q1,
-                          recordingFrames: s0...s1, secondsPerFrame: secondsPerFrame)
+        var m = AudioMatch(recording: recording, offsetFrames: best.o, votes: best.votes,
+                           distinctHashes: Set(aligned.map(\.hash)).count, queryFrames: q0...q1,
+                           recordingFrames: s0...s1, secondsPerFrame: secondsPerFrame)
+        let guardBand = (best.o - tolerance - AudioMatch.sidelobeGuard)...(best.o + tolerance + AudioMatch.sidelobeGuard)
+        for o in (lo - tolerance)...(hi + tolerance) {
+            let v = pairs.filter { abs($0.s - $0.q - o) <= tolerance && !guardBand.contains($0.s - $0.q) }.count
+            m.sidelobeVotes = max(m.sidelobeVotes, v)
+        }
+        return m
     }
 
     static func oracleRanking(_ query: [Landmark], _ stored: [[Landmark]], tolerance: Int, spf: Double) -> [AudioMatch] {
@@ -166,6 +173,34 @@ struct AudioIndexOracleTests {
             want = Array(want.sorted { ($1.votes, $0.recording) < ($0.votes, $1.recording) }.prefix(limit))
             #expect(got == want, "round \(round), \(rng.replay)")
             #expect(got.first?.recording == round % stored.count)
+        }
+    }
+
+    /// The sidelobe of a copy buried in chance votes: far below its alignment, the copy's own
+    /// stragglers beside the window not counted, a second cluster counted; random votes against
+    /// the oracle.
+    @Test func sidelobeIsTheBestWindowAwayFromTheAlignment() {
+        func votes(_ offsets: [Int]) -> [AudioVote] {
+            offsets.enumerated().map { i, o in AudioVote(queryTime: i, recordingTime: i + o, hash: UInt32(i)) }
+        }
+        let copy = [Int](repeating: 200, count: 20) + [201, 199, 203, 196, 204] + [260, 261, 262, 90, 91]
+        let m = AudioMatch.best(recording: 0, votes: votes(copy), tolerance: 1, secondsPerFrame: 0.023)
+        #expect(m?.votes == 22 && m?.offsetFrames == 200)
+        // 203 and 196/204 sit within 4 frames of the window 199…201; 260…262 is the next cluster.
+        #expect(m?.sidelobeVotes == 3)
+        #expect(AudioMatch.best(recording: 0, votes: votes([5, 5, 6]), tolerance: 1, secondsPerFrame: 0.023)?.sidelobeVotes == 0)
+        var rng = TestRandom(seed: 4242)
+        for round in 0..<200 {
+            let n = 1 + Int(rng.next() % 120), spread = [12, 40, 300][round % 3], tolerance = round % 3
+            let q = (0..<n).map { _ in Landmark(hash: UInt32(rng.next() % 8), time: Int32(rng.next() % 200)) }
+            let stored = (0..<n).map { _ in Landmark(hash: UInt32(rng.next() % 8), time: Int32(rng.next() % UInt64(200 + spread))) }
+            var pairs: [AudioVote] = []
+            for a in q { for b in stored where a.hash == b.hash {
+                pairs.append(AudioVote(queryTime: Int(a.time), recordingTime: Int(b.time), hash: a.hash))
+            } }
+            let got = AudioMatch.best(recording: 0, votes: pairs, tolerance: tolerance, secondsPerFrame: 0.023)
+            let want = Self.oracle(q, stored, recording: 0, tolerance: tolerance, secondsPerFrame: 0.023)
+            #expect(got?.votes == want?.votes && got?.sidelobeVotes == want?.sidelobeVotes, "round \(round)")
         }
     }
 

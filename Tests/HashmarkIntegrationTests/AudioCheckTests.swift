@@ -1,4 +1,5 @@
 import Foundation
+import HashmarkEngine
 import HashmarkMedia
 import HashmarkReport
 import Testing
@@ -101,6 +102,9 @@ import Testing
         let distinct = try #require(e.distinctHashes)
         let distinctThreshold = try #require(e.distinctThreshold)
         #expect(distinct >= distinctThreshold && distinct <= e.alignedHashes, "\(e)")
+        // … and the sidelobe: the copy's alignment stands far above the work's next best one.
+        let sidelobe = try #require(e.sidelobeHashes)
+        #expect(sidelobe < e.alignedHashes / 2 && e.isolatedThreshold == 20 && e.isolationMargin == 15, "\(e)")
         let html = s.dir.path("excerpt.html")
         let show = try CLI.run(["show", path, "--html", html, "--db", s.db, "--file", s.dir.path("excerpt.ogg"),
                                 "--pubkey", s.dir.path("keys/hashmark.pub.pem")])
@@ -108,6 +112,7 @@ import Testing
         let page = try String(contentsOfFile: html, encoding: .utf8)
         // Both recordings as spectrograms (the work's stored at `corpus add`), the segment outlined.
         #expect(page.contains("Aligned landmark hashes") && page.contains("Different hashes among them")
+                && page.contains("Next best alignment of the work")
                 && page.contains("Submitted recording (spectrogram)")
                 && page.contains("Corpus work ufoai-music__David01 (spectrogram)"))
         #expect(page.components(separatedBy: "<rect class=\"region\"").count == 3)
@@ -115,7 +120,35 @@ import Testing
         #expect(page.contains("15.0 s, 22050 Hz, 1 channel"))
         let text = try CLI.run(["show", path])
         #expect(text.stdout.contains("aligned landmark hashes") && text.stdout.contains("\(distinct) distinct (threshold")
+                && text.stdout.contains("next best alignment \(sidelobe)")
                 && text.stdout.contains("audio:     15.0 s, 22050 Hz, 1 channel"), "\(text.stdout)")
+    }
+
+    /// A work buried under a much louder recording keeps too few landmarks for the plain rule
+    /// (fewer than 35 aligned hashes) but its alignment stands alone: a match by isolation, which
+    /// a model without that route leaves clear.
+    @Test func aWorkBuriedUnderLouderMusicIsFoundByIsolation() throws {
+        let s = try Self.setup.get()
+        let work = try Self.samples("lomiri-sounds__Entropy"), bed = try Self.samples(Self.bed)
+        let n = 15 * Self.rate
+        var mix = (0..<n).map { work[$0] + 3.4 * bed[$0] }
+        let peak = max(1, mix.map(abs).max() ?? 1)
+        mix = mix.map { $0 / peak }
+        let wav = try AudioEncoder.encode(interleaved: mix, channels: 1, sampleRate: Self.rate, as: .wav)
+        let (status, report, _) = try s.check("buried.wav", wav)
+        #expect(status == 1 && report.verdict == .infringing)
+        let m = try #require(report.decisiveMatches.first)
+        #expect(m.work.id == "lomiri-sounds__Entropy")
+        guard case .audio(let e) = m.evidence else { Issue.record("not audio evidence"); return }
+        let distinct = try #require(e.distinctHashes), sidelobe = try #require(e.sidelobeHashes)
+        #expect(e.alignedHashes < e.threshold && distinct >= 20 && distinct - sidelobe >= 15, "\(e)")
+        // Without matches by isolation the same file is clear.
+        var model = DecisionModel.defaults
+        model.audio.minIsolatedHashes = 0
+        let plain = s.dir.path("plain-model.json")
+        try ModelFile.encoder.encode(model).write(to: URL(fileURLWithPath: plain))
+        let r = try CLI.run(["check", "--json", "--db", s.db, "--model", plain, s.dir.path("buried.wav")])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 
     @Test func aSpedUpCopyIsFoundWithItsSpeed() throws {

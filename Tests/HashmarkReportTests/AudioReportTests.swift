@@ -80,6 +80,24 @@ struct AudioReportTests {
         #expect(throws: ReportError.self) { try VerdictReport(bytes: bad) }
     }
 
+    /// The sidelobe and the isolation rule's thresholds: optional, round-trip, refused negative.
+    @Test func sidelobeAndIsolationRoundTripAndMayBeAbsent() throws {
+        var report = sampleAudioReport()
+        guard case .audio(var e) = report.matches[0].evidence else { Issue.record("not audio"); return }
+        #expect(e.sidelobeHashes == nil && e.isolatedThreshold == nil && e.isolationMargin == nil)
+        #expect(!String(decoding: try report.canonicalBytes(), as: UTF8.self).contains("sidelobe"))
+        e.sidelobeHashes = 7
+        e.isolatedThreshold = 20
+        e.isolationMargin = 15
+        report.matches[0].evidence = .audio(e)
+        let text = String(decoding: try report.canonicalBytes(), as: UTF8.self)
+        #expect(text.contains(#""sidelobeHashes":7"#) && text.contains(#""isolatedThreshold":20"#)
+                && text.contains(#""isolationMargin":15"#))
+        #expect(try VerdictReport(bytes: Array(text.utf8)) == report)
+        let bad = Array(text.replacingOccurrences(of: #""sidelobeHashes":7"#, with: #""sidelobeHashes":-1"#).utf8)
+        #expect(throws: ReportError.self) { try VerdictReport(bytes: bad) }
+    }
+
     @Test func malformedAudioMembersAreRefused() throws {
         let text = String(decoding: try sampleAudioReport().canonicalBytes(), as: UTF8.self)
         for (from, to) in [(#""matcher":"audio-landmarks""#, #""matcher":"pdq""#),

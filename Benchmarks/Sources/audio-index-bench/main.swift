@@ -185,7 +185,7 @@ for h in hours {
     let build = Date().timeIntervalSince(t0)
     let keep = min(count, 64)   // recordings the queries come from
     let stored = (0..<keep).map { recording($0) }
-    let minVotes = AudioRule.default.nearMissFloor   // as the engine
+    let minVotes = AudioRule.default.searchFloor, boundFloor = AudioRule.default.nearMissFloor   // as the engine
     var exact: [Double] = [], staged: [Double] = []
     var exactTop = 0, stagedTop = 0, agree = 0
     for q in 0..<queries {
@@ -194,12 +194,12 @@ for h in hours {
         var want: [AudioMatch] = []
         if h <= exhaustiveUpTo {
             t0 = Date()
-            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes, exhaustive: true)
+            want = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes, boundFloor: boundFloor, exhaustive: true)
             exact.append(Date().timeIntervalSince(t0) * 1000)
             if want.first?.recording == r { exactTop += 1 }
         }
         t0 = Date()
-        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes)
+        let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: minVotes, boundFloor: boundFloor)
         staged.append(Date().timeIntervalSince(t0) * 1000)
         if got.first?.recording == r { stagedTop += 1 }
         if got.first == want.first { agree += 1 }

@@ -122,8 +122,12 @@ public struct AudioLandmarkIndex: Sendable {
     ///
     /// An index with a `candidateStage` aligns only the recordings that stage shortlists, unless
     /// `exhaustive`.
+    ///
+    /// `boundFloor` (at least `minVotes`): without the stage, a recording whose vote bound is under
+    /// it is not aligned at all. Alignments from `minVotes` up are reported, but a low `minVotes`
+    /// also aligns every recording bounded that high, which at 100 hours is most of them.
     public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double],
-                      minVotes: Int = 1, exhaustive: Bool = false) throws(HashmarkIndexError) -> [AudioMatch] {
+                      minVotes: Int = 1, boundFloor: Int? = nil, exhaustive: Bool = false) throws(HashmarkIndexError) -> [AudioMatch] {
         try check(fingerprint)
         let speeds = speeds.filter { $0 > 0 }
         guard limit > 0, !speeds.isEmpty else { return [] }
@@ -131,7 +135,7 @@ public struct AudioLandmarkIndex: Sendable {
         if let stage = candidateStage, !exhaustive {
             return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, speeds: speeds, minVotes: minVotes)
         }
-        let floor = max(1, minVotes)
+        let floor = max(1, minVotes, boundFloor ?? 1)
         let tables = shards.map { AudioVoteTable(fingerprint.landmarks, shard: $0) }
         var order: [(bound: Int, recording: Int, shard: Int)] = []
         for (s, votes) in tables.enumerated() {

@@ -15,6 +15,12 @@ public struct AudioMatch: Sendable, Hashable {
     /// similar sound at the same period aligns every repeat at once: `votes` then counts the
     /// repetition, this the different landmark shapes that agree.
     public let distinctHashes: Int
+    /// The most votes any other alignment of this recording collects at the same speed: a window
+    /// as wide as the best one, all of its offsets more than `AudioMatch.sidelobeGuard` frames
+    /// outside the best window. Chance alignments are many of nearly equal height, and two
+    /// recordings that share a sound at one period align it at every period; a copy's alignment
+    /// stands far above the rest (`AudioRule.minIsolationMargin`).
+    public var sidelobeVotes: Int = 0
     /// Anchor frames of the aligned landmarks, first to last, in the query and in the recording.
     public private(set) var queryFrames: ClosedRange<Int>
     public let recordingFrames: ClosedRange<Int>
@@ -94,7 +100,24 @@ extension AudioMatch {
         hashes.sort()
         var distinct = 0
         for i in hashes.indices where i == 0 || hashes[i] != hashes[i - 1] { distinct += 1 }
-        return AudioMatch(recording: recording, offsetFrames: high - tolerance, votes: bestCount, distinctHashes: distinct,
-                          queryFrames: qLo...qHi, recordingFrames: rLo...rHi, secondsPerFrame: secondsPerFrame)
+        var m = AudioMatch(recording: recording, offsetFrames: high - tolerance, votes: bestCount, distinctHashes: distinct,
+                           queryFrames: qLo...qHi, recordingFrames: rLo...rHi, secondsPerFrame: secondsPerFrame)
+        m.sidelobeVotes = sidelobe(sorted, excluding: (low - sidelobeGuard)...(high + sidelobeGuard), width: 2 * tolerance + 1)
+        return m
+    }
+
+    /// Frames either side of the best window whose offsets the sidelobe does not count: a copy's
+    /// own votes scatter a frame or two beyond the window (peak jitter, the speed sweep's steps).
+    public static let sidelobeGuard = 4
+
+    /// The most of `sorted` offsets that any window of `width` consecutive offsets outside
+    /// `excluded` holds (two pointers; offsets inside `excluded` split the line).
+    static func sidelobe(_ sorted: [Int], excluding excluded: ClosedRange<Int>, width: Int) -> Int {
+        var best = 0, left = 0
+        for right in sorted.indices where !excluded.contains(sorted[right]) {
+            while sorted[left] <= sorted[right] - width || excluded.contains(sorted[left]) { left += 1 }
+            best = max(best, right - left + 1)
+        }
+        return best
     }
 }
