@@ -5,8 +5,9 @@ Recordings are split by seed into registered works and unregistered controls. Ev
 is edited with SoX and numpy (edits made by other tools than the ones Hashmark's own evaluation
 uses): Ogg Vorbis and MP3 at low bit rates, white noise at 10 and 15 dB SNR, a 300-3,400 Hz band
 limit, tempo and pitch +-5 % (SoX `tempo`, `pitch`), speed +-5 % (both at once, SoX `speed`),
-an 8 s excerpt inside 30 s of two unrelated recordings, and the recording mixed under another at
--6 dB. Registered works' edits are positives (found = the right work matched); the controls, as
+an 8 s excerpt inside 30 s of two unrelated recordings, and the recording mixed with another at
+-6 dB (`mix-under-6db`, the other under it) and at +3 dB (`mix-over-3db`, the work under the other,
+3 dB quieter by RMS). Registered works' edits are positives (found = the right work matched); the controls, as
 they are and edited, are negatives (any match is a false positive).
 
 - hashmark: `hashmark corpus add` the registered works, then one `hashmark check --json` process
@@ -93,6 +94,8 @@ def make_cases(clips, out, rng, unrelated):
         write_wav(case("excerpt8s-in-30s.wav"), bed)
         other = np.resize(read_wav(str(rng.choice(unrelated))), len(x))
         write_wav(case("mix-under-6db.wav"), x + other * 10 ** (-6 / 20) * rms / (np.sqrt(np.mean(other ** 2)) + 1e-9))
+        # The same other recording 3 dB louder than the work: the work is the buried one.
+        write_wav(case("mix-over-3db.wav"), x + other * 10 ** (3 / 20) * rms / (np.sqrt(np.mean(other ** 2)) + 1e-9))
     return cases
 
 
