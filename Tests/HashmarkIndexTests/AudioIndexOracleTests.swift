@@ -176,6 +176,37 @@ struct AudioIndexOracleTests {
         }
     }
 
+    /// `boundFloor` only leaves out recordings bounded under it: the alignments from the floor up
+    /// are exactly the exhaustive ones, and those under it (down to `minVotes`) are true ones.
+    @Test func boundFloorOnlySkipsRecordingsBoundedUnderIt() throws {
+        var rng = TestRandom(seed: 5151)
+        let params = AudioFingerprint.Parameters()
+        let speeds = [1.0, 0.97, 1.03]
+        let stored: [[Landmark]] = (0..<25).map { _ in
+            (0..<Int.random(in: 50...300, using: &rng)).map { _ in
+                Landmark(hash: UInt32.random(in: 0..<16, using: &rng), time: Int32.random(in: 0..<500, using: &rng))
+            }.sorted { $0.time < $1.time }
+        }
+        let index = try AudioLandmarkIndex(parameters: params, tolerance: 1, recordings: stored.map {
+            AudioFingerprint(parameters: params, frames: 500, landmarks: $0)
+        })
+        var under = 0   // alignments found under the bound floor: the test must see some
+        for round in 0..<10 {
+            let source = stored[round % stored.count]
+            var q = source.filter { $0.time >= 50 && $0.time < 200 }.map { Landmark(hash: $0.hash, time: $0.time - 50) }
+            q += (0..<60).map { _ in Landmark(hash: UInt32.random(in: 0..<16, using: &rng), time: Int32.random(in: 0..<160, using: &rng)) }
+            q.sort { $0.time < $1.time }
+            let fp = AudioFingerprint(parameters: params, frames: 160, landmarks: q)
+            let all = try index.query(fp, limit: 1_000, speeds: speeds, minVotes: 10)
+            let floor = 30
+            let got = try index.query(fp, limit: 5, speeds: speeds, minVotes: 10, boundFloor: floor)
+            #expect(got.filter { $0.votes >= floor } == Array(all.filter { $0.votes >= floor }.prefix(5)), "round \(round)")
+            #expect(got.count <= 5 && got.allSatisfy { m in m.votes >= 10 && all.contains(m) }, "round \(round)")
+            under += got.count { $0.votes < floor }
+        }
+        #expect(under > 0)
+    }
+
     /// The sidelobe of a copy buried in chance votes: far below its alignment, the copy's own
     /// stragglers beside the window not counted, a second cluster counted; random votes against
     /// the oracle.
