@@ -13,13 +13,8 @@ extension Engine {
         let spf = layout.secondsPerFrame
         // A landmark's anchor frame starts at its time; the frame itself lasts this much longer.
         let frameSeconds = Double(layout.frameSize) / Double(layout.sampleRate)
-        return found.compactMap { m in
+        return found.compactMap { m -> VerdictReport.Match? in
             guard m.recording < index.audioWorkIDs.count else { return nil }
-            let seconds = Double(m.queryFrames.upperBound - m.queryFrames.lowerBound) * spf + frameSeconds
-            // Below the near-miss floor only a match by isolation is reported.
-            guard m.votes >= rule.nearMissFloor
-                || rule.isIsolated(distinctHashes: m.distinctHashes, sidelobeVotes: m.sidelobeVotes, matchedSeconds: seconds)
-            else { return nil }
             let submitted = AudioEvidence.Segment(start: Double(m.queryFrames.lowerBound) * spf,
                                                   end: Double(m.queryFrames.upperBound) * spf + frameSeconds)
             let source = AudioEvidence.Segment(start: Double(m.recordingFrames.lowerBound) * spf,
@@ -32,7 +27,9 @@ extension Engine {
                 algorithm: AudioFingerprint.algorithm, sidelobeHashes: m.sidelobeVotes,
                 isolatedThreshold: rule.minIsolatedHashes > 0 ? rule.minIsolatedHashes : nil,
                 isolationMargin: rule.minIsolatedHashes > 0 ? rule.minIsolationMargin : nil)
-            return match(index.ref(index.audioWorkIDs[m.recording]), .audio(evidence))
+            let reported = match(index.ref(index.audioWorkIDs[m.recording]), .audio(evidence))
+            // Below the near-miss floor (searched for matches by isolation) only a match is reported.
+            return m.votes >= rule.nearMissFloor || reported.isMatch == true ? reported : nil
         }
     }
 }
