@@ -9,7 +9,8 @@ extension Engine {
         let rule = model.model.audio
         let layout = audio.fingerprint.parameters.layout
         let found = (try? index.audioIndex.query(audio.fingerprint, limit: rule.maxCandidates, speeds: rule.speeds,
-                                                 minVotes: rule.searchFloor, boundFloor: rule.nearMissFloor)) ?? []
+                                                 minVotes: rule.searchFloor, boundFloor: rule.nearMissFloor,
+                                                 settled: max(rule.minAlignedHashes, rule.minDistinctHashes))) ?? []
         let spf = layout.secondsPerFrame
         // A landmark's anchor frame starts at its time; the frame itself lasts this much longer.
         let frameSeconds = Double(layout.frameSize) / Double(layout.sampleRate)

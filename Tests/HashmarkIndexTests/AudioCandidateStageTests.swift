@@ -81,10 +81,53 @@ struct AudioCandidateStageTests {
     /// A budget far below the query's postings keeps its rarest keys: the song still comes first,
     /// and a shortlist of one aligns nothing else.
     @Test func aSmallBudgetAndShortlistStillFindTheSong() throws {
-        let index = try Self.index(stage: AudioCandidateStage(shortlist: 1, budget: 200))
+        let index = try Self.index(stage: AudioCandidateStage(shortlist: 1, budget: 200, rareShortlist: 0))
         for (name, q) in Self.copies() {
             let got = try index.query(q, limit: 5, speeds: [1, 1.03], minVotes: 1)
             #expect(got.map(\.recording) == [0], "\(name): \(got.map(\.recording))")
+        }
+    }
+
+    /// A copy that keeps one landmark per anchor frame has no combined keys at all (a work buried
+    /// under louder music keeps few of both landmarks a key needs): only the rarest-pair source
+    /// shortlists it, and then the stage aligns it as the exhaustive search does. A `settled`
+    /// alignment from the combined keys skips that source.
+    @Test func theRarestPairsShortlistACopyWithoutCombinedKeys() throws {
+        let song = AudioFingerprint(samples: AudioMatchTests.song)
+        var seen = Set<Int32>()
+        let thin = AudioFingerprint(parameters: Self.params, frames: song.frames,
+                                    landmarks: song.landmarks.filter { seen.insert($0.time).inserted })
+        #expect(LandmarkCombiner().combined(thin.landmarks).isEmpty)
+        let speeds: [Double] = [1, 1.03]
+        let without = try Self.index(stage: AudioCandidateStage(rareShortlist: 0))
+        #expect(try without.query(thin, limit: 5, speeds: speeds, minVotes: 5).isEmpty)
+        let with = try Self.index(stage: AudioCandidateStage(rareShortlist: 2))
+        let got = try with.query(thin, limit: 5, speeds: speeds, minVotes: 5)
+        #expect(got.first?.recording == 0, "\(got.map(\.recording))")
+        #expect(got.first == (try with.query(thin, limit: 5, speeds: speeds, minVotes: 5, exhaustive: true)).first)
+        // A full copy settles the search by its combined keys; the thin one has nothing to settle it.
+        let full = Self.copies()[1].fingerprint
+        #expect(try with.query(full, limit: 5, speeds: speeds, minVotes: 5, settled: 1)
+            == without.query(full, limit: 5, speeds: speeds, minVotes: 5))
+        #expect(try with.query(thin, limit: 5, speeds: speeds, minVotes: 5, settled: 1) == got)
+    }
+
+    /// The vote bound, by histogram (dense offsets) or by sorting (few offsets over a wide range),
+    /// is the most offsets whose buckets lie within `span` consecutive ones, counted by brute force.
+    @Test func theVoteBoundIsTheFullestRunOfBucketsDenseOrSparse() {
+        var rng = TestRandom(seed: 43)
+        var scratch: [Int32] = []
+        for round in 0..<400 {
+            let bound = AudioVoteBound(window: Int.random(in: 3...60, using: &rng))
+            let count = Int.random(in: 1...60, using: &rng), range = Int32.random(in: 1...(round % 2 == 0 ? 200 : 20_000), using: &rng)
+            let offsets = (0..<count).map { _ in Int32.random(in: -range...range, using: &rng) }
+            let lo = offsets.min()!, buckets = Int(offsets.max()! - lo) / bound.bucket + 1
+            let span = min(buckets, bound.window / bound.bucket + 2)
+            let want = (0..<buckets).map { first in
+                offsets.filter { let b = Int($0 - lo) / bound.bucket; return b >= first && b < first + span }.count
+            }.max()!
+            let got = offsets.withUnsafeBufferPointer { bound.bound($0, histogram: &scratch) }
+            #expect(got == want, "round \(round) (\(count) offsets over \(buckets) buckets), \(rng.replay)")
         }
     }
 

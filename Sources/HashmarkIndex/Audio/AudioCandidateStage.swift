@@ -5,10 +5,16 @@ import HashmarkFingerprint
 /// aligned by their pair landmarks, exactly as `AudioLandmarkIndex.query` aligns every recording
 /// without the stage.
 ///
-/// Approximate: a recording outside the shortlist is not aligned, however many pair votes it
-/// would collect. Bounded: a query walks at most `budget` combined-key postings per shard (one
-/// shard holds up to 27,700 hours), its rarest keys first, so its time does not grow with the
-/// catalogue beyond the shortlist's searches.
+/// A combined key needs both of its landmarks, so a work buried under louder music, which keeps
+/// only a few dozen of its landmarks, may keep too few combined keys to be shortlisted. A second
+/// source adds the `rareShortlist` recordings with the highest vote bounds over the query's
+/// *rarest pair hashes* (at most `rareBudget` pair postings per shard): chance votes from rare
+/// hashes scatter over recordings and offsets, while a buried copy's stand at one offset.
+///
+/// Approximate: a recording outside both shortlists is not aligned, however many pair votes it
+/// would collect. Bounded: a query walks at most `budget` combined-key and `rareBudget` pair
+/// postings per shard (one shard holds up to 27,700 hours), the rarest first, so its time does
+/// not grow with the catalogue beyond the shortlists' searches.
 public struct AudioCandidateStage: Sendable, Hashable {
     public var combiner: LandmarkCombiner
     /// Recordings aligned per query. 30: on the 244-track audio pool the stage then loses 6 of
@@ -16,22 +22,40 @@ public struct AudioCandidateStage: Sendable, Hashable {
     /// a 10 s query at 10,000 hours against 20.1 (28.6) with 10 (Benchmarks/AUDIO.md).
     public var shortlist: Int
     public var budget: Int
-    /// Combined-key votes a recording needs (within the sweep's offset window) to be shortlisted.
+    /// Votes a recording needs (within the sweep's offset window) to be shortlisted, by either source.
     public var minVotes: Int
+    /// Recordings added by the rarest pair hashes' vote bounds (0: none), searched only when no
+    /// alignment of the combined keys' shortlist settles the query (`query(…, settled:)`). 10,
+    /// over the rarest 2 % of the query's pair postings: see Benchmarks/AUDIO.md for what it
+    /// finds and costs on the audio pool and at 1,000 and 10,000 synthetic hours.
+    public var rareShortlist: Int
+    /// Pair postings the rarest-pair source walks per shard at most: binds once 2 % of a query's
+    /// pair postings exceed it (from 50 M; a 10 s query meets ~130 M at 10,000 hours of music).
+    public var rareBudget: Int
+    /// The share of the query's pair postings the rarest-pair source walks at most: the same share
+    /// at any catalogue size below the budget, so that a small pool measures what a large
+    /// catalogue's walk sees (all of them would also count the common hashes' chance votes).
+    public var rareShare: Double
 
-    public init(combiner: LandmarkCombiner = LandmarkCombiner(), shortlist: Int = 30, budget: Int = 1_000_000, minVotes: Int = 2) {
+    public init(combiner: LandmarkCombiner = LandmarkCombiner(), shortlist: Int = 30, budget: Int = 1_000_000, minVotes: Int = 2,
+                rareShortlist: Int = 10, rareBudget: Int = 1_000_000, rareShare: Double = 0.02) {
         self.combiner = combiner
         self.shortlist = max(1, shortlist)
         self.budget = max(1, budget)
         self.minVotes = max(1, minVotes)
+        self.rareShortlist = max(0, rareShortlist)
+        self.rareBudget = max(1, rareBudget)
+        self.rareShare = min(1, max(0, rareShare))
     }
 }
 
 extension AudioLandmarkIndex {
     /// `query` through the candidate stage: the shortlist by combined-key vote bounds (ties: lower
-    /// recording first), then each shortlisted recording's pair votes, gathered by interpolation search.
+    /// recording first), then, unless one of its alignments has `settled` distinct hashes, the
+    /// one by the rarest pair hashes' bounds; each shortlisted recording aligned by its pair
+    /// votes, gathered by interpolation search.
     func shortlisted(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, bound: AudioVoteBound, limit: Int,
-                     speeds: [Double], minVotes: Int) -> [AudioMatch] {
+                     speeds: [Double], minVotes: Int, settled: Int) -> [AudioMatch] {
         let keys = stage.combiner.combined(fingerprint.landmarks)
         var best = AudioShortlist(capacity: stage.shortlist, minBound: stage.minVotes)
         for (s, shard) in candidateShards.enumerated() {
@@ -42,12 +66,23 @@ extension AudioLandmarkIndex {
         let spf = parameters.layout.secondsPerFrame
         var tables: [Int: AudioVoteTable] = [:]
         var found: [AudioMatch] = []
-        for (_, r, s) in best.entries {
-            let table = tables[s] ?? AudioVoteTable(fingerprint.landmarks, shard: shards[s])
-            tables[s] = table
-            guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf,
-                                minVotes: minVotes) else { continue }
-            found.append(m)
+        func alignAll(_ entries: [(bound: Int, recording: Int, shard: Int)]) {
+            for (_, r, s) in entries {
+                let table = tables[s] ?? AudioVoteTable(fingerprint.landmarks, shard: shards[s])
+                tables[s] = table
+                guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, speeds: speeds,
+                                    secondsPerFrame: spf, minVotes: minVotes) else { continue }
+                found.append(m)
+            }
+        }
+        alignAll(best.entries)
+        if stage.rareShortlist > 0, !found.contains(where: { $0.distinctHashes >= settled }) {
+            var rare = AudioShortlist(capacity: stage.rareShortlist, minBound: stage.minVotes)
+            for (s, shard) in shards.enumerated() {
+                AudioVoteTable(fingerprint.landmarks, shard: shard, budget: stage.rareBudget, share: stage.rareShare)
+                    .forEachBound(floor: { rare.floor }, bound) { r, b in rare.offer(bound: b, recording: shard.firstRecording + r, shard: s) }
+            }
+            alignAll(rare.entries.filter { e in !best.entries.contains { $0.recording == e.recording } })
         }
         found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
         return Array(found.prefix(limit))

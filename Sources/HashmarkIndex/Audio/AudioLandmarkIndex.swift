@@ -19,7 +19,7 @@ public struct AudioLandmarkIndex: Sendable {
     let shards: [AudioPostingShard]
     /// For a large catalogue, queries shortlist recordings by combined keys first; `nil`: every
     /// query is exact.
-    public let candidateStage: AudioCandidateStage?
+    public private(set) var candidateStage: AudioCandidateStage?
     /// The combined keys' postings, shard for shard as `shards`.
     let candidateShards: [AudioPostingShard]
     /// Frames of each recording, by recording number.
@@ -126,14 +126,19 @@ public struct AudioLandmarkIndex: Sendable {
     /// `boundFloor` (at least `minVotes`): without the stage, a recording whose vote bound is under
     /// it is not aligned at all. Alignments from `minVotes` up are reported, but a low `minVotes`
     /// also aligns every recording bounded that high, which at 100 hours is most of them.
-    public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double],
-                      minVotes: Int = 1, boundFloor: Int? = nil, exhaustive: Bool = false) throws(HashmarkIndexError) -> [AudioMatch] {
+    ///
+    /// `settled`: through the stage, the rarest-pair source is skipped once the combined keys'
+    /// shortlist has aligned a recording with at least this many distinct hashes (a clear match
+    /// needs no search for a buried one); `nil`: always searched.
+    public func query(_ fingerprint: AudioFingerprint, limit: Int, speeds: [Double], minVotes: Int = 1, boundFloor: Int? = nil,
+                      settled: Int? = nil, exhaustive: Bool = false) throws(HashmarkIndexError) -> [AudioMatch] {
         try check(fingerprint)
         let speeds = speeds.filter { $0 > 0 }
         guard limit > 0, !speeds.isEmpty else { return [] }
         let bound = voteBound(fingerprint, speeds: speeds)
         if let stage = candidateStage, !exhaustive {
-            return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, speeds: speeds, minVotes: minVotes)
+            return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, speeds: speeds, minVotes: minVotes,
+                               settled: settled ?? .max)
         }
         let floor = max(1, minVotes, boundFloor ?? 1)
         let tables = shards.map { AudioVoteTable(fingerprint.landmarks, shard: $0) }
@@ -155,6 +160,14 @@ public struct AudioLandmarkIndex: Sendable {
             if found.count > limit { found.removeLast() }
         }
         return found
+    }
+
+    /// This index with another candidate stage of the same combiner (benchmarks: two stages on one index).
+    @_spi(Testing) public func replacingStage(_ stage: AudioCandidateStage) -> AudioLandmarkIndex? {
+        guard let current = candidateStage, current.combiner == stage.combiner else { return nil }
+        var copy = self
+        copy.candidateStage = stage
+        return copy
     }
 
     /// The largest window of offsets that an alignment at any of `speeds` can collect votes from.

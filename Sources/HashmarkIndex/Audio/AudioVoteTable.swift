@@ -15,12 +15,15 @@ struct AudioVoteTable {
     /// Recordings per block of `forEachBound`.
     static let block = 256
 
-    /// `budget`: at most this many postings in all; when the lists hold more, the shortest are
-    /// kept (a query's rarest hashes carry the most evidence per posting).
-    init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max) {
+    /// `budget`: at most this many postings in all, and at most `share` of the lists' postings;
+    /// when the lists hold more, the shortest are kept (a query's rarest hashes carry the most
+    /// evidence per posting).
+    init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max, share: Double = 1) {
         self.shard = shard
         var lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, hash: l.hash, range: $0) } }
-        if lists.reduce(0, { $0 + $1.range.count }) > budget {
+        let total = lists.reduce(0) { $0 + $1.range.count }
+        let budget = share < 1 ? min(budget, Int(Double(total) * max(0, share))) : budget
+        if total > budget {
             lists.sort { ($0.range.count, $0.time, $0.range.lowerBound) < ($1.range.count, $1.time, $1.range.lowerBound) }
             var used = 0, keep = 0
             while keep < lists.count, used + lists[keep].range.count <= budget { used += lists[keep].range.count; keep += 1 }
@@ -181,19 +184,37 @@ struct AudioVoteTable {
 /// tolerance window widened by the largest drift a sweep speed can cause over the query.
 ///
 /// Offsets are counted in buckets of `bucket` frames; every run of `window` consecutive offsets
-/// lies inside `window / bucket + 2` consecutive buckets, whose largest sum is the bound.
-struct AudioVoteBound {
-    let window: Int
-    let bucket = 16
+/// lies inside `window / bucket + 2` consecutive buckets, whose largest sum is the bound. Few
+/// offsets spread over many buckets (a rare hash's chance votes) are sorted by bucket instead of
+/// counted in a histogram as wide as the recording: the same bound.
+@_spi(Testing) public struct AudioVoteBound {
+    public let window: Int
+    public let bucket = 16
+
+    public init(window: Int) { self.window = window }
 
     /// `histogram`: scratch space, reused from recording to recording.
-    func bound(_ offsets: UnsafeBufferPointer<Int32>, histogram: inout [Int32]) -> Int {
+    public func bound(_ offsets: UnsafeBufferPointer<Int32>, histogram: inout [Int32]) -> Int {
         guard var lo = offsets.first, !offsets.isEmpty else { return 0 }
         var hi = lo
         for o in offsets { lo = min(lo, o); hi = max(hi, o) }
         let buckets = Int(hi - lo) / bucket + 1
-        if histogram.count < buckets { histogram = [Int32](repeating: 0, count: buckets) }
         let span = min(buckets, window / bucket + 2)
+        if offsets.count * 8 < buckets {
+            if histogram.count < offsets.count { histogram = [Int32](repeating: 0, count: offsets.count) }
+            return histogram.withUnsafeMutableBufferPointer { h in
+                var sorted = UnsafeMutableBufferPointer(rebasing: h[0..<offsets.count])
+                for (i, o) in offsets.enumerated() { sorted[i] = (o - lo) / Int32(bucket) }
+                sorted.sort()
+                var first = 0, best = 0
+                for i in 0..<sorted.count {
+                    while sorted[i] - sorted[first] >= span { first += 1 }
+                    best = max(best, i - first + 1)
+                }
+                return best
+            }
+        }
+        if histogram.count < buckets { histogram = [Int32](repeating: 0, count: buckets) }
         return histogram.withUnsafeMutableBufferPointer { h in
             UnsafeMutableBufferPointer(rebasing: h[0..<buckets]).update(repeating: 0)
             for o in offsets { h[Int(o - lo) / bucket] += 1 }
