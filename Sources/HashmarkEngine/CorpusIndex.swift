@@ -85,8 +85,8 @@ public final class CorpusIndex: Sendable {
 
     /// From this many stored audio landmarks (about 190 hours of music) the audio index gets its
     /// candidate stage (`AudioCandidateStage`): an exhaustive 10 s query there passes ~40 ms and
-    /// grows with the catalogue (~250 ms at 1,000 hours), the staged one ~20 ms at 1,000 hours
-    /// and ~40 ms at 10,000 when it matches (76 ms when it does not; Benchmarks/AUDIO.md).
+    /// grows with the catalogue (~250 ms at 1,000 hours), the staged one ~13 ms at 1,000 hours
+    /// and ~24 ms at 10,000 when it matches (~42 ms when it does not; Benchmarks/AUDIO.md).
     public static let audioCandidateMinimum = 50_000_000
 
     /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`,

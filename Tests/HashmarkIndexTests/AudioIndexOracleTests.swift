@@ -69,12 +69,13 @@ struct AudioIndexOracleTests {
     }
 
     /// More recordings than one block of the vote scan (`AudioVoteTable.block`), some of them
-    /// empty: every block's lists are cut and resumed where the previous block ended.
+    /// empty: every block's lists are cut and resumed where the previous block ended. (A query
+    /// meets ~40,000 postings among the first shard's 444 recordings: blocks of 256, the fewest.)
     @Test func manyBlocksEqualTheOracle() throws {
         var rng = TestRandom(seed: 4_242)
         let params = AudioFingerprint.Parameters(), spf = params.layout.secondsPerFrame
         let stored: [[Landmark]] = (0..<700).map { _ in
-            (0..<Int.random(in: 0...40, using: &rng)).map { _ in
+            (0..<Int.random(in: 0...160, using: &rng)).map { _ in
                 Landmark(hash: UInt32.random(in: 0..<25, using: &rng), time: Int32.random(in: 0..<90, using: &rng))
             }.sorted { $0.time < $1.time }
         }
@@ -235,11 +236,14 @@ struct AudioIndexOracleTests {
         }
     }
 
-    /// The bound that lets the sweep skip a speed is never below the votes of the best window at
-    /// that speed (clustered votes, scattered ones, one vote, none), and gives up (`Int.max`) on
-    /// offsets too spread to count cheaply.
-    @Test func windowBoundNeverUndercountsTheBestWindow() {
+    /// The bounds that let the sweep skip a speed, or a group of speeds, are never below the votes
+    /// of the best window at that speed, or at any speed of the group (clustered votes, scattered
+    /// ones, one vote, none), and give up (`Int.max`) on offsets too spread to count cheaply.
+    @Test func windowBoundsNeverUndercountTheBestWindow() {
         var rng = TestRandom(seed: 909)
+        let sweep = AudioSpeedSweep(speeds: [1.0, 0.94, 1.03, 1.06, 0.985, 1.0 + 1e-9, 0.5], frames: 0...429)
+        #expect(sweep.groups.count == 3 && sweep.groups.map(\.drift) == [188, 13, 0])
+        var counts: [Int32] = []
         for round in 0..<300 {
             let n = round % 50 == 0 ? round % 3 : 1 + Int(rng.next() % 400)
             let spread = [8, 60, 900][round % 3]
@@ -247,17 +251,21 @@ struct AudioIndexOracleTests {
                 let q = Int(rng.next() % 430)
                 return AudioVote(queryTime: q, recordingTime: q + Int(rng.next() % UInt64(spread)), hash: UInt32(rng.next() % 64))
             }
-            let speed = [1.0, 0.94, 1.03, 1.06][round % 4], tolerance = round % 3
-            let scaled = votes.map {
-                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
+            let tolerance = round % 3, width = 2 * tolerance + 1
+            for (s, speed) in sweep.speeds.enumerated() {
+                let scaled = votes.map {
+                    AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
+                }
+                let best = AudioMatch.best(recording: 0, votes: scaled, tolerance: tolerance, secondsPerFrame: 0.023)?.votes ?? 0
+                let bound = sweep.windowBound(votes, speed: s, width: width, counts: &counts)
+                let (middle, drift) = sweep.groups[sweep.group[s]]
+                let groupBound = sweep.windowBound(votes, speed: middle, width: width + 2 * drift, counts: &counts)
+                #expect(bound >= best && groupBound >= best, "round \(round), speed \(speed): bounds \(bound), \(groupBound) < \(best)")
+                if n == 0 { #expect(bound == 0) }
             }
-            let bound = AudioLandmarkIndex.windowBound(votes, speed: speed, width: 2 * tolerance + 1)
-            let best = AudioMatch.best(recording: 0, votes: scaled, tolerance: tolerance, secondsPerFrame: 0.023)?.votes ?? 0
-            #expect(bound >= best, "round \(round): bound \(bound) < \(best)")
-            if n == 0 { #expect(bound == 0) }
         }
         let far = [AudioVote(queryTime: 0, recordingTime: 0, hash: 1), AudioVote(queryTime: 0, recordingTime: 10_000, hash: 2)]
-        #expect(AudioLandmarkIndex.windowBound(far, speed: 1, width: 3) == Int.max)
+        #expect(sweep.windowBound(far, speed: 0, width: 3, counts: &counts) == Int.max)
     }
 
     @Test func refusesOtherParameters() throws {

@@ -55,7 +55,7 @@ extension AudioLandmarkIndex {
     /// one by the rarest pair hashes' bounds; each shortlisted recording aligned by its pair
     /// votes, gathered by interpolation search.
     func shortlisted(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, bound: AudioVoteBound, limit: Int,
-                     speeds: [Double], minVotes: Int, settled: Int) -> [AudioMatch] {
+                     sweep: AudioSpeedSweep, minVotes: Int, settled: Int) -> [AudioMatch] {
         let keys = stage.combiner.combined(fingerprint.landmarks)
         var best = AudioShortlist(capacity: stage.shortlist, minBound: stage.minVotes)
         for (s, shard) in candidateShards.enumerated() {
@@ -70,7 +70,7 @@ extension AudioLandmarkIndex {
             for (_, r, s) in entries {
                 let table = tables[s] ?? AudioVoteTable(fingerprint.landmarks, shard: shards[s])
                 tables[s] = table
-                guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, speeds: speeds,
+                guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, sweep: sweep,
                                     secondsPerFrame: spf, minVotes: minVotes) else { continue }
                 found.append(m)
             }

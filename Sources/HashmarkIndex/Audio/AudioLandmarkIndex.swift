@@ -135,9 +135,9 @@ public struct AudioLandmarkIndex: Sendable {
         try check(fingerprint)
         let speeds = speeds.filter { $0 > 0 }
         guard limit > 0, !speeds.isEmpty else { return [] }
-        let bound = voteBound(fingerprint, speeds: speeds)
+        let bound = voteBound(fingerprint, speeds: speeds), sweep = AudioSpeedSweep(speeds: speeds, landmarks: fingerprint.landmarks)
         if let stage = candidateStage, !exhaustive {
-            return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, speeds: speeds, minVotes: minVotes,
+            return shortlisted(fingerprint, stage: stage, bound: bound, limit: limit, sweep: sweep, minVotes: minVotes,
                                settled: settled ?? .max)
         }
         let floor = max(1, minVotes, boundFloor ?? 1)
@@ -153,7 +153,7 @@ public struct AudioLandmarkIndex: Sendable {
         var found: [AudioMatch] = []
         for (b, r, s) in order {
             if found.count >= limit, let last = found.last, b < last.votes { break }
-            guard let m = align(tables[s].votes(r - shards[s].firstRecording), recording: r, speeds: speeds, secondsPerFrame: spf,
+            guard let m = align(tables[s].votes(r - shards[s].firstRecording), recording: r, sweep: sweep, secondsPerFrame: spf,
                                 minVotes: minVotes) else { continue }
             found.append(m)
             found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
@@ -177,21 +177,28 @@ public struct AudioLandmarkIndex: Sendable {
         return AudioVoteBound(window: 2 * tolerance + 1 + drift)
     }
 
-    /// The best alignment of one recording's votes over `speeds` (most votes; on ties the speed
-    /// nearest 1, then the earlier in `speeds`), if it has at least `minVotes`.
+    /// The best alignment of one recording's votes over the sweep's speeds (most votes; on ties
+    /// the speed nearest 1, then the earlier in `speeds`), if it has at least `minVotes`.
     ///
     /// The speeds are tried nearest 1 first, so a later one replaces the best only with more
-    /// votes, and one whose `windowBound` cannot exceed the best so far (nor reach `minVotes`) is
-    /// skipped without sorting its offsets: most of the sweep, once one speed has aligned the
-    /// copy, and all of it for a recording that merely shares chance votes with the query.
-    func align(_ list: [AudioVote], recording: Int, speeds: [Double], secondsPerFrame spf: Double, minVotes: Int) -> AudioMatch? {
+    /// votes, and one whose window bound cannot exceed the best so far (nor reach `minVotes`) is
+    /// skipped without sorting its offsets: first by its group's bound (`AudioSpeedSweep`), then
+    /// by its own. That skips most of the sweep once one speed has aligned the copy, and all of it,
+    /// a group at a time, for a recording that merely shares chance votes with the query.
+    func align(_ list: [AudioVote], recording: Int, sweep: AudioSpeedSweep, secondsPerFrame spf: Double, minVotes: Int) -> AudioMatch? {
         var best: AudioMatch? = nil
         let width = 2 * tolerance + 1, floor = max(1, minVotes)
-        for i in speeds.indices.sorted(by: { (abs(speeds[$0] - 1), $0) < (abs(speeds[$1] - 1), $1) }) {
-            let speed = speeds[i]
-            if Self.windowBound(list, speed: speed, width: width) <= max(best?.votes ?? 0, floor - 1) { continue }
+        var groupBound = [Int?](repeating: nil, count: sweep.groups.count), counts: [Int32] = []
+        for i in sweep.order {
+            let needed = max(best?.votes ?? 0, floor - 1), g = sweep.group[i]
+            if groupBound[g] == nil {
+                groupBound[g] = sweep.windowBound(list, speed: sweep.groups[g].middle, width: width + 2 * sweep.groups[g].drift,
+                                                  counts: &counts)
+            }
+            if groupBound[g]! <= needed || sweep.windowBound(list, speed: i, width: width, counts: &counts) <= needed { continue }
+            let speed = sweep.speeds[i]
             let scaled = speed == 1 ? list : list.map {
-                AudioVote(queryTime: Int((Double($0.queryTime) * speed).rounded()), recordingTime: $0.recordingTime, hash: $0.hash)
+                AudioVote(queryTime: sweep.scaledTime($0.queryTime, speed: i), recordingTime: $0.recordingTime, hash: $0.hash)
             }
             guard var m = AudioMatch.best(recording: recording, votes: scaled, tolerance: tolerance, secondsPerFrame: spf)
             else { continue }
@@ -201,29 +208,6 @@ public struct AudioLandmarkIndex: Sendable {
             }
         }
         return best.flatMap { $0.votes >= floor ? $0 : nil }
-    }
-
-    /// At least the votes that any `width` consecutive offsets hold at `speed` (query times scaled
-    /// as `align` scales them): the offsets counted in bins of `width` from the smallest, since
-    /// such a window lies within two neighbouring bins. `Int.max` (no bound) when the offsets
-    /// spread over more than four bins a vote, where counting would cost more than sorting.
-    @_spi(Testing) public static func windowBound(_ votes: [AudioVote], speed: Double, width: Int) -> Int {
-        @inline(__always) func offset(_ v: AudioVote) -> Int {
-            speed == 1 ? v.offset : v.recordingTime - Int((Double(v.queryTime) * speed).rounded())
-        }
-        var lo = Int.max, hi = Int.min
-        for v in votes {
-            let o = offset(v)
-            lo = min(lo, o); hi = max(hi, o)
-        }
-        guard lo <= hi else { return 0 }
-        let bins = (hi - lo) / width + 2
-        guard bins <= 4 * votes.count + 2 else { return Int.max }
-        var counts = [Int32](repeating: 0, count: bins)
-        for v in votes { counts[(offset(v) - lo) / width] += 1 }
-        var bound: Int32 = 0
-        for b in 0..<(bins - 1) { bound = max(bound, counts[b] + counts[b + 1]) }
-        return Int(bound)
     }
 
     static func mismatch() -> HashmarkIndexError {
