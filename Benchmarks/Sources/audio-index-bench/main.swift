@@ -4,8 +4,8 @@
 //
 //     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
 //     Benchmarks/.build/release/audio-index-bench [--hours 10,100,1000] [--queries 20]
-//         [--exhaustive-up-to HOURS] [--keep SHARES] [--rare K] [--rare-budget N] [--rare-share S]
-//         [--stats] [CLIPS...]
+//         [--exhaustive-up-to HOURS] [--keep SHARES] [--rare K] [--rare-budget N,...] [--rare-share S]
+//         [--ranks] [--stats] [CLIPS...]
 //
 // Anchor frames: every frame of the given recordings (default: Corpus/audio/*.flac) that holds
 // landmarks, fingerprinted as the engine does. Each synthetic 4-minute recording places, at the
@@ -181,11 +181,20 @@ do {
 }
 /// `--rare K`, `--rare-budget N`, `--rare-share S`: the rarest-pair source's shortlist, budget and
 /// share (default: the engine's).
+/// `--rare-budget N,M,…`: the first for the stage, each further one measured on the same index too.
+let rareBudgets = arg("--rare-budget", "").split(separator: ",").compactMap { Int($0) }
 let stage = AudioCandidateStage(combiner: combiner, rareShortlist: Int(arg("--rare", "")) ?? AudioCandidateStage().rareShortlist,
-                                rareBudget: Int(arg("--rare-budget", "")) ?? AudioCandidateStage().rareBudget,
+                                rareBudget: rareBudgets.first ?? AudioCandidateStage().rareBudget,
                                 rareShare: Double(arg("--rare-share", "")) ?? AudioCandidateStage().rareShare)
+/// The stage with each further rare budget.
+let moreBudgets = rareBudgets.dropFirst().map { b in
+    (budget: b, stage: AudioCandidateStage(combiner: combiner, rareShortlist: stage.rareShortlist, rareBudget: b, rareShare: stage.rareShare))
+}
 /// The stage without its rarest-pair source, on the same index, for comparison.
 let combinedOnly = AudioCandidateStage(combiner: combiner, rareShortlist: 0)
+/// `--ranks`: where the query's recording ranks among the rarest-pair source's bounds (a
+/// diagnostic: the source aligns its first `--rare`).
+let ranks = CommandLine.arguments.contains("--ranks")
 let exhaustiveUpTo = Double(arg("--exhaustive-up-to", "10000")) ?? 10_000
 func median(_ t: [Double]) -> Double { t.sorted()[t.count / 2] }
 for h in hours {
@@ -201,14 +210,29 @@ for h in hours {
     let minVotes = AudioRule.default.searchFloor, boundFloor = AudioRule.default.nearMissFloor   // as the engine
     let settled = max(AudioRule.default.minAlignedHashes, AudioRule.default.minDistinctHashes)
     let plain = index.replacingStage(combinedOnly)!
+    let budgeted = moreBudgets.map { index.replacingStage($0.stage)! }
     for share in keepShares {
         keepShare = share
         rng = Rng(s: 7)
         var exact: [Double] = [], staged: [Double] = [], plainStaged: [Double] = []
-        var exactTop = 0, stagedTop = 0, agree = 0, plainTop = 0
+        var exactTop = 0, stagedTop = 0, agree = 0, plainTop = 0, rareRanks = [[Int]](repeating: [], count: 1 + moreBudgets.count)
+        var walkTimes = rareRanks.map { _ in [Double]() }
+        var budgetedTimes = budgeted.map { _ in [Double]() }, budgetedTop = budgeted.map { _ in 0 }
         for q in 0..<queries {
             let r = q % stored.count
             let fp = noisyQuery(stored[r], &rng)
+            if ranks {
+                for (i, budget) in ([stage.rareBudget] + moreBudgets.map(\.budget)).enumerated() {
+                    let wide = AudioCandidateStage(combiner: combiner, rareShortlist: 1_000, rareBudget: budget, rareShare: stage.rareShare)
+                    let list = index.rareShortlist(fp, stage: wide, speeds: speeds)
+                    rareRanks[i].append(list.firstIndex { $0.recording == r }.map { $0 + 1 } ?? 1_001)
+                    let t = Date()
+                    _ = index.rareShortlist(fp, stage: AudioCandidateStage(combiner: combiner, rareShortlist: stage.rareShortlist,
+                                                                           rareBudget: budget, rareShare: stage.rareShare),
+                                            speeds: speeds)
+                    walkTimes[i].append(Date().timeIntervalSince(t) * 1000)
+                }
+            }
             var want: [AudioMatch] = []
             if h <= exhaustiveUpTo {
                 t0 = Date()
@@ -231,6 +255,12 @@ for h in hours {
                     if got.first?.recording == r { plainTop += 1 }
                 }
             }
+            for (i, other) in budgeted.enumerated() {
+                t0 = Date()
+                let got = try other.query(fp, limit: 5, speeds: speeds, minVotes: minVotes, boundFloor: boundFloor, settled: settled)
+                budgetedTimes[i].append(Date().timeIntervalSince(t0) * 1000)
+                if got.first?.recording == r { budgetedTop[i] += 1 }
+            }
         }
         let exactText = exact.isEmpty ? "not run" : String(format: "median %.1f ms, max %.1f ms, top-1 %d/%d", median(exact), exact.max()!, exactTop, queries)
         print(String(format: "%6.0f h, %d speeds: %d recordings, %ld landmarks (%.2f GB) + %ld combined keys (%.2f GB), built in %.1f s; "
@@ -240,5 +270,15 @@ for h in hours {
                      agree, exact.isEmpty ? 0 : queries))
         print(String(format: "        without the rarest-pair source: median %.1f ms, max %.1f ms, top-1 %d/%d",
                      median(plainStaged), plainStaged.max() ?? 0, plainTop, queries))
+        for (i, list) in rareRanks.enumerated() where ranks {
+            print("        the query's recording among the rarest-pair bounds (budget \(i == 0 ? stage.rareBudget : moreBudgets[i - 1].budget)): ranks "
+                  + list.sorted().map(String.init).joined(separator: " ") + " (1,001: below the 1,000th); "
+                  + String(format: "the walk alone (shortlist %d) median %.1f ms, max %.1f ms", stage.rareShortlist, median(walkTimes[i]),
+                           walkTimes[i].max() ?? 0))
+        }
+        for (i, more) in moreBudgets.enumerated() {
+            print(String(format: "        rare-pair budget %d: median %.1f ms, max %.1f ms, top-1 %d/%d", more.budget,
+                         median(budgetedTimes[i]), budgetedTimes[i].max() ?? 0, budgetedTop[i], queries))
+        }
     }
 }

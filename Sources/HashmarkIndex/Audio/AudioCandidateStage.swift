@@ -29,8 +29,10 @@ public struct AudioCandidateStage: Sendable, Hashable {
     /// over the rarest 2 % of the query's pair postings: see Benchmarks/AUDIO.md for what it
     /// finds and costs on the audio pool and at 1,000 and 10,000 synthetic hours.
     public var rareShortlist: Int
-    /// Pair postings the rarest-pair source walks per shard at most: binds once 2 % of a query's
-    /// pair postings exceed it (from 50 M; a 10 s query meets ~130 M at 10,000 hours of music).
+    /// Pair postings the rarest-pair source walks per shard at most: binds where 2 % of a query's
+    /// pair postings exceed it (above 3 M for a 10 s query at 10,000 hours of music). 3 M: the
+    /// walk (`AudioVoteTable.offsetBounds`) costs ~5 ns a posting there, and a buried work ranks
+    /// first 7/10 with it against 5/10 with 1 M, within 50 ms (Benchmarks/AUDIO.md).
     public var rareBudget: Int
     /// The share of the query's pair postings the rarest-pair source walks at most: the same share
     /// at any catalogue size below the budget, so that a small pool measures what a large
@@ -38,7 +40,7 @@ public struct AudioCandidateStage: Sendable, Hashable {
     public var rareShare: Double
 
     public init(combiner: LandmarkCombiner = LandmarkCombiner(), shortlist: Int = 30, budget: Int = 1_000_000, minVotes: Int = 2,
-                rareShortlist: Int = 10, rareBudget: Int = 1_000_000, rareShare: Double = 0.02) {
+                rareShortlist: Int = 10, rareBudget: Int = 3_000_000, rareShare: Double = 0.02) {
         self.combiner = combiner
         self.shortlist = max(1, shortlist)
         self.budget = max(1, budget)
@@ -77,15 +79,37 @@ extension AudioLandmarkIndex {
         }
         alignAll(best.entries)
         if stage.rareShortlist > 0, !found.contains(where: { $0.distinctHashes >= settled }) {
-            var rare = AudioShortlist(capacity: stage.rareShortlist, minBound: stage.minVotes)
-            for (s, shard) in shards.enumerated() {
-                AudioVoteTable(fingerprint.landmarks, shard: shard, budget: stage.rareBudget, share: stage.rareShare)
-                    .forEachBound(floor: { rare.floor }, bound) { r, b in rare.offer(bound: b, recording: shard.firstRecording + r, shard: s) }
-            }
-            alignAll(rare.entries.filter { e in !best.entries.contains { $0.recording == e.recording } })
+            alignAll(rareShortlist(fingerprint.landmarks, stage: stage, bound: bound)
+                .filter { e in !best.entries.contains { $0.recording == e.recording } })
         }
         found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
         return Array(found.prefix(limit))
+    }
+}
+
+extension AudioLandmarkIndex {
+    /// The rarest-pair source's shortlist: the `stage.rareShortlist` recordings with the highest
+    /// offset bounds (`AudioVoteTable.offsetBounds`) over the query's rarest pair postings (at most
+    /// `stage.rareBudget` and `stage.rareShare` of them per shard), at least `stage.minVotes`, best
+    /// first (ties: lower recording).
+    func rareShortlist(_ landmarks: [Landmark], stage: AudioCandidateStage, bound: AudioVoteBound,
+                       chunkBits: Int = AudioVoteTable.offsetChunkBits) -> [(bound: Int, recording: Int, shard: Int)] {
+        var offers: [(bound: Int, recording: Int, shard: Int)] = []
+        for (s, shard) in shards.enumerated() {
+            let table = AudioVoteTable(landmarks, shard: shard, budget: stage.rareBudget, share: stage.rareShare)
+            offers += table.offsetBounds(bound, capacity: stage.rareShortlist, minBound: stage.minVotes, chunkBits: chunkBits)
+                .map { ($0.bound, shard.firstRecording + $0.recording, s) }
+        }
+        offers.sort { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
+        return Array(offers.prefix(stage.rareShortlist))
+    }
+
+    /// `rareShortlist` for a query at `speeds` (tests).
+    @_spi(Testing) public func rareShortlist(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, speeds: [Double],
+                                             chunkBits: Int? = nil) -> [(bound: Int, recording: Int)] {
+        rareShortlist(fingerprint.landmarks, stage: stage, bound: voteBound(fingerprint, speeds: speeds),
+                      chunkBits: chunkBits ?? AudioVoteTable.offsetChunkBits)
+            .map { ($0.bound, $0.recording) }
     }
 }
 

@@ -9,7 +9,7 @@ import HashmarkFingerprint
 /// the few recordings then aligned are gathered again by interpolation search (`votes(_:)`).
 struct AudioVoteTable {
     let shard: AudioPostingShard
-    private let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
+    let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
     /// The first and last position of every list (`votes(_:)` interpolates between them).
     private let ends: [(first: UInt32, last: UInt32)]
     /// Postings a block of `forEachBound` holds about: its buffers (10 bytes a posting) stay in cache.
