@@ -179,9 +179,8 @@ do {
     print(String(format: "synthetic recordings (244 of them), across recordings: pair hashes %.3g (1/%.0f), combined keys %.3g (1/%.0f)",
                  pairs, 1 / pairs, combined, 1 / combined))
 }
-/// `--rare K`, `--rare-budget N`, `--rare-share S`: the rarest-pair source's shortlist, budget and
-/// share (default: the engine's).
-/// `--rare-budget N,M,…`: the first for the stage, each further one measured on the same index too.
+/// `--rare K`, `--rare-budget N,M,…`, `--rare-share S`: the rarest-pair source's shortlist, budget and
+/// share (default: the engine's); each budget after the first is measured on the same index too.
 let rareBudgets = arg("--rare-budget", "").split(separator: ",").compactMap { Int($0) }
 let stage = AudioCandidateStage(combiner: combiner, rareShortlist: Int(arg("--rare", "")) ?? AudioCandidateStage().rareShortlist,
                                 rareBudget: rareBudgets.first ?? AudioCandidateStage().rareBudget,

@@ -6,7 +6,9 @@ import HashmarkFingerprint
 /// `forEachBound` visits the votes a block of recordings at a time (each list ascends by
 /// recording, so every list is cut where the block ends), grouping a block's offsets by recording
 /// in buffers that stay in cache; no per-query array grows with the number of votes. The votes of
-/// the few recordings then aligned are gathered again by interpolation search (`votes(_:)`).
+/// the few recordings then aligned are gathered again by interpolation search (`votes(_:)`). The
+/// rarest-pair walk, thin over many recordings, bounds by offset on the frame line instead
+/// (`offsetBounds`).
 struct AudioVoteTable {
     let shard: AudioPostingShard
     let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
