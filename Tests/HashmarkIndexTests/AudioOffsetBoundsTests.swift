@@ -11,7 +11,8 @@ struct AudioOffsetBoundsTests {
     /// Every (chunk size, shortlist, floor, shard size, speeds): chunks of 2 and 8 buckets put
     /// chunk edges everywhere; shards of 2,500 frames hold 6 recordings each; 150 recordings
     /// bounded at least 1 or 2 exceed what a short shortlist collects before pruning; floors of
-    /// 5 and 7 sum only the windows around buckets of 2 or 3 votes.
+    /// 5 and 7 sum only the windows around buckets of 3 or 4 votes. A sweep's bounds count in
+    /// buckets of 32 frames, the others in 16.
     @Test(arguments: [(1, 1_000, 1, UInt64(UInt32.max), false), (3, 1_000, 2, UInt64(UInt32.max), true),
                       (21, 1_000, 3, UInt64(UInt32.max), true), (1, 3, 2, UInt64(UInt32.max), true),
                       (3, 1, 1, 2_500, false), (21, 5, 2, 2_500, true), (1, 1_000, 5, UInt64(UInt32.max), true),
@@ -31,13 +32,16 @@ struct AudioOffsetBoundsTests {
         // Each recording's start on its shard's frame line (every recording takes `frames`).
         let perShard = Int(min(shardFrames, 1 << 40) / UInt64(frames))
         #expect(index.shardCount == (stored.count + perShard - 1) / perShard)
-        let stage = AudioCandidateStage(minVotes: minBound, rareShortlist: capacity, rareBudget: .max, rareShare: 1)
+        // Buckets of 16 frames (a window spans 3) or 32 (2).
+        let stage = AudioCandidateStage(minVotes: minBound, rareShortlist: capacity, rareBudget: .max, rareShare: 1,
+                                        rareBucket: sweep ? 32 : 16)
+        let shift = stage.rareBucket.trailingZeroBitCount
         for round in 0..<8 {
             let q = random(Int.random(in: 1...60, using: &rng), frames: 150)
             let fp = AudioFingerprint(parameters: params, frames: 150, landmarks: q)
             let maxTime = Int(q.map(\.time).max()!)
             let window = 2 * tolerance + 1 + Int((sweep ? 0.1 : 0) * Double(maxTime) + 1)
-            let span = window / 16 + 2
+            let span = window / stage.rareBucket + 2
             var offers: [(bound: Int, recording: Int)] = []
             for shardStart in stride(from: 0, to: stored.count, by: perShard) {
                 let members = shardStart..<min(stored.count, shardStart + perShard)
@@ -46,7 +50,7 @@ struct AudioOffsetBoundsTests {
                 var votes: [(recording: Int, bucket: Int)] = []
                 for r in members {
                     for a in q { for b in stored[r] where a.hash == b.hash {
-                        votes.append((r, ((r - shardStart) * frames + Int(b.time) - Int(a.time) + latest) >> 4))
+                        votes.append((r, ((r - shardStart) * frames + Int(b.time) - Int(a.time) + latest) >> shift))
                     } }
                 }
                 // A recording's bound: the most of its own votes in `span` consecutive buckets.

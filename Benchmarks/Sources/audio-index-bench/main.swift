@@ -5,6 +5,7 @@
 //     (cd Benchmarks && swift build -c release -Xswiftc -target-cpu -Xswiftc native)
 //     Benchmarks/.build/release/audio-index-bench [--hours 10,100,1000] [--queries 20]
 //         [--exhaustive-up-to HOURS] [--keep SHARES] [--rare K] [--rare-budget N,...] [--rare-share S]
+//         [--rare-candidates K] [--confirm N,...] [--confirm-share S] [--rare-bucket F,...]
 //         [--ranks] [--stats] [CLIPS...]
 //
 // Anchor frames: every frame of the given recordings (default: Corpus/audio/*.flac) that holds
@@ -179,15 +180,27 @@ do {
     print(String(format: "synthetic recordings (244 of them), across recordings: pair hashes %.3g (1/%.0f), combined keys %.3g (1/%.0f)",
                  pairs, 1 / pairs, combined, 1 / combined))
 }
-/// `--rare K`, `--rare-budget N,M,…`, `--rare-share S`: the rarest-pair source's shortlist, budget and
-/// share (default: the engine's); each budget after the first is measured on the same index too.
+/// `--rare K`, `--rare-budget N,M,…`, `--rare-share S`, `--rare-candidates K`, `--confirm N,M,…`,
+/// `--confirm-share S`, `--rare-bucket F,G,…`: the rarest-pair source's shortlist, budget, share,
+/// candidates, confirming budget and share, and bucket (default: the engine's); every further
+/// combination of budget, confirming budget and bucket is measured on the same index too.
+let engine = AudioCandidateStage()
 let rareBudgets = arg("--rare-budget", "").split(separator: ",").compactMap { Int($0) }
-let stage = AudioCandidateStage(combiner: combiner, rareShortlist: Int(arg("--rare", "")) ?? AudioCandidateStage().rareShortlist,
-                                rareBudget: rareBudgets.first ?? AudioCandidateStage().rareBudget,
-                                rareShare: Double(arg("--rare-share", "")) ?? AudioCandidateStage().rareShare)
-/// The stage with each further rare budget.
-let moreBudgets = rareBudgets.dropFirst().map { b in
-    (budget: b, stage: AudioCandidateStage(combiner: combiner, rareShortlist: stage.rareShortlist, rareBudget: b, rareShare: stage.rareShare))
+let confirmBudgets = arg("--confirm", "").split(separator: ",").compactMap { Int($0) }
+let rareBuckets = arg("--rare-bucket", "\(engine.rareBucket)").split(separator: ",").compactMap { Int($0) }
+func rareStage(budget: Int, confirm: Int, bucket: Int, shortlist: Int? = nil) -> AudioCandidateStage {
+    AudioCandidateStage(combiner: combiner, rareShortlist: shortlist ?? Int(arg("--rare", "")) ?? engine.rareShortlist,
+                        rareBudget: budget, rareShare: Double(arg("--rare-share", "")) ?? engine.rareShare,
+                        rareCandidates: Int(arg("--rare-candidates", "")) ?? engine.rareCandidates, confirmBudget: confirm,
+                        confirmShare: Double(arg("--confirm-share", "")) ?? engine.confirmShare, rareBucket: bucket)
+}
+let variants = (rareBudgets.isEmpty ? [engine.rareBudget] : rareBudgets).flatMap { b in
+    (confirmBudgets.isEmpty ? [engine.confirmBudget] : confirmBudgets).flatMap { c in rareBuckets.map { (budget: b, confirm: c, bucket: $0) } }
+}
+let stage = rareStage(budget: variants[0].budget, confirm: variants[0].confirm, bucket: variants[0].bucket)
+/// The stage with each further combination.
+let moreBudgets = variants.dropFirst().map { v in
+    (budget: v.budget, confirm: v.confirm, bucket: v.bucket, stage: rareStage(budget: v.budget, confirm: v.confirm, bucket: v.bucket))
 }
 /// The stage without its rarest-pair source, on the same index, for comparison.
 let combinedOnly = AudioCandidateStage(combiner: combiner, rareShortlist: 0)
@@ -204,8 +217,10 @@ for h in hours {
         (0..<count).lazy.map { AudioFingerprint(parameters: .init(), frames: recordingFrames, landmarks: recording($0)) }
     })
     let build = Date().timeIntervalSince(t0)
-    let keep = min(count, 64)   // recordings the queries come from
-    let stored = (0..<keep).map { recording($0) }
+    // The recordings the queries come from, spread over the index (ties between bounds go to the
+    // lower recording, so queries from the first ones only would win every tie).
+    let sources = (0..<min(count, 64)).map { $0 * (count / min(count, 64)) }
+    let stored = sources.map { recording($0) }
     let minVotes = AudioRule.default.searchFloor, boundFloor = AudioRule.default.nearMissFloor   // as the engine
     let settled = max(AudioRule.default.minAlignedHashes, AudioRule.default.minDistinctHashes)
     let plain = index.replacingStage(combinedOnly)!
@@ -218,17 +233,13 @@ for h in hours {
         var walkTimes = rareRanks.map { _ in [Double]() }
         var budgetedTimes = budgeted.map { _ in [Double]() }, budgetedTop = budgeted.map { _ in 0 }
         for q in 0..<queries {
-            let r = q % stored.count
-            let fp = noisyQuery(stored[r], &rng)
+            let fp = noisyQuery(stored[q % stored.count], &rng), r = sources[q % stored.count]
             if ranks {
-                for (i, budget) in ([stage.rareBudget] + moreBudgets.map(\.budget)).enumerated() {
-                    let wide = AudioCandidateStage(combiner: combiner, rareShortlist: 1_000, rareBudget: budget, rareShare: stage.rareShare)
-                    let list = index.rareShortlist(fp, stage: wide, speeds: speeds)
+                for (i, v) in variants.enumerated() {
+                    let list = index.rareShortlist(fp, stage: rareStage(budget: v.budget, confirm: v.confirm, bucket: v.bucket, shortlist: 1_000), speeds: speeds)
                     rareRanks[i].append(list.firstIndex { $0.recording == r }.map { $0 + 1 } ?? 1_001)
                     let t = Date()
-                    _ = index.rareShortlist(fp, stage: AudioCandidateStage(combiner: combiner, rareShortlist: stage.rareShortlist,
-                                                                           rareBudget: budget, rareShare: stage.rareShare),
-                                            speeds: speeds)
+                    _ = index.rareShortlist(fp, stage: rareStage(budget: v.budget, confirm: v.confirm, bucket: v.bucket), speeds: speeds)
                     walkTimes[i].append(Date().timeIntervalSince(t) * 1000)
                 }
             }
@@ -270,13 +281,13 @@ for h in hours {
         print(String(format: "        without the rarest-pair source: median %.1f ms, max %.1f ms, top-1 %d/%d",
                      median(plainStaged), plainStaged.max() ?? 0, plainTop, queries))
         for (i, list) in rareRanks.enumerated() where ranks {
-            print("        the query's recording among the rarest-pair bounds (budget \(i == 0 ? stage.rareBudget : moreBudgets[i - 1].budget)): ranks "
+            print("        the query's recording among the rarest-pair scores (budget \(variants[i].budget), confirming \(variants[i].confirm), buckets of \(variants[i].bucket)): ranks "
                   + list.sorted().map(String.init).joined(separator: " ") + " (1,001: below the 1,000th); "
                   + String(format: "the walk alone (shortlist %d) median %.1f ms, max %.1f ms", stage.rareShortlist, median(walkTimes[i]),
                            walkTimes[i].max() ?? 0))
         }
         for (i, more) in moreBudgets.enumerated() {
-            print(String(format: "        rare-pair budget %d: median %.1f ms, max %.1f ms, top-1 %d/%d", more.budget,
+            print(String(format: "        rare-pair budget %d, confirming %d, buckets of %d: median %.1f ms, max %.1f ms, top-1 %d/%d", more.budget, more.confirm, more.bucket,
                          median(budgetedTimes[i]), budgetedTimes[i].max() ?? 0, budgetedTop[i], queries))
         }
     }

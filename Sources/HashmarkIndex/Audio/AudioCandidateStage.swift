@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import HashmarkFingerprint
 
 /// The candidate stage of a large audio catalogue: a query's combined keys (`LandmarkCombiner`)
@@ -7,14 +12,18 @@ import HashmarkFingerprint
 ///
 /// A combined key needs both of its landmarks, so a work buried under louder music, which keeps
 /// only a few dozen of its landmarks, may keep too few combined keys to be shortlisted. A second
-/// source adds the `rareShortlist` recordings with the highest vote bounds over the query's
-/// *rarest pair hashes* (at most `rareBudget` pair postings per shard): chance votes from rare
-/// hashes scatter over recordings and offsets, while a buried copy's stand at one offset.
+/// source adds `rareShortlist` recordings found by the query's *rarest pair hashes* (at most
+/// `rareBudget` pair postings per shard): chance votes from rare hashes scatter over recordings
+/// and offsets, while a buried copy's stand at one offset. At 10,000 hours a buried copy's few
+/// rare votes tie with hundreds of chance windows, so every window above the chance floor
+/// (`chanceFloor`) is a candidate, and the next rarest pair hashes (`confirmBudget` postings
+/// more) confirm them: each candidate scores its bound plus their votes in its window, which a
+/// chance window rarely gets and a copy's gets from every hash it kept.
 ///
 /// Approximate: a recording outside both shortlists is not aligned, however many pair votes it
-/// would collect. Bounded: a query walks at most `budget` combined-key and `rareBudget` pair
-/// postings per shard (one shard holds up to 27,700 hours), the rarest first, so its time does
-/// not grow with the catalogue beyond the shortlists' searches.
+/// would collect. Bounded: a query walks at most `budget` combined-key and `rareBudget` plus
+/// `confirmBudget` pair postings per shard (one shard holds up to 27,700 hours), the rarest
+/// first, so its time does not grow with the catalogue beyond the shortlists' searches.
 public struct AudioCandidateStage: Sendable, Hashable {
     public var combiner: LandmarkCombiner
     /// Recordings aligned per query. 30: on the 244-track audio pool the stage then loses 6 of
@@ -24,23 +33,38 @@ public struct AudioCandidateStage: Sendable, Hashable {
     public var budget: Int
     /// Votes a recording needs (within the sweep's offset window) to be shortlisted, by either source.
     public var minVotes: Int
-    /// Recordings added by the rarest pair hashes' vote bounds (0: none), searched only when no
-    /// alignment of the combined keys' shortlist settles the query (`query(…, settled:)`). 10,
-    /// over the rarest 2 % of the query's pair postings: see Benchmarks/AUDIO.md for what it
-    /// finds and costs on the audio pool and at 1,000 and 10,000 synthetic hours.
+    /// Recordings added by the rarest pair hashes (0: none), searched only when no alignment of
+    /// the combined keys' shortlist settles the query (`query(…, settled:)`): the 10 confirmed
+    /// candidates with the best scores (see `rareShortlist(_:stage:bound:chunkBits:)`).
     public var rareShortlist: Int
     /// Pair postings the rarest-pair source walks per shard at most: binds where 2 % of a query's
-    /// pair postings exceed it (above 3 M for a 10 s query at 10,000 hours of music). 3 M: the
-    /// walk (`AudioVoteTable.offsetBounds`) costs ~5 ns a posting there, and a buried work ranks
-    /// first 7/10 with it against 5/10 with 1 M, within 50 ms (Benchmarks/AUDIO.md).
+    /// pair postings exceed it (above 2 M for a 10 s query at 10,000 hours of music). The walk
+    /// (`AudioVoteTable.offsetBounds`) costs ~5 ns a posting there. 2 M with 4 M confirming: a
+    /// buried work ranks first 10/10 at 10,000 hours in 40.8 ms (max 43.9), against 6/10 unconfirmed
+    /// (Benchmarks/AUDIO.md).
     public var rareBudget: Int
     /// The share of the query's pair postings the rarest-pair source walks at most: the same share
     /// at any catalogue size below the budget, so that a small pool measures what a large
     /// catalogue's walk sees (all of them would also count the common hashes' chance votes).
     public var rareShare: Double
+    /// About how many chance windows per shard the walk's floor lets through (`chanceFloor`), and
+    /// the most recordings it keeps for the confirmation: 5,000, so that the floor at 10,000 hours
+    /// is 3 votes, not 4 (a buried work's window may hold 3).
+    public var rareCandidates: Int
+    /// Pair postings after the walked ones that confirm the candidates, per shard at most (0: no
+    /// confirmation; the walk then keeps its `rareShortlist` best bounds): 4 M. 8 M found no more
+    /// at 10,000 hours and took 48.1 ms (max 51.8).
+    public var confirmBudget: Int
+    /// The share of the query's pair postings the walked and the confirming ones take at most.
+    public var confirmShare: Double
+    /// Frames of a bucket of the walk's offset counts (a power of two, at most 1,024). 32: a window
+    /// spans 2 buckets, so a floor of 3 makes a bucket hot at 2 votes; with 16 (3 buckets) every
+    /// bucket with a vote is hot, and the walk at 10,000 hours took 50 ms instead of 26.
+    public var rareBucket: Int
 
     public init(combiner: LandmarkCombiner = LandmarkCombiner(), shortlist: Int = 30, budget: Int = 1_000_000, minVotes: Int = 2,
-                rareShortlist: Int = 10, rareBudget: Int = 3_000_000, rareShare: Double = 0.02) {
+                rareShortlist: Int = 10, rareBudget: Int = 2_000_000, rareShare: Double = 0.02,
+                rareCandidates: Int = 5_000, confirmBudget: Int = 4_000_000, confirmShare: Double = 0.08, rareBucket: Int = 32) {
         self.combiner = combiner
         self.shortlist = max(1, shortlist)
         self.budget = max(1, budget)
@@ -48,6 +72,30 @@ public struct AudioCandidateStage: Sendable, Hashable {
         self.rareShortlist = max(0, rareShortlist)
         self.rareBudget = max(1, rareBudget)
         self.rareShare = min(1, max(0, rareShare))
+        self.rareCandidates = max(0, rareCandidates)
+        self.confirmBudget = max(0, confirmBudget)
+        self.confirmShare = min(1, max(0, confirmShare))
+        self.rareBucket = 1 << max(0, min(10, Int.bitWidth - 1 - max(1, rareBucket).leadingZeroBitCount))
+    }
+
+    /// The least floor (at least `minBound`) above which chance leaves about `candidates` windows
+    /// at most: `votes` spread at random over `buckets` put Poisson(`votes · span / buckets`)
+    /// votes in a window of `span` buckets, and `buckets` windows each have that chance to reach
+    /// the floor. A walk that keeps its `candidates` best bounds would otherwise hold thousands
+    /// of chance windows tied at a floor of 2 or 3 and keep an arbitrary few of them, and it
+    /// would sum the windows around every vote (a floor of `span` or less makes each bucket with
+    /// a vote hot).
+    @_spi(Testing) public static func chanceFloor(votes: Int, buckets: Int, span: Int, candidates: Int, minBound: Int) -> Int {
+        guard votes > 0, buckets > 0 else { return max(1, minBound) }
+        let mean = Double(votes) * Double(span) / Double(buckets)
+        // P(X = k) for k = 0, 1, …; the tail P(X ≥ f) = 1 − P(X < f).
+        var term = exp(-mean), below = 0.0, f = 0
+        while true {
+            if f >= max(1, minBound), Double(buckets) * max(0, 1 - below) <= Double(max(1, candidates)) { return f }
+            below += term
+            f += 1
+            term *= mean / Double(f)
+        }
     }
 }
 
@@ -66,11 +114,19 @@ extension AudioLandmarkIndex {
             }
         }
         let spf = parameters.layout.secondsPerFrame
+        // The query's pair lists in each shard, looked up once for both the rarest-pair source and alignment.
+        var looked: [Int: [AudioVoteTable.List]] = [:]
+        func lists(_ s: Int) -> [AudioVoteTable.List] {
+            if let l = looked[s] { return l }
+            let l = AudioVoteTable.lists(fingerprint.landmarks, shard: shards[s])
+            looked[s] = l
+            return l
+        }
         var tables: [Int: AudioVoteTable] = [:]
         var found: [AudioMatch] = []
         func alignAll(_ entries: [(bound: Int, recording: Int, shard: Int)]) {
             for (_, r, s) in entries {
-                let table = tables[s] ?? AudioVoteTable(fingerprint.landmarks, shard: shards[s])
+                let table = tables[s] ?? AudioVoteTable(shard: shards[s], lists: lists(s))
                 tables[s] = table
                 guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, sweep: sweep,
                                     secondsPerFrame: spf, minVotes: minVotes) else { continue }
@@ -79,7 +135,7 @@ extension AudioLandmarkIndex {
         }
         alignAll(best.entries)
         if stage.rareShortlist > 0, !found.contains(where: { $0.distinctHashes >= settled }) {
-            alignAll(rareShortlist(fingerprint.landmarks, stage: stage, bound: bound)
+            alignAll(rareShortlist(lists, stage: stage, bound: bound)
                 .filter { e in !best.entries.contains { $0.recording == e.recording } })
         }
         found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
@@ -88,17 +144,45 @@ extension AudioLandmarkIndex {
 }
 
 extension AudioLandmarkIndex {
-    /// The rarest-pair source's shortlist: the `stage.rareShortlist` recordings with the highest
-    /// offset bounds (`AudioVoteTable.offsetBounds`) over the query's rarest pair postings (at most
-    /// `stage.rareBudget` and `stage.rareShare` of them per shard), at least `stage.minVotes`, best
-    /// first (ties: lower recording).
-    func rareShortlist(_ landmarks: [Landmark], stage: AudioCandidateStage, bound: AudioVoteBound,
-                       chunkBits: Int = AudioVoteTable.offsetChunkBits) -> [(bound: Int, recording: Int, shard: Int)] {
+    /// The rarest-pair source's shortlist. Per shard, the query's rarest pair postings (at most
+    /// `stage.rareBudget` and `stage.rareShare` of them) bound every recording by offset, in
+    /// buckets of `stage.rareBucket` frames (`AudioVoteTable.offsetBounds`); the recordings whose
+    /// bounds reach the chance floor (`chanceFloor`, at least `stage.minVotes`; at most
+    /// `stage.rareCandidates` of them) are candidates, each scored by its bound plus the votes the
+    /// next rarest postings (to `stage.confirmBudget` more, `stage.confirmShare` in all) cast in the
+    /// window that holds the bound (`AudioVoteTable.windowVotes`). The `stage.rareShortlist` best
+    /// scores, best first (ties: lower recording). Without confirming postings, the best bounds.
+    /// `lists`: the query's pair lists in a shard (`AudioVoteTable.lists`).
+    func rareShortlist(_ lists: (Int) -> [AudioVoteTable.List], stage: AudioCandidateStage,
+                       bound: AudioVoteBound, chunkBits: Int = AudioVoteTable.offsetChunkBits) -> [(bound: Int, recording: Int, shard: Int)] {
         var offers: [(bound: Int, recording: Int, shard: Int)] = []
+        let bound = AudioVoteBound(window: bound.window, bucket: stage.rareBucket)
         for (s, shard) in shards.enumerated() {
-            let table = AudioVoteTable(landmarks, shard: shard, budget: stage.rareBudget, share: stage.rareShare)
-            offers += table.offsetBounds(bound, capacity: stage.rareShortlist, minBound: stage.minVotes, chunkBits: chunkBits)
-                .map { ($0.bound, shard.firstRecording + $0.recording, s) }
+            let lists = lists(s), total = lists.reduce(0) { $0 + $1.range.count }
+            let rarest = AudioVoteTable.rarestFirst(lists)
+            let walked = AudioVoteTable.cut(rarest, budget: stage.rareBudget, share: stage.rareShare, total: total)
+            let votes = rarest[..<walked].reduce(0) { $0 + $1.range.count }
+            // The next lists, within `confirmBudget` postings and `confirmShare` of all with the walked ones.
+            let more = min(stage.confirmBudget, Int(Double(total) * stage.confirmShare) - votes)
+            var confirming = walked, added = 0
+            while confirming < rarest.count, added + rarest[confirming].range.count <= more {
+                added += rarest[confirming].range.count
+                confirming += 1
+            }
+            // Confirmed: every recording whose bound stands above the chance floor; else the best.
+            let capacity = confirming > walked ? max(stage.rareShortlist, stage.rareCandidates) : stage.rareShortlist
+            let floor = confirming > walked
+                ? AudioCandidateStage.chanceFloor(votes: votes, buckets: Int(shard.bases[shard.recordings]) / bound.bucket + 1,
+                                                  span: bound.span, candidates: stage.rareCandidates, minBound: stage.minVotes)
+                : stage.minVotes
+            let candidates = AudioVoteTable(shard: shard, lists: Array(rarest[..<walked]))
+                .offsetBounds(bound, capacity: capacity, minBound: floor, chunkBits: chunkBits)
+            var scores = candidates.map(\.bound)
+            if confirming > walked {
+                let more = AudioVoteTable(shard: shard, lists: Array(rarest[walked..<confirming]))
+                for (i, n) in more.windowVotes(candidates.map { ($0.recording, $0.window) }).enumerated() { scores[i] += n }
+            }
+            offers += zip(candidates, scores).map { ($1, shard.firstRecording + $0.recording, s) }
         }
         offers.sort { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
         return Array(offers.prefix(stage.rareShortlist))
@@ -107,7 +191,8 @@ extension AudioLandmarkIndex {
     /// `rareShortlist` for a query at `speeds` (tests).
     @_spi(Testing) public func rareShortlist(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, speeds: [Double],
                                              chunkBits: Int? = nil) -> [(bound: Int, recording: Int)] {
-        rareShortlist(fingerprint.landmarks, stage: stage, bound: voteBound(fingerprint, speeds: speeds),
+        rareShortlist({ AudioVoteTable.lists(fingerprint.landmarks, shard: shards[$0]) }, stage: stage,
+                      bound: voteBound(fingerprint, speeds: speeds),
                       chunkBits: chunkBits ?? AudioVoteTable.offsetChunkBits)
             .map { ($0.bound, $0.recording) }
     }

@@ -21,13 +21,14 @@ extension AudioVoteTable {
     /// their recordings, on a second pass that tests one bit a vote.
     ///
     /// Returns the recordings (shard-local) with the `capacity` highest bounds of at least
-    /// `minBound` (ties: lower recording), best first. `chunkBits`: buckets counted at a time
-    /// (tests: small chunks, many of them).
+    /// `minBound` (ties: lower recording), best first, each with the window that holds its bound
+    /// (the first such, as offsets `position − query frame` on the frame line). `chunkBits`:
+    /// buckets counted at a time (tests: small chunks, many of them).
     func offsetBounds(_ bound: AudioVoteBound, capacity: Int, minBound: Int,
-                      chunkBits: Int = offsetChunkBits) -> [(recording: Int, bound: Int)] {
+                      chunkBits: Int = offsetChunkBits) -> [(recording: Int, bound: Int, window: Range<Int>)] {
         precondition(bound.bucket > 0 && bound.bucket & (bound.bucket - 1) == 0, "buckets of a power of two frames")
         guard !lists.isEmpty, capacity > 0 else { return [] }
-        let shift = bound.bucket.trailingZeroBitCount, span = bound.window / bound.bucket + 2, margin = span - 1
+        let shift = bound.bucket.trailingZeroBitCount, span = bound.span, margin = span - 1
         let latest = Int(lists.map(\.time).max()!)
         // A vote's bucket: (position + latest − query frame) >> shift, never negative.
         let lead = lists.map { latest - Int($0.time) }, ends = lists.map(\.range.upperBound)
@@ -38,7 +39,7 @@ extension AudioVoteTable {
         var marked = [UInt64](repeating: 0, count: (chunk + 2 * margin + 63) / 64)
         var from = lists.map(\.range.lowerBound), to = from, next = from
         var hot: [Int] = [], marks: [Int] = [], votes: [(recording: Int, bucket: Int)] = []
-        var found: [Int: Int] = [:], floor = max(1, minBound), pruneAt = 4 * capacity + 64
+        var found: [Int: (votes: Int, end: Int)] = [:], floor = max(1, minBound), pruneAt = 4 * capacity + 64
         shard.positions.withUnsafeBufferPointer { positions in
             cells.withUnsafeMutableBufferPointer { c in
                 var epoch: UInt32 = 0
@@ -100,7 +101,7 @@ extension AudioVoteTable {
                             if votes[i].recording != votes[start].recording { start = i }
                             while votes[i].bucket - votes[start].bucket >= span { start += 1 }
                             let n = i - start + 1
-                            if n >= floor, n > found[votes[i].recording, default: 0] { found[votes[i].recording] = n }
+                            if n >= floor, n > found[votes[i].recording]?.votes ?? 0 { found[votes[i].recording] = (n, votes[i].bucket) }
                         }
                         for k in marks { marked[k >> 6] = 0 }
                         if found.count >= pruneAt {
@@ -112,17 +113,19 @@ extension AudioVoteTable {
                 }
             }
         }
-        return found.map { (recording: $0.key, bound: $0.value) }
-            .sorted { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
-            .prefix(capacity).map { $0 }
+        return found.map { r, f in
+            (recording: r, bound: f.votes, window: ((f.end - margin) << shift) - latest ..< ((f.end + 1) << shift) - latest)
+        }
+        .sorted { ($1.bound, $0.recording) < ($0.bound, $1.recording) }
+        .prefix(capacity).map { $0 }
     }
 
     /// Drops the bounds below the `capacity`-th highest, which becomes the floor (recordings
     /// tied with it stay: the lower one wins the tie at the end).
-    private static func prune(_ found: inout [Int: Int], capacity: Int, floor: Int) -> Int {
-        let kth = found.values.sorted(by: >)[capacity - 1]
+    private static func prune(_ found: inout [Int: (votes: Int, end: Int)], capacity: Int, floor: Int) -> Int {
+        let kth = found.values.map(\.votes).sorted(by: >)[capacity - 1]
         guard kth > floor else { return floor }
-        found = found.filter { $0.value >= kth }
+        found = found.filter { $0.value.votes >= kth }
         return kth
     }
 }

@@ -8,10 +8,13 @@ import HashmarkFingerprint
 /// in buffers that stay in cache; no per-query array grows with the number of votes. The votes of
 /// the few recordings then aligned are gathered again by interpolation search (`votes(_:)`). The
 /// rarest-pair walk, thin over many recordings, bounds by offset on the frame line instead
-/// (`offsetBounds`).
+/// (`offsetBounds`), and counts the next rarest postings in its candidates' windows only
+/// (`windowVotes`).
 struct AudioVoteTable {
+    /// A query landmark's frame and hash, and the range of `shard.positions` that holds the hash.
+    typealias List = (time: Int32, hash: UInt32, range: Range<Int>)
     let shard: AudioPostingShard
-    let lists: [(time: Int32, hash: UInt32, range: Range<Int>)]
+    let lists: [List]
     /// The first and last position of every list (`votes(_:)` interpolates between them).
     private let ends: [(first: UInt32, last: UInt32)]
     /// Postings a block of `forEachBound` holds about: its buffers (10 bytes a posting) stay in cache.
@@ -32,18 +35,44 @@ struct AudioVoteTable {
     /// when the lists hold more, the shortest are kept (a query's rarest hashes carry the most
     /// evidence per posting).
     init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max, share: Double = 1) {
-        self.shard = shard
-        var lists = landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, hash: l.hash, range: $0) } }
+        let lists = Self.lists(landmarks, shard: shard)
         let total = lists.reduce(0) { $0 + $1.range.count }
-        let budget = share < 1 ? min(budget, Int(Double(total) * max(0, share))) : budget
-        if total > budget {
-            lists.sort { ($0.range.count, $0.time, $0.range.lowerBound) < ($1.range.count, $1.time, $1.range.lowerBound) }
-            var used = 0, keep = 0
-            while keep < lists.count, used + lists[keep].range.count <= budget { used += lists[keep].range.count; keep += 1 }
-            lists.removeSubrange(keep...)
+        if total <= Self.cap(budget: budget, share: share, total: total) {
+            self.init(shard: shard, lists: lists)
+        } else {
+            let rarest = Self.rarestFirst(lists)
+            self.init(shard: shard, lists: Array(rarest[..<Self.cut(rarest, budget: budget, share: share, total: total)]))
         }
+    }
+
+    /// The votes of `lists` (ranges of `shard.positions`).
+    init(shard: AudioPostingShard, lists: [List]) {
+        self.shard = shard
         self.lists = lists
         ends = lists.map { (shard.positions[$0.range.lowerBound], shard.positions[$0.range.upperBound - 1]) }
+    }
+
+    /// The lists of `landmarks` that `shard` holds, in the landmarks' order.
+    static func lists(_ landmarks: [Landmark], shard: AudioPostingShard) -> [List] {
+        landmarks.compactMap { l in shard.range(of: l.hash).map { (time: l.time, hash: l.hash, range: $0) } }
+    }
+
+    /// `lists`, shortest first (ties: earlier query frame, then earlier list).
+    static func rarestFirst(_ lists: [List]) -> [List] {
+        lists.sorted { ($0.range.count, $0.time, $0.range.lowerBound) < ($1.range.count, $1.time, $1.range.lowerBound) }
+    }
+
+    /// Postings allowed: `budget`, and at most `share` of `total`.
+    static func cap(budget: Int, share: Double, total: Int) -> Int {
+        share < 1 ? min(budget, Int(Double(total) * max(0, share))) : budget
+    }
+
+    /// How many of `rarest` (shortest first) fit within `cap(budget:share:total:)` postings.
+    static func cut(_ rarest: [List], budget: Int, share: Double, total: Int) -> Int {
+        let cap = cap(budget: budget, share: share, total: total)
+        var used = 0, keep = 0
+        while keep < rarest.count, used + rarest[keep].range.count <= cap { used += rarest[keep].range.count; keep += 1 }
+        return keep
     }
 
     var recordings: Int { shard.recordings }
@@ -203,9 +232,16 @@ struct AudioVoteTable {
 /// counted in a histogram as wide as the recording: the same bound.
 @_spi(Testing) public struct AudioVoteBound {
     public let window: Int
-    public let bucket = 16
+    /// Frames a bucket holds: a power of two.
+    public let bucket: Int
 
-    public init(window: Int) { self.window = window }
+    public init(window: Int, bucket: Int = 16) {
+        self.window = window
+        self.bucket = bucket
+    }
+
+    /// Buckets that hold any `window` consecutive offsets.
+    public var span: Int { window / bucket + 2 }
 
     /// `histogram`: scratch space, reused from recording to recording.
     public func bound(_ offsets: UnsafeBufferPointer<Int32>, histogram: inout [Int32]) -> Int {
@@ -213,7 +249,7 @@ struct AudioVoteTable {
         var hi = lo
         for o in offsets { lo = min(lo, o); hi = max(hi, o) }
         let buckets = Int(hi - lo) / bucket + 1
-        let span = min(buckets, window / bucket + 2)
+        let span = min(buckets, span)
         if offsets.count * 8 < buckets {
             if histogram.count < offsets.count { histogram = [Int32](repeating: 0, count: offsets.count) }
             return histogram.withUnsafeMutableBufferPointer { h in
