@@ -112,6 +112,28 @@ struct AudioCandidateStageTests {
         #expect(try with.query(thin, limit: 5, speeds: speeds, minVotes: 5, settled: 1) == got)
     }
 
+    /// With the rarest-pair source on a second thread the stage finds exactly what it finds on one
+    /// thread, whether the combined keys settle the query or not, in one shard or several.
+    @Test func theConcurrentStageFindsWhatOneThreadFinds() throws {
+        let song = AudioFingerprint(samples: AudioMatchTests.song)
+        var seen = Set<Int32>()
+        let thin = AudioFingerprint(parameters: Self.params, frames: song.frames,
+                                    landmarks: song.landmarks.filter { seen.insert($0.time).inserted })
+        let speeds: [Double] = [1, 1.03]
+        for shardFrames in [UInt64(UInt32.max), 2_000] {
+            let concurrent = try Self.index(shardFrames: shardFrames, stage: AudioCandidateStage(rareShortlist: 2))
+            let one = try #require(concurrent.replacingStage(AudioCandidateStage(rareShortlist: 2, concurrent: false)))
+            for (name, q) in Self.copies() + [("thin", thin)] {
+                for settled in [1, nil] {
+                    let got = try concurrent.query(q, limit: 5, speeds: speeds, minVotes: 5, settled: settled)
+                    #expect(got.first?.recording == 0, "\(name), settled \(String(describing: settled))")
+                    #expect(got == (try one.query(q, limit: 5, speeds: speeds, minVotes: 5, settled: settled)),
+                            "\(name), settled \(String(describing: settled)), shard frames \(shardFrames)")
+                }
+            }
+        }
+    }
+
     /// The vote bound, by histogram (dense offsets) or by sorting (few offsets over a wide range),
     /// is the most offsets whose buckets lie within `span` consecutive ones, counted by brute force.
     @Test func theVoteBoundIsTheFullestRunOfBucketsDenseOrSparse() {

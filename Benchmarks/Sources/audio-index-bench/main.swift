@@ -199,11 +199,14 @@ let variants = (rareBudgets.isEmpty ? [engine.rareBudget] : rareBudgets).flatMap
 }
 let stage = rareStage(budget: variants[0].budget, confirm: variants[0].confirm, bucket: variants[0].bucket)
 /// The stage with each further combination.
-let moreBudgets = variants.dropFirst().map { v in
+let otherVariants = variants.dropFirst().map { v in
     (budget: v.budget, confirm: v.confirm, bucket: v.bucket, stage: rareStage(budget: v.budget, confirm: v.confirm, bucket: v.bucket))
 }
 /// The stage without its rarest-pair source, on the same index, for comparison.
 let combinedOnly = AudioCandidateStage(combiner: combiner, rareShortlist: 0)
+/// The stage on one thread (the rarest-pair source after the combined keys' alignments).
+var oneThreadStage = stage
+oneThreadStage.concurrent = false
 /// `--ranks`: where the query's recording ranks among the rarest-pair source's bounds (a
 /// diagnostic: the source aligns its first `--rare`).
 let ranks = CommandLine.arguments.contains("--ranks")
@@ -223,13 +226,13 @@ for h in hours {
     let stored = sources.map { recording($0) }
     let minVotes = AudioRule.default.searchFloor, boundFloor = AudioRule.default.nearMissFloor   // as the engine
     let settled = max(AudioRule.default.minAlignedHashes, AudioRule.default.minDistinctHashes)
-    let plain = index.replacingStage(combinedOnly)!
-    let budgeted = moreBudgets.map { index.replacingStage($0.stage)! }
+    let plain = index.replacingStage(combinedOnly)!, oneThread = index.replacingStage(oneThreadStage)!
+    let budgeted = otherVariants.map { index.replacingStage($0.stage)! }
     for share in keepShares {
         keepShare = share
         rng = Rng(s: 7)
-        var exact: [Double] = [], staged: [Double] = [], plainStaged: [Double] = []
-        var exactTop = 0, stagedTop = 0, agree = 0, plainTop = 0, rareRanks = [[Int]](repeating: [], count: 1 + moreBudgets.count)
+        var exact: [Double] = [], staged: [Double] = [], plainStaged: [Double] = [], oneThreadStaged: [Double] = []
+        var exactTop = 0, stagedTop = 0, agree = 0, plainTop = 0, oneThreadTop = 0, rareRanks = [[Int]](repeating: [], count: 1 + otherVariants.count)
         var walkTimes = rareRanks.map { _ in [Double]() }
         var budgetedTimes = budgeted.map { _ in [Double]() }, budgetedTop = budgeted.map { _ in 0 }
         for q in 0..<queries {
@@ -250,19 +253,22 @@ for h in hours {
                 exact.append(Date().timeIntervalSince(t0) * 1000)
                 if want.first?.recording == r { exactTop += 1 }
             }
-            // The two stages take turns at going first (the second finds the query's postings cached).
-            for turn in (q % 2 == 0 ? [0, 1] : [1, 0]) {
+            // The stages take turns at going first (the later ones find the query's postings cached).
+            for turn in [0, 1, 2].map({ ($0 + q) % 3 }) {
                 t0 = Date()
-                let got = try (turn == 0 ? index : plain).query(fp, limit: 5, speeds: speeds, minVotes: minVotes,
-                                                                boundFloor: boundFloor, settled: settled)
+                let got = try [index, plain, oneThread][turn].query(fp, limit: 5, speeds: speeds, minVotes: minVotes,
+                                                                     boundFloor: boundFloor, settled: settled)
                 let ms = Date().timeIntervalSince(t0) * 1000
                 if turn == 0 {
                     staged.append(ms)
                     if got.first?.recording == r { stagedTop += 1 }
                     if got.first == want.first { agree += 1 }
-                } else {
+                } else if turn == 1 {
                     plainStaged.append(ms)
                     if got.first?.recording == r { plainTop += 1 }
+                } else {
+                    oneThreadStaged.append(ms)
+                    if got.first?.recording == r { oneThreadTop += 1 }
                 }
             }
             for (i, other) in budgeted.enumerated() {
@@ -278,6 +284,8 @@ for h in hours {
                      h, speeds.count, count, index.landmarkCount, Double(index.landmarkCount) * 4 / 1e9, index.candidateKeyCount,
                      Double(index.candidateKeyCount) * 4 / 1e9, build, share * 100, exactText, median(staged), staged.max() ?? 0, stagedTop, queries,
                      agree, exact.isEmpty ? 0 : queries))
+        print(String(format: "        on one thread: median %.1f ms, max %.1f ms, top-1 %d/%d",
+                     median(oneThreadStaged), oneThreadStaged.max() ?? 0, oneThreadTop, queries))
         print(String(format: "        without the rarest-pair source: median %.1f ms, max %.1f ms, top-1 %d/%d",
                      median(plainStaged), plainStaged.max() ?? 0, plainTop, queries))
         for (i, list) in rareRanks.enumerated() where ranks {
@@ -286,7 +294,7 @@ for h in hours {
                   + String(format: "the walk alone (shortlist %d) median %.1f ms, max %.1f ms", stage.rareShortlist, median(walkTimes[i]),
                            walkTimes[i].max() ?? 0))
         }
-        for (i, more) in moreBudgets.enumerated() {
+        for (i, more) in otherVariants.enumerated() {
             print(String(format: "        rare-pair budget %d, confirming %d, buckets of %d: median %.1f ms, max %.1f ms, top-1 %d/%d", more.budget, more.confirm, more.bucket,
                          median(budgetedTimes[i]), budgetedTimes[i].max() ?? 0, budgetedTop[i], queries))
         }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #else
@@ -24,6 +26,8 @@ import HashmarkFingerprint
 /// would collect. Bounded: a query walks at most `budget` combined-key and `rareBudget` plus
 /// `confirmBudget` pair postings per shard (one shard holds up to 27,700 hours), the rarest
 /// first, so its time does not grow with the catalogue beyond the shortlists' searches.
+/// With `concurrent`, the rarest-pair source runs on a second thread while the combined keys'
+/// shortlist is found and aligned, and stops as soon as that settles the query.
 public struct AudioCandidateStage: Sendable, Hashable {
     public var combiner: LandmarkCombiner
     /// Recordings aligned per query. 30: on the 244-track audio pool the stage then loses 6 of
@@ -61,10 +65,18 @@ public struct AudioCandidateStage: Sendable, Hashable {
     /// spans 2 buckets, so a floor of 3 makes a bucket hot at 2 votes; with 16 (3 buckets) every
     /// bucket with a vote is hot, and the walk at 10,000 hours took 50 ms instead of 26.
     public var rareBucket: Int
+    /// Whether the rarest-pair source runs on a second thread beside the combined keys' shortlist
+    /// and its alignments, instead of after them: the same matches, in about the longer of the
+    /// two's time instead of their sum. A query the combined keys settle stops the source within
+    /// a chunk of its walk (its CPU time until then is spent for nothing). At 10,000 hours a
+    /// buried work's query took 31.3 ms (max 42.0) against 40.9 (56.0) on one thread, a settled
+    /// one 18.9 (32.4) against 18.1 (27.2) (Benchmarks/AUDIO.md).
+    public var concurrent: Bool
 
     public init(combiner: LandmarkCombiner = LandmarkCombiner(), shortlist: Int = 30, budget: Int = 1_000_000, minVotes: Int = 2,
                 rareShortlist: Int = 10, rareBudget: Int = 2_000_000, rareShare: Double = 0.02,
-                rareCandidates: Int = 5_000, confirmBudget: Int = 4_000_000, confirmShare: Double = 0.08, rareBucket: Int = 32) {
+                rareCandidates: Int = 5_000, confirmBudget: Int = 4_000_000, confirmShare: Double = 0.08, rareBucket: Int = 32,
+                concurrent: Bool = true) {
         self.combiner = combiner
         self.shortlist = max(1, shortlist)
         self.budget = max(1, budget)
@@ -76,6 +88,7 @@ public struct AudioCandidateStage: Sendable, Hashable {
         self.confirmBudget = max(0, confirmBudget)
         self.confirmShare = min(1, max(0, confirmShare))
         self.rareBucket = 1 << max(0, min(10, Int.bitWidth - 1 - max(1, rareBucket).leadingZeroBitCount))
+        self.concurrent = concurrent
     }
 
     /// The least floor (at least `minBound`) above which chance leaves about `candidates` windows
@@ -102,45 +115,86 @@ public struct AudioCandidateStage: Sendable, Hashable {
 extension AudioLandmarkIndex {
     /// `query` through the candidate stage: the shortlist by combined-key vote bounds (ties: lower
     /// recording first), then, unless one of its alignments has `settled` distinct hashes, the
-    /// one by the rarest pair hashes' bounds; each shortlisted recording aligned by its pair
-    /// votes, gathered by interpolation search.
+    /// one by the rarest pair hashes' bounds (searched meanwhile on a second thread when
+    /// `stage.concurrent`); each shortlisted recording aligned by its pair votes, gathered by
+    /// interpolation search.
     func shortlisted(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, bound: AudioVoteBound, limit: Int,
                      sweep: AudioSpeedSweep, minVotes: Int, settled: Int) -> [AudioMatch] {
-        let keys = stage.combiner.combined(fingerprint.landmarks)
-        var best = AudioShortlist(capacity: stage.shortlist, minBound: stage.minVotes)
-        for (s, shard) in candidateShards.enumerated() {
-            AudioVoteTable(keys, shard: shard, budget: stage.budget).forEachBound(floor: { best.floor }, bound) { r, b in
-                best.offer(bound: b, recording: shard.firstRecording + r, shard: s)
-            }
-        }
         let spf = parameters.layout.secondsPerFrame
         // The query's pair lists in each shard, looked up once for both the rarest-pair source and alignment.
-        var looked: [Int: [AudioVoteTable.List]] = [:]
-        func lists(_ s: Int) -> [AudioVoteTable.List] {
-            if let l = looked[s] { return l }
-            let l = AudioVoteTable.lists(fingerprint.landmarks, shard: shards[s])
-            looked[s] = l
-            return l
-        }
-        var tables: [Int: AudioVoteTable] = [:]
-        var found: [AudioMatch] = []
-        func alignAll(_ entries: [(bound: Int, recording: Int, shard: Int)]) {
-            for (_, r, s) in entries {
-                let table = tables[s] ?? AudioVoteTable(shard: shards[s], lists: lists(s))
+        let lists = shards.map { AudioVoteTable.lists(fingerprint.landmarks, shard: $0) }
+        typealias Entries = [(bound: Int, recording: Int, shard: Int)]
+        func alignAll(_ entries: Entries) -> [AudioMatch] {
+            var tables: [Int: AudioVoteTable] = [:]
+            return entries.compactMap { _, r, s in
+                let table = tables[s] ?? AudioVoteTable(shard: shards[s], lists: lists[s])
                 tables[s] = table
-                guard let m = align(table.votes(r - shards[s].firstRecording), recording: r, sweep: sweep,
-                                    secondsPerFrame: spf, minVotes: minVotes) else { continue }
-                found.append(m)
+                return align(table.votes(r - shards[s].firstRecording), recording: r, sweep: sweep,
+                             secondsPerFrame: spf, minVotes: minVotes)
             }
         }
-        alignAll(best.entries)
-        if stage.rareShortlist > 0, !found.contains(where: { $0.distinctHashes >= settled }) {
-            alignAll(rareShortlist(lists, stage: stage, bound: bound)
-                .filter { e in !best.entries.contains { $0.recording == e.recording } })
+        func combined() -> (entries: Entries, found: [AudioMatch]) {
+            let keys = stage.combiner.combined(fingerprint.landmarks)
+            var best = AudioShortlist(capacity: stage.shortlist, minBound: stage.minVotes)
+            for (s, shard) in candidateShards.enumerated() {
+                let table = AudioVoteTable(keys, shard: shard, budget: stage.budget, gathered: false)
+                table.forEachBound(floor: { best.floor }, bound) { r, b in best.offer(bound: b, recording: shard.firstRecording + r, shard: s) }
+            }
+            return (best.entries, alignAll(best.entries))
+        }
+        /// The rarest-pair source's alignments, but of the recordings in `excluding`.
+        func rare(excluding: Entries, stop: () -> Bool = { false }) -> [AudioMatch] {
+            let entries = rareShortlist({ lists[$0] }, stage: stage, bound: bound, stop: stop)
+            return stop() ? [] : alignAll(entries.filter { e in !excluding.contains { $0.recording == e.recording } })
+        }
+        func isSettled(_ found: [AudioMatch]) -> Bool { found.contains { $0.distinctHashes >= settled } }
+        var found: [AudioMatch]
+        if stage.rareShortlist > 0, stage.concurrent {
+            // The two share nothing mutable but `settling`: once the combined keys settle the
+            // query, the source stops (within a chunk of its walk) and nothing waits on it. Its
+            // alignments of recordings the combined keys also shortlisted are theirs, dropped.
+            let settling = Atomic<Bool>(false)
+            let (first, second) = inParallel({
+                let first = combined()
+                if isSettled(first.found) { settling.store(true, ordering: .relaxed) }
+                return first
+            }, { rare(excluding: [], stop: { settling.load(ordering: .relaxed) }) })
+            found = first.found
+            if !isSettled(found) {
+                found += second.filter { m in !first.entries.contains { $0.recording == m.recording } }
+            }
+        } else {
+            let first = combined()
+            found = first.found
+            if stage.rareShortlist > 0, !isSettled(found) {
+                found += rare(excluding: first.entries)
+            }
         }
         found.sort { ($1.votes, $0.recording) < ($0.votes, $1.recording) }
         return Array(found.prefix(limit))
     }
+}
+
+/// A value handed to another thread by a caller that has made sure no one else touches it then.
+private struct Unchecked<T>: @unchecked Sendable { let value: T }
+
+/// `a()` and `b()` at once, on the calling thread and one more; both results. The two must share
+/// no mutable state.
+func inParallel<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+    var ra: A? = nil, rb: B? = nil
+    withoutActuallyEscaping(a) { a in
+        withoutActuallyEscaping(b) { b in
+            withUnsafeMutablePointer(to: &ra) { pa in
+                withUnsafeMutablePointer(to: &rb) { pb in
+                    let work = Unchecked(value: (a, b, pa, pb))
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        if i == 0 { work.value.2.pointee = work.value.0() } else { work.value.3.pointee = work.value.1() }
+                    }
+                }
+            }
+        }
+    }
+    return (ra!, rb!)
 }
 
 extension AudioLandmarkIndex {
@@ -152,12 +206,14 @@ extension AudioLandmarkIndex {
     /// next rarest postings (to `stage.confirmBudget` more, `stage.confirmShare` in all) cast in the
     /// window that holds the bound (`AudioVoteTable.windowVotes`). The `stage.rareShortlist` best
     /// scores, best first (ties: lower recording). Without confirming postings, the best bounds.
-    /// `lists`: the query's pair lists in a shard (`AudioVoteTable.lists`).
-    func rareShortlist(_ lists: (Int) -> [AudioVoteTable.List], stage: AudioCandidateStage,
-                       bound: AudioVoteBound, chunkBits: Int = AudioVoteTable.offsetChunkBits) -> [(bound: Int, recording: Int, shard: Int)] {
+    /// `lists`: the query's pair lists in a shard (`AudioVoteTable.lists`). `stop`: asked as the
+    /// walks go; once it says so, they end early and the shortlist is no longer the source's.
+    func rareShortlist(_ lists: (Int) -> [AudioVoteTable.List], stage: AudioCandidateStage, bound: AudioVoteBound,
+                       chunkBits: Int = AudioVoteTable.offsetChunkBits,
+                       stop: () -> Bool = { false }) -> [(bound: Int, recording: Int, shard: Int)] {
         var offers: [(bound: Int, recording: Int, shard: Int)] = []
         let bound = AudioVoteBound(window: bound.window, bucket: stage.rareBucket)
-        for (s, shard) in shards.enumerated() {
+        for (s, shard) in shards.enumerated() where !stop() {
             let lists = lists(s), total = lists.reduce(0) { $0 + $1.range.count }
             let rarest = AudioVoteTable.rarestFirst(lists)
             let walked = AudioVoteTable.cut(rarest, budget: stage.rareBudget, share: stage.rareShare, total: total)
@@ -175,12 +231,12 @@ extension AudioLandmarkIndex {
                 ? AudioCandidateStage.chanceFloor(votes: votes, buckets: Int(shard.bases[shard.recordings]) / bound.bucket + 1,
                                                   span: bound.span, candidates: stage.rareCandidates, minBound: stage.minVotes)
                 : stage.minVotes
-            let candidates = AudioVoteTable(shard: shard, lists: Array(rarest[..<walked]))
-                .offsetBounds(bound, capacity: capacity, minBound: floor, chunkBits: chunkBits)
+            let candidates = AudioVoteTable(shard: shard, lists: Array(rarest[..<walked]), gathered: false)
+                .offsetBounds(bound, capacity: capacity, minBound: floor, chunkBits: chunkBits, stop: stop)
             var scores = candidates.map(\.bound)
             if confirming > walked {
-                let more = AudioVoteTable(shard: shard, lists: Array(rarest[walked..<confirming]))
-                for (i, n) in more.windowVotes(candidates.map { ($0.recording, $0.window) }).enumerated() { scores[i] += n }
+                let more = AudioVoteTable(shard: shard, lists: Array(rarest[walked..<confirming]), gathered: false)
+                for (i, n) in more.windowVotes(candidates.map { ($0.recording, $0.window) }, stop: stop).enumerated() { scores[i] += n }
             }
             offers += zip(candidates, scores).map { ($1, shard.firstRecording + $0.recording, s) }
         }

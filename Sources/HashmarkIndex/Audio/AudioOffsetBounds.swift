@@ -23,9 +23,10 @@ extension AudioVoteTable {
     /// Returns the recordings (shard-local) with the `capacity` highest bounds of at least
     /// `minBound` (ties: lower recording), best first, each with the window that holds its bound
     /// (the first such, as offsets `position − query frame` on the frame line). `chunkBits`:
-    /// buckets counted at a time (tests: small chunks, many of them).
-    func offsetBounds(_ bound: AudioVoteBound, capacity: Int, minBound: Int,
-                      chunkBits: Int = offsetChunkBits) -> [(recording: Int, bound: Int, window: Range<Int>)] {
+    /// buckets counted at a time (tests: small chunks, many of them). `stop`: asked before each
+    /// chunk; once it says so, the walk ends there (what it found so far, which is no bound).
+    func offsetBounds(_ bound: AudioVoteBound, capacity: Int, minBound: Int, chunkBits: Int = offsetChunkBits,
+                      stop: () -> Bool = { false }) -> [(recording: Int, bound: Int, window: Range<Int>)] {
         precondition(bound.bucket > 0 && bound.bucket & (bound.bucket - 1) == 0, "buckets of a power of two frames")
         guard !lists.isEmpty, capacity > 0 else { return [] }
         let shift = bound.bucket.trailingZeroBitCount, span = bound.span, margin = span - 1
@@ -44,6 +45,7 @@ extension AudioVoteTable {
             cells.withUnsafeMutableBufferPointer { c in
                 var epoch: UInt32 = 0
                 for first in stride(from: 0, through: lastBucket, by: chunk) {
+                    if stop() { break }
                     epoch = epoch == 0xFFFF ? 1 : epoch + 1
                     if epoch == 1 { c.update(repeating: 0) }
                     let stamp = epoch << 16, hotAt = UInt32((floor + span - 1) / span)

@@ -33,23 +33,25 @@ struct AudioVoteTable {
 
     /// `budget`: at most this many postings in all, and at most `share` of the lists' postings;
     /// when the lists hold more, the shortest are kept (a query's rarest hashes carry the most
-    /// evidence per posting).
-    init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max, share: Double = 1) {
+    /// evidence per posting). `gathered`: as for `init(shard:lists:gathered:)`.
+    init(_ landmarks: [Landmark], shard: AudioPostingShard, budget: Int = .max, share: Double = 1, gathered: Bool = true) {
         let lists = Self.lists(landmarks, shard: shard)
         let total = lists.reduce(0) { $0 + $1.range.count }
         if total <= Self.cap(budget: budget, share: share, total: total) {
-            self.init(shard: shard, lists: lists)
+            self.init(shard: shard, lists: lists, gathered: gathered)
         } else {
             let rarest = Self.rarestFirst(lists)
-            self.init(shard: shard, lists: Array(rarest[..<Self.cut(rarest, budget: budget, share: share, total: total)]))
+            self.init(shard: shard, lists: Array(rarest[..<Self.cut(rarest, budget: budget, share: share, total: total)]),
+                      gathered: gathered)
         }
     }
 
-    /// The votes of `lists` (ranges of `shard.positions`).
-    init(shard: AudioPostingShard, lists: [List]) {
+    /// The votes of `lists` (ranges of `shard.positions`). `gathered`: whether `votes(_:)` will be
+    /// asked (it needs each list's ends, two reads a list that the walks never use).
+    init(shard: AudioPostingShard, lists: [List], gathered: Bool = true) {
         self.shard = shard
         self.lists = lists
-        ends = lists.map { (shard.positions[$0.range.lowerBound], shard.positions[$0.range.upperBound - 1]) }
+        ends = gathered ? lists.map { (shard.positions[$0.range.lowerBound], shard.positions[$0.range.upperBound - 1]) } : []
     }
 
     /// The lists of `landmarks` that `shard` holds, in the landmarks' order.
@@ -156,8 +158,9 @@ struct AudioVoteTable {
     }
 
     /// The votes of recording `r`: each list's stretch inside the recording, found by
-    /// interpolation between the list's ends.
+    /// interpolation between the list's ends (a table made `gathered`).
     func votes(_ r: Int) -> [AudioVote] {
+        precondition(ends.count == lists.count, "votes(_:) of a table made without its lists' ends")
         let lo = shard.bases[r], hi = shard.bases[r + 1]
         var out: [AudioVote] = []
         shard.positions.withUnsafeBufferPointer { positions in

@@ -12,7 +12,8 @@ extension AudioVoteTable {
     /// One pass over every posting, without looking up recordings: a bit per cell of
     /// `1 << windowCellBits` offsets marks the cells that meet a window, and only the votes in
     /// marked cells (few, for a few thousand windows) are tested against the windows themselves.
-    func windowVotes(_ windows: [(recording: Int, window: Range<Int>)]) -> [Int] {
+    /// `stop`: asked before each list; once it says so, the counts so far.
+    func windowVotes(_ windows: [(recording: Int, window: Range<Int>)], stop: () -> Bool = { false }) -> [Int] {
         var counts = [Int](repeating: 0, count: windows.count)
         guard !windows.isEmpty, let latest = lists.map({ Int($0.time) }).max() else { return counts }
         // Offsets shifted by `latest` (never negative) address the cells.
@@ -28,6 +29,7 @@ extension AudioVoteTable {
         shard.positions.withUnsafeBufferPointer { positions in
             marked.withUnsafeBufferPointer { m in
                 for l in lists {
+                    if stop() { break }
                     let lead = latest - Int(l.time)
                     for i in l.range {
                         let c = (Int(positions[i]) + lead) >> bits
@@ -65,7 +67,7 @@ extension AudioLandmarkIndex {
             let mine = windows.indices.filter { (0..<shard.recordings).contains(windows[$0].recording - shard.firstRecording) }
             guard !mine.isEmpty else { continue }
             let local = mine.map { (recording: windows[$0].recording - shard.firstRecording, window: windows[$0].window) }
-            for (i, n) in zip(mine, AudioVoteTable(fingerprint.landmarks, shard: shard).windowVotes(local)) { counts[i] = n }
+            for (i, n) in zip(mine, AudioVoteTable(fingerprint.landmarks, shard: shard, gathered: false).windowVotes(local)) { counts[i] = n }
         }
         return counts
     }
