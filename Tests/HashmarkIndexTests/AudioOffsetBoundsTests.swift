@@ -83,4 +83,35 @@ struct AudioOffsetBoundsTests {
             }
         }
     }
+
+    /// The walk asks its `stop` once before each shard and once before each chunk, and ends at the
+    /// first yes: a search nobody waits for any more costs at most one more chunk.
+    @Test func aStoppedWalkEndsAtTheNextChunk() throws {
+        var rng = TestRandom(seed: 67)
+        let params = AudioFingerprint.Parameters(), frames = 400
+        func random(_ n: Int, frames: Int) -> [Landmark] {
+            (0..<n).map { _ in Landmark(hash: UInt32.random(in: 0..<30, using: &rng), time: Int32.random(in: 0..<Int32(frames), using: &rng)) }
+                .sorted { $0.time < $1.time }
+        }
+        let stored = (0..<150).map { _ in random(40, frames: frames) }
+        let index = try AudioLandmarkIndex(parameters: params, tolerance: 1) {
+            stored.map { AudioFingerprint(parameters: params, frames: frames, landmarks: $0) }
+        }
+        #expect(index.shardCount == 1)
+        let fp = AudioFingerprint(parameters: params, frames: 150, landmarks: random(40, frames: 150))
+        let stage = AudioCandidateStage(minVotes: 1, rareShortlist: 1_000, rareBudget: .max, rareShare: 1, confirmBudget: 0,
+                                        rareBucket: 16)
+        // Chunks of 2 buckets of 16 frames over 60,000 frames: ~1,900 of them.
+        var asked = 0
+        let whole = index.rareShortlist(fp, stage: stage, speeds: [1], chunkBits: 1) { asked += 1; return false }
+        #expect(asked > 1_800, "\(asked) questions")
+        #expect(!whole.isEmpty)
+        asked = 0
+        let cut = index.rareShortlist(fp, stage: stage, speeds: [1], chunkBits: 1) { asked += 1; return asked > 3 }
+        #expect(asked == 4, "the shard, two chunks, then the stop")
+        #expect(cut.count < whole.count)
+        asked = 0
+        #expect(index.rareShortlist(fp, stage: stage, speeds: [1], chunkBits: 1) { asked += 1; return true }.isEmpty)
+        #expect(asked == 1)
+    }
 }

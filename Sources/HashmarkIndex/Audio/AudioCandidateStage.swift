@@ -246,10 +246,10 @@ extension AudioLandmarkIndex {
 
     /// `rareShortlist` for a query at `speeds` (tests).
     @_spi(Testing) public func rareShortlist(_ fingerprint: AudioFingerprint, stage: AudioCandidateStage, speeds: [Double],
-                                             chunkBits: Int? = nil) -> [(bound: Int, recording: Int)] {
+                                             chunkBits: Int? = nil, stop: () -> Bool = { false }) -> [(bound: Int, recording: Int)] {
         rareShortlist({ AudioVoteTable.lists(fingerprint.landmarks, shard: shards[$0]) }, stage: stage,
                       bound: voteBound(fingerprint, speeds: speeds),
-                      chunkBits: chunkBits ?? AudioVoteTable.offsetChunkBits)
+                      chunkBits: chunkBits ?? AudioVoteTable.offsetChunkBits, stop: stop)
             .map { ($0.bound, $0.recording) }
     }
 }
