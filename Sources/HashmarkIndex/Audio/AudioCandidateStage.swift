@@ -216,15 +216,11 @@ extension AudioLandmarkIndex {
         for (s, shard) in shards.enumerated() where !stop() {
             let lists = lists(s), total = lists.reduce(0) { $0 + $1.range.count }
             let rarest = AudioVoteTable.rarestFirst(lists)
-            let walked = AudioVoteTable.cut(rarest, budget: stage.rareBudget, share: stage.rareShare, total: total)
+            let walked = AudioVoteTable.cut(rarest[...], budget: stage.rareBudget, share: stage.rareShare, total: total)
             let votes = rarest[..<walked].reduce(0) { $0 + $1.range.count }
             // The next lists, within `confirmBudget` postings and `confirmShare` of all with the walked ones.
             let more = min(stage.confirmBudget, Int(Double(total) * stage.confirmShare) - votes)
-            var confirming = walked, added = 0
-            while confirming < rarest.count, added + rarest[confirming].range.count <= more {
-                added += rarest[confirming].range.count
-                confirming += 1
-            }
+            let confirming = walked + AudioVoteTable.cut(rarest[walked...], budget: more, share: 1, total: total)
             // Confirmed: every recording whose bound stands above the chance floor; else the best.
             let capacity = confirming > walked ? max(stage.rareShortlist, stage.rareCandidates) : stage.rareShortlist
             let floor = confirming > walked

@@ -41,7 +41,7 @@ struct AudioVoteTable {
             self.init(shard: shard, lists: lists, gathered: gathered)
         } else {
             let rarest = Self.rarestFirst(lists)
-            self.init(shard: shard, lists: Array(rarest[..<Self.cut(rarest, budget: budget, share: share, total: total)]),
+            self.init(shard: shard, lists: Array(rarest[..<Self.cut(rarest[...], budget: budget, share: share, total: total)]),
                       gathered: gathered)
         }
     }
@@ -70,10 +70,14 @@ struct AudioVoteTable {
     }
 
     /// How many of `rarest` (shortest first) fit within `cap(budget:share:total:)` postings.
-    static func cut(_ rarest: [List], budget: Int, share: Double, total: Int) -> Int {
+    static func cut(_ rarest: ArraySlice<List>, budget: Int, share: Double, total: Int) -> Int {
         let cap = cap(budget: budget, share: share, total: total)
         var used = 0, keep = 0
-        while keep < rarest.count, used + rarest[keep].range.count <= cap { used += rarest[keep].range.count; keep += 1 }
+        for l in rarest {
+            guard used + l.range.count <= cap else { break }
+            used += l.range.count
+            keep += 1
+        }
         return keep
     }
 
