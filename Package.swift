@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "HashmarkFingerprint"),
         /// Model inference in our own code (tokenizer, transformer forward pass, SIMD kernels with
         /// scalar twins): weights and text in, vectors out. No files.
-        .target(name: "HashmarkNeural"),
+        .target(name: "HashmarkNeural", dependencies: ["CNeuralKernels"]),
+        /// The one kernel Swift cannot emit for a portable build (AVX-512 VNNI `vpdpwssd`), chosen
+        /// at run time by HashmarkNeural; its scalar twin is Swift.
+        .target(name: "CNeuralKernels"),
         /// Shared by the test targets only (seeded random generator); no product contains it.
         .target(name: "HashmarkTestSupport"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.

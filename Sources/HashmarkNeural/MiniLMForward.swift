@@ -64,7 +64,8 @@ extension MiniLM {
     private func linear(_ x: UnsafePointer<Float>, _ n: Int, _ m: Int8GroupMatrix, _ bias: [Float],
                         _ y: UnsafeMutablePointer<Float>, _ panel: UnsafeMutablePointer<Float>) {
         bias.withUnsafeBufferPointer { b in
-            NeuralKernels.linear(x, tokens: n, matrix: m, bias: b.baseAddress!, into: y, panelScratch: panel)
+            NeuralKernels.linear(x, tokens: n, matrix: m, bias: b.baseAddress!, into: y, panelScratch: panel,
+                                 int16: int16Activations)
         }
     }
 

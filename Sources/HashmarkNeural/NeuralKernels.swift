@@ -1,3 +1,4 @@
+import CNeuralKernels
 import Foundation
 
 /// The SIMD kernels of the MiniLM forward pass. Each has a scalar twin in
@@ -49,11 +50,13 @@ import Foundation
         let s = scales + panel * groups * 32
         for g in 0..<groups {
             let s0 = load(s + g * 32), s1 = load(s + g * 32 + 16)
-            for k in (g * group)..<((g + 1) * group) {
-                let q0 = q.loadUnaligned(fromByteOffset: k * 32, as: SIMD16<Int8>.self)
-                let q1 = q.loadUnaligned(fromByteOffset: k * 32 + 16, as: SIMD16<Int8>.self)
-                store(V16(q0) * s0, out + k * 32)
-                store(V16(q1) * s1, out + k * 32 + 16)
+            for k in stride(from: g * group, to: (g + 1) * group, by: 2) {
+                let q0 = q.loadUnaligned(fromByteOffset: k * 32, as: SIMD32<Int8>.self)
+                let q1 = q.loadUnaligned(fromByteOffset: k * 32 + 32, as: SIMD32<Int8>.self)
+                store(V16(q0.evenHalf) * s0, out + k * 32)
+                store(V16(q1.evenHalf) * s1, out + k * 32 + 16)
+                store(V16(q0.oddHalf) * s0, out + k * 32 + 32)
+                store(V16(q1.oddHalf) * s1, out + k * 32 + 48)
             }
         }
     }
@@ -61,8 +64,15 @@ import Foundation
     /// `y[t, o] = bias[o] + Σ_k x[t, k] · w[o, k]` for `tokens` rows of `x` (`[tokens, cols]`,
     /// row-major) into `y` (`[tokens, rows]`): a GEMM over the whole sequence. The accumulation for
     /// each output runs over `k` in order with fused multiply-adds, from zero; the bias is added last.
+    ///
+    /// With `int16` (and `int16Available`, int8 panels, groups of at most 512) each token's
+    /// activations are first rounded to int16 (`quantiseRows`) and the products summed exactly in
+    /// int32 per weight group (`vpdpwssd`, twice the float lanes): `NeuralKernelsScalar.linearInt16`
+    /// is that path's twin. Embeddings move by a cosine of ~1e-6 (see Benchmarks/MINILM.md).
     public static func linear(_ x: UnsafePointer<Float>, tokens: Int, matrix: Int8GroupMatrix, bias: UnsafePointer<Float>,
-                       into y: UnsafeMutablePointer<Float>, panelScratch: UnsafeMutablePointer<Float>) {
+                       into y: UnsafeMutablePointer<Float>, panelScratch: UnsafeMutablePointer<Float>,
+                       int16: Bool = false) {
+        if int16, linearInt16(x, tokens: tokens, matrix: matrix, bias: bias, into: y) { return }
         let cols = matrix.cols, rows = matrix.rows
         matrix.panels.withUnsafeBufferPointer { q in
             matrix.panelScales.withUnsafeBufferPointer { s in
@@ -86,6 +96,66 @@ import Foundation
                 }
             }
         }
+    }
+
+    /// Whether this CPU runs the int16 path of `linear` (AVX-512 VNNI).
+    public static let int16Available = hm_vnni_available() != 0
+
+    /// The int16 path of `linear`; false (nothing written) when it does not apply.
+    private static func linearInt16(_ x: UnsafePointer<Float>, tokens: Int, matrix: Int8GroupMatrix,
+                                    bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) -> Bool {
+        let cols = matrix.cols, rows = matrix.rows, group = matrix.groupSize
+        guard int16Available, !matrix.panels.isEmpty, group <= 512, tokens > 0 else { return false }
+        return withUnsafeTemporaryAllocation(of: Int16.self, capacity: tokens * cols) { q in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: tokens) { xscale in
+                guard quantiseRows(x, tokens: tokens, cols: cols, into: q.baseAddress!, scales: xscale.baseAddress!) else {
+                    return false
+                }
+                let groups = cols / group
+                matrix.panels.withUnsafeBufferPointer { p in
+                    matrix.panelScales.withUnsafeBufferPointer { s in
+                        for panel in 0..<(rows / 32) {
+                            hm_int16_panel_linear(q.baseAddress!, Int32(tokens), Int32(cols), p.baseAddress! + panel * cols * 32,
+                                                  s.baseAddress! + panel * groups * 32, Int32(group), xscale.baseAddress!,
+                                                  bias + panel * 32, y + panel * 32, Int32(rows))
+                        }
+                    }
+                }
+                return true
+            }
+        }
+    }
+
+    /// Each of `tokens` rows of `x` rounded to int16 so that its largest magnitude is 32767:
+    /// `q = round(x · (32767 / m))`, `scale = m / 32767` (`m` the row's largest |x|; an all-zero row
+    /// gets scale 0). False when a row is not finite. Shared by the int16 path and its twin.
+    public static func quantiseRows(_ x: UnsafePointer<Float>, tokens: Int, cols: Int,
+                                    into q: UnsafeMutablePointer<Int16>, scales: UnsafeMutablePointer<Float>) -> Bool {
+        // Adding 1.5 · 2^23 rounds |v| ≤ 2^22 to the nearest integer (ties to even) in the low
+        // mantissa bits, which the subtraction of the same float's bits then reads out.
+        let magic: Float = 12_582_912
+        let magicBits = SIMD16<Int32>(repeating: Int32(bitPattern: magic.bitPattern))
+        for t in 0..<tokens {
+            let row = x + t * cols, out = q + t * cols
+            // `v - v` is 0 for finite values and NaN otherwise (the maxima skip NaNs).
+            var peak = V16(), poison = V16()
+            var k = 0
+            while k + 16 <= cols { let v = load(row + k); peak = vmax(peak, vmax(v, -v)); poison += v - v; k += 16 }
+            var m = peak.max(), tail: Float = 0
+            while k < cols { m = max(m, abs(row[k])); tail += row[k] - row[k]; k += 1 }
+            guard m.isFinite, !(poison.sum() + tail).isNaN else { return false }
+            let inverse: Float = m > 0 ? 32767 / m : 0
+            k = 0
+            while k + 16 <= cols {
+                let r = load(row + k) * inverse + magic
+                let n = unsafeBitCast(r, to: SIMD16<Int32>.self) &- magicBits
+                UnsafeMutableRawPointer(out + k).storeBytes(of: SIMD16<Int16>(truncatingIfNeeded: n), as: SIMD16<Int16>.self)
+                k += 16
+            }
+            while k < cols { out[k] = Int16((row[k] * inverse).rounded(.toNearestOrEven)); k += 1 }
+            scales[t] = m / 32767
+        }
+        return true
     }
 
     /// Up to six tokens × 32 outputs: twelve accumulators in registers, one broadcast per token and

@@ -1,8 +1,9 @@
 /// A weight matrix stored as int8 values with one float32 scale per `groupSize` consecutive values
 /// of a row (PyTorch `[out, in]` layout in the file), re-laid out at load for the matrix product:
-/// panels of `panelWidth` output rows, each panel column-major, so that one input position `k`
-/// gives `panelWidth` contiguous weights and the product runs SIMD across outputs with no
-/// horizontal sums. Each panel is turned into float32 just before use (`dequantiseOnce: false`,
+/// panels of `panelWidth` output rows, each panel a run of input pairs: for `k` and `k + 1` (`k`
+/// even) the 32 outputs' two weights side by side, so that one pair gives `panelWidth` × 2
+/// contiguous weights (what `vpdpwssd` multiplies; the float path splits them into even and odd)
+/// and the product runs SIMD across outputs with no horizontal sums. Each panel is turned into float32 just before use (`dequantiseOnce: false`,
 /// 1 byte a weight held) or once here (`true`, 4 bytes a weight held): see `NeuralKernels.linear`.
 @_spi(Testing) public struct Int8GroupMatrix: Sendable {
     /// Output rows per panel: two `SIMD16<Float>`.
@@ -12,7 +13,7 @@
     /// Input features (columns in the file).
     public let cols: Int
     public let groupSize: Int
-    /// `[rows / 32][cols][32]` int8 values (empty when dequantised once).
+    /// `[rows / 32][cols / 2][32][2]` int8 values (empty when dequantised once).
     let panels: [Int8]
     /// `[rows / 32][cols / groupSize][32]` scales (empty when dequantised once).
     let panelScales: [Float]
@@ -20,11 +21,12 @@
     let dequantised: [Float]
 
     /// `values` row-major `[rows, cols]`, `scales` row-major `[rows, cols / groupSize]`. Returns nil
-    /// when the sizes do not fit together (rows not a multiple of 32, cols not of `groupSize`).
+    /// when the sizes do not fit together (rows not a multiple of 32, cols not of `groupSize`, an odd
+    /// `groupSize`).
     public init?(values: UnsafeBufferPointer<Int8>, scales: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
                  groupSize: Int, dequantiseOnce: Bool) {
         let width = Self.panelWidth
-        guard rows > 0, cols > 0, groupSize > 0, rows % width == 0, cols % groupSize == 0,
+        guard rows > 0, cols > 0, groupSize > 0, groupSize % 2 == 0, rows % width == 0, cols % groupSize == 0,
               values.count == rows * cols, scales.count == rows * (cols / groupSize) else { return nil }
         let groups = cols / groupSize
         self.rows = rows
@@ -35,7 +37,9 @@
         for panel in 0..<(rows / width) {
             for j in 0..<width {
                 let row = panel * width + j
-                for k in 0..<cols { panels[(panel * cols + k) * width + j] = values[row * cols + k] }
+                for k in 0..<cols {
+                    panels[(panel * cols + (k & ~1)) * width + 2 * j + (k & 1)] = values[row * cols + k]
+                }
                 for g in 0..<groups { panelScales[(panel * groups + g) * width + j] = scales[row * groups + g] }
             }
         }

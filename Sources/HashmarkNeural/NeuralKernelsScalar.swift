@@ -27,6 +27,29 @@ import Foundation
         return v[0] + v[1]
     }
 
+    /// The int16 path of `NeuralKernels.linear`: `x` already quantised (`quantiseRows`), each
+    /// group's integer sum exact, the groups added in order by fused multiply-adds from zero, then
+    /// `bias[o] + f · xscale[t]` fused.
+    public static func linearInt16(_ x: [Int16], xscale: [Float], tokens: Int, values: [Int8], scales: [Float], rows: Int,
+                                   cols: Int, groupSize: Int, bias: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: tokens * rows)
+        let groups = cols / groupSize
+        for t in 0..<tokens {
+            for o in 0..<rows {
+                var f: Float = 0
+                for g in 0..<groups {
+                    var acc: Int32 = 0
+                    for k in (g * groupSize)..<((g + 1) * groupSize) {
+                        acc += Int32(values[o * cols + k]) * Int32(x[t * cols + k])
+                    }
+                    f = f.addingProduct(Float(acc), scales[o * groups + g])
+                }
+                y[t * rows + o] = bias[o].addingProduct(f, xscale[t])
+            }
+        }
+        return y
+    }
+
     /// `y[t, o] = (Σ_k x[t, k] · (Float(q[o, k]) · s[o, k / group])) + bias[o]`, the sum from zero
     /// over k in order with fused multiply-adds.
     public static func linear(_ x: [Float], tokens: Int, values: [Int8], scales: [Float], rows: Int, cols: Int,

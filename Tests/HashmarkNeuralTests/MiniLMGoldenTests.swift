@@ -1,5 +1,5 @@
 import Foundation
-import HashmarkNeural
+@_spi(Testing) import HashmarkNeural
 import Testing
 
 /// The Swift forward pass against `Scripts/minilm/embedding_goldens.py`: for each of the fixture's
@@ -55,9 +55,11 @@ struct MiniLMGoldenTests {
         return dot / (na.squareRoot() * nb.squareRoot())
     }
 
-    @Test func embeddingsMatchTheReference() throws {
+    /// Both arithmetics: int16 activations (the default where the CPU has AVX-512 VNNI) and float32.
+    @Test(arguments: [true, false])
+    func embeddingsMatchTheReference(int16: Bool) throws {
         let (manifest, weights) = try Self.files()
-        let model = try MiniLM(manifest: manifest, weights: weights)
+        let model = try MiniLM(manifest: manifest, weights: weights, int16Activations: int16)
         #expect(model.dimension == 384 && model.maxTokens == 256 && model.modelID == "all-MiniLM-L6-v2")
         let goldens = try Self.goldens(dimension: model.dimension)
         #expect(goldens.count >= 100)
@@ -73,7 +75,8 @@ struct MiniLMGoldenTests {
             worstCos = min(worstCos, cos)
             worstCos32 = min(worstCos32, cos32)
         }
-        print("MiniLM goldens: \(goldens.count) sentences, worst max abs diff \(worstDiff), worst cosine \(worstCos) "
+        print("MiniLM goldens (\(int16 && NeuralKernels.int16Available ? "int16" : "float32") activations): "
+              + "\(goldens.count) sentences, worst max abs diff \(worstDiff), worst cosine \(worstCos) "
               + "(dequantised reference), \(worstCos32) (float32 model)")
     }
 
@@ -94,7 +97,7 @@ struct MiniLMGoldenTests {
 
     @Test func dequantisingOnceGivesTheSameEmbeddings() throws {
         let (manifest, weights) = try Self.files()
-        let onTheFly = try MiniLM(manifest: manifest, weights: weights)
+        let onTheFly = try MiniLM(manifest: manifest, weights: weights, int16Activations: false)
         let once = try MiniLM(manifest: manifest, weights: weights, dequantiseOnce: true)
         for g in try Self.goldens(dimension: 384).prefix(8) {
             #expect(try once.embed(tokenIDs: g.ids) == onTheFly.embed(tokenIDs: g.ids), "sentence \(g.index)")

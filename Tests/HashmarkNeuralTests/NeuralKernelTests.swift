@@ -33,6 +33,67 @@ struct NeuralKernelTests {
         }
     }
 
+    /// The int16 path (AVX-512 VNNI, C) against its Swift twin, on the same quantised inputs.
+    @Test(.enabled(if: NeuralKernels.int16Available, "this CPU has no AVX-512 VNNI: the float path is used"),
+          arguments: [(1, 32, 32, 32), (5, 64, 32, 32), (6, 384, 64, 32), (7, 96, 128, 16), (13, 1536, 32, 32),
+                      (30, 384, 1536, 32), (31, 384, 96, 128), (8, 1024, 32, 512)])
+    func int16LinearMatchesScalarTwin(tokens: Int, cols: Int, rows: Int, group: Int) throws {
+        var rng = TestRandom(seed: UInt64(tokens * 1000 + cols + 7))
+        // Extreme int8 values too, and a group of 512: the largest whose int32 sums cannot overflow.
+        let values = (0..<(rows * cols)).map { i in i % 97 == 0 ? Int8.min : Int8.random(in: -127...127, using: &rng) }
+        let scales = rng.floats(rows * cols / group, 0.0001...0.05)
+        var x = rng.floats(tokens * cols, -8...8)
+        x[0] = 1e-30  // tiny beside the row's largest: rounds to 0
+        if tokens > 2 { for k in 0..<cols { x[cols + k] = 0 } }  // an all-zero row: the bias alone
+        let bias = rng.floats(rows)
+        var q = [Int16](repeating: 0, count: tokens * cols), xscale = [Float](repeating: 0, count: tokens)
+        #expect(NeuralKernels.quantiseRows(x, tokens: tokens, cols: cols, into: &q, scales: &xscale))
+        let expected = NeuralKernelsScalar.linearInt16(q, xscale: xscale, tokens: tokens, values: values, scales: scales,
+                                                       rows: rows, cols: cols, groupSize: group, bias: bias)
+        let matrix = try #require(values.withUnsafeBufferPointer { v in
+            scales.withUnsafeBufferPointer { s in
+                Int8GroupMatrix(values: v, scales: s, rows: rows, cols: cols, groupSize: group, dequantiseOnce: false)
+            }
+        })
+        var y = [Float](repeating: .nan, count: tokens * rows)
+        var panel = [Float](repeating: 0, count: cols * 32)
+        NeuralKernels.linear(x, tokens: tokens, matrix: matrix, bias: bias, into: &y, panelScratch: &panel, int16: true)
+        #expect(bits(y) == bits(expected), "\(tokens)×\(cols)→\(rows) group \(group) \(rng.replay)")
+        // And close to the float product (16-bit activations: ~1e-4 of the row's scale).
+        let float = NeuralKernelsScalar.linear(x, tokens: tokens, values: values, scales: scales, rows: rows, cols: cols,
+                                               groupSize: group, bias: bias)
+        let worst = (zip(y, float).map { abs($0 - $1) }.max() ?? 0) / (float.map(abs).max() ?? 1)
+        #expect(worst < 1e-4, "largest difference to float32, relative to the largest output: \(worst)")
+    }
+
+    /// Rows rounded so that the largest magnitude is 32767, ties to even, tails past 16 lanes
+    /// included; an all-zero row gets zeros and scale 0; a row with a NaN or infinity is refused.
+    @Test func quantisedRowsAreTheRoundedScaledValues() {
+        var rng = TestRandom(seed: 11)
+        for cols in [1, 15, 16, 17, 40, 384] {
+            var x = rng.floats(3 * cols, -5...5)
+            for k in 0..<cols { x[cols + k] = 0 }
+            var q = [Int16](repeating: 7, count: 3 * cols), s = [Float](repeating: 7, count: 3)
+            #expect(NeuralKernels.quantiseRows(x, tokens: 3, cols: cols, into: &q, scales: &s))
+            for t in [0, 2] {
+                let row = x[(t * cols)..<((t + 1) * cols)], m = row.map(abs).max()!
+                #expect(s[t] == m / 32767)
+                let want = row.map { Int16(($0 * (32767 / m)).rounded(.toNearestOrEven)) }
+                #expect(Array(q[(t * cols)..<((t + 1) * cols)]) == want, "cols \(cols) row \(t) \(rng.replay)")
+                #expect(want.contains(32767) || want.contains(-32767))
+            }
+            #expect(s[1] == 0 && q[cols..<(2 * cols)].allSatisfy { $0 == 0 })
+        }
+        // Halfway values, in the 16 lanes and in the tail: ties go to the even integer.
+        let halves: [Float] = [32767, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5] + [Float](repeating: 0, count: 8) + [0.5, 1.5, -2.5]
+        var q = [Int16](repeating: 9, count: halves.count), s: [Float] = [0]
+        #expect(NeuralKernels.quantiseRows(halves, tokens: 1, cols: halves.count, into: &q, scales: &s))
+        #expect(q == [32767, 0, 2, 2, 0, -2, -2, 4] + [Int16](repeating: 0, count: 8) + [0, 2, -2])
+        for bad: Float in [.nan, .infinity] {
+            #expect(!NeuralKernels.quantiseRows([1, bad, 2], tokens: 1, cols: 3, into: &q, scales: &s))
+        }
+    }
+
     @Test func matrixRejectsSizesThatDoNotFit() {
         let v = [Int8](repeating: 1, count: 48 * 32), s = [Float](repeating: 1, count: 48)
         let m = v.withUnsafeBufferPointer { v in
@@ -41,6 +102,13 @@ struct NeuralKernelTests {
             }
         }
         #expect(m == nil)
+        // An odd group cannot be laid out in pairs.
+        let odd = [Int8](repeating: 1, count: 32 * 30), oddScales = [Float](repeating: 1, count: 32 * 2)
+        #expect(odd.withUnsafeBufferPointer { v in
+            oddScales.withUnsafeBufferPointer { s in
+                Int8GroupMatrix(values: v, scales: s, rows: 32, cols: 30, groupSize: 15, dequantiseOnce: false)
+            }
+        } == nil)
     }
 
     @Test func layerNormMatchesScalarTwin() {
