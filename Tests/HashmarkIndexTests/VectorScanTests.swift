@@ -51,20 +51,28 @@ struct VectorScanTests {
         }
     }
 
-    /// A batch gives each query what it gets alone, across block and panel-group boundaries.
+    /// A batch (four queries at a time, then the rest one by one) gives each query what it gets
+    /// alone and what the scalar oracle gives, across block and panel-group boundaries and ties.
     @Test func batchEqualsOneQueryAtATime() {
         var rng = TestRandom(seed: 43)
-        let d = 64
-        var scan = VectorScan(dimension: d)
-        for _ in 0..<(16 * 37 + 5) { scan.append(Self.randomUnit(d, &rng)) }
-        let queries = (0..<9).map { _ in Self.randomUnit(d, &rng) }
-        let batch = scan.nearest(batch: queries, k: 7)
-        for (q, got) in zip(queries, batch) {
-            let alone = scan.nearest(q, k: 7)
-            #expect(got.map(\.row) == alone.map(\.row))
-            #expect(got.map(\.score) == alone.map(\.score))
+        for d in [64, 384] {
+            var scan = VectorScan(dimension: d)
+            var rows: [[Float]] = []
+            for _ in 0..<(16 * 37 + 5) { rows.append(Self.randomUnit(d, &rng)); scan.append(rows[rows.count - 1]) }
+            scan.append(rows[300])  // a tie: the lower row first
+            let queries = (0..<9).map { i in i == 5 ? rows[300] : Self.randomUnit(d, &rng) }
+            let batch = scan.nearest(batch: queries, k: 7)
+            for (i, (q, got)) in zip(queries, batch).enumerated() {
+                let alone = scan.nearest(q, k: 7)
+                #expect(got.map(\.row) == alone.map(\.row), "d \(d) query \(i)")
+                #expect(got.map(\.score) == alone.map(\.score), "d \(d) query \(i)")
+                let oracle = (0..<scan.count).map { r in (row: r, score: VectorScan.dotScalar(q, scan.row(r))) }
+                    .sorted { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }.prefix(7)
+                #expect(got.map(\.row) == oracle.map(\.row) && got.map(\.score) == oracle.map(\.score), "d \(d) query \(i)")
+            }
+            #expect(batch[5].prefix(2).map(\.row) == [300, scan.count - 1])
         }
-        #expect(scan.nearest(batch: [], k: 3).isEmpty)
+        #expect(VectorScan(dimension: 8).nearest(batch: [], k: 3).isEmpty)
     }
 
     @Test func tiesAndEdgeCases() {

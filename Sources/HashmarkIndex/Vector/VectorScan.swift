@@ -56,19 +56,73 @@ public struct VectorScan: Sendable {
         for q in queries { precondition(q.count == dimension, "query of \(q.count) values, expected \(dimension)") }
         guard k > 0, count > 0 else { return queries.map { _ in [] } }
         var tops = queries.map { _ in TopK(k: min(k, count)) }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Self.panelRows) { scratch in
-            var first = 0
-            while first < panelCount {
-                let end = min(panelCount, first + Self.blockPanels)
-                for j in queries.indices {
-                    queries[j].withUnsafeBufferPointer { q in
-                        offer(q.baseAddress!, panels: first..<end, rows: nil, to: &tops[j], scratch: scratch.baseAddress!)
+        let n = dimension, w = Self.panelRows
+        // Four queries at a time, as one flat array: each panel column loaded once for all four.
+        let fours = queries.count / 4 * 4
+        let flat = queries.prefix(fours).flatMap { $0 }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * w) { scratch in
+            let out = scratch.baseAddress!
+            panels.withUnsafeBufferPointer { table in
+                flat.withUnsafeBufferPointer { qs in
+                    var first = 0
+                    while first < panelCount {
+                        let end = min(panelCount, first + Self.blockPanels)
+                        for j in stride(from: 0, to: fours, by: 4) {
+                            let q = qs.baseAddress! + j * n
+                            var p = first
+                            while p < end {
+                                let group = min(4, end - p)
+                                Self.score4(q, n, table.baseAddress! + p * n * w, panels: group, into: out)
+                                for i in 0..<min(group * w, count - p * w) {
+                                    tops[j].offer(p * w + i, out[i]); tops[j + 1].offer(p * w + i, out[64 + i])
+                                    tops[j + 2].offer(p * w + i, out[128 + i]); tops[j + 3].offer(p * w + i, out[192 + i])
+                                }
+                                p += group
+                            }
+                        }
+                        for j in fours..<queries.count {
+                            queries[j].withUnsafeBufferPointer { q in
+                                offer(q.baseAddress!, panels: first..<end, rows: nil, to: &tops[j], scratch: out)
+                            }
+                        }
+                        first = end
                     }
                 }
-                first = end
             }
         }
         return tops.map { $0.sorted() }
+    }
+
+    /// `score` for four queries (`q`, `q + n`, `q + 2n`, `q + 3n`) at once into `out[64 · i ..<]`
+    /// for query `i`: the same multiply-adds in the same order for each row, so the same scores,
+    /// with each panel column loaded once for the four.
+    @inline(__always)
+    static func score4(_ q: UnsafePointer<Float>, _ n: Int, _ panel: UnsafePointer<Float>, panels: Int,
+                       into out: UnsafeMutablePointer<Float>) {
+        typealias V16 = SIMD16<Float>
+        guard panels == 4 else {
+            for i in 0..<4 { score(q + i * n, panel, panels: panels, n, into: out + 64 * i) }
+            return
+        }
+        let raw = UnsafeRawPointer(panel), stride = n * 16 * 4
+        @inline(__always) func load(_ p: Int, _ c: Int) -> V16 {
+            raw.loadUnaligned(fromByteOffset: p * stride + c * 64, as: V16.self)
+        }
+        var a0 = V16(), a1 = V16(), a2 = V16(), a3 = V16(), b0 = V16(), b1 = V16(), b2 = V16(), b3 = V16()
+        var c0 = V16(), c1 = V16(), c2 = V16(), c3 = V16(), d0 = V16(), d1 = V16(), d2 = V16(), d3 = V16()
+        for c in 0..<n {
+            let p0 = load(0, c), p1 = load(1, c), p2 = load(2, c), p3 = load(3, c)
+            let x = V16(repeating: q[c]), y = V16(repeating: q[n + c])
+            a0 = a0.addingProduct(x, p0); a1 = a1.addingProduct(x, p1); a2 = a2.addingProduct(x, p2); a3 = a3.addingProduct(x, p3)
+            b0 = b0.addingProduct(y, p0); b1 = b1.addingProduct(y, p1); b2 = b2.addingProduct(y, p2); b3 = b3.addingProduct(y, p3)
+            let z = V16(repeating: q[2 * n + c]), u = V16(repeating: q[3 * n + c])
+            c0 = c0.addingProduct(z, p0); c1 = c1.addingProduct(z, p1); c2 = c2.addingProduct(z, p2); c3 = c3.addingProduct(z, p3)
+            d0 = d0.addingProduct(u, p0); d1 = d1.addingProduct(u, p1); d2 = d2.addingProduct(u, p2); d3 = d3.addingProduct(u, p3)
+        }
+        let o = UnsafeMutableRawPointer(out)
+        for (i, a) in [a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3].enumerated() {
+            o.storeBytes(of: a, toByteOffset: i * 64, as: V16.self)
+        }
     }
 
     var panelCount: Int { (count + Self.panelRows - 1) / Self.panelRows }
@@ -154,7 +208,18 @@ struct TopK {
         a.score < b.score || (a.score == b.score && a.row > b.row)
     }
 
-    mutating func offer(_ row: Int, _ score: Float) {
+    /// The worst kept score once `k` are kept (−∞ before): a lower score cannot enter.
+    private var floor = -Float.infinity
+
+    /// Keeps `(row, score)` if it is among the best `k` so far; most offers of a scan stop at the
+    /// floor, without a call.
+    @inline(__always) mutating func offer(_ row: Int, _ score: Float) {
+        if score < floor { return }
+        enter(row, score)
+    }
+
+    private mutating func enter(_ row: Int, _ score: Float) {
+        defer { if heap.count == k, let worst = heap.first { floor = worst.score } }
         guard !score.isNaN else { return }
         if heap.count < k {
             heap.append((row, score))
