@@ -1,12 +1,15 @@
 // The int16 × int8 linear-layer kernel (AVX-512 VNNI `vpdpwssd`); see CNeuralKernels.h.
 #include "CNeuralKernels.h"
 
+#if defined(__x86_64__)
+
 #include <cpuid.h>
 #include <immintrin.h>
 
+/// A pair of int16 activations read as one int32, wherever the buffer starts.
+typedef int32_t pair_t __attribute__((aligned(2)));
+
 int hm_vnni_available(void) {
-    static int known = -1;
-    if (known >= 0) return known;
     unsigned a, b, c, d, ok = 0;
     if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
         unsigned lo, hi;
@@ -15,8 +18,7 @@ int hm_vnni_available(void) {
         if ((lo & 0xE6) == 0xE6 && __get_cpuid_count(7, 0, &a, &b, &c, &d))
             ok = (b & bit_AVX512F) && (b & bit_AVX512BW) && (c & bit_AVX512VNNI);
     }
-    known = ok ? 1 : 0;
-    return known;
+    return ok ? 1 : 0;
 }
 
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
@@ -27,8 +29,8 @@ int hm_vnni_available(void) {
 /// and not stored (as the float kernel does).
 TARGET static void kernel6(const int16_t *x, int cols, int count, const int8_t *panel, const float *scales,
                            int group, const float *xscale, const float *bias, float *y, int ldy) {
-    const int32_t *xr[6];
-    for (int i = 0; i < 6; i++) xr[i] = (const int32_t *)(x + (i < count ? i : count - 1) * cols);
+    const pair_t *xr[6];
+    for (int i = 0; i < 6; i++) xr[i] = (const pair_t *)(x + (i < count ? i : count - 1) * cols);
 #define ZERO_F(i) __m512 fa##i = _mm512_setzero_ps(), fb##i = _mm512_setzero_ps();
     ROWS(ZERO_F)
     const int half = group / 2;
@@ -62,3 +64,15 @@ TARGET void hm_int16_panel_linear(const int16_t *x, int tokens, int cols, const 
         kernel6(x + t * cols, cols, count, panel, scales, group, xscale + t, bias, y + t * ldy, ldy);
     }
 }
+
+#else
+
+int hm_vnni_available(void) { return 0; }
+
+void hm_int16_panel_linear(const int16_t *x, int tokens, int cols, const int8_t *panel, const float *scales,
+                           int group, const float *xscale, const float *bias, float *y, int ldy) {
+    (void)x; (void)tokens; (void)cols; (void)panel; (void)scales; (void)group; (void)xscale; (void)bias; (void)y;
+    (void)ldy;  // never called: hm_vnni_available() is 0 on other architectures
+}
+
+#endif

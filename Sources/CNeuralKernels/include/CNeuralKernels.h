@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-/// 1 when this CPU and kernel run AVX-512 with VNNI (checked once, by CPUID and XGETBV): then
+/// 1 when this CPU and kernel run AVX-512 with VNNI (CPUID and XGETBV; 0 off x86-64): then
 /// `hm_int16_panel_linear` may be called. Swift cannot emit `vpdpwssd` for a portable build, so
 /// this one kernel is C, chosen at run time; `NeuralKernelsScalar.linearInt16` is its twin.
 int hm_vnni_available(void);
