@@ -68,7 +68,7 @@ import Foundation
     /// With `int16` (and `int16Available`, int8 panels, groups of at most 512) each token's
     /// activations are first rounded to int16 (`quantiseRows`) and the products summed exactly in
     /// int32 per weight group (`vpdpwssd`, twice the float lanes): `NeuralKernelsScalar.linearInt16`
-    /// is that path's twin. Embeddings move by a cosine of ~1e-6 (see Benchmarks/MINILM.md).
+    /// is that path's twin. MiniLM's embeddings move by under 1e-6 in cosine (Benchmarks/MINILM.md).
     public static func linear(_ x: UnsafePointer<Float>, tokens: Int, matrix: Int8GroupMatrix, bias: UnsafePointer<Float>,
                        into y: UnsafeMutablePointer<Float>, panelScratch: UnsafeMutablePointer<Float>,
                        int16: Bool = false) {

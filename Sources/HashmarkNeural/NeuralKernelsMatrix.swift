@@ -3,8 +3,9 @@
 /// panels of `panelWidth` output rows, each panel a run of input pairs: for `k` and `k + 1` (`k`
 /// even) the 32 outputs' two weights side by side, so that one pair gives `panelWidth` × 2
 /// contiguous weights (what `vpdpwssd` multiplies; the float path splits them into even and odd)
-/// and the product runs SIMD across outputs with no horizontal sums. Each panel is turned into float32 just before use (`dequantiseOnce: false`,
-/// 1 byte a weight held) or once here (`true`, 4 bytes a weight held): see `NeuralKernels.linear`.
+/// and the product runs SIMD across outputs with no horizontal sums. For the float path each panel
+/// is turned into float32 just before use (`dequantiseOnce: false`, 1 byte a weight held) or once
+/// here (`true`, 4 bytes a weight held): see `NeuralKernels.linear`.
 @_spi(Testing) public struct Int8GroupMatrix: Sendable {
     /// Output rows per panel: two `SIMD16<Float>`.
     public static let panelWidth = 32

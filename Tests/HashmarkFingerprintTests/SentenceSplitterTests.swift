@@ -1,5 +1,5 @@
 import Foundation
-import HashmarkFingerprint
+@_spi(Testing) import HashmarkFingerprint
 import Testing
 
 /// Sentence spans: byte-exact, in order, covering every non-space byte, and split where a reader
@@ -28,6 +28,15 @@ struct SentenceSplitterTests {
         }
         let outside = String(decoding: bytes.indices.filter { !covered[$0] }.map { bytes[$0] }, as: UTF8.self)
         #expect(outside.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(name): uncovered text")
+    }
+
+    /// The ASCII shortcut answers what the Unicode property does, for every scalar of the BMP
+    /// and the first supplementary planes.
+    @Test func whiteSpaceIsTheUnicodeProperty() {
+        for v in UInt32(0)..<0x3_0000 {
+            guard let s = Unicode.Scalar(v) else { continue }
+            #expect(s.isWhiteSpace == s.properties.isWhitespace, "U+\(String(v, radix: 16))")
+        }
     }
 
     @Test func realCorpusTextsKeepTheInvariants() throws {

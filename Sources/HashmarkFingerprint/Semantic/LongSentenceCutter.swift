@@ -17,10 +17,10 @@ struct LongSentenceCutter {
         words.removeAll(keepingCapacity: true)
         var i = a
         while i < b {
-            if scalars[i].properties.isWhitespace { i += 1; continue }
+            if scalars[i].isWhiteSpace { i += 1; continue }
             if Self.isIdeographic(scalars[i]) { words.append((i, i + 1)); i += 1; continue }
             let s = i
-            while i < b, !scalars[i].properties.isWhitespace, !Self.isIdeographic(scalars[i]) { i += 1 }
+            while i < b, !scalars[i].isWhiteSpace, !Self.isIdeographic(scalars[i]) { i += 1 }
             words.append((s, i))
         }
         guard let last = words.last else { return }

@@ -47,7 +47,7 @@ public enum SentenceSplitter {
             let c = scalars[i]
             if c == "\n" {
                 var k = i + 1
-                while k < n, scalars[k] != "\n", scalars[k].properties.isWhitespace { k += 1 }
+                while k < n, scalars[k] != "\n", scalars[k].isWhiteSpace { k += 1 }
                 if k < n, scalars[k] == "\n" {
                     cutter.emit(start, i)
                     start = k + 1
@@ -59,7 +59,7 @@ public enum SentenceSplitter {
             var k = i + 1, cjk = Self.isCJKTerminator(c)
             while k < n, Self.isTerminator(scalars[k]) { cjk = cjk || Self.isCJKTerminator(scalars[k]); k += 1 }
             while k < n, Self.isCloser(scalars[k]) { k += 1 }
-            let atBoundary = k == n || scalars[k].properties.isWhitespace
+            let atBoundary = k == n || scalars[k].isWhiteSpace
             if cjk || (atBoundary && !(c == "." && k == i + 1 && Self.periodContinues(scalars, at: i))) {
                 cutter.emit(start, k)
                 start = k
@@ -107,7 +107,7 @@ public enum SentenceSplitter {
         if token.unicodeScalars.count == 1, let f = token.unicodeScalars.first,
            f.properties.isUppercase, f != "I" { return true }
         var k = i + 1
-        while k < s.count, s[k].properties.isWhitespace, s[k] != "\n" { k += 1 }
+        while k < s.count, s[k].isWhiteSpace, s[k] != "\n" { k += 1 }
         return k < s.count && s[k].properties.isLowercase
     }
 }
