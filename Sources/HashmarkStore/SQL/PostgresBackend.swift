@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL through postgres-nio: the multi-host store. One connection per store, used by one
 /// caller at a time (the store's calls block, as GRDB's do); a broken connection is replaced on the
@@ -48,7 +49,7 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         self.readOnly = true
         lock.lock()
         defer { lock.unlock() }
-        let session = Session(connection: try connected())
+        let session = Session(connection: try connected(), location: location)
         try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try session.execute("SELECT value FROM meta WHERE key = 'snapshot_version'")  // takes the snapshot
         pinned = session
@@ -98,7 +99,7 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         defer { lock.unlock() }
         closed = true
         pinned = nil
-        if let connection { try? connection.close().wait() }
+        if let connection { _ = try? Self.bounded(connection.close(), closing: nil, location: location) }
         connection = nil
     }
 
@@ -127,7 +128,7 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let session = Session(connection: try connected())
+            let session = Session(connection: try connected(), location: location)
             var committing = false
             do {
                 try session.execute(begin)
@@ -136,7 +137,8 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
                 try session.execute("COMMIT")
                 return result
             } catch {
-                let broken = session.connection.isClosed || Self.isConnectionLoss(error)
+                let timedOut = (error as? StoreError)?.code == "db-timeout"  // `bounded` closed the connection
+                let broken = timedOut || session.connection.isClosed || Self.isConnectionLoss(error)
                 if broken {
                     connection = nil
                     if !committing && attempt == 1 { continue }
@@ -161,8 +163,9 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
                            password: location.password, database: location.database, tls: try tls())
         }
         do {
-            let fresh = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: config,
-                                                       id: 1, logger: Self.logger).wait()
+            let fresh = try Self.bounded(PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
+                                                                    configuration: config, id: 1, logger: Self.logger),
+                                         closing: nil, location: location)
             connection = fresh
             return fresh
         } catch {
@@ -209,11 +212,40 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
     /// What a `StoreError` keeps of an error: `describe` already says what a PSQLError can.
     static func underlying(_ error: any Error) -> (any Error)? { error is PSQLError ? nil : error }
 
+    /// `future`'s value, waited for at most `location.queryTimeout`. Past that `connection` is
+    /// closed (what it was doing cannot finish; `connected()` replaces a closed connection, and
+    /// `transaction` retries on the fresh one when nothing was committed) and `db-timeout` thrown.
+    /// No wait in this backend is unbounded: postgres-nio was seen to leave a statement on a
+    /// connection the server had just terminated unanswered for good.
+    static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, closing connection: PostgresConnection?,
+                                     location: PostgresLocation) throws -> T {
+        let loop = future.eventLoop, promise = loop.makePromise(of: T.self), once = Once()
+        let seconds = location.queryTimeout
+        let timer = loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            guard once.claim() else { return }
+            promise.fail(StoreError(code: "db-timeout", message: "PostgreSQL \(location): no answer within \(seconds) s; the connection was closed"))
+            let _: EventLoopFuture<Void>? = connection?.close()
+        }
+        future.whenComplete { result in
+            timer.cancel()
+            if once.claim() { promise.completeWith(result) }
+        }
+        return try promise.futureResult.wait()
+    }
+
+    /// True for the first caller only.
+    final class Once: Sendable {
+        private let taken = Mutex(false)
+        func claim() -> Bool { taken.withLock { was in defer { was = true }; return !was } }
+    }
+
     struct Session: SQLSession {
         let connection: PostgresConnection
+        let location: PostgresLocation
 
         func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-            let result = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger).wait()
+            let result = try PostgresBackend.bounded(connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger),
+                                                     closing: connection, location: location)
             return result.metadata.rows ?? 0
         }
 
@@ -222,12 +254,12 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         /// million-work digest instead of ~3).
         func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
             let rows = RowBuffer()
-            _ = try connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger) { row in
+            _ = try PostgresBackend.bounded(connection.query(try Self.query(sql, arguments), logger: PostgresBackend.logger) { row in
                 var values: [SQLValue] = []
                 values.reserveCapacity(row.count)
                 for cell in row { values.append(try Self.value(cell)) }
                 rows.append(SQLRow(values: values))
-            }.wait()
+            }, closing: connection, location: location)
             for row in rows.taken() { try body(row) }
         }
 

@@ -16,6 +16,12 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     public var sslMode: SSLMode
     public var sslRootCert: String?
+    /// Seconds the store waits for the server's answer to one statement or a connection attempt
+    /// (`query_timeout`, Hashmark's own parameter; default 120). Past it the connection is closed
+    /// and the call fails with `db-timeout`: a stalled server or a lost connection that nothing
+    /// reports cannot hold a caller (a daemon's worker) for ever.
+    public var queryTimeout: Double = Self.defaultQueryTimeout
+    public static let defaultQueryTimeout: Double = 120
 
     /// libpq's `sslmode`: `disable` plain; `allow` and `prefer` TLS when the server offers it, no
     /// certificate check; `require` TLS, no certificate check; `verify-ca` TLS with a certificate
@@ -37,7 +43,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             throw StoreError(code: "db-open", message: "not a postgresql:// URL: \(Self.redacted(url))")
         }
         let query = Dictionary(components.queryItems?.map { ($0.name, $0.value ?? "") } ?? [], uniquingKeysWith: { $1 })
-        for name in query.keys where !["host", "port", "user", "password", "dbname", "sslmode", "sslrootcert"].contains(name) {
+        for name in query.keys where !["host", "port", "user", "password", "dbname", "sslmode", "sslrootcert", "query_timeout"].contains(name) {
             throw StoreError(code: "db-open", message: "unknown parameter '\(name)' in \(Self.redacted(url))")
         }
         guard let mode = SSLMode(rawValue: query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer") else {
@@ -45,6 +51,12 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         }
         sslMode = mode
         sslRootCert = query["sslrootcert"] ?? environment["PGSSLROOTCERT"]
+        if let given = query["query_timeout"] {
+            guard let seconds = Double(given), seconds > 0, seconds <= 86_400 else {
+                throw StoreError(code: "db-open", message: "query_timeout must be a number of seconds, more than 0 and at most 86400")
+            }
+            queryTimeout = seconds
+        }
         host = query["host"] ?? components.percentEncodedHost.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 } ?? "/var/run/postgresql"
         guard let port = Int(query["port"] ?? components.port.map(String.init) ?? "5432"), (1...65535).contains(port) else {
             throw StoreError(code: "db-open", message: "bad port in \(Self.redacted(url))")
@@ -66,6 +78,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         if host.hasPrefix("/") && port != 5432 { parameters.append("port=\(port)") }
         if sslMode != .prefer { parameters.append("sslmode=\(sslMode.rawValue)") }
         if let sslRootCert { parameters.append("sslrootcert=\(sslRootCert)") }
+        if queryTimeout != Self.defaultQueryTimeout { parameters.append("query_timeout=\(queryTimeout)") }
         let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
         return "postgresql://\(user)@\(authority)/\(database)\(query)"
     }
