@@ -51,10 +51,11 @@ let package = Package(
         .target(name: "HashmarkFingerprint"),
         /// Model inference in our own code (tokenizer, transformer forward pass, SIMD kernels with
         /// scalar twins): weights and text in, vectors out. No files.
-        .target(name: "HashmarkNeural", dependencies: ["CNeuralKernels"]),
-        /// The one kernel Swift cannot emit for a portable build (AVX-512 VNNI `vpdpwssd`), chosen
-        /// at run time by HashmarkNeural; its scalar twin is Swift.
-        .target(name: "CNeuralKernels"),
+        .target(name: "HashmarkNeural", dependencies: ["CKernels"]),
+        /// The kernels Swift cannot emit for a portable build (AVX-512 VNNI `vpdpwssd`): MiniLM's
+        /// linear layers and the int16 first pass of the vector scan, chosen at run time; their
+        /// scalar twins are Swift.
+        .target(name: "CKernels"),
         /// Shared by the test targets only (seeded random generator); no product contains it.
         .target(name: "HashmarkTestSupport"),
         /// Pure image operations (geometric and photometric edits) for the evaluation suite and tests.
@@ -70,7 +71,7 @@ let package = Package(
                 dependencies: ["HashmarkMedia", "HashmarkReport", "CLinux",
                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// In-memory indexes (multi-index hashing, inverted shingle index) and their oracles.
-        .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint"]),
+        .target(name: "HashmarkIndex", dependencies: ["HashmarkFingerprint", "CKernels"]),
         /// The corpus store: one SQL interface, two back ends: SQLite through GRDB (the embedded
         /// default) and PostgreSQL through postgres-nio (several hosts on one database).
         .target(name: "HashmarkStore",

@@ -34,7 +34,7 @@ public final class SemanticCorpus: Sendable {
     init(index: CorpusIndex, model: SemanticModel, windowSentences: Int) {
         self.model = model
         self.windowSentences = max(1, windowSentences)
-        var works: [WorkText] = [], scan = VectorScan(dimension: model.table.dimension)
+        var works: [WorkText] = [], scan = VectorScan(dimension: model.table.dimension, quantised: true)
         var starts: [(Int32, Int32)] = []
         for id in index.texts.keys.sorted() {
             guard let text = index.texts[id]?.text else { continue }

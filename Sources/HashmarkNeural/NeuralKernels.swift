@@ -1,4 +1,4 @@
-import CNeuralKernels
+import CKernels
 import Foundation
 
 /// The SIMD kernels of the MiniLM forward pass. Each has a scalar twin in

@@ -12,12 +12,22 @@ public struct VectorScan: Sendable {
     /// Rows a panel holds.
     static let panelRows = 16
     /// `[panel][dimension][16]`.
-    private var panels: [Float] = []
+    var panels: [Float] = []
     public private(set) var count = 0
+    /// Whether the rows are also kept as int16, for `nearest(batch:)`'s integer first pass.
+    public let quantised: Bool
+    /// The int16 rows (`quantised`): `[panel][dimension / 2][16][2]`, row r scaled by `rowScales[r]`.
+    var integerPanels: [Int16] = []
+    var rowScales: [Float] = []
+    /// Over all rows: the largest scale and the largest L1 norm (the first pass's error bound).
+    var largestRowScale: Float = 0, largestRowL1: Float = 0
 
-    public init(dimension: Int) {
+    /// `quantised` keeps an int16 copy of the rows (half the float table's memory again) so that a
+    /// batch is searched by integer dot products first (`nearestInteger`; CPUs with AVX-512 VNNI).
+    public init(dimension: Int, quantised: Bool = false) {
         precondition(dimension > 0 && dimension % 8 == 0, "dimension must be a positive multiple of 8")
         self.dimension = dimension
+        self.quantised = quantised
     }
 
     /// Appends one vector (length `dimension`); returns its row number.
@@ -28,6 +38,7 @@ public struct VectorScan: Sendable {
         if lane == 0 { panels.append(contentsOf: repeatElement(0, count: dimension * w)) }
         let base = (count / w) * dimension * w + lane
         for c in 0..<dimension { panels[base + c * w] = v[c] }
+        if quantised { appendInteger(v) }
         count += 1
         return count - 1
     }
@@ -55,6 +66,7 @@ public struct VectorScan: Sendable {
     public func nearest(batch queries: [[Float]], k: Int) -> [[(row: Int, score: Float)]] {
         for q in queries { precondition(q.count == dimension, "query of \(q.count) values, expected \(dimension)") }
         guard k > 0, count > 0 else { return queries.map { _ in [] } }
+        if quantised, Self.integerAvailable, let found = nearestInteger(batch: queries, k: k) { return found }
         var tops = queries.map { _ in TopK(k: min(k, count)) }
         let n = dimension, w = Self.panelRows
         // Four queries at a time, as one flat array: each panel column loaded once for all four.
@@ -209,7 +221,7 @@ struct TopK {
     }
 
     /// The worst kept score once `k` are kept (−∞ before): a lower score cannot enter.
-    private var floor = -Float.infinity
+    private(set) var floor = -Float.infinity
 
     /// Keeps `(row, score)` if it is among the best `k` so far; most offers of a scan stop at the
     /// floor, without a call.

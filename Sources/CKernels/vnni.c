@@ -1,5 +1,6 @@
-// The int16 × int8 linear-layer kernel (AVX-512 VNNI `vpdpwssd`); see CNeuralKernels.h.
-#include "CNeuralKernels.h"
+// Integer kernels on AVX-512 VNNI (`vpdpwssd`): MiniLM's linear layers and the vector scan's first
+// pass; see CKernels.h.
+#include "CKernels.h"
 
 #if defined(__x86_64__)
 
@@ -65,9 +66,52 @@ TARGET void hm_int16_panel_linear(const int16_t *x, int tokens, int cols, const 
     }
 }
 
+TARGET void hm_int16_scores4(const int16_t *q, int n, const int16_t *panels, int count, int32_t *out) {
+    const pair_t *q0 = (const pair_t *)q, *q1 = (const pair_t *)(q + n), *q2 = (const pair_t *)(q + 2 * n),
+                 *q3 = (const pair_t *)(q + 3 * n);
+    const int stride = n * 16;  // int16 values a panel
+    if (count == 4) {
+#define ACC(i) __m512i a##i##0 = _mm512_setzero_si512(), a##i##1 = _mm512_setzero_si512(), \
+                       a##i##2 = _mm512_setzero_si512(), a##i##3 = _mm512_setzero_si512();
+        ACC(0) ACC(1) ACC(2) ACC(3)
+        for (int j = 0; j < n / 2; j++) {
+            const __m512i p0 = _mm512_loadu_si512(panels + j * 32), p1 = _mm512_loadu_si512(panels + stride + j * 32);
+            const __m512i p2 = _mm512_loadu_si512(panels + 2 * stride + j * 32);
+            const __m512i p3 = _mm512_loadu_si512(panels + 3 * stride + j * 32);
+#define QUERY(i) { const __m512i b = _mm512_set1_epi32(q##i[j]); \
+                   a##i##0 = _mm512_dpwssd_epi32(a##i##0, p0, b); a##i##1 = _mm512_dpwssd_epi32(a##i##1, p1, b); \
+                   a##i##2 = _mm512_dpwssd_epi32(a##i##2, p2, b); a##i##3 = _mm512_dpwssd_epi32(a##i##3, p3, b); }
+            QUERY(0) QUERY(1) QUERY(2) QUERY(3)
+        }
+#define OUT(i) _mm512_storeu_si512(out + i * 64, a##i##0); _mm512_storeu_si512(out + i * 64 + 16, a##i##1); \
+               _mm512_storeu_si512(out + i * 64 + 32, a##i##2); _mm512_storeu_si512(out + i * 64 + 48, a##i##3);
+        OUT(0) OUT(1) OUT(2) OUT(3)
+        return;
+    }
+    for (int p = 0; p < count; p++) {
+        __m512i a0 = _mm512_setzero_si512(), a1 = _mm512_setzero_si512(), a2 = _mm512_setzero_si512(),
+                a3 = _mm512_setzero_si512();
+        for (int j = 0; j < n / 2; j++) {
+            const __m512i v = _mm512_loadu_si512(panels + p * stride + j * 32);
+            a0 = _mm512_dpwssd_epi32(a0, v, _mm512_set1_epi32(q0[j]));
+            a1 = _mm512_dpwssd_epi32(a1, v, _mm512_set1_epi32(q1[j]));
+            a2 = _mm512_dpwssd_epi32(a2, v, _mm512_set1_epi32(q2[j]));
+            a3 = _mm512_dpwssd_epi32(a3, v, _mm512_set1_epi32(q3[j]));
+        }
+        _mm512_storeu_si512(out + p * 16, a0);
+        _mm512_storeu_si512(out + 64 + p * 16, a1);
+        _mm512_storeu_si512(out + 128 + p * 16, a2);
+        _mm512_storeu_si512(out + 192 + p * 16, a3);
+    }
+}
+
 #else
 
 int hm_vnni_available(void) { return 0; }
+
+void hm_int16_scores4(const int16_t *q, int n, const int16_t *panels, int count, int32_t *out) {
+    (void)q; (void)n; (void)panels; (void)count; (void)out;  // never called off x86-64
+}
 
 void hm_int16_panel_linear(const int16_t *x, int tokens, int cols, const int8_t *panel, const float *scales,
                            int group, const float *xscale, const float *bias, float *y, int ldy) {

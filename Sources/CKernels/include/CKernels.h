@@ -1,11 +1,11 @@
-#ifndef HASHMARK_CNEURALKERNELS_H
-#define HASHMARK_CNEURALKERNELS_H
+#ifndef HASHMARK_CKERNELS_H
+#define HASHMARK_CKERNELS_H
 
 #include <stdint.h>
 
-/// 1 when this CPU and kernel run AVX-512 with VNNI (CPUID and XGETBV; 0 off x86-64): then
-/// `hm_int16_panel_linear` may be called. Swift cannot emit `vpdpwssd` for a portable build, so
-/// this one kernel is C, chosen at run time; `NeuralKernelsScalar.linearInt16` is its twin.
+/// 1 when this CPU and kernel run AVX-512 with VNNI (CPUID and XGETBV; 0 off x86-64): then the
+/// functions below may be called. Swift cannot emit `vpdpwssd` for a portable build, so these
+/// kernels are C, chosen at run time; each has a Swift scalar twin.
 int hm_vnni_available(void);
 
 /// One panel of 32 outputs of a linear layer with int16 activations and int8 weights:
@@ -17,5 +17,11 @@ int hm_vnni_available(void);
 /// Only when `hm_vnni_available()`.
 void hm_int16_panel_linear(const int16_t *x, int tokens, int cols, const int8_t *panel, const float *scales,
                            int group, const float *xscale, const float *bias, float *y, int ldy);
+
+/// Integer dot products of four int16 queries (`q`, row-major `[4][n]`) with the rows of `panels`
+/// (1–4) consecutive panels of 16 rows, each `[n / 2][16][2]` int16 (dimensions in pairs):
+/// `out[i * 64 + p * 16 + r]` for query i, panel p, row r. `n` even, and `n · max|q| · max|row|`
+/// below 2^31 (sums are int32). The twin is `VectorScan.dotInt16Scalar`.
+void hm_int16_scores4(const int16_t *q, int n, const int16_t *panels, int count, int32_t *out);
 
 #endif
