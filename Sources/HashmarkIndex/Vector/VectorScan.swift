@@ -62,7 +62,9 @@ public struct VectorScan: Sendable {
     /// `nearest(_:k:)` for each of `queries`, in one pass over the table: the table is read a
     /// block of panels at a time and every query scored against the block before the next, so a
     /// batch costs one read of the table, not one per query (the paraphrase matcher looks up every
-    /// sentence window of a submission at once). The same scores as one query at a time.
+    /// sentence window of a submission at once). The same scores as one query at a time. A
+    /// `quantised` scan answers through its integer first pass (`nearestInteger`) where the CPU
+    /// has AVX-512 VNNI: the same rows and scores again.
     public func nearest(batch queries: [[Float]], k: Int) -> [[(row: Int, score: Float)]] {
         for q in queries { precondition(q.count == dimension, "query of \(q.count) values, expected \(dimension)") }
         guard k > 0, count > 0 else { return queries.map { _ in [] } }
