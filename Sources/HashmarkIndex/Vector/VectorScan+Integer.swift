@@ -64,27 +64,17 @@ extension VectorScan {
         integerPanels.withUnsafeBufferPointer { table in
             q.withUnsafeBufferPointer { qs in
                 out.withUnsafeMutableBufferPointer { o in
-                    var first = 0
-                    while first < panelCount {
-                        let end = min(panelCount, first + Self.blockPanels)
-                        for j in stride(from: 0, to: padded, by: 4) {
-                            var p = first
-                            while p < end {
-                                let group = min(4, end - p)
-                                hm_int16_scores4(qs.baseAddress! + j * n, Int32(n), table.baseAddress! + p * n * w,
-                                                 Int32(group), o.baseAddress!)
-                                for i in 0..<min(4, queries.count - j) {
-                                    let scale = scales[j + i], margin = margins[j + i]
-                                    for r in 0..<min(group * w, count - p * w) {
-                                        let row = p * w + r, score = Float(o[i * 64 + r]) * (scale * rowScales[row])
-                                        tops[j + i].offer(row, score)
-                                        if score >= tops[j + i].floor - margin { candidates[j + i].append((row, score)) }
-                                    }
-                                }
-                                p += group
+                    forEachTile(queries: padded) { j, p, group in
+                        hm_int16_scores4(qs.baseAddress! + j * n, Int32(n), table.baseAddress! + p * n * w,
+                                         Int32(group), o.baseAddress!)
+                        for i in 0..<min(4, queries.count - j) {
+                            let scale = scales[j + i], margin = margins[j + i]
+                            for r in 0..<min(group * w, count - p * w) {
+                                let row = p * w + r, score = Float(o[i * 64 + r]) * (scale * rowScales[row])
+                                tops[j + i].offer(row, score)
+                                if score >= tops[j + i].floor - margin { candidates[j + i].append((row, score)) }
                             }
                         }
-                        first = end
                     }
                 }
             }

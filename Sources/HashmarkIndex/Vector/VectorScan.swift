@@ -78,33 +78,46 @@ public struct VectorScan: Sendable {
             let out = scratch.baseAddress!
             panels.withUnsafeBufferPointer { table in
                 flat.withUnsafeBufferPointer { qs in
-                    var first = 0
-                    while first < panelCount {
-                        let end = min(panelCount, first + Self.blockPanels)
-                        for j in stride(from: 0, to: fours, by: 4) {
-                            let q = qs.baseAddress! + j * n
-                            var p = first
-                            while p < end {
-                                let group = min(4, end - p)
-                                Self.score4(q, n, table.baseAddress! + p * n * w, panels: group, into: out)
-                                for i in 0..<min(group * w, count - p * w) {
-                                    tops[j].offer(p * w + i, out[i]); tops[j + 1].offer(p * w + i, out[64 + i])
-                                    tops[j + 2].offer(p * w + i, out[128 + i]); tops[j + 3].offer(p * w + i, out[192 + i])
-                                }
-                                p += group
-                            }
+                    forEachTile(queries: fours, { j, p, group in
+                        Self.score4(qs.baseAddress! + j * n, n, table.baseAddress! + p * n * w, panels: group, into: out)
+                        for i in 0..<min(group * w, count - p * w) {
+                            tops[j].offer(p * w + i, out[i]); tops[j + 1].offer(p * w + i, out[64 + i])
+                            tops[j + 2].offer(p * w + i, out[128 + i]); tops[j + 3].offer(p * w + i, out[192 + i])
                         }
+                    }, afterBlock: { block in
                         for j in fours..<queries.count {
                             queries[j].withUnsafeBufferPointer { q in
-                                offer(q.baseAddress!, panels: first..<end, rows: nil, to: &tops[j], scratch: out)
+                                offer(q.baseAddress!, panels: block, rows: nil, to: &tops[j], scratch: out)
                             }
                         }
-                        first = end
-                    }
+                    })
                 }
             }
         }
         return tops.map { $0.sorted() }
+    }
+
+    /// The batch scans' order: the table a block of `blockPanels` panels at a time (the block stays
+    /// in L2 while every query passes over it); in each block every group of four queries
+    /// (`0, 4, … < queries`) against runs of up to four panels (`tile(query, panel, panels)`), then
+    /// `afterBlock` with the block's panels.
+    @inline(__always)
+    func forEachTile(queries: Int, _ tile: (_ query: Int, _ panel: Int, _ panels: Int) -> Void,
+                     afterBlock: (Range<Int>) -> Void = { _ in }) {
+        var first = 0
+        while first < panelCount {
+            let end = min(panelCount, first + Self.blockPanels)
+            for j in stride(from: 0, to: queries, by: 4) {
+                var p = first
+                while p < end {
+                    let group = min(4, end - p)
+                    tile(j, p, group)
+                    p += group
+                }
+            }
+            afterBlock(first..<end)
+            first = end
+        }
     }
 
     /// `score` for four queries (`q`, `q + n`, `q + 2n`, `q + 3n`) at once into `out[64 · i ..<]`
