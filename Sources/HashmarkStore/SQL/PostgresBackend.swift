@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
-import Synchronization
 
 /// PostgreSQL through postgres-nio: the multi-host store. One connection per store, used by one
 /// caller at a time (the store's calls block, as GRDB's do); a broken connection is replaced on the
@@ -165,7 +164,7 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
         do {
             let fresh = try Self.bounded(PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
                                                                     configuration: config, id: 1, logger: Self.logger),
-                                         closing: nil, location: location)
+                                         closing: nil, location: location, late: { let _: EventLoopFuture<Void> = $0.close() })
             connection = fresh
             return fresh
         } catch {
@@ -216,27 +215,14 @@ final class PostgresBackend: SQLBackend, @unchecked Sendable {
     /// closed (what it was doing cannot finish; `connected()` replaces a closed connection, and
     /// `transaction` retries on the fresh one when nothing was committed) and `db-timeout` thrown.
     /// No wait in this backend is unbounded: postgres-nio was seen to leave a statement on a
-    /// connection the server had just terminated unanswered for good.
+    /// connection the server had just terminated unanswered for good. A value that comes after
+    /// the deadline goes to `late` (a connection opened too late is closed there).
     static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, closing connection: PostgresConnection?,
-                                     location: PostgresLocation) throws -> T {
-        let loop = future.eventLoop, promise = loop.makePromise(of: T.self), once = Once()
+                                     location: PostgresLocation, late: (@Sendable (T) -> Void)? = nil) throws -> T {
         let seconds = location.queryTimeout
-        let timer = loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-            guard once.claim() else { return }
-            promise.fail(StoreError(code: "db-timeout", message: "PostgreSQL \(location): no answer within \(seconds) s; the connection was closed"))
-            let _: EventLoopFuture<Void>? = connection?.close()
-        }
-        future.whenComplete { result in
-            timer.cancel()
-            if once.claim() { promise.completeWith(result) }
-        }
-        return try promise.futureResult.wait()
-    }
-
-    /// True for the first caller only.
-    final class Once: Sendable {
-        private let taken = Mutex(false)
-        func claim() -> Bool { taken.withLock { was in defer { was = true }; return !was } }
+        return try BoundedWait.wait(future, seconds: seconds, timedOut: {
+            StoreError(code: "db-timeout", message: "PostgreSQL \(location): no answer within \(seconds) s; the connection was closed")
+        }, onTimeout: { let _: EventLoopFuture<Void>? = connection?.close() }, late: late)
     }
 
     struct Session: SQLSession {
