@@ -23,7 +23,7 @@ public struct SemanticModel: Sendable {
         let manifest = try read("model.json"), weights = try read("weights.bin")
         let vocab = try read("vocab.txt"), info = try read("static.json"), tableBytes = try read("static.bin")
         do {
-            transformer = try MiniLM(manifest: manifest, weights: weights)
+            transformer = try MiniLM(manifest: manifest, weights: weights, dequantiseOnce: Self.dequantiseOnce)
             tokenizer = try WordPieceTokenizer(vocabularyUTF8: Array(vocab))
             table = try StaticTokenTable(info: info, table: tableBytes)
         } catch {
@@ -40,6 +40,13 @@ public struct SemanticModel: Sendable {
         }
         self.folder = folder
     }
+
+    /// Whether the transformer's matrices are turned into float32 once, at load: where the CPU has
+    /// no AVX-512 VNNI (so the int16 path is off and each linear layer would dequantise its int8
+    /// panels again for every sentence). Same embeddings, bit for bit; 56.6 MB held instead of
+    /// 26.0 MB; on an AVX2-only machine `minilm-bench` gave 22.9 ms a 30-token sentence against
+    /// 26.1 (10 tokens: 10.0 against 12.6; Benchmarks/MINILM.md).
+    public static var dequantiseOnce: Bool { !MiniLM.int16Supported }
 
     /// The folder to load when none is named: `$HASHMARK_SEMANTIC_MODEL`, else
     /// `Models/minilm-l6-v2` under the current directory, else the installed copy; nil when none

@@ -39,6 +39,9 @@ public struct MiniLM: Sendable {
     /// `NeuralKernels.linear`); otherwise they compute in float32.
     public let int16Activations: Bool
 
+    /// Whether this CPU runs the int16 path (AVX-512 VNNI).
+    public static var int16Supported: Bool { NeuralKernels.int16Available }
+
     /// Parses `model.json` (`manifest`) and `weights.bin` (`weights`). With `dequantiseOnce` the
     /// encoder's matrices are turned into float32 here (56.6 MB held instead of 26.0 MB) rather than
     /// panel by panel in each call, and the arithmetic is float32 (bit for bit what

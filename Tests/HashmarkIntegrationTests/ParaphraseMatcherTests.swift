@@ -1,5 +1,6 @@
 import Foundation
 @_spi(Testing) import HashmarkEngine
+import HashmarkNeural
 import HashmarkReport
 import HashmarkStore
 import Testing
@@ -98,6 +99,21 @@ struct ParaphraseMatcherTests {
         #expect(old.paraphrase == .default)
         let again = try JSONDecoder().decode(DecisionModel.self, from: ModelFile.encoder.encode(DecisionModel.defaults))
         #expect(again == DecisionModel.defaults)
+    }
+
+    /// Where the CPU has no AVX-512 VNNI (the int16 path off), the loaded transformer holds float32
+    /// matrices dequantised once at load, and embeds bit for bit as the per-call path does.
+    @Test func withoutVNNITheMatricesAreDequantisedOnceAtLoad() throws {
+        let model = try SemanticModel(folder: Self.modelFolder)
+        #expect(SemanticModel.dequantiseOnce == !MiniLM.int16Supported)
+        let folder = URL(fileURLWithPath: Self.modelFolder)
+        let perCall = try MiniLM(manifest: Data(contentsOf: folder.appendingPathComponent("model.json")),
+                                 weights: Data(contentsOf: folder.appendingPathComponent("weights.bin")), dequantiseOnce: false)
+        #expect((model.transformer.residentBytes > perCall.residentBytes) == SemanticModel.dequantiseOnce)
+        for sentence in [Self.before, Self.after] {
+            let ids = model.tokenizer.encode(sentence, maxTokens: model.transformer.maxTokens)
+            #expect(try model.transformer.embed(tokenIDs: ids).map(\.bitPattern) == perCall.embed(tokenIDs: ids).map(\.bitPattern))
+        }
     }
 
     @Test func aDamagedModelFolderIsRefusedByName() throws {
