@@ -407,6 +407,8 @@ def main():
     ap.add_argument("--text-pool", help="texts are 1,000-word chunks of this folder's .txt files (e.g. "
                     "../shared/data/dev/texts) instead of Corpus chunks and synthetic filler")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    ap.add_argument("--embed-sentences", action="store_true",
+                    help="register the Corpus with `corpus add --embed-sentences` (stored sentence embeddings)")
     args = ap.parse_args()
 
     if not os.access(args.binary, os.X_OK):
@@ -440,7 +442,8 @@ def main():
     work = tempfile.mkdtemp(prefix="hashmark-daemonbench-", dir=args.spool_root)
     key_dir, db = os.path.join(work, "keys"), os.path.join(work, "corpus.sqlite")
     run([args.binary, "keygen", "--out", key_dir])
-    run([args.binary, "corpus", "add", "--db", db, "--manifest", os.path.join(REPO, "Corpus", "manifest.csv")])
+    run([args.binary, "corpus", "add", "--db", db, "--manifest", os.path.join(REPO, "Corpus", "manifest.csv")]
+        + (["--embed-sentences"] if args.embed_sentences else []))
     key = os.path.join(key_dir, "hashmark.key.pem")
     fs = subprocess.run(["stat", "-f", "-c", "%T", work], capture_output=True, text=True).stdout.strip()
     print("spool under %s (%s), cores online: %d, load average at start: %s" %

@@ -30,6 +30,9 @@ public final class CorpusIndex: Sendable {
     /// Image descriptor vectors by stored algorithm id (`descriptor/<model>`): the engine reads
     /// the table of the model it has loaded, never another model's.
     let descriptors: [String: DescriptorTable]
+    /// Text works' stored sentence embeddings by algorithm id (`sentence-embeddings/<model>`),
+    /// then by work id: the paraphrase matcher reads those of the model it has loaded.
+    let sentenceEmbeddings: [String: [String: StoredSentenceEmbeddings]]
 
     /// One model's descriptors: row `i` is work `workIDs[i]`, registered as `variants[i]`;
     /// searched by an exact scan, or from `ivfMinimum` rows on by an inverted file.
@@ -89,7 +92,8 @@ public final class CorpusIndex: Sendable {
     /// and ~24 ms at 10,000 when it matches (~42 ms when it does not; Benchmarks/AUDIO.md).
     public static let audioCandidateMinimum = 50_000_000
 
-    /// Loads every work, PDQ hash, text posting, work text and local-feature set from `store`,
+    /// Loads every work, PDQ hash, text posting, work text, local-feature set, image descriptor
+    /// and stored sentence embedding from `store`,
     /// all from one snapshot (`CorpusStore.pinnedView`: writes by other processes or hosts
     /// meanwhile are not half seen, and `snapshot` names exactly what was loaded).
     /// Any read failure, or a work with postings but no stored text, fails the load
@@ -183,6 +187,17 @@ public final class CorpusIndex: Sendable {
                 }
             }
             descriptors = tables
+            var embeddings: [String: [String: StoredSentenceEmbeddings]] = [:]
+            for algorithm in try store.fingerprintAlgorithms(family: FingerprintAlgorithm.sentenceEmbeddingsFamily) {
+                for (id, data, _) in try store.allFingerprints(algorithm: algorithm) {
+                    guard let decoded = StoredSentenceEmbeddings(encoded: data) else {
+                        throw EngineError(code: EngineError.Code.corpusUnavailable,
+                                          message: "the sentence embeddings (\(algorithm)) of work '\(id)' are malformed")
+                    }
+                    embeddings[algorithm, default: [:]][id] = decoded
+                }
+            }
+            sentenceEmbeddings = embeddings
         } catch let error as EngineError {
             throw error
         } catch {

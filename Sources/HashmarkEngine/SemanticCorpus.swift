@@ -5,9 +5,9 @@ import Synchronization
 
 /// The corpus side of the paraphrase matcher, built from a `CorpusIndex` at engine start: every
 /// text work split into sentences, each run of `windowSentences` consecutive sentences indexed by
-/// its static vector (`StaticTokenTable`), and a cache of the transformer embeddings of the
-/// corpus sentences verification has needed so far (computed on first use: embedding a whole
-/// corpus up front would cost ~3.5 ms a sentence).
+/// its static vector (`StaticTokenTable`). A corpus sentence's transformer embedding is read from
+/// what registration stored (`StoredSentenceEmbeddings`, when the work was registered with this
+/// model), else computed on first use and cached (~3.5 ms a sentence with VNNI, ~20 without).
 public final class SemanticCorpus: Sendable {
     struct WorkText: Sendable {
         let id: String
@@ -16,6 +16,9 @@ public final class SemanticCorpus: Sendable {
         /// Each sentence's static vector, normalised, row-major [sentences × dimension].
         let unitVectors: [Float]
         let sentenceWords: [Int]
+        /// What registration stored for the work, and each sentence's row there (-1: none).
+        let stored: StoredSentenceEmbeddings?
+        let storedRows: [Int32]
     }
 
     struct Key: Hashable { let work: Int32, sentence: Int32 }
@@ -27,18 +30,27 @@ public final class SemanticCorpus: Sendable {
     /// For each window row: its work and first sentence.
     let windowStart: [(work: Int32, sentence: Int32)]
     private let cache = Mutex<[Key: [Float]]>([:])
+    private let computed = Atomic<Int>(0)
     /// Cached embeddings kept at most (then the cache starts again): ~1.5 KB each.
     static let cacheLimit = 200_000
 
-    /// Sentences and windows of every text work of `index`, in a stable (sorted id) order.
+    /// Sentences and windows of every text work of `index`, in a stable (sorted id) order, and
+    /// the sentence embeddings `model` stored for them.
     init(index: CorpusIndex, model: SemanticModel, windowSentences: Int) {
         self.model = model
         self.windowSentences = max(1, windowSentences)
         var works: [WorkText] = [], scan = VectorScan(dimension: model.table.dimension, quantised: true)
         var starts: [(Int32, Int32)] = []
+        let storedByWork = index.sentenceEmbeddings[model.embeddingsAlgorithm.id] ?? [:]
         for id in index.texts.keys.sorted() {
             guard let text = index.texts[id]?.text else { continue }
             let utf8 = Array(text.utf8), spans = SentenceSplitter.split(text)
+            let stored = storedByWork[id].flatMap { $0.dimension == model.transformer.dimension ? $0 : nil }
+            var storedRows = [Int32](repeating: -1, count: spans.count)
+            if let stored {
+                let rowOf = Dictionary(stored.keys.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+                for (i, span) in spans.enumerated() { storedRows[i] = rowOf[StoredSentenceEmbeddings.key(of: utf8[span.range])] ?? -1 }
+            }
             let vectors = spans.map { model.staticVector(Self.substring(utf8, $0)) }
             let w = Int32(works.count)
             for (first, v) in Self.windowVectors(vectors, size: self.windowSentences) {
@@ -46,7 +58,8 @@ public final class SemanticCorpus: Sendable {
                 starts.append((w, Int32(first)))
             }
             works.append(WorkText(id: id, utf8: utf8, sentences: spans, unitVectors: vectors.flatMap(Self.unit),
-                                  sentenceWords: spans.map { ParaphraseQuery.words(utf8[$0.range]) }))
+                                  sentenceWords: spans.map { ParaphraseQuery.words(utf8[$0.range]) },
+                                  stored: stored, storedRows: storedRows))
         }
         self.works = works
         windows = scan
@@ -74,12 +87,14 @@ public final class SemanticCorpus: Sendable {
         Substring(String(decoding: utf8[span.range], as: UTF8.self))
     }
 
-    /// The transformer embedding of a corpus sentence, from the cache or computed now.
+    /// The transformer embedding of a corpus sentence: stored, cached or computed now.
     func embedding(work: Int, sentence: Int) -> [Float]? {
+        let w = works[work]
+        if let stored = w.stored, case let row = Int(w.storedRows[sentence]), row >= 0 { return stored.vector(row) }
         let key = Key(work: Int32(work), sentence: Int32(sentence))
         if let hit = cache.withLock({ $0[key] }) { return hit }
-        let w = works[work]
         guard let e = model.embedding(Self.substring(w.utf8, w.sentences[sentence])) else { return nil }
+        computed.add(1, ordering: .relaxed)
         cache.withLock {
             if $0.count >= Self.cacheLimit { $0.removeAll(keepingCapacity: true) }
             $0[key] = e
@@ -89,4 +104,10 @@ public final class SemanticCorpus: Sendable {
 
     /// Sentences indexed over all works (for logs and metrics).
     public var sentenceCount: Int { works.reduce(0) { $0 + $1.sentences.count } }
+
+    /// Sentences whose embedding registration stored for this model (read, never computed).
+    public var storedSentenceCount: Int { works.reduce(0) { $0 + $1.storedRows.count { $0 >= 0 } } }
+
+    /// Corpus-sentence embeddings computed so far (not stored, not yet cached).
+    public var computedEmbeddings: Int { computed.load(ordering: .relaxed) }
 }

@@ -1,6 +1,9 @@
 import Foundation
+import HashmarkFingerprint
 import HashmarkNeural
 import HashmarkPrimitives
+import HashmarkStore
+import Synchronization
 
 /// The paraphrase matcher's models, loaded from one folder (`Models/minilm-l6-v2`): the
 /// transformer (`model.json`, `weights.bin`), its vocabulary and the static first-stage table
@@ -59,6 +62,37 @@ public struct SemanticModel: Sendable {
     public static func load(explicit: String? = nil) throws(EngineError) -> SemanticModel? {
         guard let folder = locate(explicit: explicit) else { return nil }
         return try SemanticModel(folder: folder)
+    }
+
+    /// The algorithm of the stored sentence embeddings this model makes and reads: another
+    /// model's (or other weights') are never used.
+    public var embeddingsAlgorithm: FingerprintAlgorithm {
+        .sentenceEmbeddings(model: modelID, weightsSha256: weightsSha256)
+    }
+
+    /// Every distinct sentence of `text`, as `SentenceSplitter` splits it, embedded on up to
+    /// `threads` threads: what registration stores so that matching reads a corpus sentence's
+    /// embedding instead of computing it. nil for a text without sentences.
+    public func sentenceEmbeddings(of text: String,
+                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> StoredSentenceEmbeddings? {
+        let utf8 = Array(text.utf8)
+        var seen = Set<UInt64>()
+        let jobs: [(key: UInt64, span: SentenceSpan)] = SentenceSplitter.split(text).compactMap { span in
+            let key = StoredSentenceEmbeddings.key(of: utf8[span.range])
+            return seen.insert(key).inserted ? (key, span) : nil
+        }
+        guard !jobs.isEmpty else { return nil }
+        let next = Atomic<Int>(0), done = Mutex<[(Int, [Float])]>([])
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
+            var mine: [(Int, [Float])] = []
+            while case let i = next.add(1, ordering: .relaxed).oldValue, i < jobs.count {
+                if let e = embedding(SemanticCorpus.substring(utf8, jobs[i].span)) { mine.append((i, e)) }
+            }
+            done.withLock { $0 += mine }
+        }
+        let rows = done.withLock { $0 }.sorted { $0.0 < $1.0 }
+        return StoredSentenceEmbeddings(dimension: transformer.dimension, keys: rows.map { jobs[$0.0].key },
+                                        vectors: rows.flatMap(\.1))
     }
 
     /// The unnormalised static vector of `text` (sum of its tokens' rows).

@@ -10,6 +10,7 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         case textShingles = "text shingles"
         case audioLandmarks = "audio landmarks"
         case imageDescriptor = "image descriptor"
+        case sentenceEmbeddings = "sentence embeddings"
     }
 
     public let kind: Kind
@@ -49,12 +50,24 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         FingerprintAlgorithm(kind: .imageDescriptor, id: descriptorFamily + model, version: 1, family: descriptorFamily)
     }
 
+    /// Every stored set of sentence embeddings' algorithm id starts with this, followed by the
+    /// transformer's id and the first 12 hex digits of its weights' SHA-256.
+    public static let sentenceEmbeddingsFamily = "sentence-embeddings/"
+
+    /// A text work's sentences embedded by the paraphrase matcher's transformer `model` (its id
+    /// and weights' SHA-256): a cache of what matching would compute, so, like the descriptors,
+    /// not in `current` and never stale; rows of another model are left aside.
+    public static func sentenceEmbeddings(model: String, weightsSha256: String) -> FingerprintAlgorithm {
+        FingerprintAlgorithm(kind: .sentenceEmbeddings, id: sentenceEmbeddingsFamily + model + "@" + weightsSha256.prefix(12),
+                             version: 1, family: sentenceEmbeddingsFamily)
+    }
+
     /// The one current algorithm of each kind.
     public static let current: [FingerprintAlgorithm] = [pdq, localFeatures, textShingles, audioLandmarks]
 
     /// Whether fingerprint rows stored under `id` and `version` are readable by the current code.
     public static func isCurrentFingerprint(id: String, version: Int) -> Bool {
-        if id.hasPrefix(descriptorFamily) { return version == 1 }
+        if id.hasPrefix(descriptorFamily) || id.hasPrefix(sentenceEmbeddingsFamily) { return version == 1 }
         return [pdq, localFeatures, audioLandmarks].contains { $0.id == id && $0.version == version }
     }
 
@@ -63,7 +76,7 @@ public struct FingerprintAlgorithm: Sendable, Hashable, CustomStringConvertible 
         switch kind {
         case .pdq, .localFeatures, .imageDescriptor: mediaType.hasPrefix("image/")
         case .audioLandmarks: mediaType.hasPrefix("audio/")
-        case .textShingles: false
+        case .textShingles, .sentenceEmbeddings: false
         }
     }
 
