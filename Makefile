@@ -46,7 +46,7 @@ VAR := var
 DB := $(VAR)/hashmark.sqlite
 SPOOL := $(VAR)/spool
 KEYS := $(VAR)/keys
-CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/* Corpus/audio/*) Models/image-descriptor/weights.bin Models/minilm-l6-v2/weights.bin
+CORPUS_FILES := Corpus/manifest.csv $(wildcard Corpus/images/* Corpus/texts/* Corpus/audio/*) Models/image-descriptor/weights.bin
 
 ## run: build, index the bundled Corpus (when missing or stale), make a local signing key
 ## (when missing), and run the daemon in the foreground on a local spool under ./var.
