@@ -91,7 +91,8 @@ final class ParaphraseQuery {
 
     /// Whether one of the region's `gatePairs` sentence pairs most alike by static vector reaches
     /// `gateSimilarity` by transformer; the others are not looked at when the first is below
-    /// `gateFloor` (one query embedding, not up to four, for most regions of unrelated text).
+    /// `gateFloor` (one query embedding, not up to four, for most regions of unrelated text), and
+    /// none is embedded when the first is below `gateStaticFloor` by static vector.
     func passesGate(_ region: Region, rule: ParaphraseRule) -> Bool {
         let work = semantic.works[region.work], d = semantic.model.table.dimension, minWords = rule.minSentenceWords
         var pairs: [(q: Int, s: Int, score: Float)] = []
@@ -102,6 +103,7 @@ final class ParaphraseQuery {
             }
         }
         pairs.sort { $0.score > $1.score }
+        guard let first = pairs.first, first.score >= Float(rule.gateStaticFloor) else { return false }
         for (rank, p) in pairs.prefix(max(1, rule.gatePairs)).enumerated() {
             guard let a = embedding(p.q), let b = semantic.embedding(work: region.work, sentence: p.s) else { continue }
             let similarity = Self.dot(a, b)

@@ -168,10 +168,11 @@ struct ParaphraseMatcherTests {
         #expect(recall >= 0.98, "staged \(found), oracle \(foundByOracle), both \(both)")
     }
 
-    /// The gate's floor (a region whose closest static pair is plainly unrelated by transformer is
-    /// dropped without embedding the rest) only saves work: on every English language-model
-    /// rewrite of the three manifests, the shipped rule matches exactly what it matches with the
-    /// floor off.
+    /// The gate's floors (a region whose closest static pair is plainly unrelated by transformer is
+    /// dropped without embedding the rest; one whose closest pair is far apart even by static
+    /// vector, without embedding anything) only save work: on every English language-model
+    /// rewrite of the three manifests, the shipped rule matches exactly what it matches with both
+    /// floors off.
     @Test func theGateFloorLosesNoRewrite() throws {
         let rows = try Self.englishRewrites()
         let dir = try TempDir()
@@ -182,7 +183,8 @@ struct ParaphraseMatcherTests {
         let index = try CorpusIndex(store: store), semantic = try SemanticModel(folder: Self.modelFolder)
         var noFloor = DecisionModel.defaults
         noFloor.paraphrase.gateFloor = -1
-        #expect(DecisionModel.defaults.paraphrase.gateFloor > -1)
+        noFloor.paraphrase.gateStaticFloor = -1
+        #expect(DecisionModel.defaults.paraphrase.gateFloor > -1 && DecisionModel.defaults.paraphrase.gateStaticFloor > -1)
         let shipped = Engine(index: index, model: .defaults, semantic: semantic)
         try ModelFile.encoder.encode(noFloor).write(to: URL(fileURLWithPath: dir.path("no-floor.json")))
         let unfloored = Engine(index: index, model: try LoadedModel.load(path: dir.path("no-floor.json")), semantic: semantic)
