@@ -143,7 +143,8 @@ final class ParaphraseQuery {
         let ss = (max(0, region.source.lowerBound - c)..<min(workCount, region.source.upperBound + c))
             .filter { work.sentenceWords[$0] >= minWords }
         var matrix = [Float](repeating: 0, count: qs.count * ss.count)
-        let workVectors = ss.map { semantic.embedding(work: region.work, sentence: $0) }
+        let workVectors = semantic.embeddings(work: region.work, sentences: ss)
+        prefetch(qs)
         for (i, q) in qs.enumerated() {
             guard let a = embedding(q) else { continue }
             for (j, b) in workVectors.enumerated() { if let b { matrix[i * ss.count + j] = Self.dot(a, b) } }
@@ -208,6 +209,14 @@ final class ParaphraseQuery {
         let e = semantic.model.embedding(SemanticCorpus.substring(utf8, sentences[i]))
         embeddings[i] = e
         return e
+    }
+
+    /// Computes the embeddings of those of `indices` not computed yet, in one batch.
+    private func prefetch(_ indices: [Int]) {
+        let missing = indices.filter { embeddings[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let vectors = semantic.model.embeddings(missing.map { SemanticCorpus.substring(utf8, sentences[$0]) })
+        for (i, e) in zip(missing, vectors) { embeddings[i] = e }
     }
 
     static func dot(_ a: [Float], _ b: [Float]) -> Float {

@@ -102,6 +102,36 @@ public final class SemanticCorpus: Sendable {
         return e
     }
 
+    /// `embedding(work:sentence:)` of several sentences of one work, those neither stored nor
+    /// cached computed in one batch.
+    func embeddings(work: Int, sentences: [Int]) -> [[Float]?] {
+        let w = works[work]
+        var out = [[Float]?](repeating: nil, count: sentences.count), missing: [Int] = []
+        cache.withLock { cache in
+            for (i, s) in sentences.enumerated() {
+                if let stored = w.stored, case let row = Int(w.storedRows[s]), row >= 0 {
+                    out[i] = stored.vector(row)
+                } else if let hit = cache[Key(work: Int32(work), sentence: Int32(s))] {
+                    out[i] = hit
+                } else {
+                    missing.append(i)
+                }
+            }
+        }
+        guard !missing.isEmpty else { return out }
+        let vectors = model.embeddings(missing.map { Self.substring(w.utf8, w.sentences[sentences[$0]]) })
+        computed.add(missing.count, ordering: .relaxed)
+        cache.withLock { cache in
+            for (i, e) in zip(missing, vectors) {
+                out[i] = e
+                guard let e else { continue }
+                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[Key(work: Int32(work), sentence: Int32(sentences[i]))] = e
+            }
+        }
+        return out
+    }
+
     /// Sentences indexed over all works (for logs and metrics).
     public var sentenceCount: Int { works.reduce(0) { $0 + $1.sentences.count } }
 

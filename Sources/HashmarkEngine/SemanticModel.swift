@@ -82,11 +82,15 @@ public struct SemanticModel: Sendable {
             return seen.insert(key).inserted ? (key, span) : nil
         }
         guard !jobs.isEmpty else { return nil }
-        let next = Atomic<Int>(0), done = Mutex<[(Int, [Float])]>([])
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
+        // Threads take runs of `chunk` sentences, each embedded as one batch.
+        let chunk = 16, next = Atomic<Int>(0), done = Mutex<[(Int, [Float])]>([])
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, (jobs.count + chunk - 1) / chunk))) { _ in
             var mine: [(Int, [Float])] = []
-            while case let i = next.add(1, ordering: .relaxed).oldValue, i < jobs.count {
-                if let e = embedding(SemanticCorpus.substring(utf8, jobs[i].span)) { mine.append((i, e)) }
+            while case let first = next.add(chunk, ordering: .relaxed).oldValue, first < jobs.count {
+                let run = first..<min(jobs.count, first + chunk)
+                for (i, e) in zip(run, embeddings(run.map { SemanticCorpus.substring(utf8, jobs[$0].span) })) {
+                    if let e { mine.append((i, e)) }
+                }
             }
             done.withLock { $0 += mine }
         }
@@ -106,5 +110,33 @@ public struct SemanticModel: Sendable {
     /// The transformer's unit embedding of `text`; nil when it cannot be embedded.
     func embedding(_ text: Substring) -> [Float]? {
         try? transformer.embed(tokenIDs: tokenizer.encode(String(text), maxTokens: transformer.maxTokens))
+    }
+
+    /// Tokens a batch of `embeddings(_:)` holds at most (its scratch: ~15 KB a token).
+    static let batchTokens = 512
+
+    /// `embedding(_:)` of each text, the texts going through the transformer together in
+    /// batches of up to `batchTokens` tokens (the same vectors, fewer passes over the weights).
+    func embeddings(_ texts: [Substring]) -> [[Float]?] {
+        let ids = texts.map { tokenizer.encode(String($0), maxTokens: transformer.maxTokens) }
+        var out: [[Float]?] = [], batch: [[Int32]] = [], tokens = 0
+        func flush() {
+            // A batch the model refuses (it never should: the tokenizer made the ids) is retried
+            // a sentence at a time, so only the one it refuses gets nil.
+            if let vectors = try? transformer.embed(batch: batch) {
+                out += vectors.map { Optional($0) }
+            } else {
+                out += batch.map { try? transformer.embed(tokenIDs: $0) }
+            }
+            batch = []
+            tokens = 0
+        }
+        for sentence in ids {
+            if !batch.isEmpty, tokens + sentence.count > Self.batchTokens { flush() }
+            batch.append(sentence)
+            tokens += sentence.count
+        }
+        if !batch.isEmpty { flush() }
+        return out
     }
 }

@@ -80,6 +80,26 @@ struct MiniLMGoldenTests {
               + "(dequantised reference), \(worstCos32) (float32 model)")
     }
 
+    /// Sentences embedded together (their tokens sharing every linear layer's pass, attention kept
+    /// within each) get exactly what each gets alone, in both arithmetics, whatever the batch.
+    @Test(arguments: [true, false])
+    func aBatchGivesEachSentenceItsOwnEmbeddingBitForBit(int16: Bool) throws {
+        let (manifest, weights) = try Self.files()
+        let model = try MiniLM(manifest: manifest, weights: weights, int16Activations: int16)
+        let goldens = try Self.goldens(dimension: model.dimension)
+        let alone = try goldens.map { try model.embed(tokenIDs: $0.ids) }
+        var start = 0, size = 1
+        while start < goldens.count {
+            let range = start..<min(goldens.count, start + size)
+            let together = try model.embed(batch: range.map { goldens[$0].ids })
+            for (i, e) in zip(range, together) { #expect(e == alone[i], "sentence \(i) in a batch of \(range.count)") }
+            start = range.upperBound
+            size = size % 13 + 2  // batches of 1, 3, 5, …, 13, 2, 4, …
+        }
+        #expect(try model.embed(batch: []).isEmpty)
+        #expect(throws: NeuralError.self) { try model.embed(batch: [goldens[0].ids, [Int32(model.vocabularySize)]]) }
+    }
+
     /// Text in, embedding out: our tokenizer gives the reference's ids for every golden sentence,
     /// so the two halves tested apart also hold together.
     @Test func ourTokenizerFeedsTheForwardPassTheReferenceIds() throws {
