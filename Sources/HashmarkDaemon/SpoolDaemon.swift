@@ -79,7 +79,13 @@ public final class SpoolDaemon: Service, Sendable {
         notifier.notify("READY=1\nSTATUS=index \(index.snapshot) (\(index.entries) entries); watching \(spool.path(.inbox))")
         logger.info("ready", metadata: ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
                                         "entries": "\(index.entries)", "workers": "\(config.workers)",
-                                        "metrics": "\(server.map { "\($0.port)" } ?? "off")"])
+                                        "metrics": "\(server.map { "\($0.port)" } ?? "off")",
+                                        "sentences": "\(index.corpusSentences)",
+                                        "storedSentences": "\(index.storedSentenceEmbeddings)"])
+        if index.storedSentenceEmbeddings < index.corpusSentences {
+            let missing = index.corpusSentences - index.storedSentenceEmbeddings
+            logger.info("\(missing) of the corpus's \(index.corpusSentences) sentences have no stored embedding: each worker embeds them as text checks need them; `hashmark corpus add --embed-sentences` with the same files stores them (faster text checks)")
+        }
         if Self.hardLinksUnprotected() {
             logger.warning("fs.protected_hardlinks is 0: a producer can hard-link files it does not own into inbox/; such files are refused (more than one link), but turn the protection on (sysctl fs.protected_hardlinks=1)")
         }

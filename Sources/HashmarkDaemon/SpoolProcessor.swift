@@ -47,6 +47,12 @@ public struct IndexStatus: Sendable, Equatable {
     public var entries: Int
     /// The snapshot id reports cite.
     public var snapshot: String
+    /// Corpus sentences the paraphrase matcher indexes (0 when it is off), and how many of them
+    /// have their embedding stored (`corpus add --embed-sentences`) rather than computed by each
+    /// worker when first needed.
+    public var corpusSentences = 0
+    public var storedSentenceEmbeddings = 0
+
     public init(entries: Int, snapshot: String) {
         self.entries = entries
         self.snapshot = snapshot

@@ -133,4 +133,26 @@ struct StoredSentenceEmbeddingsTests {
         #expect(try CLI.run(["corpus", "add", "--db", db, "--embed-sentences", ruth]).stdout.contains("added 0, unchanged 1"))
         #expect(try rows() == [try Self.model().embeddingsAlgorithm.id: 1])
     }
+
+    /// The daemon says at start how many corpus sentences its workers index and how many of
+    /// them are stored, and how to store the rest.
+    @Test func theDaemonSaysHowManyAreStored() throws {
+        let dir = try TempDir()
+        let db = dir.path("c.sqlite"), ruth = Corpus.text("sword-text-web__WEB_Ruth")
+        #expect(try CLI.run(["corpus", "add", "--db", db, ruth]).status == 0)
+        func readyLine() throws -> (ready: String, log: String) {
+            let keys = try TempDir(), daemon = try RunningDaemon(db: db, keyDir: keys)
+            daemon.stop()
+            let log = try withExtendedLifetime(keys) { try String(contentsOfFile: daemon.log, encoding: .utf8) }
+            return (log.split(separator: "\n").first { $0.contains(" ready ") }.map(String.init) ?? "", log)
+        }
+        let before = try readyLine()
+        let sentences = try #require(before.ready.firstMatch(of: /sentences=(\d+)/).flatMap { Int($0.1) })
+        #expect(sentences > 50 && before.ready.contains("storedSentences=0"), "\(before.ready)")
+        #expect(before.log.contains("\(sentences) of the corpus's \(sentences) sentences have no stored embedding"))
+        #expect(try CLI.run(["corpus", "add", "--db", db, "--embed-sentences", ruth]).status == 0)
+        let after = try readyLine()
+        #expect(after.ready.contains("sentences=\(sentences)") && after.ready.contains("storedSentences=\(sentences)"), "\(after.ready)")
+        #expect(!after.log.contains("no stored embedding"))
+    }
 }

@@ -120,9 +120,12 @@ public enum WorkerMain {
     static func helloReady(_ engine: Engine) -> [UInt8] {
         let counts = engine.index.counts
         let entries = counts.pdqHashes + counts.textPostings + counts.localFeatureSets + engine.index.audioCounts.landmarks
-        let value = JSONValue.object(["ready": .object([
-            "entries": .int(Int64(entries)), "snapshot": .string(engine.index.snapshot.id),
-        ])])
+        var ready: [String: JSONValue] = ["entries": .int(Int64(entries)), "snapshot": .string(engine.index.snapshot.id)]
+        if let semantic = engine.semantic {
+            ready["sentences"] = .int(Int64(semantic.sentenceCount))
+            ready["storedSentences"] = .int(Int64(semantic.storedSentenceCount))
+        }
+        let value = JSONValue.object(["ready": .object(ready)])
         return (try? value.canonicalBytes()) ?? []
     }
 

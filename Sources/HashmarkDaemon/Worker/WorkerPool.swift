@@ -240,7 +240,10 @@ final class WorkerPool: Sendable {
         }
         if case .object(let ready)? = value["ready"], case .int(let entries)? = ready["entries"],
            case .string(let snapshot)? = ready["snapshot"] {
-            return .success((process, IndexStatus(entries: Int(entries), snapshot: snapshot)))
+            var status = IndexStatus(entries: Int(entries), snapshot: snapshot)
+            if case .int(let n)? = ready["sentences"] { status.corpusSentences = Int(n) }
+            if case .int(let n)? = ready["storedSentences"] { status.storedSentenceEmbeddings = Int(n) }
+            return .success((process, status))
         }
         process.terminate()
         var code = "worker-unavailable", message = "the worker could not start"
