@@ -11,6 +11,8 @@ extension Engine {
         guard !query.sentences.isEmpty else { return [] }
         var byWork: [Int: [AlignedRegion]] = [:]
         let regions = exhaustiveParaphraseSearch ? query.everyWork(skipping: skipping) : query.regions(rule: rule, skipping: skipping)
+        // Every region's first gate pair is embedded anyway: as one batch, up front.
+        if !exhaustiveParaphraseSearch { query.prefetchGate(regions, rule: rule) }
         for region in regions {
             if let aligned = query.verify(region, rule: rule, exhaustive: exhaustiveParaphraseSearch) {
                 byWork[region.work, default: []].append(contentsOf: aligned)

@@ -94,6 +94,21 @@ final class ParaphraseQuery {
     /// `gateFloor` (one query embedding, not up to four, for most regions of unrelated text), and
     /// none is embedded when the first is below `gateStaticFloor` by static vector.
     func passesGate(_ region: Region, rule: ParaphraseRule) -> Bool {
+        let pairs = gatePairs(region, rule: rule)
+        guard let first = pairs.first, first.score >= Float(rule.gateStaticFloor) else { return false }
+        for (rank, p) in pairs.enumerated() {
+            guard let a = embedding(p.q), let b = semantic.embedding(work: region.work, sentence: p.s) else { continue }
+            let similarity = Self.dot(a, b)
+            if similarity >= Float(rule.gateSimilarity) { return true }
+            // The pair most alike by static vector is plainly unrelated: so is the region.
+            if rank == 0, similarity < Float(rule.gateFloor) { return false }
+        }
+        return false
+    }
+
+    /// The region's `gatePairs` sentence pairs most alike by static vector, most alike first
+    /// (sentences of fewer than `minSentenceWords` words left out).
+    func gatePairs(_ region: Region, rule: ParaphraseRule) -> ArraySlice<(q: Int, s: Int, score: Float)> {
         let work = semantic.works[region.work], d = semantic.model.table.dimension, minWords = rule.minSentenceWords
         var pairs: [(q: Int, s: Int, score: Float)] = []
         for q in region.query where words[q] >= minWords {
@@ -103,15 +118,15 @@ final class ParaphraseQuery {
             }
         }
         pairs.sort { $0.score > $1.score }
-        guard let first = pairs.first, first.score >= Float(rule.gateStaticFloor) else { return false }
-        for (rank, p) in pairs.prefix(max(1, rule.gatePairs)).enumerated() {
-            guard let a = embedding(p.q), let b = semantic.embedding(work: region.work, sentence: p.s) else { continue }
-            let similarity = Self.dot(a, b)
-            if similarity >= Float(rule.gateSimilarity) { return true }
-            // The pair most alike by static vector is plainly unrelated: so is the region.
-            if rank == 0, similarity < Float(rule.gateFloor) { return false }
-        }
-        return false
+        return pairs.prefix(max(1, rule.gatePairs))
+    }
+
+    /// Embeds, as one batch, the submission sentence of each region's first gate pair (what
+    /// `passesGate` embeds first for every region above the static floor, one region at a time).
+    func prefetchGate(_ regions: [Region], rule: ParaphraseRule) {
+        prefetch(regions.compactMap { region in
+            gatePairs(region, rule: rule).first.flatMap { $0.score >= Float(rule.gateStaticFloor) ? $0.q : nil }
+        })
     }
 
     /// Verifies a region: nil unless one of its `gatePairs` sentence pairs most similar by
@@ -213,7 +228,7 @@ final class ParaphraseQuery {
 
     /// Computes the embeddings of those of `indices` not computed yet, in one batch.
     private func prefetch(_ indices: [Int]) {
-        let missing = indices.filter { embeddings[$0] == nil }
+        let missing = Array(Set(indices.filter { embeddings[$0] == nil })).sorted()
         guard !missing.isEmpty else { return }
         let vectors = semantic.model.embeddings(missing.map { SemanticCorpus.substring(utf8, sentences[$0]) })
         for (i, e) in zip(missing, vectors) { embeddings[i] = e }
