@@ -220,10 +220,8 @@ final class ParaphraseQuery {
 
     /// The transformer embedding of submission sentence `i`, computed once.
     func embedding(_ i: Int) -> [Float]? {
-        if let hit = embeddings[i] { return hit }
-        let e = semantic.model.embedding(SemanticCorpus.substring(utf8, sentences[i]))
-        embeddings[i] = e
-        return e
+        prefetch([i])
+        return embeddings[i]
     }
 
     /// Computes the embeddings of those of `indices` not computed yet, in one batch.

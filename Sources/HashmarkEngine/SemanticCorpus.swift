@@ -89,21 +89,11 @@ public final class SemanticCorpus: Sendable {
 
     /// The transformer embedding of a corpus sentence: stored, cached or computed now.
     func embedding(work: Int, sentence: Int) -> [Float]? {
-        let w = works[work]
-        if let stored = w.stored, case let row = Int(w.storedRows[sentence]), row >= 0 { return stored.vector(row) }
-        let key = Key(work: Int32(work), sentence: Int32(sentence))
-        if let hit = cache.withLock({ $0[key] }) { return hit }
-        guard let e = model.embedding(Self.substring(w.utf8, w.sentences[sentence])) else { return nil }
-        computed.add(1, ordering: .relaxed)
-        cache.withLock {
-            if $0.count >= Self.cacheLimit { $0.removeAll(keepingCapacity: true) }
-            $0[key] = e
-        }
-        return e
+        embeddings(work: work, sentences: [sentence])[0]
     }
 
-    /// `embedding(work:sentence:)` of several sentences of one work, those neither stored nor
-    /// cached computed in one batch.
+    /// The transformer embeddings of several sentences of one work: stored, cached, or (the
+    /// others) computed now in one batch and cached.
     func embeddings(work: Int, sentences: [Int]) -> [[Float]?] {
         let w = works[work]
         var out = [[Float]?](repeating: nil, count: sentences.count), missing: [Int] = []

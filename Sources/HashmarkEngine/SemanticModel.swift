@@ -107,16 +107,12 @@ public struct SemanticModel: Sendable {
         return sum
     }
 
-    /// The transformer's unit embedding of `text`; nil when it cannot be embedded.
-    func embedding(_ text: Substring) -> [Float]? {
-        try? transformer.embed(tokenIDs: tokenizer.encode(String(text), maxTokens: transformer.maxTokens))
-    }
-
     /// Tokens a batch of `embeddings(_:)` holds at most (its scratch: ~15 KB a token).
     static let batchTokens = 512
 
-    /// `embedding(_:)` of each text, the texts going through the transformer together in
-    /// batches of up to `batchTokens` tokens (the same vectors, fewer passes over the weights).
+    /// The transformer's unit embedding of each text (nil for one it cannot embed), the texts going
+    /// through it together in batches of up to `batchTokens` tokens (each gets the vector it gets
+    /// alone, with fewer passes over the weights).
     func embeddings(_ texts: [Substring]) -> [[Float]?] {
         let ids = texts.map { tokenizer.encode(String($0), maxTokens: transformer.maxTokens) }
         var out: [[Float]?] = [], batch: [[Int32]] = [], tokens = 0
