@@ -55,7 +55,8 @@ public final class EngineProcessor: SpoolProcessor {
             : nil
     }
 
-    /// The worker command line: everything it needs is an argument; its environment is empty but
+    /// The worker command line: everything it needs is an argument (the models' folders too, or
+    /// `off` / `missing`); its environment is empty but
     /// for turning off the Swift runtime's backtracer (a crash report would fork a helper).
     static func launch(_ config: DaemonConfig, model: LoadedModel, executable: String) -> WorkerPool.Launch {
         // A PostgreSQL password never goes on a command line (other users can read those): the
@@ -73,6 +74,10 @@ public final class EngineProcessor: SpoolProcessor {
                          "--memory-mib", "\(config.limits.workerMemoryMiB)",
                          "--parent", "\(getpid())"]
         if let path = model.path { arguments += ["--model", path] }
+        // The learned models as this process finds them ($HASHMARK_SEMANTIC_MODEL, Models/, the
+        // installed copy): the worker's environment is empty and its directory may differ.
+        arguments += ["--semantic-model", SemanticModel.lookup().argument,
+                      "--descriptor-model", DescriptorModel.lookup().argument]
         if ProcessInfo.processInfo.environment["HASHMARK_WORKER_TEST_HOOKS"] == "1" { arguments.append("--test-hooks") }
         return .init(executable: executable, arguments: arguments, environment: environment)
     }

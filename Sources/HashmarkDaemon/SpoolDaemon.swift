@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import HashmarkEngine
 import Logging
 import ServiceLifecycle
 
@@ -77,11 +78,16 @@ public final class SpoolDaemon: Service, Sendable {
         await shared?.recover(spool)
         await runner.adoptActive()
         notifier.notify("READY=1\nSTATUS=index \(index.snapshot) (\(index.entries) entries); watching \(spool.path(.inbox))")
-        logger.info("ready", metadata: ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
-                                        "entries": "\(index.entries)", "workers": "\(config.workers)",
-                                        "metrics": "\(server.map { "\($0.port)" } ?? "off")",
-                                        "sentences": "\(index.corpusSentences)",
-                                        "storedSentences": "\(index.storedSentenceEmbeddings)"])
+        var ready: Logger.Metadata = ["spool": "\(spool.root)", "snapshot": "\(index.snapshot)",
+                                      "entries": "\(index.entries)", "workers": "\(config.workers)",
+                                      "metrics": "\(server.map { "\($0.port)" } ?? "off")",
+                                      "sentences": "\(index.corpusSentences)",
+                                      "storedSentences": "\(index.storedSentenceEmbeddings)"]
+        if let model = index.paraphraseModel { ready["paraphrase"] = "\(model)" }
+        if let model = index.descriptorModel { ready["descriptor"] = "\(model)" }
+        logger.info("ready", metadata: ready)
+        if index.paraphraseModel == "missing", let warning = SemanticModel.missingWarning { logger.warning("\(warning)") }
+        if index.descriptorModel == "missing", let warning = DescriptorModel.missingWarning { logger.warning("\(warning)") }
         if index.storedSentenceEmbeddings < index.corpusSentences {
             let missing = index.corpusSentences - index.storedSentenceEmbeddings
             logger.info("\(missing) of the corpus's \(index.corpusSentences) sentences have no stored embedding: each worker embeds them as text checks need them; `hashmark corpus add --embed-sentences` with the same files stores them (faster text checks)")

@@ -52,6 +52,12 @@ public struct IndexStatus: Sendable, Equatable {
     /// worker when first needed.
     public var corpusSentences = 0
     public var storedSentenceEmbeddings = 0
+    /// The paraphrase matcher's and the image descriptor's model as the worker loaded it
+    /// (`<id>@<first 12 hex of its weights' SHA-256>`), `off` (switched off on purpose) or
+    /// `missing` (not found: the matcher is off, and the daemon warns); nil when the processor
+    /// does not say.
+    public var paraphraseModel: String?
+    public var descriptorModel: String?
 
     public init(entries: Int, snapshot: String) {
         self.entries = entries

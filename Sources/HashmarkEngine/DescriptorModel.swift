@@ -68,15 +68,36 @@ public struct DescriptorModel: Sendable {
         return background.nearest(query, k: rank).last.map { Double($0.score) }
     }
 
-    /// `$HASHMARK_DESCRIPTOR_MODEL`, else `Models/image-descriptor` under the current directory,
-    /// else the installed copy; nil when none exists (the descriptor matcher is then off).
+    /// `$HASHMARK_DESCRIPTOR_MODEL` (`off`: none), else `Models/image-descriptor` under the
+    /// current directory, else the installed copy; nil when none exists (the descriptor matcher
+    /// is then off: `missingWarning`).
     public static func locate(explicit: String? = nil) -> String? {
-        ModelFolder.locate(explicit: explicit, environment: "HASHMARK_DESCRIPTOR_MODEL", folder: ImageDescriptorModel.folder)
+        ModelFolder.locate(explicit: explicit, environment: environment, folder: ImageDescriptorModel.folder)
+    }
+
+    /// The variable that names the folder (or `off`).
+    public static let environment = "HASHMARK_DESCRIPTOR_MODEL"
+
+    /// What `locate` finds.
+    public static func lookup() -> ModelLookup {
+        ModelFolder.lookup(explicit: nil, environment: environment, folder: ImageDescriptorModel.folder)
+    }
+
+    /// The warning to give when no folder was found (nil when one was, or when switched off).
+    public static var missingWarning: String? {
+        lookup().warning(model: "image descriptor model", variable: environment,
+                         consequence: "images are matched by PDQ and keypoints only (re-rendered copies are missed more often)")
     }
 
     /// Loads the located folder, or nil when there is none.
     public static func load(explicit: String? = nil) throws(EngineError) -> DescriptorModel? {
         guard let folder = locate(explicit: explicit) else { return nil }
+        return try DescriptorModel(folder: folder)
+    }
+
+    /// Loads what `lookup` found (nil when off or not found).
+    public static func load(_ lookup: ModelLookup) throws(EngineError) -> DescriptorModel? {
+        guard case .found(let folder) = lookup else { return nil }
         return try DescriptorModel(folder: folder)
     }
 

@@ -1,17 +1,27 @@
 import Foundation
 
-/// Where a model's folder is looked for when none is named: the environment variable, else
-/// `Models/<folder>` under the current directory, else the installed copy
+/// Where a model's folder is looked for when none is named: the environment variable (a folder,
+/// or `off`), else `Models/<folder>` under the current directory, else the installed copy
 /// (`/usr/local/share/hashmark/<folder>`, what `make install` writes); a candidate counts when it
 /// holds a `model.json`.
 enum ModelFolder {
     static func locate(explicit: String?, environment: String, folder: String) -> String? {
-        if let explicit { return explicit }
-        let env = ProcessInfo.processInfo.environment[environment]
-        for candidate in [env, "Models/\(folder)", "/usr/local/share/hashmark/\(folder)"] {
-            if let candidate, FileManager.default.fileExists(atPath: candidate + "/model.json") { return candidate }
-        }
+        if case .found(let path) = lookup(explicit: explicit, environment: environment, folder: folder) { return path }
         return nil
+    }
+
+    /// What the search finds. A variable that is set names the folder outright (a wrong path then
+    /// fails the load, rather than another copy being used unseen); `off` switches the matcher off.
+    static func lookup(explicit: String?, environment: String, folder: String) -> ModelLookup {
+        if let explicit { return .found(explicit) }
+        if let env = ProcessInfo.processInfo.environment[environment], !env.isEmpty {
+            return env == "off" ? .off : .found(env)
+        }
+        let places = ["Models/\(folder)", "/usr/local/share/hashmark/\(folder)"]
+        for candidate in places where FileManager.default.fileExists(atPath: candidate + "/model.json") {
+            return .found(candidate)
+        }
+        return .notFound(searched: ["$\(environment)"] + places)
     }
 
     /// The bytes of `name` in `folder`; a file that cannot be read fails with `missing`.
@@ -21,5 +31,40 @@ enum ModelFolder {
             throw EngineError(code: code, message: "Cannot read \(path).")
         }
         return data
+    }
+}
+
+/// The outcome of looking for a model folder that was not named.
+public enum ModelLookup: Sendable, Equatable {
+    case found(String)
+    /// Switched off on purpose (the variable is `off`).
+    case off
+    /// Nowhere to be found: the matcher is off, which the operator should hear about.
+    case notFound(searched: [String])
+
+    /// How a daemon hands the outcome to its workers (whose environment is empty): the folder's
+    /// absolute path, `off` or `missing`.
+    public var argument: String {
+        switch self {
+        case .found(let path): return URL(fileURLWithPath: path).standardizedFileURL.path
+        case .off: return "off"
+        case .notFound: return "missing"
+        }
+    }
+
+    /// The lookup an `argument` stands for.
+    public init(argument: String) {
+        switch argument {
+        case "off": self = .off
+        case "missing": self = .notFound(searched: [])
+        default: self = .found(argument)
+        }
+    }
+
+    /// A one-line warning when the model was not found; nil when found or switched off.
+    func warning(model: String, variable: String, consequence: String) -> String? {
+        guard case .notFound(let searched) = self else { return nil }
+        return "no \(model) found (looked at \(searched.joined(separator: ", "))): \(consequence); "
+            + "\(variable)=off says this is meant"
     }
 }

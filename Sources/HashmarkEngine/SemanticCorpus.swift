@@ -23,7 +23,7 @@ public final class SemanticCorpus: Sendable {
 
     struct Key: Hashable { let work: Int32, sentence: Int32 }
 
-    let model: SemanticModel
+    public let model: SemanticModel
     let windowSentences: Int
     let works: [WorkText]
     let windows: VectorScan

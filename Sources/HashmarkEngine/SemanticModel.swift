@@ -51,16 +51,37 @@ public struct SemanticModel: Sendable {
     /// 26.1 (10 tokens: 10.0 against 12.6; Benchmarks/MINILM.md).
     public static var dequantiseOnce: Bool { !MiniLM.int16Supported }
 
-    /// The folder to load when none is named: `$HASHMARK_SEMANTIC_MODEL`, else
+    /// The folder to load when none is named: `$HASHMARK_SEMANTIC_MODEL` (`off`: none), else
     /// `Models/minilm-l6-v2` under the current directory, else the installed copy; nil when none
-    /// exists (paraphrase matching is then off, and `check` says so).
+    /// exists (paraphrase matching is then off, and `check`, `corpus add` and the daemon say so:
+    /// `missingWarning`).
     public static func locate(explicit: String? = nil) -> String? {
-        ModelFolder.locate(explicit: explicit, environment: "HASHMARK_SEMANTIC_MODEL", folder: MiniLMModelFiles.folder)
+        ModelFolder.locate(explicit: explicit, environment: environment, folder: MiniLMModelFiles.folder)
+    }
+
+    /// The variable that names the folder (or `off`).
+    public static let environment = "HASHMARK_SEMANTIC_MODEL"
+
+    /// What `locate` finds.
+    public static func lookup() -> ModelLookup {
+        ModelFolder.lookup(explicit: nil, environment: environment, folder: MiniLMModelFiles.folder)
+    }
+
+    /// The warning to give when no folder was found (nil when one was, or when switched off).
+    public static var missingWarning: String? {
+        lookup().warning(model: "sentence-embedding model", variable: environment,
+                         consequence: "paraphrased texts are not searched (only verbatim and edited ones)")
     }
 
     /// Loads the located folder, or nil when there is none.
     public static func load(explicit: String? = nil) throws(EngineError) -> SemanticModel? {
         guard let folder = locate(explicit: explicit) else { return nil }
+        return try SemanticModel(folder: folder)
+    }
+
+    /// Loads what `lookup` found (nil when off or not found).
+    public static func load(_ lookup: ModelLookup) throws(EngineError) -> SemanticModel? {
+        guard case .found(let folder) = lookup else { return nil }
         return try SemanticModel(folder: folder)
     }
 

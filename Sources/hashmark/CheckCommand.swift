@@ -59,7 +59,8 @@ struct CheckCommand: ParsableCommand {
 }
 
 enum EngineSetup {
-    /// Opens the store, loads the model and the whole corpus index.
+    /// Opens the store, loads the model and the whole corpus index; a matcher whose model is not
+    /// found is off, and a warning on standard error says so.
     static func engine(database: DatabaseOptions, model: String?) throws -> Engine {
         guard CorpusStore.mayExist(at: database.path) else {
             throw CLIError("no corpus database at \(database.path): add works with `hashmark corpus add` first")
@@ -69,6 +70,9 @@ enum EngineSetup {
             var engine = Engine(index: try CorpusIndex(store: store), model: try LoadedModel.locate(explicit: model),
                                 semantic: try SemanticModel.load())
             engine.descriptor = try DescriptorModel.load()
+            for warning in [SemanticModel.missingWarning, DescriptorModel.missingWarning].compactMap({ $0 }) {
+                Terminal.err("warning: \(warning)")
+            }
             return engine
         } catch {
             throw CLIError("\(error.code): \(error.message)")

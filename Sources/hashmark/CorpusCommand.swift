@@ -50,9 +50,18 @@ struct CorpusCommand: ParsableCommand {
             ingest.audioPreviewer = AudioPreview.maker
             do {
                 ingest.descriptor = try DescriptorModel.load()
-                if embedSentences { ingest.semantic = try SemanticModel.load() }
-            } catch {
+                if embedSentences {
+                    guard let semantic = try SemanticModel.load() else {
+                        throw CLIError("--embed-sentences needs the sentence-embedding model: "
+                                       + (SemanticModel.missingWarning ?? "\(SemanticModel.environment) is off"))
+                    }
+                    ingest.semantic = semantic
+                }
+            } catch let error as EngineError {
                 throw CLIError("\(error.code): \(error.message)")
+            }
+            if let warning = DescriptorModel.missingWarning {
+                Terminal.err("warning: \(warning); image works are registered without descriptor vectors (add them again once it is installed)")
             }
             var added = 0, unchanged = 0, failed = 0
             for (n, entry) in entries.enumerated() {

@@ -18,13 +18,18 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("memory-mib")) var memoryMiB: Int
     @Option var parent: Int32
     @Flag(name: .customLong("test-hooks")) var testHooks = false
+    /// A folder, `off` or `missing` (`ModelLookup.argument`); absent: looked up here.
+    @Option(name: .customLong("semantic-model")) var semanticModel: String?
+    @Option(name: .customLong("descriptor-model")) var descriptorModel: String?
 
     func run() throws {
         let limits = EngineLimits(image: ImageLimits(maxPixels: maxPixels, maxFileBytes: maxFileBytes),
                                   maxTextBytes: maxTextBytes)
         let status = WorkerMain.run(.init(corpusDB: db, modelPath: model, limits: limits,
                                           memoryBytes: memoryMiB << 20, parent: parent,
-                                          testHooks: testHooks))
+                                          testHooks: testHooks,
+                                          semanticModel: semanticModel.map(ModelLookup.init(argument:)),
+                                          descriptorModel: descriptorModel.map(ModelLookup.init(argument:))))
         throw ExitCode(status)
     }
 }

@@ -158,4 +158,16 @@ func decodeCorpusImage(_ id: String) throws -> RGBImage {
         #expect(((lines[1]["error"] as? [String: Any])?["code"] as? String).map { ["truncated", "corrupt-image"].contains($0) } == true)
         #expect(lines[2]["verdict"] as? String == "infringing")
     }
+
+    /// A check that cannot start (no corpus database; a named model that cannot be loaded) exits
+    /// 2 with the reason, never 1, which a caller reads as "infringing".
+    @Test func aCheckThatCannotStartExitsTwo() throws {
+        let corpus = try RegisteredCorpus.get(), dir = try TempDir()
+        let text = try corpus.write("start.txt", Array("Nothing to see here.".utf8))
+        let noDatabase = try CLI.run(["check", "--db", dir.path("none.sqlite"), text])
+        #expect(noDatabase.status == 2 && noDatabase.stderr.contains("no corpus database"), "\(noDatabase.stderr)")
+        let badModel = try CLI.run(["check", "--db", corpus.db, "--model", dir.path("none.json"), text])
+        #expect(badModel.status == 2, "\(badModel.stderr)")
+        #expect(try CLI.run(["check", "--db", corpus.db, text]).status == 0)
+    }
 }

@@ -15,8 +15,10 @@ final class RunningDaemon {
         try self.init(db: corpus.db, keyDir: keyDir, config: config, environment: environment)
     }
 
-    /// A daemon on the corpus database `db` (a SQLite path or a `postgresql://` URL).
-    init(db: String, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:]) throws {
+    /// A daemon on the corpus database `db` (a SQLite path or a `postgresql://` URL), started in
+    /// `directory` (default: the tests' own).
+    init(db: String, keyDir: TempDir, config: String? = nil, environment: [String: String] = [:],
+         directory: URL? = nil) throws {
         spool = keyDir.path("spool")
         key = keyDir.path("keys/hashmark.key.pem")
         log = keyDir.path("daemon.log")
@@ -33,6 +35,7 @@ final class RunningDaemon {
             process.arguments! += ["--config", path]
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -26,15 +26,21 @@ public enum WorkerMain {
         /// environment): a file starting with `HASHMARK-TEST-HANG` spins forever, one starting with
         /// `HASHMARK-TEST-CRASH` aborts the worker.
         public var testHooks: Bool
+        /// The sentence-embedding and image descriptor models as the daemon found them (its
+        /// environment, not the worker's, names them); nil: looked up by the worker.
+        public var semanticModel: ModelLookup?
+        public var descriptorModel: ModelLookup?
 
         public init(corpusDB: String, modelPath: String?, limits: EngineLimits, memoryBytes: Int, parent: Int32,
-                    testHooks: Bool = false) {
+                    testHooks: Bool = false, semanticModel: ModelLookup? = nil, descriptorModel: ModelLookup? = nil) {
             self.corpusDB = corpusDB
             self.modelPath = modelPath
             self.limits = limits
             self.memoryBytes = memoryBytes
             self.parent = parent
             self.testHooks = testHooks
+            self.semanticModel = semanticModel
+            self.descriptorModel = descriptorModel
         }
     }
 
@@ -53,6 +59,7 @@ public enum WorkerMain {
             return hello(replies, error: error.code, message: error.message)
         }
         var engine: Engine
+        var lookups: (semantic: ModelLookup, descriptor: ModelLookup)
         do {
             // The corpus is read once, before the sandbox, and the store closed: a worker holds no
             // database connection or file. The daemon watches the corpus and replaces its workers
@@ -60,10 +67,13 @@ public enum WorkerMain {
             let index = try CorpusIndex(store: try CorpusStore(path: options.corpusDB, readOnly: true))
             let model = try options.modelPath.map { path throws(EngineError) in try LoadedModel.load(path: path) } ?? .defaults
             // The sentence-embedding models (~60 MB resident) are read once, before the sandbox.
-            let semantic = try SemanticModel.load()
+            let semanticLookup = options.semanticModel ?? SemanticModel.lookup()
+            let semantic = try SemanticModel.load(semanticLookup)
             engine = Engine(index: index, model: model, limits: options.limits, semantic: semantic)
             // The image descriptor (~15 MB), also read before the sandbox.
-            engine.descriptor = try DescriptorModel.load()
+            let descriptorLookup = options.descriptorModel ?? DescriptorModel.lookup()
+            engine.descriptor = try DescriptorModel.load(descriptorLookup)
+            lookups = (semanticLookup, descriptorLookup)
             try WorkerSandbox.restrictSystemCalls()
         } catch let error as EngineError {
             return hello(replies, error: error.code, message: error.message)
@@ -72,7 +82,7 @@ public enum WorkerMain {
         } catch {
             return hello(replies, error: EngineError.Code.corpusUnavailable, message: "\(error)")
         }
-        guard WorkerFrame.write(helloReady(engine), to: replies) else { return 0 }
+        guard WorkerFrame.write(helloReady(engine, lookups), to: replies) else { return 0 }
         // Workers cannot start `pdftotext`: the daemon sends PDFs extracted ("extracted" header).
         engine.documents.readsPDF = false
         while let header = WorkerFrame.read(from: requests, limit: 1 << 16),
@@ -117,7 +127,7 @@ public enum WorkerMain {
         if payload.starts(with: Array("HASHMARK-TEST-CRASH".utf8)) { abort() }
     }
 
-    static func helloReady(_ engine: Engine) -> [UInt8] {
+    static func helloReady(_ engine: Engine, _ lookups: (semantic: ModelLookup, descriptor: ModelLookup)) -> [UInt8] {
         let counts = engine.index.counts
         let entries = counts.pdqHashes + counts.textPostings + counts.localFeatureSets + engine.index.audioCounts.landmarks
         var ready: [String: JSONValue] = ["entries": .int(Int64(entries)), "snapshot": .string(engine.index.snapshot.id)]
@@ -125,8 +135,20 @@ public enum WorkerMain {
             ready["sentences"] = .int(Int64(semantic.sentenceCount))
             ready["storedSentences"] = .int(Int64(semantic.storedSentenceCount))
         }
+        ready["paraphraseModel"] = .string(modelState(engine.semantic.map { ($0.model.modelID, $0.model.weightsSha256) },
+                                                      lookups.semantic))
+        ready["descriptorModel"] = .string(modelState(engine.descriptor.map { ($0.modelID, $0.weightsSha256) },
+                                                      lookups.descriptor))
         let value = JSONValue.object(["ready": .object(ready)])
         return (try? value.canonicalBytes()) ?? []
+    }
+
+    /// `<id>@<first 12 hex of the weights' SHA-256>` for a loaded model, else `missing` when none
+    /// was found and `off` when it was switched off (`IndexStatus.paraphraseModel`).
+    static func modelState(_ loaded: (id: String, sha256: String)?, _ lookup: ModelLookup) -> String {
+        if let loaded { return "\(loaded.id)@\(loaded.sha256.prefix(12))" }
+        if case .notFound = lookup { return "missing" }
+        return "off"
     }
 
     private static func hello(_ fd: Int32, error code: String, message: String) -> Int32 {

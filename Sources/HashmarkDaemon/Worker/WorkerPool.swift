@@ -243,6 +243,8 @@ final class WorkerPool: Sendable {
             var status = IndexStatus(entries: Int(entries), snapshot: snapshot)
             if case .int(let n)? = ready["sentences"] { status.corpusSentences = Int(n) }
             if case .int(let n)? = ready["storedSentences"] { status.storedSentenceEmbeddings = Int(n) }
+            if case .string(let m)? = ready["paraphraseModel"] { status.paraphraseModel = m }
+            if case .string(let m)? = ready["descriptorModel"] { status.descriptorModel = m }
             return .success((process, status))
         }
         process.terminate()
