@@ -9,7 +9,7 @@ import HashmarkStore
 /// `background.bin` when the manifest names one), the third image matcher after PDQ and
 /// keypoints. Every file's SHA-256 is checked against the manifest at load, so a report citing it
 /// names the bytes that computed the vectors. Immutable and shared by threads.
-public struct DescriptorModel: Sendable {
+public struct DescriptorModel: FolderModel {
     public let network: ImageDescriptorModel
     public let weightsSha256: String
     public let folder: String
@@ -68,38 +68,11 @@ public struct DescriptorModel: Sendable {
         return background.nearest(query, k: rank).last.map { Double($0.score) }
     }
 
-    /// `$HASHMARK_DESCRIPTOR_MODEL` (`off`: none), else `Models/image-descriptor` under the
-    /// current directory, else the installed copy; nil when none exists (the descriptor matcher
-    /// is then off: `missingWarning`).
-    public static func locate(explicit: String? = nil) -> String? {
-        ModelFolder.locate(explicit: explicit, environment: environment, folder: ImageDescriptorModel.folder)
-    }
-
-    /// The variable that names the folder (or `off`).
+    // Where its folder is looked for, and what is said when it is found nowhere: `FolderModel`.
     public static let environment = "HASHMARK_DESCRIPTOR_MODEL"
-
-    /// What `locate` finds.
-    public static func lookup() -> ModelLookup {
-        ModelFolder.lookup(explicit: nil, environment: environment, folder: ImageDescriptorModel.folder)
-    }
-
-    /// The warning to give when no folder was found (nil when one was, or when switched off).
-    public static var missingWarning: String? {
-        lookup().warning(model: "image descriptor model", variable: environment,
-                         consequence: "images are matched by PDQ and keypoints only (re-rendered copies are missed more often)")
-    }
-
-    /// Loads the located folder, or nil when there is none.
-    public static func load(explicit: String? = nil) throws(EngineError) -> DescriptorModel? {
-        guard let folder = locate(explicit: explicit) else { return nil }
-        return try DescriptorModel(folder: folder)
-    }
-
-    /// Loads what `lookup` found (nil when off or not found).
-    public static func load(_ lookup: ModelLookup) throws(EngineError) -> DescriptorModel? {
-        guard case .found(let folder) = lookup else { return nil }
-        return try DescriptorModel(folder: folder)
-    }
+    public static let folderName = ImageDescriptorModel.folder
+    public static let missing = (model: "image descriptor model",
+                                 consequence: "images are matched by PDQ and keypoints only (re-rendered copies are missed more often)")
 
     /// The unit descriptor of decoded pixels (nil only for an empty image).
     public func embed(_ image: RGBImage) -> [Float]? {

@@ -68,3 +68,44 @@ public enum ModelLookup: Sendable, Equatable {
             + "\(variable)=off says this is meant"
     }
 }
+
+/// A learned model loaded from one folder, looked for by `ModelFolder` when none is named.
+public protocol FolderModel: Sendable {
+    /// The variable that names the folder (or `off`).
+    static var environment: String { get }
+    /// The folder's name under `Models/` and under the installed copy.
+    static var folderName: String { get }
+    /// What a warning calls the model, and what is lost without it.
+    static var missing: (model: String, consequence: String) { get }
+    init(folder: String) throws(EngineError)
+}
+
+extension FolderModel {
+    /// `explicit`, else the variable's folder (`off`: none), else `Models/<folderName>` under the
+    /// current directory, else the installed copy; nil when none (the matcher is then off).
+    public static func locate(explicit: String? = nil) -> String? {
+        ModelFolder.locate(explicit: explicit, environment: environment, folder: folderName)
+    }
+
+    /// What `locate` finds when nothing is named.
+    public static func lookup() -> ModelLookup {
+        ModelFolder.lookup(explicit: nil, environment: environment, folder: folderName)
+    }
+
+    /// The warning to give when no folder was found (nil when one was, or when switched off).
+    public static var missingWarning: String? {
+        lookup().warning(model: missing.model, variable: environment, consequence: missing.consequence)
+    }
+
+    /// Loads the located folder, or nil when there is none.
+    public static func load(explicit: String? = nil) throws(EngineError) -> Self? {
+        guard let folder = locate(explicit: explicit) else { return nil }
+        return try Self(folder: folder)
+    }
+
+    /// Loads what `lookup` found (nil when off or not found).
+    public static func load(_ lookup: ModelLookup) throws(EngineError) -> Self? {
+        guard case .found(let folder) = lookup else { return nil }
+        return try Self(folder: folder)
+    }
+}

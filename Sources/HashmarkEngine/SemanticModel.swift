@@ -9,7 +9,7 @@ import Synchronization
 /// transformer (`model.json`, `weights.bin`), its vocabulary and the static first-stage table
 /// (`static.json`, `static.bin`). Each file's SHA-256 is checked against its manifest, so a report
 /// that cites `weightsSha256` names the bytes that computed it. Immutable and shared by threads.
-public struct SemanticModel: Sendable {
+public struct SemanticModel: FolderModel {
     public let transformer: MiniLM
     public let tokenizer: WordPieceTokenizer
     public let table: StaticTokenTable
@@ -51,39 +51,11 @@ public struct SemanticModel: Sendable {
     /// 26.1 (10 tokens: 10.0 against 12.6; Benchmarks/MINILM.md).
     public static var dequantiseOnce: Bool { !MiniLM.int16Supported }
 
-    /// The folder to load when none is named: `$HASHMARK_SEMANTIC_MODEL` (`off`: none), else
-    /// `Models/minilm-l6-v2` under the current directory, else the installed copy; nil when none
-    /// exists (paraphrase matching is then off, and `check`, `corpus add` and the daemon say so:
-    /// `missingWarning`).
-    public static func locate(explicit: String? = nil) -> String? {
-        ModelFolder.locate(explicit: explicit, environment: environment, folder: MiniLMModelFiles.folder)
-    }
-
-    /// The variable that names the folder (or `off`).
+    // Where its folder is looked for, and what is said when it is found nowhere: `FolderModel`.
     public static let environment = "HASHMARK_SEMANTIC_MODEL"
-
-    /// What `locate` finds.
-    public static func lookup() -> ModelLookup {
-        ModelFolder.lookup(explicit: nil, environment: environment, folder: MiniLMModelFiles.folder)
-    }
-
-    /// The warning to give when no folder was found (nil when one was, or when switched off).
-    public static var missingWarning: String? {
-        lookup().warning(model: "sentence-embedding model", variable: environment,
-                         consequence: "paraphrased texts are not searched (only verbatim and edited ones)")
-    }
-
-    /// Loads the located folder, or nil when there is none.
-    public static func load(explicit: String? = nil) throws(EngineError) -> SemanticModel? {
-        guard let folder = locate(explicit: explicit) else { return nil }
-        return try SemanticModel(folder: folder)
-    }
-
-    /// Loads what `lookup` found (nil when off or not found).
-    public static func load(_ lookup: ModelLookup) throws(EngineError) -> SemanticModel? {
-        guard case .found(let folder) = lookup else { return nil }
-        return try SemanticModel(folder: folder)
-    }
+    public static let folderName = MiniLMModelFiles.folder
+    public static let missing = (model: "sentence-embedding model",
+                                 consequence: "paraphrased texts are not searched (only verbatim and edited ones)")
 
     /// The algorithm of the stored sentence embeddings this model makes and reads: another
     /// model's (or other weights') are never used.
