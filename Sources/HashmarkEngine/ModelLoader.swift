@@ -36,13 +36,15 @@ public struct LoadedModel: Sendable {
         }
     }
 
-    /// The model to use when none is named: `$HASHMARK_MODEL`, else `Models/hashmark-model.json`
-    /// under the current directory, else the installed copy, else the built-in defaults.
+    /// The model to use when none is named: `$HASHMARK_MODEL` when set (a file that cannot be
+    /// loaded is an error, not a fallback), else `Models/hashmark-model.json` under the current
+    /// directory, else the installed copy, else the built-in defaults.
     public static func locate(explicit: String?) throws(EngineError) -> LoadedModel {
         if let explicit { return try load(path: explicit) }
-        let env = ProcessInfo.processInfo.environment["HASHMARK_MODEL"]
-        for candidate in [env, "Models/hashmark-model.json", "/usr/local/share/hashmark/hashmark-model.json"] {
-            if let candidate, FileManager.default.fileExists(atPath: candidate) { return try load(path: candidate) }
+        if let env = ProcessInfo.processInfo.environment["HASHMARK_MODEL"], !env.isEmpty { return try load(path: env) }
+        for candidate in ["Models/hashmark-model.json", "/usr/local/share/hashmark/hashmark-model.json"]
+        where FileManager.default.fileExists(atPath: candidate) {
+            return try load(path: candidate)
         }
         return defaults
     }

@@ -46,6 +46,8 @@ import Testing
         #expect(semantic.status == 2 && semantic.stderr.contains("semantic-model-unavailable"), "\(semantic.stderr)")
         let descriptor = try CLI.run(["check", "--db", db, text], env: ["HASHMARK_DESCRIPTOR_MODEL": dir.path("nowhere")])
         #expect(descriptor.status == 2 && descriptor.stderr.contains("descriptor-model-unavailable"), "\(descriptor.stderr)")
+        let decision = try CLI.run(["check", "--db", db, text], env: ["HASHMARK_MODEL": dir.path("nowhere.json")])
+        #expect(decision.status == 2 && decision.stderr.contains("nowhere.json"), "\(decision.stderr)")
     }
 
     @Test func embedSentencesWithoutTheModelIsRefused() throws {
