@@ -69,11 +69,19 @@ public enum Fitter {
     }
 
     /// Grid search over aligned words and coverage (other text thresholds kept from `base`);
-    /// ties go to the fewest aligned words, then the lowest coverage.
+    /// ties go to the fewest aligned words, then the lowest coverage. Judged on the word aligner's
+    /// evidence alone: a paraphrase match (fitted next, with this rule) does not hold these
+    /// thresholds at their strictest, which no word threshold could undo (as the descriptor is not
+    /// blamed for a PDQ false positive).
     public static func fitText(_ cases: [FeatureCase], base: DecisionModel, targetFPR: Double,
                                alignedWords: [Int] = Array(stride(from: 20, through: 400, by: 5)),
                                coverages: [Double] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) -> Fit<DecisionModel.TextRule> {
-        grid(cases, targetFPR: targetFPR, candidates: alignedWords.flatMap { a in
+        let wordsOnly = cases.map { c in
+            var c = c
+            c.works = c.works.map { var w = $0; w.paraphrase = nil; return w }
+            return c
+        }
+        return grid(wordsOnly, targetFPR: targetFPR, candidates: alignedWords.flatMap { a in
             coverages.map { c in
                 var t = base.text
                 t.minAlignedWords = a

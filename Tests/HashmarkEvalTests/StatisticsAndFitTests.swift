@@ -104,6 +104,23 @@ struct StatisticsAndFitTests {
         #expect(fit.rule.minCoverage == 0.5)
     }
 
+    /// A negative that only the paraphrase matcher matches does not hold the word aligner's
+    /// thresholds at their strictest: no word threshold could keep it out.
+    @Test func textFitLeavesParaphraseMatchesToTheParaphraseFit() {
+        let para = ParaphraseSummary(spannedSentences: 4, seedPairs: 4, meanSimilarity: 0.8, minSimilarity: 0.7, sourceWords: 90)
+        let cases = [
+            FeatureCase(positive: false, expectedWork: nil, works: [WorkFeatures(work: "z", paraphrase: para)]),
+            FeatureCase(positive: false, expectedWork: nil, works: [WorkFeatures(work: "y", text: TextAlignmentSummary(
+                alignedWords: 30, matchedWords: 30, coverage: 1, longestRun: 20))]),
+            FeatureCase(positive: true, expectedWork: "w", works: [WorkFeatures(work: "w", text: TextAlignmentSummary(
+                alignedWords: 60, matchedWords: 60, coverage: 1, longestRun: 20))]),
+        ]
+        let fit = Fitter.fitText(cases, base: .defaults, targetFPR: 0)
+        #expect(fit.metTarget && fit.trainFPR.successes == 0, "\(fit)")
+        #expect(fit.rule.minAlignedWords == 35 && fit.rule.minCoverage == 0.4, "\(fit.rule)")
+        #expect(Fitter.fitParaphrase(cases, base: .defaults, targetFPR: 0).rule.minMeanSimilarity > 0.8)
+    }
+
     @Test func audioFitPicksTheFewestHashesThatKeepNegativesOut() {
         func audio(_ positive: Bool, _ hashes: Int, seconds: Double = 8) -> FeatureCase {
             FeatureCase(positive: positive, expectedWork: positive ? "w" : nil,
