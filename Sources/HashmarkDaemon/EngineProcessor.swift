@@ -55,9 +55,9 @@ public final class EngineProcessor: SpoolProcessor {
             : nil
     }
 
-    /// The worker command line: everything it needs is an argument (the models' folders too, or
-    /// `off` / `missing`); its environment is empty but
-    /// for turning off the Swift runtime's backtracer (a crash report would fork a helper).
+    /// The worker command line: everything it needs is an argument (the learned models' folders
+    /// too, or `off` / `missing`); its environment is empty but for turning off the Swift
+    /// runtime's backtracer (a crash report would fork a helper).
     static func launch(_ config: DaemonConfig, model: LoadedModel, executable: String) -> WorkerPool.Launch {
         // A PostgreSQL password never goes on a command line (other users can read those): the
         // worker gets the URL without it and the password in PGPASSWORD.
