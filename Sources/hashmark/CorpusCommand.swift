@@ -60,10 +60,7 @@ struct CorpusCommand: ParsableCommand {
             } catch let error as EngineError {
                 throw CLIError("\(error.code): \(error.message)")
             }
-            if let warning = DescriptorModel.missingWarning {
-                Terminal.err("warning: \(warning); image works are registered without descriptor vectors (add them again once it is installed)")
-            }
-            var added = 0, unchanged = 0, failed = 0
+            var added = 0, unchanged = 0, failed = 0, imagesWithoutDescriptor = 0
             for (n, entry) in entries.enumerated() {
                 var meta = entry.metadata
                 if let owner { meta.owner = owner }
@@ -71,12 +68,17 @@ struct CorpusCommand: ParsableCommand {
                 do {
                     let result = try ingest.add(path: entry.path, metadata: meta)
                     if result.inserted { added += 1 } else { unchanged += 1 }
+                    if ingest.descriptor == nil, result.inserted, result.work.role == .work,
+                       result.work.mediaType.hasPrefix("image/") { imagesWithoutDescriptor += 1 }
                 } catch {
                     failed += 1
                     if Terminal.isInteractive { Terminal.err("") }
                     Terminal.err("\(entry.path): skipped: \(error.code): \(error.message)")
                 }
                 Terminal.progress(n + 1, of: entries.count, entry.path)
+            }
+            if imagesWithoutDescriptor > 0, let warning = DescriptorModel.missingWarning {
+                Terminal.err("warning: \(warning); \(imagesWithoutDescriptor) image works were registered without a descriptor vector (add them again once it is installed)")
             }
             let snapshot = try store.snapshot()
             print("added \(added), unchanged \(unchanged), failed \(failed); corpus snapshot \(snapshot.id)")

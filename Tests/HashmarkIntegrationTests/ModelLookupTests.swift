@@ -38,6 +38,21 @@ import Testing
         }
     }
 
+    /// `corpus add` warns of a missing descriptor model only when it registered images without it.
+    @Test func corpusAddWarnsOnlyForImagesRegisteredWithoutTheDescriptor() throws {
+        let dir = try TempDir(), unset = ["HASHMARK_SEMANTIC_MODEL": "", "HASHMARK_DESCRIPTOR_MODEL": ""]
+        let text = try CLI.run(["corpus", "add", "--db", dir.path("t.sqlite"), Corpus.text(Self.ruth)], cwd: dir.url, env: unset)
+        #expect(text.status == 0 && !text.stderr.contains("descriptor"), "\(text.stderr)")
+        let image = try CLI.run(["corpus", "add", "--db", dir.path("i.sqlite"), Corpus.image("scikit-image__coins")],
+                                cwd: dir.url, env: unset)
+        #expect(image.status == 0, "\(image.stderr)")
+        #expect(image.stderr.contains("1 image works were registered without a descriptor vector")
+                == !FileManager.default.fileExists(atPath: Self.installed[1]), "\(image.stderr)")
+        let off = try CLI.run(["corpus", "add", "--db", dir.path("o.sqlite"), Corpus.image("scikit-image__coins")],
+                              cwd: dir.url, env: ["HASHMARK_DESCRIPTOR_MODEL": "off"])
+        #expect(off.status == 0 && !off.stderr.contains("warning"), "\(off.stderr)")
+    }
+
     @Test func aVariableNamingNoModelIsAnErrorNotAFallback() throws {
         let dir = try TempDir(), db = try Self.corpus(dir)
         let text = dir.path("note.txt")
