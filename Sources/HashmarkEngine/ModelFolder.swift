@@ -5,11 +5,6 @@ import Foundation
 /// (`/usr/local/share/hashmark/<folder>`, what `make install` writes); a candidate counts when it
 /// holds a `model.json`.
 enum ModelFolder {
-    static func locate(explicit: String?, environment: String, folder: String) -> String? {
-        if case .found(let path) = lookup(explicit: explicit, environment: environment, folder: folder) { return path }
-        return nil
-    }
-
     /// What the search finds. A variable that is set names the folder outright (a wrong path then
     /// fails the load, rather than another copy being used unseen); `off` switches the matcher off.
     static func lookup(explicit: String?, environment: String, folder: String) -> ModelLookup {
@@ -84,12 +79,13 @@ extension FolderModel {
     /// `explicit`, else the variable's folder (`off`: none), else `Models/<folderName>` under the
     /// current directory, else the installed copy; nil when none (the matcher is then off).
     public static func locate(explicit: String? = nil) -> String? {
-        ModelFolder.locate(explicit: explicit, environment: environment, folder: folderName)
+        if case .found(let path) = lookup(explicit: explicit) { return path }
+        return nil
     }
 
-    /// What `locate` finds when nothing is named.
-    public static func lookup() -> ModelLookup {
-        ModelFolder.lookup(explicit: nil, environment: environment, folder: folderName)
+    /// What `locate` finds (`explicit`, when given, is found as it is).
+    public static func lookup(explicit: String? = nil) -> ModelLookup {
+        ModelFolder.lookup(explicit: explicit, environment: environment, folder: folderName)
     }
 
     /// The warning to give when no folder was found (nil when one was, or when switched off).
@@ -99,8 +95,7 @@ extension FolderModel {
 
     /// Loads the located folder, or nil when there is none.
     public static func load(explicit: String? = nil) throws(EngineError) -> Self? {
-        guard let folder = locate(explicit: explicit) else { return nil }
-        return try Self(folder: folder)
+        try load(lookup(explicit: explicit))
     }
 
     /// Loads what `lookup` found (nil when off or not found).
